@@ -1,0 +1,142 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+
+/**
+ * Pinned EC2 instance catalogue (data/ec2-instances.json): shape, network-interface limits, awsvpc task
+ * limits and on-demand Linux prices per region, each price traceable to the source named for its region.
+ */
+
+const Price = z.number().positive();
+
+const InstanceSchema = z.object({
+  vcpu: z.number().int().positive(),
+  memoryMiB: z.number().int().positive(),
+  arch: z.enum(["x86_64", "arm64"]),
+  maxEnis: z.number().int().positive(),
+  awsvpcTasks: z.number().int().nonnegative(),
+  /** null: the type has no documented ENI-trunking task limit (not trunking-capable here). */
+  awsvpcTasksTrunking: z.number().int().positive().nullable(),
+  pricePerHour: z.record(z.string(), Price),
+});
+
+const PriceSourceSchema = z.object({
+  id: z.string(),
+  url: z.url(),
+  date: z.string(),
+  regions: z.array(z.string()),
+  note: z.string().optional(),
+});
+
+const FileSchema = z.object({
+  description: z.string(),
+  source: z.record(z.string(), z.string()),
+  priceSourceByRegion: z.record(z.string(), z.string()),
+  priceSources: z.array(PriceSourceSchema),
+  ebsGp3PerGbMonth: z.object({ values: z.record(z.string(), Price), source: z.string(), date: z.string() }),
+  instances: z.record(z.string(), InstanceSchema),
+});
+
+export type Ec2Arch = "x86_64" | "arm64";
+export type PriceSource = z.infer<typeof PriceSourceSchema>;
+
+export interface InstanceTypeInfo {
+  readonly name: string;
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+  readonly arch: Ec2Arch;
+  /** EC2 MaximumNetworkInterfaces, the primary interface included. */
+  readonly maxEnis: number;
+  /** awsvpc tasks without ENI trunking: maxEnis − 1 (the primary interface counts against the limit). */
+  readonly awsvpcTasks: number;
+  /** awsvpc tasks with `awsvpcTrunking` enabled, or null when the type has no documented trunking limit. */
+  readonly awsvpcTasksTrunking: number | null;
+  readonly pricePerHour: Readonly<Record<string, number>>;
+}
+
+function load(): z.infer<typeof FileSchema> {
+  const url = new URL("../../data/ec2-instances.json", import.meta.url);
+  const parsed = FileSchema.safeParse(JSON.parse(readFileSync(url, "utf8")));
+  if (!parsed.success)
+    throw new Error(`data/ec2-instances.json is malformed: ${z.prettifyError(parsed.error)}`);
+  const file = parsed.data;
+  // Every priced region must name a source, else a price could not be traced.
+  const sourceIds = new Set(file.priceSources.map((s) => s.id));
+  for (const [name, t] of Object.entries(file.instances)) {
+    for (const region of Object.keys(t.pricePerHour)) {
+      const id = file.priceSourceByRegion[region];
+      if (id === undefined || !sourceIds.has(id)) {
+        throw new Error(`data/ec2-instances.json: ${name} has a ${region} price without a source`);
+      }
+    }
+  }
+  return file;
+}
+
+const FILE = load();
+
+const CATALOGUE: ReadonlyMap<string, InstanceTypeInfo> = new Map(
+  Object.entries(FILE.instances).map(([name, t]) => [name, Object.freeze({ name, ...t })]),
+);
+
+const NAMES: readonly string[] = Object.freeze([...CATALOGUE.keys()].sort());
+
+/** Instance types in the catalogue, sorted by name. */
+export function listInstanceTypes(): readonly string[] {
+  return NAMES;
+}
+
+/** The catalogue entry for `name`; an InputError listing the known types when it is not pinned. */
+export function instanceType(name: string): InstanceTypeInfo {
+  const t = CATALOGUE.get(name);
+  if (!t) {
+    throw new InputError(`unknown EC2 instance type "${name}"; pinned types: ${NAMES.join(", ")}`);
+  }
+  return t;
+}
+
+/** On-demand Linux USD per hour; an InputError listing the regions that have a price when `region` has none. */
+export function instancePrice(name: string, region: string): number {
+  const t = instanceType(name);
+  const p = t.pricePerHour[region];
+  if (p === undefined) {
+    const have = Object.keys(t.pricePerHour).sort().join(", ");
+    throw new InputError(
+      `no pinned on-demand price for ${name} in ${region} (pinned regions for ${name}: ${have}); set an explicit price per hour on the capacity provider`,
+    );
+  }
+  return p;
+}
+
+/** The source (URL and date) of the prices pinned for `region`. */
+export function priceSource(region: string): PriceSource {
+  const id = FILE.priceSourceByRegion[region];
+  const src = FILE.priceSources.find((s) => s.id === id);
+  if (!src) {
+    throw new InputError(
+      `no pinned EC2 prices for region ${region}; regions with prices: ${Object.keys(FILE.priceSourceByRegion).sort().join(", ")}`,
+    );
+  }
+  return src;
+}
+
+/** EBS gp3 storage USD per GB-month for `region`. */
+export function ebsGp3PricePerGbMonth(region: string): number {
+  const p = FILE.ebsGp3PerGbMonth.values[region];
+  if (p === undefined) {
+    throw new InputError(
+      `no pinned EBS gp3 price for ${region} (pinned: ${Object.keys(FILE.ebsGp3PerGbMonth.values).sort().join(", ")})`,
+    );
+  }
+  return p;
+}
+
+/**
+ * awsvpc tasks the type can host. With trunking the documented per-type limit applies; a type without one
+ * keeps its plain ENI limit, as ECS gives trunk interfaces only to supported types.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html
+ */
+export function awsvpcTaskLimit(name: string, trunking: boolean): number {
+  const t = instanceType(name);
+  return trunking && t.awsvpcTasksTrunking !== null ? t.awsvpcTasksTrunking : t.awsvpcTasks;
+}

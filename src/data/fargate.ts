@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Valid Fargate task sizes for Linux tasks (CPU units → memory MiB).
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
+ */
+function range(fromGiB: number, toGiB: number, stepGiB: number): number[] {
+  const out: number[] = [];
+  for (let g = fromGiB; g <= toGiB; g += stepGiB) out.push(g * 1024);
+  return out;
+}
+
+export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map([
+  [256, [512, 1024, 2048]],
+  [512, range(1, 4, 1)],
+  [1024, range(2, 8, 1)],
+  [2048, range(4, 16, 1)],
+  [4096, range(8, 30, 1)],
+  // 8 and 16 vCPU need Linux platform version 1.4.0 or later.
+  [8192, range(16, 60, 4)],
+  [16384, range(32, 120, 8)],
+]);
+
+function fmtMiB(m: number): string {
+  return m % 1024 === 0 ? `${m / 1024}GB` : `${m}MiB`;
+}
+
+/** `undefined` when (cpu, memory) is a valid Fargate size, else a message listing the valid choices. */
+export function fargateSizeProblem(cpuUnits: number, memoryMiB: number): string | undefined {
+  const mems = FARGATE_SIZES.get(cpuUnits);
+  if (!mems) {
+    return `Fargate has no task size with ${cpuUnits} CPU units; valid CPU values are ${[...FARGATE_SIZES.keys()].join(", ")} (1024 = 1 vCPU)`;
+  }
+  if (!mems.includes(memoryMiB)) {
+    return `Fargate tasks with ${cpuUnits} CPU units take memory ${mems.map((m) => `${m}`).join(", ")} MiB (${mems.map(fmtMiB).join(", ")}); got ${memoryMiB} MiB`;
+  }
+  return undefined;
+}
+
+/** The smallest valid size covering (cpu, memory), or undefined above 16 vCPU / 120 GB. */
+export function smallestFargateSizeCovering(cpuUnits: number, memoryMiB: number): { cpu: number; memoryMiB: number } | undefined {
+  for (const [cpu, mems] of FARGATE_SIZES) {
+    if (cpu < cpuUnits) continue;
+    const mem = mems.find((m) => m >= memoryMiB);
+    if (mem !== undefined) return { cpu, memoryMiB: mem };
+  }
+  return undefined;
+}
+
+export interface FargateRates {
+  vcpuHour: number;
+  gbHour: number;
+}
+
+interface FargatePriceFile {
+  retrieved: string;
+  billing: { minimumSeconds: number; sources: string[] };
+  regions: Record<string, { x86_64: FargateRates; arm64: FargateRates; source: string }>;
+}
+
+export const FARGATE_PRICES: FargatePriceFile = JSON.parse(
+  readFileSync(new URL("../../data/fargate-prices.json", import.meta.url), "utf8"),
+);
+
+/** Pinned on-demand rates, or a message naming the regions that have them. */
+export function fargateRates(region: string, arch: "x86_64" | "arm64"): FargateRates | string {
+  const r = FARGATE_PRICES.regions[region];
+  if (!r) {
+    return `no pinned Fargate prices for region ${region} (have: ${Object.keys(FARGATE_PRICES.regions).join(", ")}); set pricing: { vcpuHour, gbHour } on the platform`;
+  }
+  return r[arch];
+}

@@ -1,0 +1,49 @@
+import type { TimeMs } from "../../engine/time.js";
+
+/**
+ * A CloudWatch metric as the alarms see it: one datapoint per period, `null` where nothing was published.
+ * ECS publishes CPUUtilization and MemoryUtilization as one aggregated datapoint per minute (20 s with
+ * high-resolution metrics); ELB publishes RequestCount every 60 s and only while requests flow.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cloudwatch-metrics.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+ */
+export class MetricSeries {
+  readonly datapoints: (number | null)[] = [];
+  private sum = 0;
+  private weight = 0;
+
+  constructor(
+    readonly name: string,
+    readonly periodMs: TimeMs,
+  ) {}
+
+  /** Add `value` observed for `weight` (time or count) in the current period. */
+  add(value: number, weight: number): void {
+    this.sum += value * weight;
+    this.weight += weight;
+  }
+
+  /** Close the period: publish the weighted average (or nothing, when nothing was observed). */
+  closeAverage(): void {
+    this.datapoints.push(this.weight > 0 ? this.sum / this.weight : null);
+    this.sum = 0;
+    this.weight = 0;
+  }
+
+  /** Close the period publishing an explicit value (or nothing). */
+  closeWith(value: number | null): void {
+    this.datapoints.push(value);
+    this.sum = 0;
+    this.weight = 0;
+  }
+
+  /** The last `k` datapoints, oldest first (fewer at the start of a run). */
+  latest(k: number): (number | null)[] {
+    return this.datapoints.slice(Math.max(0, this.datapoints.length - k));
+  }
+
+  /** Datapoints published by `now`, given the publish delay: index of the last period whose datapoint is visible. */
+  visibleCount(now: TimeMs, publishDelayMs: TimeMs): number {
+    return Math.min(this.datapoints.length, Math.floor((now - publishDelayMs) / this.periodMs));
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * ECS cluster auto scaling (CAS): the CapacityProviderReservation metric (CPR) an Auto Scaling group capacity
+ * provider with managed scaling publishes each minute, and the ASG desired capacity its target-tracking policy
+ * derives from it. Pure arithmetic; the controller around it holds alarms, warm-up and timers.
+ *
+ * Sources:
+ * - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html (archived 2023 text:
+ *   https://github.com/awsdocs/amazon-ecs-developer-guide/blob/HEAD/doc_source/cluster-auto-scaling.md)
+ * - https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ManagedScaling.html
+ */
+
+import { awsvpcTaskLimit, instanceType } from "../../data/ec2.js";
+
+/** Resources one task asks of a container instance. */
+export interface TaskRequirements {
+  /** CPU units (1024 = 1 vCPU). */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** awsvpc network mode: the task takes one ENI (or one branch interface with trunking). */
+  readonly awsvpc: boolean;
+  readonly gpu?: number;
+  /** Static host ports; each can be bound once per instance. */
+  readonly hostPorts?: readonly number[];
+}
+
+/** What one container instance offers tasks. */
+export interface InstanceCapacity {
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** awsvpc tasks the instance can host (ENIs − 1, or the trunking limit). */
+  readonly enis: number;
+  readonly gpu: number;
+}
+
+export interface CapacityOptions {
+  /** `awsvpcTrunking` account setting is on for the instances. */
+  readonly trunking?: boolean;
+  /** Memory not registered with ECS (OS, agent, ECS_RESERVED_MEMORY). */
+  readonly reservedMemoryMiB?: number;
+  readonly gpu?: number;
+}
+
+/**
+ * Registered capacity of a pinned instance type: vCPU × 1024 CPU units, memory less what is reserved.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html
+ */
+export function capacityOf(typeName: string, opts: CapacityOptions = {}): InstanceCapacity {
+  const t = instanceType(typeName);
+  return {
+    cpu: t.vcpu * 1024,
+    memoryMiB: t.memoryMiB - (opts.reservedMemoryMiB ?? 0),
+    enis: awsvpcTaskLimit(typeName, opts.trunking ?? false),
+    gpu: opts.gpu ?? 0,
+  };
+}
+
+/**
+ * The smallest and largest instance of an ASG with several types, chosen per parameter (vCPU, memory, ENIs,
+ * GPUs): "the smallest and the largest instance types for each parameter are selected".
+ */
+export function capacityEnvelope(types: readonly InstanceCapacity[]): {
+  smallest: InstanceCapacity;
+  largest: InstanceCapacity;
+} {
+  if (types.length === 0) throw new Error("capacityEnvelope: no instance types");
+  let s = { ...types[0] };
+  let l = { ...types[0] };
+  for (let i = 1; i < types.length; i++) {
+    const t = types[i];
+    s = {
+      cpu: Math.min(s.cpu, t.cpu),
+      memoryMiB: Math.min(s.memoryMiB, t.memoryMiB),
+      enis: Math.min(s.enis, t.enis),
+      gpu: Math.min(s.gpu, t.gpu),
+    };
+    l = {
+      cpu: Math.max(l.cpu, t.cpu),
+      memoryMiB: Math.max(l.memoryMiB, t.memoryMiB),
+      enis: Math.max(l.enis, t.enis),
+      gpu: Math.max(l.gpu, t.gpu),
+    };
+  }
+  return { smallest: s, largest: l };
+}
+
+/**
+ * How many tasks of one shape binpack onto one empty instance: the tightest of CPU, memory, ENI, GPU and
+ * host ports (a static host port admits one task per instance).
+ */
+export function tasksPerInstance(req: TaskRequirements, cap: InstanceCapacity): number {
+  let k = Number.POSITIVE_INFINITY;
+  if (req.cpu > 0) k = Math.min(k, Math.floor(cap.cpu / req.cpu));
+  if (req.memoryMiB > 0) k = Math.min(k, Math.floor(cap.memoryMiB / req.memoryMiB));
+  if (req.awsvpc) k = Math.min(k, cap.enis);
+  const gpu = req.gpu ?? 0;
+  if (gpu > 0) k = Math.min(k, Math.floor(cap.gpu / gpu));
+  if (req.hostPorts !== undefined && req.hostPorts.length > 0) k = Math.min(k, 1);
+  return k;
+}
+
+/**
+ * How the per-group instance counts combine into M. AWS documents the per-group calculation but not how
+ * the groups are added up; "sum" needs enough instances for every group, "max" takes the largest group
+ * (a lower bound, as the scale-out is then repeated each minute while tasks stay PROVISIONING).
+ */
+export type GroupCombine = "sum" | "max";
+export const CAS_GROUP_COMBINE_DEFAULT: GroupCombine = "sum";
+
+/**
+ * Scale-in formula. The current guide defines CPR = M / N × 100 with M the instances needed (here: the
+ * instances running a non-daemon task); the 2023 guide instead says "100 minus the number of container
+ * instances that are empty" (2 empty → 98). "ratio" is the default because it is the only one of the two
+ * under which a targetCapacity below 100 keeps that share of instances free; "hundredMinusEmpty" reproduces
+ * the 2023 text.
+ */
+export type ScaleInFormula = "ratio" | "hundredMinusEmpty";
+export const CAS_SCALE_IN_FORMULA_DEFAULT: ScaleInFormula = "ratio";
+
+/** ManagedScaling step-size defaults and ranges. https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ManagedScaling.html */
+export const MANAGED_SCALING_DEFAULTS = {
+  targetCapacity: 100,
+  minimumScalingStepSize: 1,
+  maximumScalingStepSize: 10_000,
+  instanceWarmupPeriodSeconds: 300,
+} as const;
+
+/** A group of PROVISIONING tasks with identical requirements. */
+export interface TaskGroup {
+  readonly requirements: TaskRequirements;
+  readonly count: number;
+}
+
+export interface CprInput {
+  /** N: instances running in the ASG (registered container instances of this provider). */
+  readonly runningInstances: number;
+  /** Instances with no non-daemon task (daemon tasks do not make an instance busy). */
+  readonly emptyInstances: number;
+  /** PROVISIONING tasks of this capacity provider. Tasks with a launch type never reach CAS. */
+  readonly provisioning: readonly TaskGroup[];
+  /** The ASG's smallest and largest instance (see capacityEnvelope); equal for a single type. */
+  readonly smallest: InstanceCapacity;
+  readonly largest: InstanceCapacity;
+  readonly minimumScalingStepSize?: number;
+  readonly maximumScalingStepSize?: number;
+  readonly groupCombine?: GroupCombine;
+  readonly scaleInFormula?: ScaleInFormula;
+}
+
+export type CprReason =
+  | "empty-cluster" // M = N = 0
+  | "scale-out" // PROVISIONING tasks need instances
+  | "scale-out-from-zero" // M > 0, N = 0
+  | "no-compatible-tasks" // every waiting task is too big for the smallest type
+  | "steady-or-scale-in";
+
+export interface CprResult {
+  /** The published CapacityProviderReservation, percent. */
+  readonly cpr: number;
+  /** M as used in the formula. */
+  readonly instancesNeeded: number;
+  /** Instances the waiting tasks need before step clamping (0 when none wait). */
+  readonly computedCount: number;
+  /** Instances requested this step after min/max step clamping (0 when no scale-out). */
+  readonly step: number;
+  /** PROVISIONING tasks excluded because they cannot run on the smallest type. */
+  readonly incompatibleTasks: number;
+  readonly reason: CprReason;
+}
+
+/** Groups tasks by identical requirements (step 2 of the scale-out calculation). */
+export function groupByRequirements(tasks: readonly TaskRequirements[]): TaskGroup[] {
+  const byKey = new Map<string, { requirements: TaskRequirements; count: number }>();
+  for (const t of tasks) {
+    const ports =
+      t.hostPorts && t.hostPorts.length > 0 ? [...t.hostPorts].sort((a, b) => a - b).join(",") : "";
+    const key = `${t.cpu}|${t.memoryMiB}|${t.awsvpc ? 1 : 0}|${t.gpu ?? 0}|${ports}`;
+    const g = byKey.get(key);
+    if (g) g.count++;
+    else byKey.set(key, { requirements: t, count: 1 });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Step requested for a computed instance count: minimumScalingStepSize when the count is below it, else
+ * min(maximumScalingStepSize, count). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html
+ */
+export function scalingStep(computedCount: number, minStep: number, maxStep: number): number {
+  if (computedCount <= 0) return 0;
+  return computedCount < minStep ? minStep : Math.min(maxStep, computedCount);
+}
+
+/**
+ * CapacityProviderReservation = M / N × 100 with the documented edge cases:
+ * M = N = 0 → 100; M > 0, N = 0 → 200 (the guide: "always scales out to 200% (two instances)");
+ * tasks waiting but none fits the smallest type → 100 (CAS stops);
+ * no task waiting → scale-in formula over empty instances.
+ */
+export function capacityProviderReservation(input: CprInput): CprResult {
+  const n = input.runningInstances;
+  const minStep = input.minimumScalingStepSize ?? MANAGED_SCALING_DEFAULTS.minimumScalingStepSize;
+  const maxStep = input.maximumScalingStepSize ?? MANAGED_SCALING_DEFAULTS.maximumScalingStepSize;
+  const combine = input.groupCombine ?? CAS_GROUP_COMBINE_DEFAULT;
+
+  let computed = 0;
+  let waiting = 0;
+  let incompatible = 0;
+  for (const g of input.provisioning) {
+    if (g.count <= 0) continue;
+    waiting += g.count;
+    // The smallest type is the guard: a group it cannot host at least once is excluded.
+    if (tasksPerInstance(g.requirements, input.smallest) < 1) {
+      incompatible += g.count;
+      continue;
+    }
+    // The largest type gives the instance count (binpack of identical tasks onto empty instances).
+    const perLargest = tasksPerInstance(g.requirements, input.largest);
+    const need = Number.isFinite(perLargest) ? Math.ceil(g.count / perLargest) : 1;
+    computed = combine === "sum" ? computed + need : Math.max(computed, need);
+  }
+
+  if (waiting > 0 && computed === 0) {
+    return {
+      cpr: 100,
+      instancesNeeded: n,
+      computedCount: 0,
+      step: 0,
+      incompatibleTasks: incompatible,
+      reason: "no-compatible-tasks",
+    };
+  }
+  if (computed > 0) {
+    const step = scalingStep(computed, minStep, maxStep);
+    const m = n + step;
+    if (n === 0) {
+      return {
+        cpr: 200,
+        instancesNeeded: m,
+        computedCount: computed,
+        step,
+        incompatibleTasks: incompatible,
+        reason: "scale-out-from-zero",
+      };
+    }
+    return {
+      cpr: (m / n) * 100,
+      instancesNeeded: m,
+      computedCount: computed,
+      step,
+      incompatibleTasks: incompatible,
+      reason: "scale-out",
+    };
+  }
+  if (n === 0) {
+    return {
+      cpr: 100,
+      instancesNeeded: 0,
+      computedCount: 0,
+      step: 0,
+      incompatibleTasks: 0,
+      reason: "empty-cluster",
+    };
+  }
+  const empty = Math.min(Math.max(input.emptyInstances, 0), n);
+  const busy = n - empty;
+  const formula = input.scaleInFormula ?? CAS_SCALE_IN_FORMULA_DEFAULT;
+  const cpr = formula === "ratio" ? (busy / n) * 100 : 100 - empty;
+  return {
+    cpr,
+    instancesNeeded: busy,
+    computedCount: 0,
+    step: 0,
+    incompatibleTasks: 0,
+    reason: "steady-or-scale-in",
+  };
+}
+
+/**
+ * Instances the ECS-managed scale-out applies when the ASG has none: "Amazon ECS always scales-out to 200%
+ * (two instances)". https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html
+ */
+export const CAS_SCALE_OUT_FROM_ZERO_INSTANCES = 2;
+
+export interface DesiredInstancesInput {
+  readonly cpr: number;
+  readonly runningInstances: number;
+  readonly targetCapacity?: number;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+}
+
+/**
+ * ASG desired capacity from the CPR target-tracking policy: N × CPR / targetCapacity, rounded up so that it
+ * never adds too little nor removes too much ("if 1.5 instances are needed it adds 2; if removing 1.5 is
+ * indicated it removes 1"), clamped to the group's min/max (CAS never changes them).
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+ */
+export function desiredInstances(input: DesiredInstancesInput): number {
+  const target = input.targetCapacity ?? MANAGED_SCALING_DEFAULTS.targetCapacity;
+  if (!(target > 0 && target <= 100))
+    throw new RangeError(`targetCapacity must be in (0, 100], got ${target}`);
+  const n = input.runningInstances;
+  let desired: number;
+  if (n === 0) desired = input.cpr > target ? CAS_SCALE_OUT_FROM_ZERO_INSTANCES : 0;
+  else {
+    // Round away float noise (e.g. 4 × 50 / 100) before the ceiling.
+    const raw = Math.round(((n * input.cpr) / target) * 1e9) / 1e9;
+    desired = Math.ceil(raw);
+  }
+  const lo = input.minSize ?? 0;
+  const hi = input.maxSize ?? Number.POSITIVE_INFINITY;
+  return Math.min(hi, Math.max(lo, desired));
+}

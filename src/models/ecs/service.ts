@@ -1,0 +1,201 @@
+import type { Simulation } from "../../engine/sim.js";
+import { MINUTE, type TimeMs } from "../../engine/time.js";
+import { drainTime, type TargetGroupConfig, timeToHealthy } from "../alb/target-group.js";
+import type { Task } from "./task.js";
+
+/** How tasks get compute: Fargate now; EC2 capacity providers plug in here. */
+export interface TaskLauncher {
+  /** Move `task` from PROVISIONING towards RUNNING by calling `service.taskPending` / `service.taskRunning`. */
+  launch(task: Task, service: EcsService): void;
+  /** The task has stopped: release its compute and bill it. */
+  stopped(task: Task): void;
+}
+
+export interface ServiceObserver {
+  taskChanged?(task: Task, now: TimeMs): void;
+}
+
+export interface EcsServiceOptions {
+  name: string;
+  desiredCount: number;
+  targetGroup: TargetGroupConfig;
+  stopDuration: TimeMs;
+  scaleInSelection: "newest" | "oldest";
+  /**
+   * Tasks the scheduler may launch per minute: 500 on Fargate, 250 on EC2.
+   * https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
+   */
+  launchesPerMinute: number;
+  /** Expected time for a deregistering task's in-flight requests to finish (from the traffic model). */
+  inFlightDrain: () => TimeMs;
+}
+
+/**
+ * The ECS service scheduler for one service: keeps the number of tasks that should run equal to the
+ * desired count, launching through a TaskLauncher and stopping tasks through the target group's
+ * deregistration. Counters are maintained on every transition so the traffic model reads them in O(1).
+ */
+export class EcsService {
+  desiredCount: number;
+  readonly tasks: Task[] = [];
+  /** RUNNING tasks (healthy or not): the basis of target tracking and of the service CPU metric. */
+  runningCount = 0;
+  /** Tasks passing health checks and receiving requests. */
+  inServiceCount = 0;
+  /** Tasks whose desired status is RUNNING (what the scheduler counts against desiredCount). */
+  activeCount = 0;
+  private nextId = 1;
+  private launchWindowStart = 0;
+  private launchesInWindow = 0;
+  private reconcilePending = false;
+  readonly observers: ServiceObserver[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly launcher: TaskLauncher,
+    readonly opts: EcsServiceOptions,
+  ) {
+    this.desiredCount = opts.desiredCount;
+  }
+
+  /**
+   * Begin with the desired number of tasks already running and healthy, as a service that existed before
+   * the trace starts; their billing starts at `now`.
+   */
+  warmStart(now: TimeMs): void {
+    while (this.activeCount < this.desiredCount) {
+      const task: Task = { id: this.nextId++, status: "RUNNING", desiredStatus: "RUNNING", createdAt: now, pullStartedAt: now, startedAt: now, inService: true, healthyAt: now };
+      this.tasks.push(task);
+      this.activeCount++;
+      this.runningCount++;
+      this.inServiceCount++;
+      this.notify(task, now);
+    }
+  }
+
+  setDesiredCount(n: number): void {
+    this.desiredCount = n;
+    this.reconcile();
+  }
+
+  /** Launch or stop tasks until the active count matches the desired count. */
+  reconcile(): void {
+    const now = this.sim.now;
+    while (this.activeCount > this.desiredCount) this.stopOne(now);
+    while (this.activeCount < this.desiredCount) {
+      if (now - this.launchWindowStart >= MINUTE) {
+        this.launchWindowStart = now;
+        this.launchesInWindow = 0;
+      }
+      if (this.launchesInWindow >= this.opts.launchesPerMinute) {
+        if (!this.reconcilePending) {
+          this.reconcilePending = true;
+          this.sim.at(this.launchWindowStart + MINUTE, () => {
+            this.reconcilePending = false;
+            this.reconcile();
+          });
+        }
+        return;
+      }
+      this.launchesInWindow++;
+      this.launchOne(now);
+    }
+  }
+
+  private launchOne(now: TimeMs): void {
+    const task: Task = { id: this.nextId++, status: "PROVISIONING", desiredStatus: "RUNNING", createdAt: now, inService: false };
+    this.tasks.push(task);
+    this.activeCount++;
+    this.notify(task, now);
+    this.launcher.launch(task, this);
+  }
+
+  /** Called by the launcher when the image download starts. */
+  taskPending(task: Task, now: TimeMs): void {
+    if (task.desiredStatus !== "RUNNING") return;
+    task.status = "PENDING";
+    task.pullStartedAt = now;
+    this.notify(task, now);
+  }
+
+  /** Called by the launcher when the containers are running: register with the target group. */
+  taskRunning(task: Task, now: TimeMs): void {
+    if (task.desiredStatus !== "RUNNING") return;
+    task.status = "RUNNING";
+    task.startedAt = now;
+    this.runningCount++;
+    this.notify(task, now);
+    this.sim.after(timeToHealthy(this.opts.targetGroup), (t) => {
+      if (task.status !== "RUNNING" || task.desiredStatus !== "RUNNING") return;
+      task.inService = true;
+      task.healthyAt = t;
+      this.inServiceCount++;
+      this.notify(task, t);
+    });
+  }
+
+  /**
+   * Scale-in choice: tasks not yet running go first (they serve nothing), then by the
+   * `ecs.scaleInSelection` assumption. AWS documents AZ balance only:
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html
+   */
+  private pickForStop(): Task | undefined {
+    let best: Task | undefined;
+    let bestRank = -1;
+    const newest = this.opts.scaleInSelection === "newest";
+    for (const t of this.tasks) {
+      if (t.desiredStatus !== "RUNNING") continue;
+      const rank = t.status === "PROVISIONING" ? 3 : t.status === "PENDING" ? 2 : t.inService ? 0 : 1;
+      if (rank > bestRank || (rank === bestRank && best && (newest ? t.id > best.id : t.id < best.id))) {
+        best = t;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  private stopOne(now: TimeMs, code: Task["stopCode"] = "ServiceSchedulerInitiated", reason = "Scaling activity initiated by deployment"): void {
+    const task = this.pickForStop();
+    if (!task) return;
+    this.stopTask(task, now, code, reason);
+  }
+
+  /** Stop a specific task (scale-in, Spot interruption): drain from the target group, then SIGTERM. */
+  stopTask(task: Task, now: TimeMs, code: Task["stopCode"], reason: string): void {
+    if (task.desiredStatus === "STOPPED") return;
+    task.desiredStatus = "STOPPED";
+    task.stopCode = code;
+    task.stoppedReason = reason;
+    this.activeCount--;
+    if (task.status === "RUNNING") this.runningCount--;
+    if (task.inService) {
+      task.inService = false;
+      this.inServiceCount--;
+      task.status = "DEACTIVATING";
+      this.notify(task, now);
+      this.sim.after(drainTime(this.opts.targetGroup, this.opts.inFlightDrain()), (t) => this.beginStopping(task, t));
+    } else {
+      this.beginStopping(task, now);
+    }
+  }
+
+  private beginStopping(task: Task, now: TimeMs): void {
+    task.status = "STOPPING";
+    task.stoppingAt = now;
+    this.notify(task, now);
+    // A task that never started its containers stops at once; a running one gets SIGTERM.
+    const delay = task.pullStartedAt === undefined ? 0 : this.opts.stopDuration;
+    this.sim.after(delay, (t) => {
+      task.status = "STOPPED";
+      task.stoppedAt = t;
+      this.notify(task, t);
+      this.launcher.stopped(task);
+      const i = this.tasks.indexOf(task);
+      if (i >= 0) this.tasks.splice(i, 1);
+    });
+  }
+
+  private notify(task: Task, now: TimeMs): void {
+    for (const o of this.observers) o.taskChanged?.(task, now);
+  }
+}

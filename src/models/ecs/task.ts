@@ -1,0 +1,30 @@
+import type { TimeMs } from "../../engine/time.js";
+
+/**
+ * ECS task lifecycle states.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle.html
+ * PROVISIONING → PENDING → RUNNING → DEACTIVATING (load-balancer deregistration) → STOPPING → STOPPED.
+ * ACTIVATING and DEPROVISIONING are folded into their neighbours: no model reads them.
+ */
+export type TaskStatus = "PROVISIONING" | "PENDING" | "RUNNING" | "DEACTIVATING" | "STOPPING" | "STOPPED";
+
+export interface Task {
+  readonly id: number;
+  status: TaskStatus;
+  desiredStatus: "RUNNING" | "STOPPED";
+  readonly createdAt: TimeMs;
+  /** Image download start: Fargate billing starts here. */
+  pullStartedAt?: TimeMs;
+  startedAt?: TimeMs;
+  /** Passed the target group's health checks and receives requests. */
+  inService: boolean;
+  healthyAt?: TimeMs;
+  stoppingAt?: TimeMs;
+  stoppedAt?: TimeMs;
+  stopCode?: "ServiceSchedulerInitiated" | "SpotInterruption" | "TerminationNotice" | "TaskFailedToStart";
+  stoppedReason?: string;
+}
+
+export function isActive(t: Task): boolean {
+  return t.desiredStatus === "RUNNING";
+}

@@ -1,0 +1,247 @@
+import type { Continuous } from "../../engine/sim.js";
+import { MINUTE, type TimeMs } from "../../engine/time.js";
+import type { MetricSeries } from "../cloudwatch/metric.js";
+import type { ServiceTimeDistribution } from "../latency/distributions.js";
+import { mgcMeanWait, mgcProbWait } from "../latency/queueing.js";
+import type { LatencyRecorder } from "../latency/recorder.js";
+import type { MinuteSeries } from "./minute-series.js";
+
+/** What the fluid model reads of the service each tick (maintained as counters, O(1)). */
+export interface ServingCapacity {
+  /** Tasks receiving requests from the load balancer. */
+  readonly inServiceCount: number;
+  /** Tasks in RUNNING (the denominator of the ECS service metrics). */
+  readonly runningCount: number;
+  readonly desiredCount: number;
+}
+
+export interface FluidWorkload {
+  /** vCPU-milliseconds one request costs. */
+  cpuPerRequestMs: number;
+  service: ServiceTimeDistribution;
+  concurrency: number;
+  memoryBaselineMiB: number;
+  memoryPerInFlightMiB: number;
+  timeoutMs: number;
+  /** Fraction of the task's vCPUs busy with no traffic. */
+  cpuIdle: number;
+}
+
+export interface FluidTask {
+  vcpu: number;
+  memoryMiB: number;
+}
+
+export interface FluidMetrics {
+  cpu: MetricSeries;
+  memory: MetricSeries;
+  /** ALB RequestCountPerTarget (Sum per minute / healthy targets). */
+  requestsPerTarget: MetricSeries;
+  /** Optional 20-second high-resolution CPU and memory. */
+  cpuHighRes?: MetricSeries;
+  memoryHighRes?: MetricSeries;
+}
+
+/**
+ * The fluid traffic model: requests as a continuous flow, integrated in fixed ticks.
+ *
+ * Each tick, arrivals λ·dt (uniform inside the trace interval) are shared equally by the tasks in service
+ * (round robin over identical targets). A task serves at most μ = min(concurrency / E[S], vCPU / cpu per
+ * request) requests per second; what exceeds the service's capacity waits in a backlog (FIFO), and what
+ * would wait longer than the timeout times out. A request's latency is its service time S plus
+ *   - the backlog wait B / capacity,
+ *   - CPU contention: the CPU part of the request stretches as under processor sharing,
+ *     cpu·ρ/(1 − ρ) with ρ the CPU utilisation (M/G/1-PS), capped at the concurrency limit,
+ *   - slot contention: M/G/c waiting (Allen–Cunneen mean, Erlang C probability, exponential shape).
+ * The ECS metrics are time averages over each period, as ECS aggregates the agent's samples.
+ */
+export class FluidTraffic implements Continuous {
+  /** Simulated time up to which the model has been integrated. */
+  private t: TimeMs = 0;
+  private backlog = 0;
+  private readonly tickS: number;
+  private readonly muSlots: number;
+  private readonly muCpu: number;
+  private readonly muTask: number;
+  private readonly cpuS: number;
+  // Slot-wait cache: recomputed only when the per-task arrival rate changes.
+  private lastLambdaTask = -1;
+  private pWait = 0;
+  private waitMeanMs = 0;
+  // Minute accumulators.
+  private minuteRunning = 0;
+  private minuteInService = 0;
+  private minuteRequests = 0;
+  private minuteTargets = 0;
+  private minuteDropped = 0;
+  private minuteTimedOut = 0;
+  private minuteIndex = 0;
+  // Totals.
+  arrived = 0;
+  served = 0;
+  dropped = 0;
+  timedOut = 0;
+  /** Seconds of task time in RUNNING, summed over tasks. */
+  runningTaskSeconds = 0;
+  /** vCPU-seconds used. */
+  cpuSecondsUsed = 0;
+  /** Latest latency estimate (ms) of a request arriving now, for draining estimates. */
+  currentDelayMs = 0;
+
+  constructor(
+    /** Requests per second for each trace interval. */
+    private readonly rates: Float64Array,
+    private readonly stepMs: TimeMs,
+    readonly tickMs: TimeMs,
+    private readonly w: FluidWorkload,
+    private readonly task: FluidTask,
+    private readonly cap: ServingCapacity,
+    private readonly latency: LatencyRecorder,
+    private readonly metrics: FluidMetrics,
+    private readonly minutes: MinuteSeries,
+  ) {
+    if (MINUTE % tickMs !== 0) throw new Error(`the fluid tick must divide a minute, got ${tickMs} ms`);
+    this.tickS = tickMs / 1000;
+    this.cpuS = w.cpuPerRequestMs / 1000;
+    this.muSlots = w.concurrency / (w.service.mean / 1000);
+    this.muCpu = this.cpuS > 0 ? task.vcpu / this.cpuS : Number.POSITIVE_INFINITY;
+    this.muTask = Math.min(this.muSlots, this.muCpu);
+  }
+
+  /** Requests a task completes per second at most. */
+  get taskThroughput(): number {
+    return this.muTask;
+  }
+
+  get backlogRequests(): number {
+    return this.backlog;
+  }
+
+  advanceTo(until: TimeMs): void {
+    const tick = this.tickMs;
+    while (this.t + tick <= until) {
+      this.step(this.t);
+      this.t += tick;
+      if (this.t % MINUTE === 0) this.closeMinute();
+      else if (this.metrics.cpuHighRes && this.t % 20_000 === 0) this.closeHighRes();
+    }
+  }
+
+  private step(t0: TimeMs): void {
+    const dt = this.tickS;
+    const w = this.w;
+    const idx = Math.floor(t0 / this.stepMs);
+    const lambda = idx < this.rates.length ? this.rates[idx] : 0;
+    const a = lambda * dt;
+    const n = this.cap.inServiceCount;
+    const nr = this.cap.runningCount;
+    this.arrived += a;
+    this.minuteRequests += a;
+    this.minuteRunning += nr * dt;
+    this.minuteInService += n * dt;
+    this.minuteTargets += n * dt;
+    this.runningTaskSeconds += nr * dt;
+
+    let busyVcpu = 0;
+    let inFlight = 0;
+    if (n === 0) {
+      // No healthy target: the ALB answers 503 and whatever was queued on departed tasks is lost.
+      this.dropped += a + this.backlog;
+      this.minuteDropped += a + this.backlog;
+      this.backlog = 0;
+      this.currentDelayMs = 0;
+    } else {
+      const mu = n * this.muTask;
+      const inflow = this.backlog + a;
+      const served = Math.min(inflow, mu * dt);
+      let backlog = inflow - served;
+      const maxBacklog = mu * (w.timeoutMs / 1000);
+      let expired = 0;
+      if (backlog > maxBacklog) {
+        expired = backlog - maxBacklog;
+        backlog = maxBacklog;
+      }
+      this.backlog = backlog;
+      this.served += served;
+      this.timedOut += expired;
+      this.minuteTimedOut += expired;
+
+      const lambdaTask = lambda / n;
+      const rhoCpu = this.cpuS > 0 ? (lambdaTask * this.cpuS) / this.task.vcpu : 0;
+      const stretch = rhoCpu >= 1 ? w.concurrency - 1 : Math.min(rhoCpu / (1 - rhoCpu), w.concurrency - 1);
+      const base = (backlog / mu) * 1000 + w.cpuPerRequestMs * stretch;
+      if (lambdaTask !== this.lastLambdaTask) this.updateSlotWait(lambdaTask);
+      this.latency.recordWithWait(a - expired > 0 ? a - expired : 0, base, this.pWait, this.waitMeanMs);
+      this.currentDelayMs = base + this.pWait * this.waitMeanMs;
+      busyVcpu = (served / dt) * this.cpuS;
+      inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);
+    }
+    this.cpuSecondsUsed += busyVcpu * dt;
+
+    if (nr > 0) {
+      const cpuPct = Math.min(100, (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu));
+      const memPct = (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
+      this.metrics.cpu.add(cpuPct, dt);
+      this.metrics.memory.add(memPct, dt);
+      this.metrics.cpuHighRes?.add(cpuPct, dt);
+      this.metrics.memoryHighRes?.add(memPct, dt);
+    }
+  }
+
+  private updateSlotWait(lambdaTask: number): void {
+    this.lastLambdaTask = lambdaTask;
+    const muSlot = 1000 / this.w.service.mean;
+    const c = this.w.concurrency;
+    if (lambdaTask <= 0 || lambdaTask >= c * muSlot) {
+      this.pWait = 0;
+      this.waitMeanMs = 0;
+      return;
+    }
+    const p = mgcProbWait(lambdaTask, muSlot, c);
+    const wq = mgcMeanWait(lambdaTask, muSlot, c, this.w.service.cv * this.w.service.cv);
+    this.pWait = p;
+    // Mean wait of those who wait: E[Wq] / P(wait > 0).
+    this.waitMeanMs = p > 1e-12 ? (wq / p) * 1000 : 0;
+  }
+
+  private closeHighRes(): void {
+    this.metrics.cpuHighRes?.closeAverage();
+    this.metrics.memoryHighRes?.closeAverage();
+  }
+
+  private closeMinute(): void {
+    const m = this.minuteIndex++;
+    if (this.metrics.cpuHighRes) this.closeHighRes();
+    this.metrics.cpu.closeAverage();
+    this.metrics.memory.closeAverage();
+    const targets = this.minuteTargets / 60;
+    // ELB publishes nothing in a minute without requests; the per-target sum divides by healthy targets.
+    this.metrics.requestsPerTarget.closeWith(this.minuteRequests > 0 && targets > 0 ? this.minuteRequests / targets : null);
+    const stats = this.latency.endMinute();
+    if (m < this.minutes.minutes) {
+      const c = this.minutes.columns;
+      c.arrived[m] = this.minuteRequests;
+      c.served[m] = stats.count;
+      c.dropped[m] = this.minuteDropped;
+      c.timedOut[m] = this.minuteTimedOut;
+      c.running[m] = this.minuteRunning / 60;
+      c.inService[m] = this.minuteInService / 60;
+      c.desired[m] = this.cap.desiredCount;
+      const cpu = this.metrics.cpu.datapoints.at(-1);
+      const mem = this.metrics.memory.datapoints.at(-1);
+      c.cpuPercent[m] = cpu ?? Number.NaN;
+      c.memoryPercent[m] = mem ?? Number.NaN;
+      c.latencyMeanMs[m] = stats.count > 0 ? stats.mean : Number.NaN;
+      c.p50Ms[m] = stats.count > 0 ? stats.p50 : Number.NaN;
+      c.p95Ms[m] = stats.count > 0 ? stats.p95 : Number.NaN;
+      c.p99Ms[m] = stats.count > 0 ? stats.p99 : Number.NaN;
+      c.withinSlo[m] = stats.withinSlo;
+    }
+    this.minuteRequests = 0;
+    this.minuteRunning = 0;
+    this.minuteInService = 0;
+    this.minuteTargets = 0;
+    this.minuteDropped = 0;
+    this.minuteTimedOut = 0;
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SimulationResult } from "../simulate.js";
+import { MINUTE_COLUMNS } from "../models/traffic/minute-series.js";
+import { r, type Summary } from "./summary.js";
+
+/** `series.csv`: one row per simulated minute and platform. */
+export function seriesCsv(res: SimulationResult): string {
+  const lines = [["time", "minute", "platform", ...MINUTE_COLUMNS].join(",")];
+  for (const p of res.platforms) {
+    const cols = MINUTE_COLUMNS.map((c) => p.minutes.columns[c]);
+    for (let m = 0; m < p.minutes.minutes; m++) {
+      const row: (string | number)[] = [new Date(res.startMs + m * 60_000).toISOString(), m, p.name];
+      for (const col of cols) {
+        const v = col[m];
+        row.push(Number.isNaN(v) ? "" : r(v, 6));
+      }
+      lines.push(row.join(","));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** `decisions.jsonl`: one scaling decision per line, in time order. */
+export function decisionsJsonl(res: SimulationResult): string {
+  const all = res.platforms.flatMap((p) => p.decisions);
+  all.sort((a, b) => a.t - b.t);
+  return all.map((d) => JSON.stringify(d)).join("\n") + (all.length ? "\n" : "");
+}
+
+export function summaryJson(summary: Summary): string {
+  return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
+/**
+ * Write files into `dir` atomically: everything goes to a temporary sibling folder first, then each file
+ * is renamed into place, so a failure never leaves a half-written output.
+ */
+export function writeOutputs(dir: string, files: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.tmp-${process.pid}`);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+    for (const name of Object.keys(files)) renameSync(join(tmp, name), join(dir, name));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,112 @@
+import type { PlatformResult } from "../models/platform/result.js";
+import type { SimulationResult } from "../simulate.js";
+
+/** The summary of one platform, as written to summary.json under `platforms.<name>`. */
+export interface PlatformSummary {
+  kind: string;
+  cost: { totalUsd: number; perMillionRequestsUsd: number; monthlyUsd: number; meters: { name: string; unit: string; quantity: number; usd: number }[] };
+  requests: { arrived: number; served: number; dropped: number; timedOut: number; inFlightAtEnd: number };
+  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
+  slo: { latencyMs: number; percentile: number; attainment: number; violationMinutes: number; minutesWithTraffic: number; requestsWithinLatency: number };
+  capacity: { min: number; max: number; mean: number; taskHours: number; billedTaskHours: number };
+  utilisation: { cpuPercentOfPaid: number };
+  scaling: { scaleOutEvents: number; scaleInEvents: number };
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
+export interface Summary {
+  scenario: string;
+  seed: number;
+  region: string;
+  start: string;
+  durationSeconds: number;
+  traffic: { source: string; intervalSeconds: number; totalRequests: number; peakRequestsPerSecond: number };
+  platforms: Record<string, PlatformSummary>;
+  assumptions: string[];
+}
+
+const HOURS_PER_MONTH = 730;
+
+/** Round to a fixed number of significant decimals so files are stable and readable. */
+export function r(x: number, digits = 6): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function summarise(res: SimulationResult, slo: { latency: number; percentile: number }): Summary {
+  const platforms: Record<string, PlatformSummary> = {};
+  for (const p of res.platforms) platforms[p.name] = platformSummary(p, res.durationMs, slo);
+  return {
+    scenario: res.scenario,
+    seed: res.seed,
+    region: res.region,
+    start: new Date(res.startMs).toISOString(),
+    durationSeconds: res.durationMs / 1000,
+    traffic: {
+      source: res.traffic.source,
+      intervalSeconds: res.traffic.stepMs / 1000,
+      totalRequests: r(res.traffic.totalRequests, 3),
+      peakRequestsPerSecond: r(res.traffic.peakPerSecond, 3),
+    },
+    platforms,
+    assumptions: res.assumptions,
+  };
+}
+
+function platformSummary(p: PlatformResult, durationMs: number, slo: { latency: number; percentile: number }): PlatformSummary {
+  const m = p.minutes.columns;
+  let minutesWithTraffic = 0;
+  let violations = 0;
+  let within = 0;
+  const need = slo.percentile / 100;
+  for (let i = 0; i < p.minutes.minutes; i++) {
+    within += m.withinSlo[i];
+    if (m.arrived[i] <= 1e-9) continue;
+    minutesWithTraffic++;
+    if (m.withinSlo[i] / m.arrived[i] < need - 1e-12) violations++;
+  }
+  const hours = durationMs / 3_600_000;
+  return {
+    kind: p.kind,
+    cost: {
+      totalUsd: r(p.cost.totalUsd),
+      perMillionRequestsUsd: r(p.requests.served > 0 ? (1e6 * p.cost.totalUsd) / p.requests.served : 0),
+      monthlyUsd: r(hours > 0 ? (p.cost.totalUsd / hours) * HOURS_PER_MONTH : 0, 2),
+      meters: p.cost.meters.map((x) => ({ name: x.name, unit: x.unit, quantity: r(x.quantity), usd: r(x.usd) })),
+    },
+    requests: {
+      arrived: r(p.requests.arrived, 3),
+      served: r(p.requests.served, 3),
+      dropped: r(p.requests.dropped, 3),
+      timedOut: r(p.requests.timedOut, 3),
+      inFlightAtEnd: r(p.requests.inFlightAtEnd, 3),
+    },
+    latencyMs: {
+      mean: r(p.latency.mean, 3),
+      p50: r(p.latency.p50, 3),
+      p90: r(p.latency.p90, 3),
+      p95: r(p.latency.p95, 3),
+      p99: r(p.latency.p99, 3),
+      max: r(p.latency.max, 3),
+    },
+    slo: {
+      latencyMs: slo.latency,
+      percentile: slo.percentile,
+      attainment: r(minutesWithTraffic > 0 ? 1 - violations / minutesWithTraffic : 1),
+      violationMinutes: violations,
+      minutesWithTraffic,
+      requestsWithinLatency: r(p.requests.arrived > 0 ? within / p.requests.arrived : 1),
+    },
+    capacity: {
+      min: p.capacity.min,
+      max: p.capacity.max,
+      mean: r(p.capacity.mean, 4),
+      taskHours: r(p.capacity.taskHours, 4),
+      billedTaskHours: r(p.capacity.billedTaskHours, 4),
+    },
+    utilisation: { cpuPercentOfPaid: r(p.utilisation.cpuPercentOfPaid, 3) },
+    scaling: p.scaling,
+    checks: p.checks,
+  };
+}

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { ASSUMPTIONS, assumptionDef } from "../assumptions.js";
+import { fargateSizeProblem } from "../data/fargate.js";
+import { parseDuration } from "./units.js";
+import { CpuUnits, DistributionSpec, Duration, Instant, Size, TaskMemory } from "./fields.js";
+import { ScalingPolicy } from "./policies.js";
+
+/** Randomness and resolution shared by every synthetic shape; rates are requests per second. */
+const SyntheticCommon = {
+  noise: z.number().min(0).optional().meta({ description: "Relative Gaussian jitter per interval (0.05 = 5 %)." }),
+  poisson: z.boolean().optional().meta({ description: "Draw Poisson counts around the expected count." }),
+  interval: Duration.optional().meta({ description: "Interval length of the generated series (default 1s)." }),
+};
+const Rate = z.number().min(0);
+
+const Synthetic = z.discriminatedUnion("shape", [
+  z.strictObject({ shape: z.literal("constant"), rate: Rate, ...SyntheticCommon }),
+  z.strictObject({ shape: z.literal("step"), base: Rate, to: Rate, at: Duration, ...SyntheticCommon }),
+  z.strictObject({ shape: z.literal("ramp"), from: Rate, to: Rate, at: Duration.optional(), over: Duration.optional(), ...SyntheticCommon }),
+  z.strictObject({ shape: z.literal("diurnal"), base: Rate, peak: Rate, period: Duration.optional(), phase: Duration.optional(), ...SyntheticCommon }),
+  z.strictObject({ shape: z.literal("spike"), base: Rate, peak: Rate, at: Duration, width: Duration, ...SyntheticCommon }),
+]);
+export type SyntheticData = z.output<typeof Synthetic>;
+
+const Traffic = z
+  .strictObject({
+    trace: z.string().optional().meta({ description: "Trace file, relative to the scenario file." }),
+    format: z.enum(["csv", "requests", "cloudwatch"]).default("csv"),
+    timestampColumn: z.string().default("timestamp"),
+    valueColumn: z.string().default("count"),
+    serviceTimeColumn: z.string().optional(),
+    gaps: z.enum(["error", "zero"]).default("error"),
+    multiplier: z.number().positive().default(1),
+    window: z.strictObject({ start: Instant.optional(), duration: Duration.optional() }).optional(),
+    synthetic: Synthetic.optional(),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.trace === undefined) === (t.synthetic === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of `trace` (a file) or `synthetic` (a shape)" });
+    }
+    if (t.synthetic && t.window?.start !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["window", "start"], message: "a synthetic shape starts at 0; use window.duration or the top-level duration" });
+    }
+  });
+
+const Workload = z.strictObject({
+  cpuPerRequest: Duration.meta({ description: "vCPU time one request costs." }),
+  serviceTime: DistributionSpec.meta({ description: "Time a request holds a slot when the task is not CPU-bound." }),
+  concurrency: z.number().int().positive().meta({ description: "Requests a task serves at once; more wait in its queue." }),
+  memory: z.strictObject({ baseline: Size, perInFlight: Size.default(0) }).optional(),
+  timeout: Duration.default(30_000),
+  cpuIdle: z.number().min(0).max(1).default(0).meta({ description: "Fraction of the task's vCPUs used with no traffic." }),
+});
+
+const Slo = z.strictObject({
+  latency: Duration,
+  percentile: z.number().gt(0).lt(100).default(99),
+});
+
+const Service = z
+  .strictObject({
+    desiredCount: z.number().int().min(0),
+    minCapacity: z.number().int().min(0),
+    maxCapacity: z.number().int().min(0),
+  })
+  .superRefine((s, ctx) => {
+    if (s.minCapacity > s.maxCapacity) ctx.addIssue({ code: "custom", path: ["minCapacity"], message: `minCapacity ${s.minCapacity} exceeds maxCapacity ${s.maxCapacity}` });
+  });
+
+/** ALB target group attributes; defaults from the ELB API reference. */
+const LoadBalancer = z.strictObject({
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+  healthCheckInterval: Duration.default(30_000),
+  healthyThreshold: z.number().int().min(2).max(10).default(5),
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
+  deregistrationDelay: Duration.default(300_000),
+});
+
+const FargatePlatform = z
+  .strictObject({
+    kind: z.literal("ecs-fargate"),
+    task: z.strictObject({
+      cpu: CpuUnits,
+      memory: TaskMemory,
+      architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+    }),
+    service: Service,
+    scalingPolicies: z.array(ScalingPolicy).default([]),
+    loadBalancer: LoadBalancer.default({ healthCheckInterval: 30_000, healthyThreshold: 5, deregistrationDelay: 300_000 }),
+    pricing: z.strictObject({ vcpuHour: z.number().min(0), gbHour: z.number().min(0) }).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const problem = fargateSizeProblem(p.task.cpu, p.task.memory);
+    if (problem) ctx.addIssue({ code: "custom", path: ["task", "memory"], message: problem });
+  });
+
+export const Platform = z.discriminatedUnion("kind", [FargatePlatform]);
+export type Platform = z.output<typeof Platform>;
+export type FargatePlatform = z.output<typeof FargatePlatform>;
+
+const Engine = z.strictObject({
+  mode: z.enum(["fluid"]).default("fluid"),
+  tick: Duration.default(1000),
+});
+
+const Assumptions = z.record(z.string(), z.union([z.number(), z.string()])).superRefine((rec, ctx) => {
+  for (const [id, v] of Object.entries(rec)) {
+    const def = assumptionDef(id);
+    if (!def) {
+      ctx.addIssue({ code: "custom", path: [id], message: `unknown assumption; known: ${ASSUMPTIONS.map((a) => a.id).join(", ")}` });
+      continue;
+    }
+    const bad =
+      (def.kind === "duration" && !parseDuration(v).ok) ||
+      ((def.kind === "number" || def.kind === "integer") && typeof v !== "number") ||
+      (def.kind === "integer" && !Number.isInteger(v)) ||
+      (def.kind === "choice" && !def.choices?.includes(String(v)));
+    if (bad) ctx.addIssue({ code: "custom", path: [id], message: `expected ${def.kind === "choice" ? `one of ${def.choices?.join(", ")}` : `a ${def.kind}`}` });
+  }
+});
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  region: z.string().default("us-east-1"),
+  seed: z.number().int().min(0).default(1),
+  duration: Duration.optional().meta({ description: "Length of a synthetic run; traces default to their whole length." }),
+  engine: Engine.default({ mode: "fluid", tick: 1000 }),
+  traffic: Traffic,
+  workload: Workload,
+  slo: Slo,
+  platforms: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "platform names use letters, digits, '-', '_', '.'"), Platform).refine((r) => Object.keys(r).length > 0, "at least one platform is needed"),
+  assumptions: Assumptions.default({}),
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioData = z.output<typeof ScenarioSchema>;
+export type Workload = z.output<typeof Workload>;
+export type TrafficSpec = z.output<typeof Traffic>;
+export type SloSpec = z.output<typeof Slo>;
+
+/** JSON Schema of the input shape (defaulted fields not required) for editors. */
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(ScenarioSchema, { io: "input", unrepresentable: "any" });
+}

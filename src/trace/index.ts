@@ -1,0 +1,154 @@
+/**
+ * Traffic inputs: load a trace file or generate a synthetic shape, then cut a window and scale it.
+ * Plain typed options, independent of the scenario schema, so the scenario layer maps its fields here.
+ */
+import { stat } from "node:fs/promises";
+import { extname, isAbsolute, resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { type CloudWatchStatistic, readCloudWatch } from "./cloudwatch.js";
+import { type GapPolicy, readCountValues, readCountsCsv } from "./csv-counts.js";
+import { readRequestsCsv } from "./csv-requests.js";
+import type { EpochUnit, RateSeries } from "./series.js";
+import { type SyntheticSpec, synthesize } from "./synthetic.js";
+import { scale, selectWindow } from "./window.js";
+
+export * from "./cloudwatch.js";
+export * from "./csv-counts.js";
+export * from "./csv-requests.js";
+export * from "./series.js";
+export * from "./synthetic.js";
+export * from "./window.js";
+
+/**
+ * Trace file formats: `csv` counts per interval, `requests` one row per request, `cloudwatch` JSON from
+ * get-metric-data / get-metric-statistics, `values` whitespace-separated counts without timestamps.
+ */
+export type TraceFormat = "csv" | "requests" | "cloudwatch" | "values";
+
+export interface TrafficSpec {
+  /** Trace file, relative to baseDir. Exactly one of trace and synthetic. */
+  trace?: string;
+  /** Default: `cloudwatch` for `.json` files, otherwise `csv`. */
+  format?: TraceFormat;
+  timestampColumn?: string;
+  /** Count column (csv). */
+  valueColumn?: string;
+  /** Service-time column in ms (requests). */
+  serviceColumn?: string;
+  /** Bin width for per-request traces, ms. */
+  binMs?: number;
+  /** Missing intervals: csv default `error`, cloudwatch default `zero`. */
+  gaps?: GapPolicy;
+  epochUnit?: EpochUnit;
+  /** Interval length, ms: csv override, `values` (required) and synthetic (default 1000). */
+  stepMs?: number;
+  /** Epoch ms of the first value (`values` format; synthetic, default 0). */
+  startMs?: number;
+  /** cloudwatch: metric result Id, statistic, period override. */
+  id?: string;
+  statistic?: CloudWatchStatistic;
+  periodMs?: number;
+  /** requests: tolerated step back in time before an out-of-order row is an error, ms. */
+  sortToleranceMs?: number;
+  /** Multiply all counts (e.g. to turn a small trace into production load). */
+  multiplier?: number;
+  /** Part of the trace to replay. */
+  window?: { startMs?: number; offsetMs?: number; durationMs?: number };
+  synthetic?: SyntheticSpec;
+  /** Synthetic length; for a trace without a window, the length replayed from its start. */
+  durationMs?: number;
+}
+
+export interface LoadTrafficOptions {
+  /** Directory relative trace paths resolve against (the scenario file's directory). */
+  baseDir: string;
+  /** Run seed (synthetic noise). */
+  seed?: number;
+  /** Scenario field holding the spec, for messages. Default `traffic`. */
+  path?: string;
+}
+
+/** Load the traffic a spec describes. Missing files and malformed input are InputErrors. */
+export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions): Promise<RateSeries> {
+  const base = options.path ?? "traffic";
+  const at = (field: string) => `${base}.${field}`;
+  if ((spec.trace === undefined) === (spec.synthetic === undefined)) {
+    throw new InputError("give exactly one of trace (a file) or synthetic (a shape)", { path: base });
+  }
+  let series: RateSeries;
+  if (spec.synthetic !== undefined) {
+    if (spec.durationMs === undefined) {
+      throw new InputError("synthetic traffic needs durationMs", { path: at("durationMs") });
+    }
+    series = synthesize(spec.synthetic, {
+      durationMs: spec.durationMs,
+      stepMs: spec.stepMs,
+      seed: options.seed,
+      startMs: spec.startMs,
+      path: at("synthetic"),
+    });
+  } else {
+    const trace = spec.trace as string;
+    const file = isAbsolute(trace) ? trace : resolve(options.baseDir, trace);
+    try {
+      const st = await stat(file);
+      if (!st.isFile()) throw new Error("not a file");
+    } catch {
+      throw new InputError(`trace file not found: ${trace} (resolved to ${file})`, { path: at("trace") });
+    }
+    const format = spec.format ?? (extname(file).toLowerCase() === ".json" ? "cloudwatch" : "csv");
+    const common = { path: at("trace"), displayName: trace, epochUnit: spec.epochUnit };
+    switch (format) {
+      case "csv":
+        series = await readCountsCsv(file, {
+          ...common,
+          timestampColumn: spec.timestampColumn,
+          valueColumn: spec.valueColumn,
+          stepMs: spec.stepMs,
+          gaps: spec.gaps,
+          // Missing data outside an absolute window cannot affect the run: only the window is strict.
+          strictRange:
+            spec.window?.startMs !== undefined
+              ? { startMs: spec.window.startMs, endMs: spec.window.startMs + (spec.window.durationMs ?? Number.POSITIVE_INFINITY) }
+              : undefined,
+        });
+        break;
+      case "requests":
+        series = await readRequestsCsv(file, {
+          ...common,
+          timestampColumn: spec.timestampColumn,
+          serviceColumn: spec.serviceColumn,
+          binMs: spec.binMs,
+          sortToleranceMs: spec.sortToleranceMs,
+        });
+        break;
+      case "cloudwatch":
+        series = await readCloudWatch(file, {
+          ...common,
+          id: spec.id,
+          statistic: spec.statistic,
+          periodMs: spec.periodMs,
+          gaps: spec.gaps,
+        });
+        break;
+      case "values":
+        if (spec.stepMs === undefined || spec.startMs === undefined) {
+          throw new InputError("format values needs startMs and stepMs (the file has no timestamps)", {
+            path: at(spec.stepMs === undefined ? "stepMs" : "startMs"),
+          });
+        }
+        series = await readCountValues(file, { ...common, startMs: spec.startMs, stepMs: spec.stepMs });
+        break;
+      default:
+        throw new InputError(
+          `unknown format "${String(format)}"; expected csv, requests, cloudwatch or values`,
+          { path: at("format") },
+        );
+    }
+    const window =
+      spec.window ?? (spec.durationMs !== undefined ? { durationMs: spec.durationMs } : undefined);
+    if (window !== undefined) series = selectWindow(series, { ...window, path: at("window") });
+  }
+  if (spec.multiplier !== undefined) series = scale(series, spec.multiplier, at("multiplier"));
+  return series;
+}
