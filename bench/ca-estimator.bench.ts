@@ -27,7 +27,13 @@ export function runCaEstimatorBench(): CaEstimatorBenchResult {
     { pod: { cpuMilli: 95, memoryBytes: 190, labels: "app=estimatee" }, count: 1_000 },
   ];
   const template = { cpuMilli: 1000, memoryBytes: 5000 * MiB, maxPods: 100, zone: "zone-mars" };
-  const oldnode = { name: "oldnode", cpuMilli: 100, memoryBytes: 100 * MiB, maxPods: 10, zone: "zone-jupiter" };
+  const oldnode = {
+    name: "oldnode",
+    cpuMilli: 100,
+    memoryBytes: 100 * MiB,
+    maxPods: 10,
+    zone: "zone-jupiter",
+  };
   const times: number[] = [];
   let last = { nodeCount: 0, podCount: 0 };
   // One warm-up run, then RUNS timed runs.
@@ -36,7 +42,9 @@ export function runCaEstimatorBench(): CaEstimatorBenchResult {
     const res = estimateNodes(groups, template, { maxNodes: 3000, existingNodes: [oldnode] });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (res.nodeCount !== EXPECT_NODES || res.podCount !== EXPECT_PODS) {
-      throw new Error(`BenchmarkBinpackingEstimate: got ${res.nodeCount} nodes / ${res.podCount} pods, want ${EXPECT_NODES} / ${EXPECT_PODS}`);
+      throw new Error(
+        `BenchmarkBinpackingEstimate: got ${res.nodeCount} nodes / ${res.podCount} pods, want ${EXPECT_NODES} / ${EXPECT_PODS}`,
+      );
     }
     last = res;
     if (r > 0) times.push(ms);

@@ -133,7 +133,11 @@ class NodeTable {
     this.zone = g(this.zone, (k) => new Int32Array(k));
     this.isNew = g(this.isNew, (k) => new Uint8Array(k));
     this.hasPods = g(this.hasPods, (k) => new Uint8Array(k));
-    for (const [k, a] of this.match) this.match.set(k, g(a, (m) => new Int32Array(m)));
+    for (const [k, a] of this.match)
+      this.match.set(
+        k,
+        g(a, (m) => new Int32Array(m)),
+      );
   }
 
   zoneId(zone: string | undefined): number {
@@ -235,7 +239,8 @@ class NodeTable {
       if (used === undefined) this.ports[i] = used = new Set();
       for (const p of hp) used.add(p);
     }
-    if (pod.topologySpread !== undefined && pod.topologySpread.length > 0) this.matchCounts(pod.labels ?? "")[i]++;
+    if (pod.topologySpread !== undefined && pod.topologySpread.length > 0)
+      this.matchCounts(pod.labels ?? "")[i]++;
   }
 }
 
@@ -268,7 +273,8 @@ class Estimation {
       );
       if (e.usedHostPorts !== undefined) this.table.ports[i] = new Set(e.usedHostPorts);
       if (e.podsByLabels !== undefined) {
-        for (const [labels, count] of Object.entries(e.podsByLabels)) this.table.matchCounts(labels)[i] = count;
+        for (const [labels, count] of Object.entries(e.podsByLabels))
+          this.table.matchCounts(labels)[i] = count;
       }
     }
   }
@@ -417,7 +423,12 @@ export function estimateNodes(
   }
   let total = 0;
   for (const g of groups) total += g.count;
-  const est = new Estimation(template, options.maxNodes ?? 0, options.existingNodes ?? [], Math.min(total, 1 << 16));
+  const est = new Estimation(
+    template,
+    options.maxNodes ?? 0,
+    options.existingNodes ?? [],
+    Math.min(total, 1 << 16),
+  );
   const perGroup = groups.map(() => 0);
   let newNodesAvailable = true;
   order.forEach((gi, pos) => {

@@ -61,7 +61,10 @@ export function mostPodsFilter(options: readonly ExpansionOption[]): ExpansionOp
  * least-waste: lowest (unused cpu fraction + unused memory fraction) of the new nodes after placing the
  * option's pods; options without node info are skipped.
  */
-export function leastWasteFilter(options: readonly ExpansionOption[], nodeInfos: NodeInfos): ExpansionOption[] {
+export function leastWasteFilter(
+  options: readonly ExpansionOption[],
+  nodeInfos: NodeInfos,
+): ExpansionOption[] {
   let leastScore = 0;
   let best: ExpansionOption[] | null = null;
   for (const o of options) {
@@ -93,11 +96,18 @@ export function leastWasteFilter(options: readonly ExpansionOption[], nodeInfos:
  */
 export function priorityFilter(
   options: readonly ExpansionOption[],
-  priorities: ReadonlyMap<number, readonly (string | RegExp)[]> | Readonly<Record<number, readonly (string | RegExp)[]>>,
+  priorities:
+    | ReadonlyMap<number, readonly (string | RegExp)[]>
+    | Readonly<Record<number, readonly (string | RegExp)[]>>,
 ): ExpansionOption[] {
-  const entries: [number, RegExp[]][] = (
-    priorities instanceof Map ? [...priorities.entries()] : Object.entries(priorities).map(([k, v]) => [Number(k), v])
-  ).map(([p, list]: [number, readonly (string | RegExp)[]]) => [p, list.map((r) => (typeof r === "string" ? new RegExp(r) : r))]);
+  const raw: [number, readonly (string | RegExp)[]][] =
+    priorities instanceof Map
+      ? [...priorities.entries()]
+      : Object.entries(priorities).map(([k, v]): [number, readonly (string | RegExp)[]] => [Number(k), v]);
+  const entries = raw.map(([p, list]): [number, RegExp[]] => [
+    p,
+    list.map((r) => (typeof r === "string" ? new RegExp(r) : r)),
+  ]);
   let maxPrio = -1;
   let best: ExpansionOption[] = [];
   for (const o of options) {
@@ -124,7 +134,11 @@ export interface PricingModel {
 }
 
 /** price.go constants. */
-export const PRICE_STABILIZATION_POD: ExpanderPod = { name: "stabilize", cpuMilli: 500, memoryBytes: 500 * 1024 * 1024 };
+export const PRICE_STABILIZATION_POD: ExpanderPod = {
+  name: "stabilize",
+  cpuMilli: 500,
+  memoryBytes: 500 * 1024 * 1024,
+};
 /** Penalty for node groups that do not exist yet (price.go `notExistCoeficient`). */
 export const NOT_EXIST_COEFFICIENT = 2.0;
 /** Unfitness forced on GPU node groups (price.go `gpuUnfitnessOverride`). */

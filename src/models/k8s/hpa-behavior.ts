@@ -74,7 +74,9 @@ export const DEFAULT_SCALE_UP_RULES: ResolvedScalingRules = {
 };
 
 /** Default scale-down rules (defaults.go): 100% per 15 s; the window comes from the controller flag. */
-export const DEFAULT_SCALE_DOWN_POLICIES: readonly ScalingPolicy[] = [{ type: "Percent", value: 100, periodSeconds: 15 }];
+export const DEFAULT_SCALE_DOWN_POLICIES: readonly ScalingPolicy[] = [
+  { type: "Percent", value: 100, periodSeconds: 15 },
+];
 
 /** Legacy (behavior == nil) scale-up cap: max(2 x current, 4) (horizontal.go `scaleUpLimitFactor/Minimum`). */
 export const SCALE_UP_LIMIT_FACTOR = 2.0;
@@ -83,7 +85,8 @@ export const SCALE_UP_LIMIT_MINIMUM = 4.0;
 /** GenerateHPAScaleUpRules: fill unset fields with the defaults. */
 export function generateScaleUpRules(rules?: ScalingRules): ResolvedScalingRules {
   return {
-    stabilizationWindowSeconds: rules?.stabilizationWindowSeconds ?? DEFAULT_SCALE_UP_RULES.stabilizationWindowSeconds,
+    stabilizationWindowSeconds:
+      rules?.stabilizationWindowSeconds ?? DEFAULT_SCALE_UP_RULES.stabilizationWindowSeconds,
     selectPolicy: rules?.selectPolicy ?? DEFAULT_SCALE_UP_RULES.selectPolicy,
     policies: rules?.policies ?? DEFAULT_SCALE_UP_RULES.policies,
     tolerance: rules?.tolerance,
@@ -111,7 +114,10 @@ export function generateScaleDownRules(
  * `--horizontal-pod-autoscaler-tolerance` (KEP-4951,
  * https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#tolerance).
  */
-export function tolerancesFor(behavior: Behavior | undefined, clusterTolerance = DEFAULT_TOLERANCE): Tolerances {
+export function tolerancesFor(
+  behavior: Behavior | undefined,
+  clusterTolerance = DEFAULT_TOLERANCE,
+): Tolerances {
   return {
     scaleUp: behavior?.scaleUp?.tolerance ?? clusterTolerance,
     scaleDown: behavior?.scaleDown?.tolerance ?? clusterTolerance,
@@ -119,7 +125,11 @@ export function tolerancesFor(behavior: Behavior | undefined, clusterTolerance =
 }
 
 /** getReplicasChangePerPeriod: sum of changes of events strictly newer than now - period. */
-export function getReplicasChangePerPeriod(periodSeconds: number, events: readonly ScaleEvent[], nowMs: number): number {
+export function getReplicasChangePerPeriod(
+  periodSeconds: number,
+  events: readonly ScaleEvent[],
+  nowMs: number,
+): number {
   const cutoff = nowMs - periodSeconds * 1000;
   let replicas = 0;
   for (const e of events) if (e.timestampMs > cutoff) replicas += e.replicaChange;
@@ -166,7 +176,8 @@ export function calculateScaleDownLimitWithBehaviors(
     const deleted = getReplicasChangePerPeriod(p.periodSeconds, scaleDownEvents, nowMs);
     const periodStart = currentReplicas - added + deleted;
     // Percent truncates (Go int32 conversion), so the removal rounds up: 10% of 72 removes 8.
-    const proposed = p.type === "Pods" ? periodStart - p.value : Math.trunc(periodStart * (1 - p.value / 100));
+    const proposed =
+      p.type === "Pods" ? periodStart - p.value : Math.trunc(periodStart * (1 - p.value / 100));
     result = useMinChange ? Math.max(result, proposed) : Math.min(result, proposed);
   }
   return result;
@@ -224,13 +235,15 @@ export function stabilizeRecommendationWithBehaviors(input: StabilizeInput): {
     ? {
         recommendation,
         reason: "ScaleUpStabilized",
-        message: "recent recommendations were lower than current one, applying the lowest recent recommendation",
+        message:
+          "recent recommendations were lower than current one, applying the lowest recent recommendation",
         recommendations,
       }
     : {
         recommendation,
         reason: "ScaleDownStabilized",
-        message: "recent recommendations were higher than current one, applying the highest recent recommendation",
+        message:
+          "recent recommendations were higher than current one, applying the highest recent recommendation",
         recommendations,
       };
 }
@@ -299,7 +312,11 @@ export function convertDesiredReplicasWithBehaviorRate(a: RateInput): LimitedRep
     }
     if (a.desiredReplicas < minAllowed) return { replicas: minAllowed, reason, message };
   }
-  return { replicas: a.desiredReplicas, reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" };
+  return {
+    replicas: a.desiredReplicas,
+    reason: "DesiredWithinRange",
+    message: "the desired count is within the acceptable range",
+  };
 }
 
 /** A condition as the controller would set it on the HPA status. */
@@ -335,7 +352,10 @@ export interface NormalizeResult {
  */
 export function normalizeDesiredReplicasWithBehaviors(input: NormalizeWithBehaviorsInput): NormalizeResult {
   const scaleUp = generateScaleUpRules(input.behavior.scaleUp);
-  const scaleDown = generateScaleDownRules(input.behavior.scaleDown, input.downscaleStabilizationWindowSeconds);
+  const scaleDown = generateScaleDownRules(
+    input.behavior.scaleDown,
+    input.downscaleStabilizationWindowSeconds,
+  );
   const st = stabilizeRecommendationWithBehaviors({
     currentReplicas: input.currentReplicas,
     desiredReplicas: input.desiredReplicas,
@@ -363,7 +383,11 @@ export function normalizeDesiredReplicasWithBehaviors(input: NormalizeWithBehavi
     desiredReplicas: limited.replicas,
     recommendations: st.recommendations,
     ableToScale,
-    scalingLimited: { status: limited.replicas !== st.recommendation, reason: limited.reason, message: limited.message },
+    scalingLimited: {
+      status: limited.replicas !== st.recommendation,
+      reason: limited.reason,
+      message: limited.message,
+    },
   };
 }
 
@@ -412,7 +436,11 @@ export function convertDesiredReplicasWithRules(
     };
   }
   if (desiredReplicas > maxAllowed) return { replicas: maxAllowed, reason, message };
-  return { replicas: desiredReplicas, reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" };
+  return {
+    replicas: desiredReplicas,
+    reason: "DesiredWithinRange",
+    message: "the desired count is within the acceptable range",
+  };
 }
 
 /**
@@ -462,7 +490,8 @@ export function normalizeDesiredReplicas(input: NormalizeLegacyInput): Normalize
       ? {
           status: true,
           reason: "ScaleDownStabilized",
-          message: "recent recommendations were higher than current one, applying the highest recent recommendation",
+          message:
+            "recent recommendations were higher than current one, applying the highest recent recommendation",
         }
       : { status: true, reason: "ReadyForNewScale", message: "recommended size matches current size" };
   const limited = convertDesiredReplicasWithRules(
@@ -476,7 +505,11 @@ export function normalizeDesiredReplicas(input: NormalizeLegacyInput): Normalize
     desiredReplicas: limited.replicas,
     recommendations: st.recommendations,
     ableToScale,
-    scalingLimited: { status: limited.replicas !== st.recommendation, reason: limited.reason, message: limited.message },
+    scalingLimited: {
+      status: limited.replicas !== st.recommendation,
+      reason: limited.reason,
+      message: limited.message,
+    },
   };
 }
 
@@ -487,7 +520,12 @@ function getLongestPolicyPeriod(rules: ResolvedScalingRules): number {
 }
 
 /** markScaleEventsOutdated + the slot reuse of storeScaleEvent, on one direction's event list. */
-function storeInto(events: readonly ScaleEvent[], longestPeriodSeconds: number, change: number, nowMs: number): ScaleEvent[] {
+function storeInto(
+  events: readonly ScaleEvent[],
+  longestPeriodSeconds: number,
+  change: number,
+  nowMs: number,
+): ScaleEvent[] {
   const cutoff = nowMs - longestPeriodSeconds * 1000;
   const out = events.map((e) => (e.timestampMs < cutoff ? { ...e, outdated: true } : e));
   let oldIndex = -1;
@@ -526,7 +564,10 @@ export function storeScaleEvent(
  * failed and the valid ones would scale down, there is no decision (upstream returns -1).
  * A proposal of `null` is a metric that could not be computed.
  */
-export function combineMetricProposals(proposals: readonly (number | null)[], specReplicas: number): number | null {
+export function combineMetricProposals(
+  proposals: readonly (number | null)[],
+  specReplicas: number,
+): number | null {
   let replicas = 0;
   let invalid = 0;
   for (const p of proposals) {
@@ -582,7 +623,9 @@ export function reconcileReplicas(input: ReconcileInput): ReconcileResult {
   const current = input.currentReplicas;
   const minReplicas = input.minReplicas ?? 1;
   // recordInitialRecommendation
-  const recommendations = input.state.recommendations ?? [{ recommendation: current, timestampMs: input.nowMs }];
+  const recommendations = input.state.recommendations ?? [
+    { recommendation: current, timestampMs: input.nowMs },
+  ];
   let state: HpaState = { ...input.state, recommendations };
   let desired: number;
   let ableToScale: ConditionOut<AbleToScaleReason> | undefined;

@@ -38,7 +38,9 @@ export interface PodMetricSample {
   readonly windowMs: number;
 }
 
-export type PodMetricsInput = ReadonlyMap<string, PodMetricSample> | Readonly<Record<string, PodMetricSample>>;
+export type PodMetricsInput =
+  | ReadonlyMap<string, PodMetricSample>
+  | Readonly<Record<string, PodMetricSample>>;
 
 /** Scale-up / scale-down tolerances; `isWithin` is `1-down <= ratio <= 1+up` (replica_calculator.go `Tolerances`). */
 export interface Tolerances {
@@ -141,7 +143,10 @@ export function groupPods(
   return out;
 }
 
-function calculateRequests(pods: readonly HpaPod[], resource: ResourceName): CalcResult<{ requests: Map<string, number> }> {
+function calculateRequests(
+  pods: readonly HpaPod[],
+  resource: ResourceName,
+): CalcResult<{ requests: Map<string, number> }> {
   const requests = new Map<string, number>();
   for (const pod of pods) {
     const r = pod.requests[resource];
@@ -225,7 +230,8 @@ export function getResourceReplicas(
 
   const scaleUpWithUnready = groups.unready.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && groups.missing.size === 0) {
-    if (isWithinTolerance(tol, usageRatio)) return { ok: true, replicas: current, utilization, rawUtilization };
+    if (isWithinTolerance(tol, usageRatio))
+      return { ok: true, replicas: current, utilization, rawUtilization };
     return { ok: true, replicas: Math.ceil(usageRatio * groups.readyPodCount), utilization, rawUtilization };
   }
 
@@ -234,7 +240,11 @@ export function getResourceReplicas(
       // Scale-down: missing pods count as 100% of request (or the target when it exceeds 100%).
       const fallback = Math.max(100, input.targetUtilization);
       for (const n of groups.missing) {
-        metrics.set(n, { value: Math.trunc(((requests.get(n) ?? 0) * fallback) / 100), timestampMs: 0, windowMs: 0 });
+        metrics.set(n, {
+          value: Math.trunc(((requests.get(n) ?? 0) * fallback) / 100),
+          timestampMs: 0,
+          windowMs: 0,
+        });
       }
     } else if (usageRatio > 1.0) {
       // Scale-up: missing pods count as 0%.
@@ -249,7 +259,11 @@ export function getResourceReplicas(
   if (!second.ok) return second;
   const newRatio = second.usageRatio;
   // No change when the rebalanced ratio is within tolerance or flips the scale direction.
-  if (isWithinTolerance(tol, newRatio) || (usageRatio < 1.0 && newRatio > 1.0) || (usageRatio > 1.0 && newRatio < 1.0)) {
+  if (
+    isWithinTolerance(tol, newRatio) ||
+    (usageRatio < 1.0 && newRatio > 1.0) ||
+    (usageRatio > 1.0 && newRatio < 1.0)
+  ) {
     return { ok: true, replicas: current, utilization, rawUtilization };
   }
   const newReplicas = Math.ceil(newRatio * metrics.size);
@@ -294,7 +308,8 @@ function calcPlainMetricReplicas(
   if (groups.missing.size > 0) {
     if (usageRatio < 1.0) {
       // Scale-down: missing pods use exactly the target.
-      for (const n of groups.missing) metrics.set(n, { value: input.targetUsage, timestampMs: 0, windowMs: 0 });
+      for (const n of groups.missing)
+        metrics.set(n, { value: input.targetUsage, timestampMs: 0, windowMs: 0 });
     } else if (usageRatio > 1.0) {
       for (const n of groups.missing) metrics.set(n, { value: 0, timestampMs: 0, windowMs: 0 });
     }
@@ -303,7 +318,11 @@ function calcPlainMetricReplicas(
     for (const n of groups.unready) metrics.set(n, { value: 0, timestampMs: 0, windowMs: 0 });
   }
   const newRatio = getMetricUsageRatio(metrics, input.targetUsage).usageRatio;
-  if (isWithinTolerance(tol, newRatio) || (usageRatio < 1.0 && newRatio > 1.0) || (usageRatio > 1.0 && newRatio < 1.0)) {
+  if (
+    isWithinTolerance(tol, newRatio) ||
+    (usageRatio < 1.0 && newRatio > 1.0) ||
+    (usageRatio > 1.0 && newRatio < 1.0)
+  ) {
     return { ok: true, replicas: current, usage };
   }
   const newReplicas = Math.ceil(newRatio * metrics.size);
@@ -321,7 +340,9 @@ export function getRawResourceReplicas(
 }
 
 /** GetMetricReplicas: Pods metric (custom metric averaged over pods); readiness is not checked. */
-export function getMetricReplicas(input: PlainMetricReplicasInput): CalcResult<{ replicas: number; usage: number }> {
+export function getMetricReplicas(
+  input: PlainMetricReplicasInput,
+): CalcResult<{ replicas: number; usage: number }> {
   return calcPlainMetricReplicas(input, null);
 }
 
@@ -363,7 +384,9 @@ export interface ValueTargetInput {
 }
 
 /** GetObjectMetricReplicas: Object metric with a `value` target. */
-export function getObjectMetricReplicas(input: ValueTargetInput): CalcResult<{ replicas: number; usage: number }> {
+export function getObjectMetricReplicas(
+  input: ValueTargetInput,
+): CalcResult<{ replicas: number; usage: number }> {
   const r = usageRatioReplicaCount(
     input.currentReplicas,
     input.usage / input.targetUsage,
@@ -388,13 +411,16 @@ function perPodReplicas(input: AverageValueTargetInput): { replicas: number; usa
   const usageRatio = input.usage / (input.targetAverageUsage * replicas);
   if (!isWithinTolerance(tol, usageRatio)) {
     const r = Math.ceil(input.usage / input.targetAverageUsage);
-    replicas = r > MAX_INT32 ? MAX_INT32 : r;
+    replicas = Math.min(r, MAX_INT32);
   }
   return { replicas, usage: Math.ceil(input.usage / input.statusReplicas) };
 }
 
 /** GetObjectPerPodMetricReplicas: Object metric with an `averageValue` target. */
-export function getObjectPerPodMetricReplicas(input: AverageValueTargetInput): { replicas: number; usage: number } {
+export function getObjectPerPodMetricReplicas(input: AverageValueTargetInput): {
+  replicas: number;
+  usage: number;
+} {
   return perPodReplicas(input);
 }
 

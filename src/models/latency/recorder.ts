@@ -38,6 +38,12 @@ export class LatencyRecorder {
   private mN = 0;
   /** CDF of the service time; tabulated where the closed form is costly. */
   private readonly cdfS: (x: number) => number;
+  // Entries appended by the last recordWithWait, reused while its inputs repeat (−1: none).
+  private lastFirst = -1;
+  private lastBase = 0;
+  private lastP = 0;
+  private lastWait = 0;
+  private lastStrataSum = 0;
   private readonly sQ: Record<"p50" | "p90" | "p95" | "p99", number>;
 
   constructor(
@@ -57,7 +63,6 @@ export class LatencyRecorder {
       this.mZero += weight;
       return;
     }
-    this.delays.record(delayMs, weight);
     this.delaySum += weight * delayMs;
     if (delayMs > this.maxDelay) this.maxDelay = delayMs;
     // Ticks inside one trace interval usually repeat the same delays: merge with a recent equal entry.
@@ -81,29 +86,65 @@ export class LatencyRecorder {
       this.record(weight, baseDelayMs);
       return;
     }
+    if (weight <= 0) return;
+    // Consecutive ticks with the same delays (same trace interval, same capacity) add to the same entries.
+    if (this.lastFirst >= 0 && baseDelayMs === this.lastBase && pWait === this.lastP && waitMeanMs === this.lastWait) {
+      const w = (weight * pWait) / WAIT_STRATA;
+      const w0 = weight * (1 - pWait);
+      this.weightTotal += weight;
+      this.delaySum += w0 * baseDelayMs + w * this.lastStrataSum;
+      const i = this.lastFirst;
+      if (baseDelayMs > 0) this.mW[i] += w0;
+      else {
+        this.zeroWeight += w0;
+        this.mZero += w0;
+      }
+      const j = baseDelayMs > 0 ? i + 1 : i;
+      for (let k = 0; k < WAIT_STRATA; k++) this.mW[j + k] += w;
+      return;
+    }
+    const first = this.mN;
     this.record(weight * (1 - pWait), baseDelayMs);
     const w = (weight * pWait) / WAIT_STRATA;
-    for (let k = 0; k < WAIT_STRATA; k++) this.record(w, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k]);
+    let strataSum = 0;
+    for (let k = 0; k < WAIT_STRATA; k++) {
+      const d = baseDelayMs + waitMeanMs * STRATA_OFFSETS[k];
+      strataSum += d;
+      this.record(w, d);
+    }
+    // Reuse only when this call appended exactly its own contiguous entries.
+    const expected = first + (baseDelayMs > 0 ? 1 : 0) + WAIT_STRATA;
+    if (this.mN === expected) {
+      this.lastFirst = first;
+      this.lastBase = baseDelayMs;
+      this.lastP = pWait;
+      this.lastWait = waitMeanMs;
+      this.lastStrataSum = strataSum;
+    } else this.lastFirst = -1;
   }
 
   /** Statistics of the minute just ended; resets the minute. */
   endMinute(): LatencyStats {
+    // The run's histogram takes the minute's merged entries: a few records per minute, not per tick.
+    for (let i = 0; i < this.mN; i++) this.delays.record(this.mD[i], this.mW[i]);
     const count = this.mZero + sum(this.mW, this.mN);
     let stats: LatencyStats;
     if (this.mN === 0) {
       const S = this.service;
-      stats = { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * S.cdf(this.sloMs), count };
+      stats = { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
     } else {
       const entries = { zero: this.mZero, d: this.mD, w: this.mW, n: this.mN };
       stats = this.stats(entries, count);
     }
     this.mZero = 0;
     this.mN = 0;
+    this.lastFirst = -1;
     return stats;
   }
 
   /** Statistics of everything recorded. */
   total(): LatencyStats {
+    this.flushMinute();
     const d: number[] = [];
     const w: number[] = [];
     this.delays.forEachBucket((_lo, _hi, rep, weight) => {
@@ -117,32 +158,40 @@ export class LatencyRecorder {
     return s;
   }
 
+  /** Move a partly recorded minute into the run's histogram (a run that ends mid-minute). */
+  private flushMinute(): void {
+    for (let i = 0; i < this.mN; i++) this.delays.record(this.mD[i], this.mW[i]);
+    this.mN = 0;
+    this.mZero = 0;
+    this.lastFirst = -1;
+  }
+
   private stats(e: { zero: number; d: Float64Array; w: Float64Array; n: number }, count: number, tol = 1e-3): LatencyStats {
     const S = this.service;
     let maxD = 0;
     let meanD = 0;
-    let within = e.zero * S.cdf(this.sloMs);
+    const F = this.cdfS;
+    let within = e.zero * F(this.sloMs);
     for (let i = 0; i < e.n; i++) {
       if (e.d[i] > maxD) maxD = e.d[i];
       meanD += e.w[i] * e.d[i];
-      within += e.w[i] * S.cdf(this.sloMs - e.d[i]);
+      within += e.w[i] * F(this.sloMs - e.d[i]);
     }
-    const F = this.cdfS;
     const cdf = (x: number): number => {
       let f = e.zero * F(x);
       for (let i = 0; i < e.n; i++) f += e.w[i] * F(x - e.d[i]);
       return f / count;
     };
-    const q = (p: number): number => (count > 0 ? solveQuantile(cdf, p, S.quantile(p), S.quantile(p) + maxD, tol) : 0);
+    const q = (p: number, sp: number): number => (count > 0 ? solveQuantile(cdf, p, sp, sp + maxD, tol) : 0);
     // The largest of `count` draws is near the 1 − 1/(2·count) quantile of the mixture.
     const maxQ = count > 1 ? 1 - 1 / (2 * count) : 0.5;
     return {
       mean: count > 0 ? S.mean + meanD / count : 0,
-      p50: q(0.5),
-      p90: q(0.9),
-      p95: q(0.95),
-      p99: q(0.99),
-      max: count > 0 ? q(maxQ) : 0,
+      p50: q(0.5, this.sQ.p50),
+      p90: q(0.9, this.sQ.p90),
+      p95: q(0.95, this.sQ.p95),
+      p99: q(0.99, this.sQ.p99),
+      max: count > 0 ? q(maxQ, S.quantile(maxQ)) : 0,
       withinSlo: within,
       count,
     };

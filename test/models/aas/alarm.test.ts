@@ -38,7 +38,10 @@ function checkRow(m: number, n: number, data: string, expected: Expected[]) {
   TREATS.forEach((treat, i) => {
     for (const previous of PREVIOUS) {
       const want = expected[i] === "retain" ? previous : expected[i];
-      expect(evaluateAlarm(cfg(m, n, treat), points(data), previous), `${data} ${treat} prev=${previous}`).toBe(want);
+      expect(
+        evaluateAlarm(cfg(m, n, treat), points(data), previous),
+        `${data} ${treat} prev=${previous}`,
+      ).toBe(want);
     }
   });
 }
@@ -132,11 +135,18 @@ describe("evaluation range and defaults", () => {
     expect(evaluateAlarm(c, [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN], "OK")).toBe(
       "INSUFFICIENT_DATA",
     );
-    expect(evaluateAlarm({ ...c, evaluationRange: 8 }, [90, 90, 90, null, null, null, null, null], "OK")).toBe("ALARM");
+    expect(
+      evaluateAlarm({ ...c, evaluationRange: 8 }, [90, 90, 90, null, null, null, null, null], "OK"),
+    ).toBe("ALARM");
   });
 
   it("datapointsToAlarm defaults to evaluationPeriods and treatMissingData to missing", () => {
-    const c: AlarmConfig = { periodSeconds: 60, evaluationPeriods: 3, threshold: 50, comparisonOperator: "LessThanThreshold" };
+    const c: AlarmConfig = {
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      threshold: 50,
+      comparisonOperator: "LessThanThreshold",
+    };
     expect(evaluateAlarm(c, [10, 10, 90], "OK")).toBe("OK");
     expect(evaluateAlarm(c, [10, 10, 10], "OK")).toBe("ALARM");
     expect(evaluateAlarm(c, [null, null, null], "OK")).toBe("INSUFFICIENT_DATA");
@@ -151,7 +161,9 @@ describe("evaluation range and defaults", () => {
   it("validates PutMetricAlarm constraints", () => {
     expect(validateAlarmConfig(cfg(3, 3, "missing"))).toEqual([]);
     expect(validateAlarmConfig(cfg(4, 3, "missing")).map((i) => i.field)).toEqual(["datapointsToAlarm"]);
-    expect(validateAlarmConfig({ ...cfg(1, 0, "missing") }).map((i) => i.field)).toContain("evaluationPeriods");
+    expect(validateAlarmConfig({ ...cfg(1, 0, "missing") }).map((i) => i.field)).toContain(
+      "evaluationPeriods",
+    );
   });
 });
 
@@ -159,7 +171,9 @@ describe("evaluateAlarm properties", () => {
   const datum = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 }));
   const shape = fc
     .integer({ min: 1, max: 6 })
-    .chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }), fc.array(datum, { maxLength: 12 })));
+    .chain((n) =>
+      fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }), fc.array(datum, { maxLength: 12 })),
+    );
   const prev = fc.constantFrom<AlarmState>("OK", "ALARM", "INSUFFICIENT_DATA");
 
   it("with N real datapoints in the range, the state is the M-of-N count, whatever the missing-data setting", () => {
@@ -186,12 +200,16 @@ describe("evaluateAlarm properties", () => {
 
   it("breaching / notBreaching never give INSUFFICIENT_DATA; only ignore keeps a previous state", () => {
     fc.assert(
-      fc.property(shape, fc.constantFrom<TreatMissingData>("breaching", "notBreaching", "missing"), ([n, m, data], t) => {
-        const a = evaluateAlarm(cfg(m, n, t), data, "ALARM");
-        const b = evaluateAlarm(cfg(m, n, t), data, "OK");
-        expect(a).toBe(b);
-        if (t !== "missing") expect(a).not.toBe("INSUFFICIENT_DATA");
-      }),
+      fc.property(
+        shape,
+        fc.constantFrom<TreatMissingData>("breaching", "notBreaching", "missing"),
+        ([n, m, data], t) => {
+          const a = evaluateAlarm(cfg(m, n, t), data, "ALARM");
+          const b = evaluateAlarm(cfg(m, n, t), data, "OK");
+          expect(a).toBe(b);
+          if (t !== "missing") expect(a).not.toBe("INSUFFICIENT_DATA");
+        },
+      ),
     );
   });
 

@@ -56,10 +56,17 @@ describe("worked examples", () => {
 
   it("W2: +25% with MinAdjustmentMagnitude 2 at capacity 4 adds 2 (step-scaling guide)", () => {
     expect(
-      stepCapacity({ adjustmentType: "PercentChangeInCapacity", scalingAdjustment: 25, minAdjustmentMagnitude: 2, current: 4 }),
+      stepCapacity({
+        adjustmentType: "PercentChangeInCapacity",
+        scalingAdjustment: 25,
+        minAdjustmentMagnitude: 2,
+        current: 4,
+      }),
     ).toBe(6);
     // Without the minimum, 25% of 4 = 1.
-    expect(stepCapacity({ adjustmentType: "PercentChangeInCapacity", scalingAdjustment: 25, current: 4 })).toBe(5);
+    expect(
+      stepCapacity({ adjustmentType: "PercentChangeInCapacity", scalingAdjustment: 25, current: 4 }),
+    ).toBe(5);
   });
 
   it("W3: +2, then a step of +3 during the cooldown adds only 1 (step-scaling guide, Cooldown period)", () => {
@@ -100,7 +107,14 @@ describe("worked examples", () => {
   });
 
   it("W4: +3 and +200% at capacity 10 -> the larger, 30 (PutScalingPolicy)", () => {
-    const a = stepPolicyDecision({ policy: "plus3", adjustmentType: "ChangeInCapacity", scalingAdjustment: 3, current: 10, now: 0, cooldown: null });
+    const a = stepPolicyDecision({
+      policy: "plus3",
+      adjustmentType: "ChangeInCapacity",
+      scalingAdjustment: 3,
+      current: 10,
+      now: 0,
+      cooldown: null,
+    });
     const b = stepPolicyDecision({
       policy: "plus200pct",
       adjustmentType: "PercentChangeInCapacity",
@@ -129,7 +143,14 @@ describe("step cooldown: scale-in", () => {
   });
   it("a scale-out step is not blocked by a scale-in cooldown", () => {
     const cd: StepCooldownState = { endsAt: 300_000, direction: "in", base: 12 };
-    const d = stepPolicyDecision({ policy: "o", adjustmentType: "ChangeInCapacity", scalingAdjustment: 2, current: 11, now: 1, cooldown: cd });
+    const d = stepPolicyDecision({
+      policy: "o",
+      adjustmentType: "ChangeInCapacity",
+      scalingAdjustment: 2,
+      current: 11,
+      now: 1,
+      cooldown: cd,
+    });
     expect([d.direction, d.capacity]).toEqual(["out", 13]);
   });
 });
@@ -197,7 +218,9 @@ describe("validateStepAdjustments (StepAdjustment API reference rules)", () => {
     expect(fields([step(0, 10, 0), step(5, null, 1)])).toEqual(["1:MetricIntervalLowerBound"]);
     expect(validateStepAdjustments([step(0, 10, 0), step(5, null, 1)])[0].message).toMatch(/overlaps step 0/);
     const gap = validateStepAdjustments([step(0, 10, 0), step(20, null, 1)], 50);
-    expect(gap[0].message).toBe("gap between step 0 (upper bound 10 (metric 60)) and this step (lower bound 20 (metric 70))");
+    expect(gap[0].message).toBe(
+      "gap between step 0 (upper bound 10 (metric 60)) and this step (lower bound 20 (metric 70))",
+    );
   });
 
   it("reports two null lower bounds and two null upper bounds", () => {
@@ -207,7 +230,9 @@ describe("validateStepAdjustments (StepAdjustment API reference rules)", () => {
 
   it("reports both bounds null, and a lower bound not below the upper bound", () => {
     expect(fields([step(null, null, 1)])).toEqual(["0:MetricIntervalLowerBound"]);
-    expect(fields([step(10, 10, 1), step(null, 10, 0), step(10, null, 2)])).toContain("0:MetricIntervalUpperBound");
+    expect(fields([step(10, 10, 1), step(null, 10, 0), step(10, null, 2)])).toContain(
+      "0:MetricIntervalUpperBound",
+    );
   });
 
   it("a negative lower bound needs a null lower bound; a positive upper bound needs a null upper bound", () => {
@@ -222,8 +247,12 @@ describe("validateStepAdjustments (StepAdjustment API reference rules)", () => {
   it("reports an empty set, non-integer adjustments, negative ExactCapacity, and a set that misses the threshold", () => {
     expect(fields([])).toEqual(["-1:StepAdjustments"]);
     expect(fields([step(0, null, 1.5)])).toEqual(["0:ScalingAdjustment"]);
-    expect(validateStepAdjustments([step(0, null, -1)], undefined, "ExactCapacity")[0].field).toBe("ScalingAdjustment");
-    expect(validateStepAdjustments([step(10, null, 1)], 50)[0].message).toBe("metric values from 50 up to 60 match no step");
+    expect(validateStepAdjustments([step(0, null, -1)], undefined, "ExactCapacity")[0].field).toBe(
+      "ScalingAdjustment",
+    );
+    expect(validateStepAdjustments([step(10, null, 1)], 50)[0].message).toBe(
+      "metric values from 50 up to 60 match no step",
+    );
   });
 });
 
@@ -269,7 +298,7 @@ describe("properties", () => {
       return steps;
     });
 
-  it("generated covering sets are valid, and exactly one step contains any metric value", () => {
+  it("random covering sets are valid, and exactly one step contains any metric value", () => {
     fc.assert(
       fc.property(
         coveringSteps,
@@ -292,7 +321,9 @@ describe("properties", () => {
       fc.property(coveringSteps, fc.integer({ min: -150, max: 150 }), (steps, metric) => {
         const reversed = [...steps].reverse();
         expect(validateStepAdjustments(reversed)).toEqual([]);
-        expect(reversed[selectStepAdjustment(reversed, 0, metric)]).toBe(steps[selectStepAdjustment(steps, 0, metric)]);
+        expect(reversed[selectStepAdjustment(reversed, 0, metric)]).toBe(
+          steps[selectStepAdjustment(steps, 0, metric)],
+        );
       }),
     );
   });

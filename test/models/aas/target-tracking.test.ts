@@ -83,7 +83,10 @@ describe("alarms of a target-tracking policy", () => {
   });
 
   it("overrides replace single fields", () => {
-    const { high, low } = targetTrackingAlarms(50, { high: { datapointsToAlarm: 1, evaluationPeriods: 1 }, low: { thresholdFactor: 0.7 } });
+    const { high, low } = targetTrackingAlarms(50, {
+      high: { datapointsToAlarm: 1, evaluationPeriods: 1 },
+      low: { thresholdFactor: 0.7 },
+    });
     expect([high.evaluationPeriods, high.datapointsToAlarm, high.periodSeconds]).toEqual([1, 1, 60]);
     expect(low.threshold).toBeCloseTo(35, 10);
     expect(TARGET_TRACKING_ALARM_HIGH.evaluationPeriods).toBe(3);
@@ -127,11 +130,20 @@ describe("targetTrackingDecision", () => {
     expect([off.direction, off.scaleInEnabled]).toEqual(["none", false]);
   });
   it("missing data never scales", () => {
-    expect(targetTrackingDecision({ ...base, highAlarm: "INSUFFICIENT_DATA", lowAlarm: "INSUFFICIENT_DATA" }).direction).toBe("none");
+    expect(
+      targetTrackingDecision({ ...base, highAlarm: "INSUFFICIENT_DATA", lowAlarm: "INSUFFICIENT_DATA" })
+        .direction,
+    ).toBe("none");
     expect(targetTrackingDecision({ ...base, metric: null, highAlarm: "ALARM" }).direction).toBe("none");
   });
   it("scale from zero: one datapoint showing demand adds the smallest step", () => {
-    const d = targetTrackingDecision({ ...base, desired: 0, running: 0, metric: 120, highAlarm: "INSUFFICIENT_DATA" });
+    const d = targetTrackingDecision({
+      ...base,
+      desired: 0,
+      running: 0,
+      metric: 120,
+      highAlarm: "INSUFFICIENT_DATA",
+    });
     expect([d.direction, d.capacity]).toEqual(["out", SCALE_FROM_ZERO_STEP]);
     expect(targetTrackingDecision({ ...base, desired: 0, running: 0, metric: 0 }).direction).toBe("none");
   });
@@ -143,7 +155,14 @@ const dec = (
   capacity: number,
   kind: PolicyDecision["kind"] = "targetTracking",
   scaleInEnabled = true,
-): PolicyDecision => ({ policy, kind, direction, capacity, scaleInEnabled, reason: `${policy} says ${direction}` });
+): PolicyDecision => ({
+  policy,
+  kind,
+  direction,
+  capacity,
+  scaleInEnabled,
+  reason: `${policy} says ${direction}`,
+});
 
 describe("combinePolicyDecisions (target-tracking guide: multiple policies)", () => {
   it("scales out if any policy wants to, with the largest capacity", () => {
@@ -156,7 +175,10 @@ describe("combinePolicyDecisions (target-tracking guide: multiple policies)", ()
     expect([c.direction, c.capacity, c.policy]).toEqual(["in", 9, "mem"]);
   });
   it("policies with DisableScaleIn do not vote", () => {
-    const c = combinePolicyDecisions(10, [dec("cpu", "in", 7), dec("mem", "none", 10, "targetTracking", false)]);
+    const c = combinePolicyDecisions(10, [
+      dec("cpu", "in", 7),
+      dec("mem", "none", 10, "targetTracking", false),
+    ]);
     expect([c.direction, c.capacity]).toEqual(["in", 7]);
   });
   it("a step policy's scale-in is not blocked by a target-tracking policy that is not ready", () => {
@@ -209,17 +231,25 @@ describe("applyCooldown (TargetTrackingScalingPolicyConfiguration cooldown rules
   it("during a scale-out cooldown only a larger capacity is set", () => {
     const r = applyCooldown({ current: 15, proposed: 18, now: 100, scaleOutCooldownEndsAt: 300 });
     expect([r.capacity, r.direction]).toEqual([18, "out"]);
-    expect(applyCooldown({ current: 15, proposed: 15, now: 100, scaleOutCooldownEndsAt: 300 }).capacity).toBeNull();
+    expect(
+      applyCooldown({ current: 15, proposed: 15, now: 100, scaleOutCooldownEndsAt: 300 }).capacity,
+    ).toBeNull();
   });
   it("scale-in is blocked during the scale-in cooldown and allowed when it ends", () => {
-    expect(applyCooldown({ current: 10, proposed: 8, now: 299, scaleInCooldownEndsAt: 300 }).capacity).toBeNull();
-    expect(applyCooldown({ current: 10, proposed: 8, now: 300, scaleInCooldownEndsAt: 300 }).capacity).toBe(8);
+    expect(
+      applyCooldown({ current: 10, proposed: 8, now: 299, scaleInCooldownEndsAt: 300 }).capacity,
+    ).toBeNull();
+    expect(applyCooldown({ current: 10, proposed: 8, now: 300, scaleInCooldownEndsAt: 300 }).capacity).toBe(
+      8,
+    );
   });
   it("a scale-out during a scale-in cooldown happens at once and cancels it", () => {
     const r = applyCooldown({ current: 8, proposed: 12, now: 100, scaleInCooldownEndsAt: 300 });
     expect([r.capacity, r.cancelsScaleInCooldown]).toEqual([12, true]);
   });
   it("scale-in is not blocked by a scale-out cooldown", () => {
-    expect(applyCooldown({ current: 10, proposed: 8, now: 100, scaleOutCooldownEndsAt: 300 }).capacity).toBe(8);
+    expect(applyCooldown({ current: 10, proposed: 8, now: 100, scaleOutCooldownEndsAt: 300 }).capacity).toBe(
+      8,
+    );
   });
 });

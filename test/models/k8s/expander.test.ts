@@ -35,14 +35,19 @@ describe("TestLeastWaste (waste_test.go)", () => {
     expect(leastWasteFilter([opt("balanced", [p])], infos)).toEqual([opt("balanced", [p])]);
   });
   it("one pod, balanced vs highmem -> balanced", () => {
-    expect(leastWasteFilter([opt("balanced", [p]), opt("highmem", [p])], infos).map((o) => o.nodeGroupId)).toEqual(["balanced"]);
+    expect(
+      leastWasteFilter([opt("balanced", [p]), opt("highmem", [p])], infos).map((o) => o.nodeGroupId),
+    ).toEqual(["balanced"]);
   });
   it("one pod, balanced vs highmem vs lowcpu -> lowcpu", () => {
     const r = leastWasteFilter([opt("balanced", [p]), opt("highmem", [p]), opt("lowcpu", [p])], infos);
     expect(r.map((o) => o.nodeGroupId)).toEqual(["lowcpu"]);
   });
   it("ties are all kept for the random fallback; options without node info are skipped", () => {
-    const r = leastWasteFilter([opt("balanced", [p]), opt("missing", [p]), { ...opt("balanced", [p]), debug: "twin" }], infos);
+    const r = leastWasteFilter(
+      [opt("balanced", [p]), opt("missing", [p]), { ...opt("balanced", [p]), debug: "twin" }],
+      infos,
+    );
     expect(r).toHaveLength(2);
   });
 });
@@ -83,11 +88,20 @@ describe("random", () => {
 });
 
 describe("priority (priority_test.go)", () => {
-  const config = { 5: [".*t2\\.micro.*"], 10: [".*t2\\.large.*", ".*t3\\.large.*"], 50: [".*m4\\.4xlarge.*"] };
+  const config = {
+    5: [".*t2\\.micro.*"],
+    10: [".*t2\\.large.*", ".*t3\\.large.*"],
+    50: [".*m4\\.4xlarge.*"],
+  };
   const oneEntry = { 10: [".*t2\\.large.*"] };
   const notMatching = { 5: [".*t\\.micro.*"], 10: [".*t\\.large.*"] };
   const wildcard = { 5: [".*"], 10: [".t2\\.large.*"] };
-  const o = (id: string): ExpansionOption => ({ nodeGroupId: `my-asg.${id}`, nodeCount: 1, pods: [], debug: id });
+  const o = (id: string): ExpansionOption => ({
+    nodeGroupId: `my-asg.${id}`,
+    nodeCount: 1,
+    pods: [],
+    debug: id,
+  });
   const [t2Micro, t2Large, t3Large, m4] = [o("t2.micro"), o("t2.large"), o("t3.large"), o("m4.4xlarge")];
   it("TestPriorityExpanderCorrecltyFiltersSingleMatchingOptionOutOfOne", () => {
     expect(priorityFilter([t2Large], config)).toEqual([t2Large]);
@@ -119,7 +133,10 @@ describe("TestPriceExpander (price_test.go)", () => {
   };
   const p1: ExpanderPod = { name: "p1", cpuMilli: 1000, memoryBytes: 0 };
   const p2: ExpanderPod = { name: "p2", cpuMilli: 500, memoryBytes: 0 };
-  const model = (nodes: Record<string, number>, pods: Record<string, number> = { p1: 20, p2: 10, stabilize: 10 }): PricingModel => ({
+  const model = (
+    nodes: Record<string, number>,
+    pods: Record<string, number> = { p1: 20, p2: 10, stabilize: 10 },
+  ): PricingModel => ({
     nodePrice: (n) => nodes[n.name ?? ""],
     podPrice: (p) => pods[p.name ?? ""],
   });
@@ -132,7 +149,8 @@ describe("TestPriceExpander (price_test.go)", () => {
   });
   const options = [opt("ng1", 2, [p1, p2]), opt("ng2", 1, [p1, p2])];
   const best = (opts: ExpansionOption[], m: PricingModel, preferredCpu: number) =>
-    priceBestOption(opts, infos, m, { preferredNode: { cpuMilli: preferredCpu, memoryBytes: GiB } })?.option.debug;
+    priceBestOption(opts, infos, m, { preferredNode: { cpuMilli: preferredCpu, memoryBytes: GiB } })?.option
+      .debug;
 
   it("first node group is cheaper", () => {
     expect(best(options, model({ n1: 20, n2: 200 }), 2000)).toBe("ng1");
@@ -141,7 +159,9 @@ describe("TestPriceExpander (price_test.go)", () => {
     expect(best(options, model({ n1: 50, n2: 200 }), 4000)).toBe("ng2");
   });
   it("first node group is cheaper, the second is preferred, but there are lots of nodes to be created", () => {
-    expect(best([opt("ng1", 80, [p1, p2]), opt("ng2", 40, [p1, p2])], model({ n1: 20, n2: 200 }), 4000)).toBe("ng1");
+    expect(best([opt("ng1", 80, [p1, p2]), opt("ng2", 40, [p1, p2])], model({ n1: 20, n2: 200 }), 4000)).toBe(
+      "ng1",
+    );
   });
   it("second node group is cheaper", () => {
     expect(best(options, model({ n1: 200, n2: 100 }), 2000)).toBe("ng2");
@@ -161,7 +181,9 @@ describe("TestPriceExpander (price_test.go)", () => {
     expect(best(options3, model({ n1: 200, n2: 200, n3: 90 }), 2000)).toBe("autoprovisioned-MT1");
   });
   it("scores as the pricing proposal: stabilised price ratio times suppressed unfitness", () => {
-    const r = priceBestOption([opt("ng1", 2, [p1, p2])], infos, model({ n1: 20 }), { preferredNode: { cpuMilli: 2000, memoryBytes: GiB } });
+    const r = priceBestOption([opt("ng1", 2, [p1, p2])], infos, model({ n1: 20 }), {
+      preferredNode: { cpuMilli: 2000, memoryBytes: GiB },
+    });
     expect(r?.score).toBeCloseTo(((2 - 1) * (1 - Math.tanh(1 / 15)) + 1) * ((40 + 10) / (30 + 10)), 12);
   });
   it("preferred node grows with the cluster; unfitness is symmetric", () => {
@@ -172,7 +194,10 @@ describe("TestPriceExpander (price_test.go)", () => {
       fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1e6 }), (a, b) => {
         const x = simpleNodeUnfitness({ cpuMilli: a, memoryBytes: 1 }, { cpuMilli: b, memoryBytes: 1 });
         expect(x).toBeGreaterThanOrEqual(1);
-        expect(x).toBeCloseTo(simpleNodeUnfitness({ cpuMilli: b, memoryBytes: 1 }, { cpuMilli: a, memoryBytes: 1 }), 9);
+        expect(x).toBeCloseTo(
+          simpleNodeUnfitness({ cpuMilli: b, memoryBytes: 1 }, { cpuMilli: a, memoryBytes: 1 }),
+          9,
+        );
       }),
     );
   });
@@ -183,11 +208,26 @@ describe("expander chain invariants", () => {
     const pod: ExpanderPod = { cpuMilli: 100, memoryBytes: 1000 };
     fc.assert(
       fc.property(
-        fc.array(fc.record({ id: fc.constantFrom("a", "b", "c"), n: fc.integer({ min: 1, max: 5 }), pods: fc.integer({ min: 0, max: 6 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({
+            id: fc.constantFrom("a", "b", "c"),
+            n: fc.integer({ min: 1, max: 5 }),
+            pods: fc.integer({ min: 0, max: 6 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (raw, u) => {
-          const infos = { a: { cpuMilli: 1000, memoryBytes: 4000 }, b: { cpuMilli: 2000, memoryBytes: 4000 }, c: { cpuMilli: 500, memoryBytes: 8000 } };
-          const opts = raw.map((r) => ({ nodeGroupId: r.id, nodeCount: r.n, pods: Array.from({ length: r.pods }, () => pod) }));
+          const infos = {
+            a: { cpuMilli: 1000, memoryBytes: 4000 },
+            b: { cpuMilli: 2000, memoryBytes: 4000 },
+            c: { cpuMilli: 500, memoryBytes: 8000 },
+          };
+          const opts: ExpansionOption[] = raw.map((r) => ({
+            nodeGroupId: r.id,
+            nodeCount: r.n,
+            pods: Array.from({ length: r.pods }, () => pod),
+          }));
           const lw = leastWasteFilter(opts, infos);
           expect(lw.every((o) => opts.includes(o))).toBe(true);
           const chosen = chooseOption(opts, [mostPodsFilter, (o) => leastWasteFilter(o, infos)], () => u);

@@ -80,37 +80,336 @@ interface ResourceCase extends Fixture {
 const ones = (n: number) => Array.from({ length: n }, () => 1000);
 
 const resourceCases: ResourceCase[] = [
-  { name: "TestReplicaCalcScaleUp", currentReplicas: 3, requests: ones(3), levels: [300, 500, 700], target: 30, replicas: 5, utilization: 50, raw: 2 * 500 },
-  { name: "TestReplicaCalcScaleUpUnreadyLessScale", currentReplicas: 3, podReadiness: [F, T, T], requests: ones(3), levels: [300, 500, 700], target: 30, replicas: 4, utilization: 60, raw: 2 * 600 },
-  { name: "TestReplicaCalcScaleUpHotCpuLessScale", currentReplicas: 3, podStartTime: [HOT, COOL, COOL], requests: ones(3), levels: [300, 500, 700], target: 30, replicas: 4, utilization: 60, raw: 2 * 600 },
-  { name: "TestReplicaCalcScaleUpUnreadyNoScale", currentReplicas: 3, podReadiness: [T, F, F], requests: ones(3), levels: [400, 500, 700], target: 30, replicas: 3, utilization: 40, raw: 2 * 400 },
-  { name: "TestReplicaCalcScaleUpHotCpuNoScale", currentReplicas: 3, podReadiness: [T, F, F], podStartTime: [COOL, HOT, HOT], requests: ones(3), levels: [400, 500, 700], target: 30, replicas: 3, utilization: 40, raw: 2 * 400 },
-  { name: "TestReplicaCalcScaleUpIgnoresFailedPods", currentReplicas: 2, podReadiness: [T, T, F, F], podPhase: ["Running", "Running", "Failed", "Failed"], requests: ones(4), levels: [500, 700], target: 30, replicas: 4, utilization: 60, raw: 2 * 600 },
-  { name: "TestReplicaCalcScaleUpIgnoresDeletionPods", currentReplicas: 2, podReadiness: [T, T, F, F], podPhase: ["Running", "Running", "Running", "Running"], podDeletion: [F, F, T, T], requests: ones(4), levels: [500, 700], target: 30, replicas: 4, utilization: 60, raw: 2 * 600 },
-  { name: "TestReplicaCalcScaleDown", currentReplicas: 5, requests: ones(5), levels: [100, 300, 500, 250, 250], target: 50, replicas: 3, utilization: 28, raw: 2 * 280 },
-  { name: "TestReplicaCalcScaleDownIncludeUnreadyPods", currentReplicas: 5, podReadiness: [T, T, T, F, F], requests: ones(5), levels: [100, 300, 500, 250, 250], target: 50, replicas: 2, utilization: 30, raw: 2 * 300 },
-  { name: "TestReplicaCalcScaleDownExcludeUnscheduledPods", currentReplicas: 5, podReadiness: [T, F, F, F, F], podPhase: ["Running", "Pending", "Pending", "Pending", "Pending"], requests: ones(5), levels: [100], target: 50, replicas: 1, utilization: 10, raw: 2 * 100 },
-  { name: "TestReplicaCalcScaleDownIgnoreHotCpuPods", currentReplicas: 5, podStartTime: [COOL, COOL, COOL, HOT, HOT], requests: ones(5), levels: [100, 300, 500, 250, 250], target: 50, replicas: 2, utilization: 30, raw: 2 * 300 },
-  { name: "TestReplicaCalcScaleDownIgnoresFailedPods", currentReplicas: 5, podReadiness: [T, T, T, T, T, F, F], podPhase: ["Running", "Running", "Running", "Running", "Running", "Failed", "Failed"], requests: ones(7), levels: [100, 300, 500, 250, 250], target: 50, replicas: 3, utilization: 28, raw: 2 * 280 },
-  { name: "TestReplicaCalcTolerance", currentReplicas: 3, requests: [900, 1000, 1100], levels: [1010, 1030, 1020], target: 100, replicas: 3, utilization: 102, raw: 2 * 1020 },
-  { name: "TestReplicaCalcSuperfluousMetrics", currentReplicas: 4, requests: ones(4), levels: [4000, 9500, 3000, 7000, 3200, 2000], target: 100, replicas: 24, utilization: 587, raw: 2 * 5875 },
-  { name: "TestReplicaCalcMissingMetrics", currentReplicas: 4, requests: ones(4), levels: [400, 95], target: 100, replicas: 3, utilization: 24, raw: 495 },
-  { name: "TestReplicaCalcMissingMetricsNoChangeGt", currentReplicas: 2, requests: ones(2), levels: [1900], target: 100, replicas: 2, utilization: 190, raw: 2 * 1900 },
-  { name: "TestReplicaCalcMissingMetricsNoChangeEq", currentReplicas: 2, requests: ones(2), levels: [1000], target: 100, replicas: 2, utilization: 100, raw: 2 * 1000 },
-  { name: "TestReplicaCalcMissingMetricsNoChangeLt", currentReplicas: 2, requests: ones(2), levels: [600], target: 100, replicas: 2, utilization: 60, raw: 2 * 600 },
-  { name: "TestReplicaCalcMissingMetricsUnreadyChange", currentReplicas: 3, podReadiness: [F, T, T], requests: ones(3), levels: [100, 450], target: 50, replicas: 3, utilization: 45, raw: 2 * 450 },
-  { name: "TestReplicaCalcMissingMetricsHotCpuNoChange", currentReplicas: 3, podStartTime: [HOT, COOL, COOL], requests: ones(3), levels: [100, 450], target: 50, replicas: 3, utilization: 45, raw: 2 * 450 },
-  { name: "TestReplicaCalcMissingMetricsUnreadyScaleUp", currentReplicas: 3, podReadiness: [F, T, T], requests: ones(3), levels: [100, 2000], target: 50, replicas: 4, utilization: 200, raw: 2 * 2000 },
-  { name: "TestReplicaCalcMissingMetricsHotCpuScaleUp", currentReplicas: 3, podReadiness: [F, T, T], podStartTime: [HOT, COOL, COOL], requests: ones(3), levels: [100, 2000], target: 50, replicas: 4, utilization: 200, raw: 2 * 2000 },
-  { name: "TestReplicaCalcMissingMetricsUnreadyScaleDown", currentReplicas: 4, podReadiness: [F, T, T, T], requests: ones(4), levels: [100, 100, 100], target: 50, replicas: 3, utilization: 10, raw: 2 * 100 },
-  { name: "TestReplicaCalcMissingMetricsScaleDownTargetOver100", currentReplicas: 4, podReadiness: [F, T, T, T], requests: [1000, 1000, 2000, 2000], levels: [200, 100, 100], target: 300, replicas: 2, utilization: 6, raw: 2 * 100 },
-  { name: "TestReplicaCalcDuringRollingUpdateWithMaxSurge", currentReplicas: 2, podPhase: ["Running", "Running", "Running"], requests: ones(3), levels: [100, 100], target: 50, replicas: 2, utilization: 10, raw: 2 * 100 },
+  {
+    name: "TestReplicaCalcScaleUp",
+    currentReplicas: 3,
+    requests: ones(3),
+    levels: [300, 500, 700],
+    target: 30,
+    replicas: 5,
+    utilization: 50,
+    raw: 2 * 500,
+  },
+  {
+    name: "TestReplicaCalcScaleUpUnreadyLessScale",
+    currentReplicas: 3,
+    podReadiness: [F, T, T],
+    requests: ones(3),
+    levels: [300, 500, 700],
+    target: 30,
+    replicas: 4,
+    utilization: 60,
+    raw: 2 * 600,
+  },
+  {
+    name: "TestReplicaCalcScaleUpHotCpuLessScale",
+    currentReplicas: 3,
+    podStartTime: [HOT, COOL, COOL],
+    requests: ones(3),
+    levels: [300, 500, 700],
+    target: 30,
+    replicas: 4,
+    utilization: 60,
+    raw: 2 * 600,
+  },
+  {
+    name: "TestReplicaCalcScaleUpUnreadyNoScale",
+    currentReplicas: 3,
+    podReadiness: [T, F, F],
+    requests: ones(3),
+    levels: [400, 500, 700],
+    target: 30,
+    replicas: 3,
+    utilization: 40,
+    raw: 2 * 400,
+  },
+  {
+    name: "TestReplicaCalcScaleUpHotCpuNoScale",
+    currentReplicas: 3,
+    podReadiness: [T, F, F],
+    podStartTime: [COOL, HOT, HOT],
+    requests: ones(3),
+    levels: [400, 500, 700],
+    target: 30,
+    replicas: 3,
+    utilization: 40,
+    raw: 2 * 400,
+  },
+  {
+    name: "TestReplicaCalcScaleUpIgnoresFailedPods",
+    currentReplicas: 2,
+    podReadiness: [T, T, F, F],
+    podPhase: ["Running", "Running", "Failed", "Failed"],
+    requests: ones(4),
+    levels: [500, 700],
+    target: 30,
+    replicas: 4,
+    utilization: 60,
+    raw: 2 * 600,
+  },
+  {
+    name: "TestReplicaCalcScaleUpIgnoresDeletionPods",
+    currentReplicas: 2,
+    podReadiness: [T, T, F, F],
+    podPhase: ["Running", "Running", "Running", "Running"],
+    podDeletion: [F, F, T, T],
+    requests: ones(4),
+    levels: [500, 700],
+    target: 30,
+    replicas: 4,
+    utilization: 60,
+    raw: 2 * 600,
+  },
+  {
+    name: "TestReplicaCalcScaleDown",
+    currentReplicas: 5,
+    requests: ones(5),
+    levels: [100, 300, 500, 250, 250],
+    target: 50,
+    replicas: 3,
+    utilization: 28,
+    raw: 2 * 280,
+  },
+  {
+    name: "TestReplicaCalcScaleDownIncludeUnreadyPods",
+    currentReplicas: 5,
+    podReadiness: [T, T, T, F, F],
+    requests: ones(5),
+    levels: [100, 300, 500, 250, 250],
+    target: 50,
+    replicas: 2,
+    utilization: 30,
+    raw: 2 * 300,
+  },
+  {
+    name: "TestReplicaCalcScaleDownExcludeUnscheduledPods",
+    currentReplicas: 5,
+    podReadiness: [T, F, F, F, F],
+    podPhase: ["Running", "Pending", "Pending", "Pending", "Pending"],
+    requests: ones(5),
+    levels: [100],
+    target: 50,
+    replicas: 1,
+    utilization: 10,
+    raw: 2 * 100,
+  },
+  {
+    name: "TestReplicaCalcScaleDownIgnoreHotCpuPods",
+    currentReplicas: 5,
+    podStartTime: [COOL, COOL, COOL, HOT, HOT],
+    requests: ones(5),
+    levels: [100, 300, 500, 250, 250],
+    target: 50,
+    replicas: 2,
+    utilization: 30,
+    raw: 2 * 300,
+  },
+  {
+    name: "TestReplicaCalcScaleDownIgnoresFailedPods",
+    currentReplicas: 5,
+    podReadiness: [T, T, T, T, T, F, F],
+    podPhase: ["Running", "Running", "Running", "Running", "Running", "Failed", "Failed"],
+    requests: ones(7),
+    levels: [100, 300, 500, 250, 250],
+    target: 50,
+    replicas: 3,
+    utilization: 28,
+    raw: 2 * 280,
+  },
+  {
+    name: "TestReplicaCalcTolerance",
+    currentReplicas: 3,
+    requests: [900, 1000, 1100],
+    levels: [1010, 1030, 1020],
+    target: 100,
+    replicas: 3,
+    utilization: 102,
+    raw: 2 * 1020,
+  },
+  {
+    name: "TestReplicaCalcSuperfluousMetrics",
+    currentReplicas: 4,
+    requests: ones(4),
+    levels: [4000, 9500, 3000, 7000, 3200, 2000],
+    target: 100,
+    replicas: 24,
+    utilization: 587,
+    raw: 2 * 5875,
+  },
+  {
+    name: "TestReplicaCalcMissingMetrics",
+    currentReplicas: 4,
+    requests: ones(4),
+    levels: [400, 95],
+    target: 100,
+    replicas: 3,
+    utilization: 24,
+    raw: 495,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsNoChangeGt",
+    currentReplicas: 2,
+    requests: ones(2),
+    levels: [1900],
+    target: 100,
+    replicas: 2,
+    utilization: 190,
+    raw: 2 * 1900,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsNoChangeEq",
+    currentReplicas: 2,
+    requests: ones(2),
+    levels: [1000],
+    target: 100,
+    replicas: 2,
+    utilization: 100,
+    raw: 2 * 1000,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsNoChangeLt",
+    currentReplicas: 2,
+    requests: ones(2),
+    levels: [600],
+    target: 100,
+    replicas: 2,
+    utilization: 60,
+    raw: 2 * 600,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsUnreadyChange",
+    currentReplicas: 3,
+    podReadiness: [F, T, T],
+    requests: ones(3),
+    levels: [100, 450],
+    target: 50,
+    replicas: 3,
+    utilization: 45,
+    raw: 2 * 450,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsHotCpuNoChange",
+    currentReplicas: 3,
+    podStartTime: [HOT, COOL, COOL],
+    requests: ones(3),
+    levels: [100, 450],
+    target: 50,
+    replicas: 3,
+    utilization: 45,
+    raw: 2 * 450,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsUnreadyScaleUp",
+    currentReplicas: 3,
+    podReadiness: [F, T, T],
+    requests: ones(3),
+    levels: [100, 2000],
+    target: 50,
+    replicas: 4,
+    utilization: 200,
+    raw: 2 * 2000,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsHotCpuScaleUp",
+    currentReplicas: 3,
+    podReadiness: [F, T, T],
+    podStartTime: [HOT, COOL, COOL],
+    requests: ones(3),
+    levels: [100, 2000],
+    target: 50,
+    replicas: 4,
+    utilization: 200,
+    raw: 2 * 2000,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsUnreadyScaleDown",
+    currentReplicas: 4,
+    podReadiness: [F, T, T, T],
+    requests: ones(4),
+    levels: [100, 100, 100],
+    target: 50,
+    replicas: 3,
+    utilization: 10,
+    raw: 2 * 100,
+  },
+  {
+    name: "TestReplicaCalcMissingMetricsScaleDownTargetOver100",
+    currentReplicas: 4,
+    podReadiness: [F, T, T, T],
+    requests: [1000, 1000, 2000, 2000],
+    levels: [200, 100, 100],
+    target: 300,
+    replicas: 2,
+    utilization: 6,
+    raw: 2 * 100,
+  },
+  {
+    name: "TestReplicaCalcDuringRollingUpdateWithMaxSurge",
+    currentReplicas: 2,
+    podPhase: ["Running", "Running", "Running"],
+    requests: ones(3),
+    levels: [100, 100],
+    target: 50,
+    replicas: 2,
+    utilization: 10,
+    raw: 2 * 100,
+  },
   // TestReplicaCalcConfigurableTolerance rows (per-HPA tolerances, KEP-4951).
-  { name: "TestReplicaCalcConfigurableTolerance/Outside of a 0% tolerance", tolerances: { scaleDown: 0, scaleUp: 0 }, currentReplicas: 3, requests: [900, 1000, 1100], levels: [909, 1010, 1111], target: 100, replicas: 4, utilization: 101, raw: 2 * 1010 },
-  { name: "TestReplicaCalcConfigurableTolerance/Within a 200% scale-up tolerance", tolerances: { scaleDown: 0.1, scaleUp: 2 }, currentReplicas: 3, requests: [900, 1000, 1100], levels: [1890, 1910, 1900], target: 100, replicas: 3, utilization: 190, raw: 2 * 1900 },
-  { name: "TestReplicaCalcConfigurableTolerance/Outside 8% scale-up tolerance", tolerances: { scaleDown: 2, scaleUp: 0.08 }, currentReplicas: 3, requests: [900, 1000, 1100], levels: [1100, 1080, 1090], target: 100, replicas: 4, utilization: 109, raw: 2 * 1090 },
-  { name: "TestReplicaCalcConfigurableTolerance/Within a 36% scale-down tolerance", tolerances: { scaleDown: 0.36, scaleUp: 0.1 }, currentReplicas: 3, requests: [900, 1000, 1100], levels: [660, 640, 650], target: 100, replicas: 3, utilization: 65, raw: 2 * 650 },
-  { name: "TestReplicaCalcConfigurableTolerance/Outside a 34% scale-down tolerance", tolerances: { scaleDown: 0.34, scaleUp: 0.1 }, currentReplicas: 3, requests: [900, 1000, 1100], levels: [660, 640, 650], target: 100, replicas: 2, utilization: 65, raw: 2 * 650 },
+  {
+    name: "TestReplicaCalcConfigurableTolerance/Outside of a 0% tolerance",
+    tolerances: { scaleDown: 0, scaleUp: 0 },
+    currentReplicas: 3,
+    requests: [900, 1000, 1100],
+    levels: [909, 1010, 1111],
+    target: 100,
+    replicas: 4,
+    utilization: 101,
+    raw: 2 * 1010,
+  },
+  {
+    name: "TestReplicaCalcConfigurableTolerance/Within a 200% scale-up tolerance",
+    tolerances: { scaleDown: 0.1, scaleUp: 2 },
+    currentReplicas: 3,
+    requests: [900, 1000, 1100],
+    levels: [1890, 1910, 1900],
+    target: 100,
+    replicas: 3,
+    utilization: 190,
+    raw: 2 * 1900,
+  },
+  {
+    name: "TestReplicaCalcConfigurableTolerance/Outside 8% scale-up tolerance",
+    tolerances: { scaleDown: 2, scaleUp: 0.08 },
+    currentReplicas: 3,
+    requests: [900, 1000, 1100],
+    levels: [1100, 1080, 1090],
+    target: 100,
+    replicas: 4,
+    utilization: 109,
+    raw: 2 * 1090,
+  },
+  {
+    name: "TestReplicaCalcConfigurableTolerance/Within a 36% scale-down tolerance",
+    tolerances: { scaleDown: 0.36, scaleUp: 0.1 },
+    currentReplicas: 3,
+    requests: [900, 1000, 1100],
+    levels: [660, 640, 650],
+    target: 100,
+    replicas: 3,
+    utilization: 65,
+    raw: 2 * 650,
+  },
+  {
+    name: "TestReplicaCalcConfigurableTolerance/Outside a 34% scale-down tolerance",
+    tolerances: { scaleDown: 0.34, scaleUp: 0.1 },
+    currentReplicas: 3,
+    requests: [900, 1000, 1100],
+    levels: [660, 640, 650],
+    target: 100,
+    replicas: 2,
+    utilization: 65,
+    raw: 2 * 650,
+  },
 ];
 
 describe("getResourceReplicas (upstream resource cases)", () => {
@@ -177,14 +476,76 @@ interface PodsMetricCase extends Fixture {
 }
 
 const podsMetricCases: PodsMetricCase[] = [
-  { name: "TestReplicaCalcScaleUpCM", currentReplicas: 3, levels: [20000, 10000, 30000], target: 15000, replicas: 4, usage: 20000 },
-  { name: "TestReplicaCalcScaleUpCMUnreadyHotCpuNoLessScale", currentReplicas: 3, podReadiness: [T, T, F], podStartTime: [COOL, COOL, HOT], levels: [50000, 10000, 30000], target: 15000, replicas: 6, usage: 30000 },
-  { name: "TestReplicaCalcScaleUpCMUnreadyHotCpuScaleWouldScaleDown", currentReplicas: 3, podReadiness: [F, T, F], podStartTime: [HOT, COOL, HOT], levels: [50000, 15000, 30000], target: 15000, replicas: 7, usage: 31666 },
-  { name: "TestReplicaCalcScaleDownCM", currentReplicas: 5, levels: [12000, 12000, 12000, 12000, 12000], target: 20000, replicas: 3, usage: 12000 },
-  { name: "TestReplicaCalcToleranceCM", currentReplicas: 3, levels: [20000, 21000, 21000], target: 20000, replicas: 3, usage: 20666 },
-  { name: "TestReplicaCalcConfigurableToleranceCM", tolerances: { scaleDown: 0.1, scaleUp: 0.01 }, currentReplicas: 3, levels: [20000, 21000, 21000], target: 20000, replicas: 4, usage: 20666 },
-  { name: "TestPlainMetricReplicaCalcMissingMetricsNoChangeEq", currentReplicas: 5, levels: [20000, 19000, 21000], target: 20000, replicas: 5, usage: 20000 },
-  { name: "TestReplicaCalcDuringRollingUpdateWithMaxSurgeCM", currentReplicas: 2, podPhase: ["Running", "Running", "Running"], levels: [10000, 10000], target: 17000, replicas: 2, usage: 10000 },
+  {
+    name: "TestReplicaCalcScaleUpCM",
+    currentReplicas: 3,
+    levels: [20000, 10000, 30000],
+    target: 15000,
+    replicas: 4,
+    usage: 20000,
+  },
+  {
+    name: "TestReplicaCalcScaleUpCMUnreadyHotCpuNoLessScale",
+    currentReplicas: 3,
+    podReadiness: [T, T, F],
+    podStartTime: [COOL, COOL, HOT],
+    levels: [50000, 10000, 30000],
+    target: 15000,
+    replicas: 6,
+    usage: 30000,
+  },
+  {
+    name: "TestReplicaCalcScaleUpCMUnreadyHotCpuScaleWouldScaleDown",
+    currentReplicas: 3,
+    podReadiness: [F, T, F],
+    podStartTime: [HOT, COOL, HOT],
+    levels: [50000, 15000, 30000],
+    target: 15000,
+    replicas: 7,
+    usage: 31666,
+  },
+  {
+    name: "TestReplicaCalcScaleDownCM",
+    currentReplicas: 5,
+    levels: [12000, 12000, 12000, 12000, 12000],
+    target: 20000,
+    replicas: 3,
+    usage: 12000,
+  },
+  {
+    name: "TestReplicaCalcToleranceCM",
+    currentReplicas: 3,
+    levels: [20000, 21000, 21000],
+    target: 20000,
+    replicas: 3,
+    usage: 20666,
+  },
+  {
+    name: "TestReplicaCalcConfigurableToleranceCM",
+    tolerances: { scaleDown: 0.1, scaleUp: 0.01 },
+    currentReplicas: 3,
+    levels: [20000, 21000, 21000],
+    target: 20000,
+    replicas: 4,
+    usage: 20666,
+  },
+  {
+    name: "TestPlainMetricReplicaCalcMissingMetricsNoChangeEq",
+    currentReplicas: 5,
+    levels: [20000, 19000, 21000],
+    target: 20000,
+    replicas: 5,
+    usage: 20000,
+  },
+  {
+    name: "TestReplicaCalcDuringRollingUpdateWithMaxSurgeCM",
+    currentReplicas: 2,
+    podPhase: ["Running", "Running", "Running"],
+    levels: [10000, 10000],
+    target: 17000,
+    replicas: 2,
+    usage: 10000,
+  },
 ];
 
 describe("getMetricReplicas (upstream pods-metric cases)", () => {
@@ -204,7 +565,9 @@ describe("getMetricReplicas (upstream pods-metric cases)", () => {
 describe("object and external metrics (upstream cases)", () => {
   const pods3 = (readiness?: boolean[]) => buildPods({ currentReplicas: 3, podReadiness: readiness });
   it("TestReplicaCalcScaleUpCMObject", () => {
-    expect(getObjectMetricReplicas({ currentReplicas: 3, usage: 20000, targetUsage: 15000, pods: pods3() })).toEqual({
+    expect(
+      getObjectMetricReplicas({ currentReplicas: 3, usage: 20000, targetUsage: 15000, pods: pods3() }),
+    ).toEqual({
       ok: true,
       replicas: 4,
       usage: 20000,
@@ -212,30 +575,43 @@ describe("object and external metrics (upstream cases)", () => {
   });
   it("TestReplicaCalcScaleUpCMObjectIgnoresUnreadyPods (15 if unready pods counted)", () => {
     expect(
-      getObjectMetricReplicas({ currentReplicas: 3, usage: 50000, targetUsage: 10000, pods: pods3([F, T, F]) }),
+      getObjectMetricReplicas({
+        currentReplicas: 3,
+        usage: 50000,
+        targetUsage: 10000,
+        pods: pods3([F, T, F]),
+      }),
     ).toEqual({ ok: true, replicas: 5, usage: 50000 });
   });
   it("TestReplicaCalcToleranceCMObject", () => {
-    expect(getObjectMetricReplicas({ currentReplicas: 3, usage: 20666, targetUsage: 20000, pods: pods3() })).toEqual({
+    expect(
+      getObjectMetricReplicas({ currentReplicas: 3, usage: 20666, targetUsage: 20000, pods: pods3() }),
+    ).toEqual({
       ok: true,
       replicas: 3,
       usage: 20666,
     });
   });
   it("TestReplicaCalcScaleUpCMPerPodObject", () => {
-    expect(getObjectPerPodMetricReplicas({ statusReplicas: 3, usage: 20000, targetAverageUsage: 5000 })).toEqual({
+    expect(
+      getObjectPerPodMetricReplicas({ statusReplicas: 3, usage: 20000, targetAverageUsage: 5000 }),
+    ).toEqual({
       replicas: 4,
       usage: 6667,
     });
   });
   it("TestReplicaCalcScaleDownPerPodCMObject", () => {
-    expect(getObjectPerPodMetricReplicas({ statusReplicas: 5, usage: 6000, targetAverageUsage: 2000 })).toEqual({
+    expect(
+      getObjectPerPodMetricReplicas({ statusReplicas: 5, usage: 6000, targetAverageUsage: 2000 }),
+    ).toEqual({
       replicas: 3,
       usage: 1200,
     });
   });
   it("TestReplicaCalcTolerancePerPodCMObject / ConfigurableTolerancePerPodCMObject", () => {
-    expect(getObjectPerPodMetricReplicas({ statusReplicas: 4, usage: 20166, targetAverageUsage: 5000 })).toEqual({
+    expect(
+      getObjectPerPodMetricReplicas({ statusReplicas: 4, usage: 20166, targetAverageUsage: 5000 }),
+    ).toEqual({
       replicas: 4,
       usage: 5042,
     });
@@ -258,26 +634,57 @@ describe("object and external metrics (upstream cases)", () => {
     expect(r).toEqual({ ok: true, replicas: 2, usage: 8600 });
   });
   it("TestReplicaCalcScaleUpCMExternalIgnoresUnreadyPods (6 if unready pods counted)", () => {
-    const r = getExternalMetricReplicas({ currentReplicas: 3, samples: [8600], targetUsage: 4400, pods: pods3([F, T, F]) });
+    const r = getExternalMetricReplicas({
+      currentReplicas: 3,
+      samples: [8600],
+      targetUsage: 4400,
+      pods: pods3([F, T, F]),
+    });
     expect(r).toEqual({ ok: true, replicas: 2, usage: 8600 });
   });
   it("TestReplicaCalcScaleDownCMExternal / ToleranceCMExternal", () => {
-    expect(getExternalMetricReplicas({ currentReplicas: 5, samples: [8600], targetUsage: 14334, pods: buildPods({ currentReplicas: 5 }) })).toEqual({ ok: true, replicas: 3, usage: 8600 });
-    expect(getExternalMetricReplicas({ currentReplicas: 3, samples: [8600], targetUsage: 8888, pods: pods3() })).toEqual({ ok: true, replicas: 3, usage: 8600 });
+    expect(
+      getExternalMetricReplicas({
+        currentReplicas: 5,
+        samples: [8600],
+        targetUsage: 14334,
+        pods: buildPods({ currentReplicas: 5 }),
+      }),
+    ).toEqual({ ok: true, replicas: 3, usage: 8600 });
+    expect(
+      getExternalMetricReplicas({ currentReplicas: 3, samples: [8600], targetUsage: 8888, pods: pods3() }),
+    ).toEqual({ ok: true, replicas: 3, usage: 8600 });
   });
   it("TestReplicaCalcScaleUpPerPodCMExternal / ScaleDownPerPodCMExternal / TolerancePerPodCMExternal", () => {
-    expect(getExternalPerPodMetricReplicas({ statusReplicas: 3, samples: [8600], targetAverageUsage: 2150 })).toEqual({ replicas: 4, usage: 2867 });
-    expect(getExternalPerPodMetricReplicas({ statusReplicas: 5, samples: [8600], targetAverageUsage: 2867 })).toEqual({ replicas: 3, usage: 1720 });
-    expect(getExternalPerPodMetricReplicas({ statusReplicas: 3, samples: [8600], targetAverageUsage: 2900 })).toEqual({ replicas: 3, usage: 2867 });
+    expect(
+      getExternalPerPodMetricReplicas({ statusReplicas: 3, samples: [8600], targetAverageUsage: 2150 }),
+    ).toEqual({ replicas: 4, usage: 2867 });
+    expect(
+      getExternalPerPodMetricReplicas({ statusReplicas: 5, samples: [8600], targetAverageUsage: 2867 }),
+    ).toEqual({ replicas: 3, usage: 1720 });
+    expect(
+      getExternalPerPodMetricReplicas({ statusReplicas: 3, samples: [8600], targetAverageUsage: 2900 }),
+    ).toEqual({ replicas: 3, usage: 2867 });
   });
   it("scale from zero: currentReplicas 0 uses ceil(ratio) without tolerance", () => {
-    expect(getObjectMetricReplicas({ currentReplicas: 0, usage: 1050, targetUsage: 1000, pods: [] })).toEqual({ ok: true, replicas: 2, usage: 1050 });
+    expect(getObjectMetricReplicas({ currentReplicas: 0, usage: 1050, targetUsage: 1000, pods: [] })).toEqual(
+      { ok: true, replicas: 2, usage: 1050 },
+    );
   });
 });
 
 describe("groupPods (TestGroupPods rows)", () => {
-  const pod = (p: Partial<HpaPod> & { name: string }): HpaPod => ({ phase: "Succeeded", ready: false, requests: {}, ...p });
-  const sample = (timestampMs: number, windowMs: number): PodMetricSample => ({ value: 1, timestampMs, windowMs });
+  const pod = (p: Partial<HpaPod> & { name: string }): HpaPod => ({
+    phase: "Succeeded",
+    ready: false,
+    requests: {},
+    ...p,
+  });
+  const sample = (timestampMs: number, windowMs: number): PodMetricSample => ({
+    value: 1,
+    timestampMs,
+    windowMs,
+  });
   const cases: {
     name: string;
     pod: HpaPod;
@@ -288,18 +695,95 @@ describe("groupPods (TestGroupPods rows)", () => {
     missing?: boolean;
     ignored?: boolean;
   }[] = [
-    { name: "count in a ready pod - memory", pod: pod({ name: "p" }), metric: sample(NOW, 60_000), resource: "memory", ready: 1 },
-    { name: "unready a pod without ready condition - CPU", pod: pod({ name: "p", startTimeMs: NOW }), metric: sample(0, 0), resource: "cpu", ready: 0, unready: true },
-    { name: "count in a ready pod with fresh metrics during initialization period - CPU", pod: pod({ name: "p", startTimeMs: NOW - 60_000, ready: true, readyTransitionMs: NOW - 30_000 }), metric: sample(NOW, 30_000), resource: "cpu", ready: 1 },
-    { name: "unready a ready pod without fresh metrics during initialization period - CPU", pod: pod({ name: "p", startTimeMs: NOW - 60_000, ready: true, readyTransitionMs: NOW - 30_000 }), metric: sample(NOW, 60_000), resource: "cpu", ready: 0, unready: true },
-    { name: "unready an unready pod during initialization period - CPU", pod: pod({ name: "p", startTimeMs: NOW - 600_000, ready: false, readyTransitionMs: NOW - 594_000 }), metric: sample(0, 0), resource: "cpu", ready: 0, unready: true },
-    { name: "count in a ready pod without fresh metrics after initialization period - CPU", pod: pod({ name: "p", startTimeMs: NOW - 180_000, ready: true, readyTransitionMs: NOW - 180_000 }), metric: sample(NOW - 120_000, 60_000), resource: "cpu", ready: 1 },
-    { name: "count in an unready pod that was ready after initialization period - CPU", pod: pod({ name: "p", startTimeMs: NOW - 600_000, ready: false, readyTransitionMs: NOW - 540_000 }), metric: sample(0, 0), resource: "cpu", ready: 1 },
-    { name: "unready pod that has never been ready after initialization period - CPU", pod: pod({ name: "p", startTimeMs: NOW - 600_000, ready: false, readyTransitionMs: NOW - 590_000 }), metric: sample(0, 0), resource: "cpu", ready: 1 },
-    { name: "a missing pod", pod: pod({ name: "p", startTimeMs: NOW - 180_000 }), resource: "cpu", ready: 0, missing: true },
-    { name: "pending pods are unreadied", pod: pod({ name: "p", phase: "Pending" }), resource: "cpu", ready: 0, unready: true },
-    { name: "ignore pods with deletion timestamps", pod: pod({ name: "p", phase: "Pending", deleting: true }), metric: sample(0, 0), resource: "cpu", ready: 0, ignored: true },
-    { name: "ignore pods in a failed state", pod: pod({ name: "p", phase: "Failed" }), metric: sample(0, 0), resource: "cpu", ready: 0, ignored: true },
+    {
+      name: "count in a ready pod - memory",
+      pod: pod({ name: "p" }),
+      metric: sample(NOW, 60_000),
+      resource: "memory",
+      ready: 1,
+    },
+    {
+      name: "unready a pod without ready condition - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW }),
+      metric: sample(0, 0),
+      resource: "cpu",
+      ready: 0,
+      unready: true,
+    },
+    {
+      name: "count in a ready pod with fresh metrics during initialization period - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW - 60_000, ready: true, readyTransitionMs: NOW - 30_000 }),
+      metric: sample(NOW, 30_000),
+      resource: "cpu",
+      ready: 1,
+    },
+    {
+      name: "unready a ready pod without fresh metrics during initialization period - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW - 60_000, ready: true, readyTransitionMs: NOW - 30_000 }),
+      metric: sample(NOW, 60_000),
+      resource: "cpu",
+      ready: 0,
+      unready: true,
+    },
+    {
+      name: "unready an unready pod during initialization period - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW - 600_000, ready: false, readyTransitionMs: NOW - 594_000 }),
+      metric: sample(0, 0),
+      resource: "cpu",
+      ready: 0,
+      unready: true,
+    },
+    {
+      name: "count in a ready pod without fresh metrics after initialization period - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW - 180_000, ready: true, readyTransitionMs: NOW - 180_000 }),
+      metric: sample(NOW - 120_000, 60_000),
+      resource: "cpu",
+      ready: 1,
+    },
+    {
+      name: "count in an unready pod that was ready after initialization period - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW - 600_000, ready: false, readyTransitionMs: NOW - 540_000 }),
+      metric: sample(0, 0),
+      resource: "cpu",
+      ready: 1,
+    },
+    {
+      name: "unready pod that has never been ready after initialization period - CPU",
+      pod: pod({ name: "p", startTimeMs: NOW - 600_000, ready: false, readyTransitionMs: NOW - 590_000 }),
+      metric: sample(0, 0),
+      resource: "cpu",
+      ready: 1,
+    },
+    {
+      name: "a missing pod",
+      pod: pod({ name: "p", startTimeMs: NOW - 180_000 }),
+      resource: "cpu",
+      ready: 0,
+      missing: true,
+    },
+    {
+      name: "pending pods are unreadied",
+      pod: pod({ name: "p", phase: "Pending" }),
+      resource: "cpu",
+      ready: 0,
+      unready: true,
+    },
+    {
+      name: "ignore pods with deletion timestamps",
+      pod: pod({ name: "p", phase: "Pending", deleting: true }),
+      metric: sample(0, 0),
+      resource: "cpu",
+      ready: 0,
+      ignored: true,
+    },
+    {
+      name: "ignore pods in a failed state",
+      pod: pod({ name: "p", phase: "Failed" }),
+      metric: sample(0, 0),
+      resource: "cpu",
+      ready: 0,
+      ignored: true,
+    },
   ];
   it.each(cases)("$name", (c) => {
     const metrics = new Map<string, PodMetricSample>();

@@ -1,0 +1,43 @@
+/**
+ * Fluid-mode speed: the bundled 62-day WorldCup98 minute trace at 1-second ticks through the core
+ * example's Fargate platform. Prints simulated seconds per wall second (median of several runs) of the
+ * simulation itself (trace already loaded), and of a whole `run` including reading the trace.
+ *
+ *   npx tsx bench/fluid-62d.bench.ts [runs]
+ */
+import { performance } from "node:perf_hooks";
+import { loadScenario, simulate, simulateSeries } from "../src/index.js";
+import { loadTraffic } from "../src/trace/index.js";
+
+const runs = Number(process.argv[2] ?? 5);
+const scenario = loadScenario(new URL("./fargate-62d.yaml", import.meta.url).pathname);
+const t = scenario.traffic;
+const series = await loadTraffic(
+  { trace: t.trace, gaps: t.gaps, multiplier: t.multiplier, timestampColumn: t.timestampColumn, valueColumn: t.valueColumn },
+  { baseDir: scenario.baseDir },
+);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const simOnly: number[] = [];
+const whole: number[] = [];
+let simulatedSeconds = 0;
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  const res = simulateSeries(scenario, series);
+  simOnly.push(performance.now() - t0);
+  simulatedSeconds = res.durationMs / 1000;
+  const t1 = performance.now();
+  await simulate(scenario);
+  whole.push(performance.now() - t1);
+}
+const ticks = simulatedSeconds / (scenario.engine.tick / 1000);
+const m = median(simOnly);
+const w = median(whole);
+console.log(`trace: ${series.counts.length} minutes, ${simulatedSeconds} simulated seconds, ${ticks} ticks of ${scenario.engine.tick} ms`);
+console.log(`simulation only: median ${m.toFixed(0)} ms of ${runs} runs → ${((simulatedSeconds / m) * 1000 / 1e6).toFixed(2)} M simulated s per wall s (${((m * 1e6) / ticks).toFixed(0)} ns per tick)`);
+console.log(`with trace loading: median ${w.toFixed(0)} ms → ${((simulatedSeconds / w) * 1000 / 1e6).toFixed(2)} M simulated s per wall s`);
+console.log(`runs (ms): sim ${simOnly.map((x) => x.toFixed(0)).join(", ")}; whole ${whole.map((x) => x.toFixed(0)).join(", ")}`);
