@@ -1,6 +1,6 @@
 import { describeAssumptions } from "./assumptions.js";
 import { MINUTE } from "./engine/time.js";
-import { runEcsFargate } from "./models/platform/ecs-fargate.js";
+import { runPlatform } from "./models/platform/registry.js";
 import type { PlatformResult } from "./models/platform/result.js";
 import type { Scenario } from "./scenario/load.js";
 import { loadTraffic, type RateSeries } from "./trace/index.js";
@@ -60,7 +60,7 @@ export function simulateSeries(scenario: Scenario, series: RateSeries, seed = sc
   const platforms: PlatformResult[] = [];
   for (const [name, platform] of Object.entries(scenario.platforms)) {
     platforms.push(
-      runEcsFargate({ name, platform, scenario, assumptions: scenario.assumptionValues, rates, stepMs: series.stepMs, durationMs, seed }),
+      runPlatform({ name, platform, scenario, assumptions: scenario.assumptionValues, rates, stepMs: series.stepMs, durationMs, seed }),
     );
   }
   return {

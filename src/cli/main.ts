@@ -1,62 +1,21 @@
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
-import { run, writeOutputs } from "../api.js";
-import { InputError, isInputError } from "../errors.js";
-import { summaryTable } from "../report/table.js";
-import { loadScenario } from "../scenario/load.js";
-import { scenarioJsonSchema } from "../scenario/schema.js";
+import { Command, CommanderError } from "commander";
+import { isInputError } from "../errors.js";
+import { registerRun } from "./commands/run.js";
+import { registerValidate } from "./commands/validate.js";
 
 const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
 
-function seedOption(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("the seed is a non-negative integer");
-  return n;
-}
-
+/** The CLI: each command lives in ./commands and registers itself here. */
 export function buildCli(): Command {
   const program = new Command("scalesim")
     .description("Deterministic simulator of AWS container autoscaling: replay a load trace, get cost and latency.")
     .version(VERSION)
     .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) });
-
-  program
-    .command("run")
-    .description("simulate a scenario and print a summary")
-    .argument("<file>", "scenario YAML file")
-    .option("-o, --out <dir>", "write summary.json, series.csv and decisions.jsonl into this folder")
-    .option("--seed <n>", "override the scenario's seed", seedOption)
-    .option("--json", "print summary.json to stdout instead of the table")
-    .action(async (file: string, opts: { out?: string; seed?: number; json?: boolean }) => {
-      const scenario = loadScenario(file);
-      const out = await run(scenario, { seed: opts.seed });
-      if (opts.out) writeOutputs(opts.out, out.files);
-      if (opts.json) process.stdout.write(out.files["summary.json"]);
-      else {
-        process.stdout.write(`${summaryTable(out.summary)}\n`);
-        if (opts.out) process.stdout.write(`wrote ${Object.keys(out.files).join(", ")} to ${opts.out}\n`);
-      }
-      const failed = Object.values(out.summary.platforms).some((p) => p.checks.some((c) => !c.ok));
-      if (failed) process.exitCode = 3;
-    });
-
-  program
-    .command("validate")
-    .description("check a scenario file and report the first problem with its line and column")
-    .argument("<file>", "scenario YAML file")
-    .action((file: string) => {
-      const s = loadScenario(file);
-      process.stdout.write(`${file}: ok (${Object.keys(s.platforms).length} platform${Object.keys(s.platforms).length === 1 ? "" : "s"}: ${Object.keys(s.platforms).join(", ")})\n`);
-    });
-
-  program
-    .command("schema")
-    .description("print the JSON Schema of scenario files (for editor completion)")
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
-    });
-
+    .exitOverride();
+  registerRun(program);
+  registerValidate(program);
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
@@ -65,6 +24,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; a wrong command line is bad input (commander already printed why).
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
     if (isInputError(e)) {
       process.stderr.write(`scalesim: ${e.message}\n`);
       process.exitCode = 2;
@@ -73,5 +37,3 @@ export async function main(argv: string[]): Promise<void> {
     throw e;
   }
 }
-
-export { InputError };

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { ASSUMPTIONS, assumptionDef } from "../assumptions.js";
-import { fargateSizeProblem } from "../data/fargate.js";
 import { parseDuration } from "./units.js";
-import { CpuUnits, DistributionSpec, Duration, Instant, Size, TaskMemory } from "./fields.js";
-import { ScalingPolicy } from "./policies.js";
+import { DistributionSpec, Duration, Instant, Size } from "./fields.js";
+import { PLATFORM_SCHEMAS } from "./platforms/index.js";
+export type { FargatePlatform } from "./platforms/ecs-fargate.js";
 
 /** Randomness and resolution shared by every synthetic shape; rates are requests per second. */
 const SyntheticCommon = {
@@ -57,46 +57,8 @@ const Slo = z.strictObject({
   percentile: z.number().gt(0).lt(100).default(99),
 });
 
-const Service = z
-  .strictObject({
-    desiredCount: z.number().int().min(0),
-    minCapacity: z.number().int().min(0),
-    maxCapacity: z.number().int().min(0),
-  })
-  .superRefine((s, ctx) => {
-    if (s.minCapacity > s.maxCapacity) ctx.addIssue({ code: "custom", path: ["minCapacity"], message: `minCapacity ${s.minCapacity} exceeds maxCapacity ${s.maxCapacity}` });
-  });
-
-/** ALB target group attributes; defaults from the ELB API reference. */
-const LoadBalancer = z.strictObject({
-  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
-  healthCheckInterval: Duration.default(30_000),
-  healthyThreshold: z.number().int().min(2).max(10).default(5),
-  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
-  deregistrationDelay: Duration.default(300_000),
-});
-
-const FargatePlatform = z
-  .strictObject({
-    kind: z.literal("ecs-fargate"),
-    task: z.strictObject({
-      cpu: CpuUnits,
-      memory: TaskMemory,
-      architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
-    }),
-    service: Service,
-    scalingPolicies: z.array(ScalingPolicy).default([]),
-    loadBalancer: LoadBalancer.default({ healthCheckInterval: 30_000, healthyThreshold: 5, deregistrationDelay: 300_000 }),
-    pricing: z.strictObject({ vcpuHour: z.number().min(0), gbHour: z.number().min(0) }).optional(),
-  })
-  .superRefine((p, ctx) => {
-    const problem = fargateSizeProblem(p.task.cpu, p.task.memory);
-    if (problem) ctx.addIssue({ code: "custom", path: ["task", "memory"], message: problem });
-  });
-
-export const Platform = z.discriminatedUnion("kind", [FargatePlatform]);
+export const Platform = z.discriminatedUnion("kind", PLATFORM_SCHEMAS);
 export type Platform = z.output<typeof Platform>;
-export type FargatePlatform = z.output<typeof FargatePlatform>;
 
 const Engine = z.strictObject({
   mode: z.enum(["fluid"]).default("fluid"),

@@ -1,212 +1,32 @@
-import { num, type AssumptionValues } from "../../assumptions.js";
+import { num } from "../../assumptions.js";
 import { fargateRates } from "../../data/fargate.js";
 import { InputError } from "../../errors.js";
-import { Simulation } from "../../engine/sim.js";
-import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
-import type { FargatePlatform, ScenarioData } from "../../scenario/schema.js";
-import { ScalingController, type TargetTrackingPolicySpec } from "../aas/scaling-controller.js";
-import { CostLedger } from "../billing/ledger.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision } from "../decisions.js";
-import { EcsService } from "../ecs/service.js";
+import type { FargatePlatform } from "../../scenario/schema.js";
 import { FargateLauncher } from "../fargate/launcher.js";
-import { makeDistribution } from "../latency/distributions.js";
-import { LatencyRecorder } from "../latency/recorder.js";
-import { FluidTraffic } from "../traffic/fluid.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
+import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
-export interface PlatformRunInput {
-  name: string;
-  platform: FargatePlatform;
-  scenario: ScenarioData;
-  assumptions: AssumptionValues;
-  /** Requests per second per interval of the traffic series. */
-  rates: Float64Array;
-  stepMs: TimeMs;
-  durationMs: TimeMs;
-  seed: number;
-}
-
-/** Run one ECS-on-Fargate service against the traffic and return its result. */
-export function runEcsFargate(input: PlatformRunInput): PlatformResult {
+/** An ECS service on Fargate: every task on its own capacity, billed per second from image pull. */
+export function runEcsFargate(input: PlatformRunInput<FargatePlatform>): PlatformResult {
   const { name, platform: p, scenario, assumptions: a } = input;
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
-
   const rates = p.pricing ?? fargateRates(scenario.region, p.task.architecture);
   if (typeof rates === "string") throw new InputError(rates, { path: `platforms.${name}.pricing` });
-  const vcpu = p.task.cpu / 1024;
-  const memoryGb = p.task.memory / 1024;
-
-  const w = scenario.workload;
-  const service = makeDistribution({ distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv });
-  const latency = new LatencyRecorder(service, scenario.slo.latency);
-  const highRes = p.scalingPolicies.some((sp) => sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType.endsWith("HighResolution"));
-  const metrics = {
-    cpu: new MetricSeries("CPUUtilization", MINUTE),
-    memory: new MetricSeries("MemoryUtilization", MINUTE),
-    requestsPerTarget: new MetricSeries("RequestCountPerTarget", MINUTE),
-    cpuHighRes: highRes ? new MetricSeries("CPUUtilization (20 s)", 20 * SECOND) : undefined,
-    memoryHighRes: highRes ? new MetricSeries("MemoryUtilization (20 s)", 20 * SECOND) : undefined,
-  };
-
-  const launcher = new FargateLauncher(sim, {
-    size: { vcpu, memoryGb },
-    rates,
-    provisioningMs: num(a, "fargate.provisioningTime"),
-    pendingMs: num(a, "fargate.pendingTime"),
-    ledger,
-    rng: sim.rng(`${name}.fargate.startup`),
-  });
-
-  let traffic: FluidTraffic | undefined;
-  const ecs = new EcsService(sim, launcher, {
-    name,
-    desiredCount: p.service.desiredCount,
-    targetGroup: p.loadBalancer,
-    stopDuration: num(a, "ecs.stopDuration"),
-    scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
+  return runEcsService(input, {
+    task: { vcpu: p.task.cpu / 1024, memoryMiB: p.task.memory },
+    service: p.service,
+    scalingPolicies: p.scalingPolicies,
+    loadBalancer: p.loadBalancer,
+    // The service scheduler launches up to 500 Fargate tasks per minute per service.
     // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
     launchesPerMinute: 500,
-    inFlightDrain: () => (traffic ? service.quantile(0.999) + traffic.currentDelayMs : 0),
+    launcher: ({ sim, ledger }) =>
+      new FargateLauncher(sim, {
+        size: { vcpu: p.task.cpu / 1024, memoryGb: p.task.memory / 1024 },
+        rates,
+        provisioningMs: num(a, "fargate.provisioningTime"),
+        pendingMs: num(a, "fargate.pendingTime"),
+        ledger,
+        rng: sim.rng(`${name}.fargate.startup`),
+      }),
   });
-
-  traffic = new FluidTraffic(
-    input.rates,
-    input.stepMs,
-    scenario.engine.tick,
-    {
-      cpuPerRequestMs: w.cpuPerRequest,
-      service,
-      concurrency: w.concurrency,
-      memoryBaselineMiB: w.memory?.baseline ?? 0,
-      memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-      timeoutMs: w.timeout,
-      cpuIdle: w.cpuIdle,
-    },
-    { vcpu, memoryMiB: p.task.memory },
-    ecs,
-    latency,
-    metrics,
-    series,
-  );
-  sim.addContinuous(traffic);
-
-  // Capacity statistics over RUNNING tasks, updated at every task transition.
-  let capMin = Number.POSITIVE_INFINITY;
-  let capMax = 0;
-  ecs.observers.push({
-    taskChanged: () => {
-      capMin = Math.min(capMin, ecs.runningCount);
-      capMax = Math.max(capMax, ecs.runningCount);
-    },
-  });
-
-  // The service exists before the trace starts: its initial tasks are running and healthy at t = 0.
-  ecs.warmStart(0);
-  capMin = capMax = ecs.runningCount;
-
-  const policies: TargetTrackingPolicySpec[] = p.scalingPolicies.map((sp) => {
-    const c = sp.TargetTrackingScalingPolicyConfiguration;
-    const type = c.PredefinedMetricSpecification.PredefinedMetricType;
-    const metric =
-      type === "ECSServiceAverageCPUUtilization"
-        ? metrics.cpu
-        : type === "ECSServiceAverageMemoryUtilization"
-          ? metrics.memory
-          : type === "ALBRequestCountPerTarget"
-            ? metrics.requestsPerTarget
-            : type === "ECSServiceAverageCPUUtilizationHighResolution"
-              ? metrics.cpuHighRes!
-              : metrics.memoryHighRes!;
-    return {
-      name: sp.PolicyName,
-      targetValue: c.TargetValue,
-      metric,
-      metricName: type,
-      scaleOutCooldownMs: c.ScaleOutCooldown * SECOND,
-      scaleInCooldownMs: c.ScaleInCooldown * SECOND,
-      disableScaleIn: c.DisableScaleIn,
-      highResolution: type.endsWith("HighResolution"),
-    };
-  });
-  const controller = new ScalingController(
-    sim,
-    ecs,
-    policies,
-    {
-      minCapacity: p.service.minCapacity,
-      maxCapacity: p.service.maxCapacity,
-      publishDelayMs: num(a, "metrics.publishDelay"),
-      activityDurationMs: num(a, "scaling.activityDuration"),
-      scaleOutDatapoints: num(a, "targetTracking.scaleOutDatapoints"),
-      scaleInDatapoints: num(a, "targetTracking.scaleInDatapoints"),
-      scaleInThresholdFactor: num(a, "targetTracking.scaleInThresholdFactor"),
-    },
-    log,
-  );
-  if (policies.length > 0) controller.start();
-
-  sim.run(input.durationMs);
-  launcher.finish(ecs.tasks, input.durationMs);
-
-  const perMinuteCost = ledger.perMinute();
-  series.columns.costUsd.set(perMinuteCost);
-  const total = latency.total();
-  const totalUsd = ledger.totalUsd();
-  const taskHours = traffic.runningTaskSeconds / 3600;
-  const requests = {
-    arrived: traffic.arrived,
-    served: traffic.served,
-    dropped: traffic.dropped,
-    timedOut: traffic.timedOut,
-    inFlightAtEnd: traffic.backlogRequests,
-  };
-  const checks = invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions);
-  return {
-    name,
-    kind: p.kind,
-    minutes: series,
-    requests,
-    latency: total,
-    capacity: {
-      min: capMin,
-      max: capMax,
-      mean: input.durationMs > 0 ? traffic.runningTaskSeconds / (input.durationMs / 1000) : 0,
-      taskHours,
-      billedTaskHours: launcher.billedTaskSeconds / 3600,
-    },
-    cost: { totalUsd, meters: ledger.meterList() },
-    scaling: { scaleOutEvents: controller.scaleOutEvents, scaleInEvents: controller.scaleInEvents },
-    utilisation: { cpuPercentOfPaid: launcher.billedTaskSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / (launcher.billedTaskSeconds * vcpu) : 0 },
-    decisions,
-    checks,
-  };
-}
-
-function invariantChecks(
-  r: PlatformResult["requests"],
-  perMinuteCost: Float64Array,
-  totalUsd: number,
-  svc: { minCapacity: number; maxCapacity: number; desiredCount: number },
-  decisions: Decision[],
-): PlatformResult["checks"] {
-  const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;
-  const reqOk = Math.abs(r.arrived - accounted) <= 1e-6 * Math.max(1, r.arrived);
-  let minuteSum = 0;
-  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
-  const costOk = totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd);
-  const lo = Math.min(svc.minCapacity, svc.desiredCount);
-  const hi = Math.max(svc.maxCapacity, svc.desiredCount);
-  const outside = decisions.find((d) => d.to < lo || d.to > hi);
-  return [
-    { name: "requests conserved", ok: reqOk, detail: `arrived ${r.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}` },
-    { name: "cost equals the sum of its meters", ok: costOk, detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD` },
-    { name: "desired count within min/max", ok: outside === undefined, detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every decision within [${lo}, ${hi}]` },
-  ];
 }

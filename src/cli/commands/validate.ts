@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { loadScenario } from "../../scenario/load.js";
+import { scenarioJsonSchema } from "../../scenario/schema.js";
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("check a scenario file and report the first problem with its line and column")
+    .argument("<file>", "scenario YAML file")
+    .action((file: string) => {
+      const names = Object.keys(loadScenario(file).platforms);
+      process.stdout.write(`${file}: ok (${names.length} platform${names.length === 1 ? "" : "s"}: ${names.join(", ")})\n`);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of scenario files (for editor completion)")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
+}

@@ -1,0 +1,16 @@
+import type { Platform } from "../../scenario/schema.js";
+import { runEcsFargate } from "./ecs-fargate.js";
+import type { PlatformRunInput } from "./ecs-service.js";
+import type { PlatformResult } from "./result.js";
+
+type Runner<K extends Platform["kind"]> = (input: PlatformRunInput<Extract<Platform, { kind: K }>>) => PlatformResult;
+
+/** One runner per platform kind. Add a kind here and in src/scenario/platforms/index.ts. */
+const RUNNERS: { [K in Platform["kind"]]: Runner<K> } = {
+  "ecs-fargate": runEcsFargate,
+};
+
+export function runPlatform(input: PlatformRunInput<Platform>): PlatformResult {
+  const runner = RUNNERS[input.platform.kind] as Runner<Platform["kind"]>;
+  return runner(input as never);
+}
