@@ -13,7 +13,13 @@ const runs = Number(process.argv[2] ?? 5);
 const scenario = loadScenario(new URL("./fargate-62d.yaml", import.meta.url).pathname);
 const t = scenario.traffic;
 const series = await loadTraffic(
-  { trace: t.trace, gaps: t.gaps, multiplier: t.multiplier, timestampColumn: t.timestampColumn, valueColumn: t.valueColumn },
+  {
+    trace: t.trace,
+    gaps: t.gaps,
+    multiplier: t.multiplier,
+    timestampColumn: t.timestampColumn,
+    valueColumn: t.valueColumn,
+  },
   { baseDir: scenario.baseDir },
 );
 
@@ -22,6 +28,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Baseline in the same process: a bare loop reading the per-tick rate, the floor any tick model pays. */
+function bareLoop(): number {
+  const stepS = series.stepMs / 1000;
+  let acc = 0;
+  const ticks = series.counts.length * (series.stepMs / scenario.engine.tick);
+  for (let t = 0; t < ticks; t++) {
+    const idx = Math.floor((t * scenario.engine.tick) / series.stepMs);
+    acc += series.counts[idx] / stepS;
+  }
+  return acc;
+}
+
+const baseline: number[] = [];
 const simOnly: number[] = [];
 const whole: number[] = [];
 let simulatedSeconds = 0;
@@ -30,6 +49,9 @@ for (let i = 0; i < runs; i++) {
   const res = simulateSeries(scenario, series);
   simOnly.push(performance.now() - t0);
   simulatedSeconds = res.durationMs / 1000;
+  const t2 = performance.now();
+  bareLoop();
+  baseline.push(performance.now() - t2);
   const t1 = performance.now();
   await simulate(scenario);
   whole.push(performance.now() - t1);
@@ -37,7 +59,19 @@ for (let i = 0; i < runs; i++) {
 const ticks = simulatedSeconds / (scenario.engine.tick / 1000);
 const m = median(simOnly);
 const w = median(whole);
-console.log(`trace: ${series.counts.length} minutes, ${simulatedSeconds} simulated seconds, ${ticks} ticks of ${scenario.engine.tick} ms`);
-console.log(`simulation only: median ${m.toFixed(0)} ms of ${runs} runs → ${((simulatedSeconds / m) * 1000 / 1e6).toFixed(2)} M simulated s per wall s (${((m * 1e6) / ticks).toFixed(0)} ns per tick)`);
-console.log(`with trace loading: median ${w.toFixed(0)} ms → ${((simulatedSeconds / w) * 1000 / 1e6).toFixed(2)} M simulated s per wall s`);
-console.log(`runs (ms): sim ${simOnly.map((x) => x.toFixed(0)).join(", ")}; whole ${whole.map((x) => x.toFixed(0)).join(", ")}`);
+console.log(
+  `trace: ${series.counts.length} minutes, ${simulatedSeconds} simulated seconds, ${ticks} ticks of ${scenario.engine.tick} ms`,
+);
+console.log(
+  `simulation only: median ${m.toFixed(0)} ms of ${runs} runs → ${(((simulatedSeconds / m) * 1000) / 1e6).toFixed(2)} M simulated s per wall s (${((m * 1e6) / ticks).toFixed(0)} ns per tick)`,
+);
+console.log(
+  `with trace loading: median ${w.toFixed(0)} ms → ${(((simulatedSeconds / w) * 1000) / 1e6).toFixed(2)} M simulated s per wall s`,
+);
+const b = median(baseline);
+console.log(
+  `baseline bare tick loop: median ${b.toFixed(1)} ms (${((b * 1e6) / ticks).toFixed(1)} ns per tick); the model costs ${(m / b).toFixed(1)}× the bare loop`,
+);
+console.log(
+  `runs (ms): sim ${simOnly.map((x) => x.toFixed(0)).join(", ")}; whole ${whole.map((x) => x.toFixed(0)).join(", ")}`,
+);

@@ -23,17 +23,21 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "targetTracking.scaleOutDatapoints",
     kind: "integer",
     default: 3,
-    statement: "target tracking's AlarmHigh fires when this many consecutive datapoints (of as many) exceed the target",
+    statement:
+      "target tracking's AlarmHigh fires when this many consecutive datapoints (of as many) exceed the target",
     basis: "observed",
-    source: "https://github.com/aws-samples/amazon-ecs-fargate-workshop-dev-ops-data/blob/HEAD/site/content/ops/Lab3.md",
+    source:
+      "https://github.com/aws-samples/amazon-ecs-fargate-workshop-dev-ops-data/blob/HEAD/site/content/ops/Lab3.md",
   },
   {
     id: "targetTracking.scaleInDatapoints",
     kind: "integer",
     default: 15,
-    statement: "target tracking's AlarmLow fires when this many consecutive datapoints (of as many) are below the scale-in threshold",
+    statement:
+      "target tracking's AlarmLow fires when this many consecutive datapoints (of as many) are below the scale-in threshold",
     basis: "observed",
-    source: "https://github.com/aws-samples/amazon-ecs-fargate-workshop-dev-ops-data/blob/HEAD/site/content/ops/Lab3.md",
+    source:
+      "https://github.com/aws-samples/amazon-ecs-fargate-workshop-dev-ops-data/blob/HEAD/site/content/ops/Lab3.md",
   },
   {
     id: "targetTracking.scaleInThresholdFactor",
@@ -41,14 +45,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     default: 0.9,
     statement: "AlarmLow's threshold is this fraction of the target value",
     basis: "observed",
-    source: "https://github.com/aws-samples/amazon-ecs-fargate-workshop-dev-ops-data/blob/HEAD/site/content/ops/Lab3.md",
+    source:
+      "https://github.com/aws-samples/amazon-ecs-fargate-workshop-dev-ops-data/blob/HEAD/site/content/ops/Lab3.md",
   },
   {
     id: "targetTracking.capacityFormula",
     kind: "choice",
     default: "ceil",
     choices: ["ceil"],
-    statement: "new capacity = ceil(running tasks × metric / target), clamped to min/max: never adds too little nor removes too much",
+    statement:
+      "new capacity = ceil(running tasks × metric / target), clamped to min/max: never adds too little nor removes too much",
     basis: "inferred",
     source: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html",
   },
@@ -63,15 +69,18 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "scaling.activityDuration",
     kind: "duration",
     default: 0,
-    statement: "an Application Auto Scaling activity on an ECS service completes (and its cooldown starts) this long after it begins",
+    statement:
+      "an Application Auto Scaling activity on an ECS service completes (and its cooldown starts) this long after it begins",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html",
   },
   {
     id: "fargate.provisioningTime",
     kind: "duration",
     default: 5000,
-    statement: "mean time a Fargate task spends in PROVISIONING (capacity and ENI attachment; not billed); drawn as lognormal with cv 0.3",
+    statement:
+      "mean time a Fargate task spends in PROVISIONING (capacity and ENI attachment; not billed); drawn as lognormal with cv 0.3",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle.html",
   },
@@ -79,7 +88,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "fargate.pendingTime",
     kind: "duration",
     default: 30000,
-    statement: "mean time from image download start to RUNNING on Fargate (billed); drawn as lognormal with cv 0.3",
+    statement:
+      "mean time from image download start to RUNNING on Fargate (billed); drawn as lognormal with cv 0.3",
     basis: "chosen",
     source: "https://aws.amazon.com/fargate/pricing/",
   },
@@ -87,7 +97,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ecs.stopDuration",
     kind: "duration",
     default: 2000,
-    statement: "time from SIGTERM to the task stopping (the container exits promptly; stopTimeout 30 s is the upper bound)",
+    statement:
+      "time from SIGTERM to the task stopping (the container exits promptly; stopTimeout 30 s is the upper bound)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html",
   },
@@ -96,7 +107,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     kind: "choice",
     default: "newest",
     choices: ["newest", "oldest"],
-    statement: "which Fargate task a service stops on scale-in once tasks not yet running are gone (AWS only documents AZ balance)",
+    statement:
+      "which Fargate task a service stops on scale-in once tasks not yet running are gone (AWS only documents AZ balance)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html",
   },

@@ -14,6 +14,12 @@ export type { PlatformResult } from "./models/platform/result.js";
 export { decisionsJsonl, seriesCsv, summaryJson } from "./report/files.js";
 export { type PlatformSummary, type Summary, summarise } from "./report/summary.js";
 export { summaryTable } from "./report/table.js";
-export { fromObject, loadScenario, parseScenario, type Scenario, scenarioJsonSchema } from "./scenario/index.js";
+export {
+  fromObject,
+  loadScenario,
+  parseScenario,
+  type Scenario,
+  scenarioJsonSchema,
+} from "./scenario/index.js";
 export { type SimulateOptions, type SimulationResult, simulate, simulateSeries } from "./simulate.js";
 export { loadTraffic, type RateSeries } from "./trace/index.js";

@@ -46,7 +46,11 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
 }
 
 /** Simulate every platform on an already-loaded traffic series. */
-export function simulateSeries(scenario: Scenario, series: RateSeries, seed = scenario.seed): SimulationResult {
+export function simulateSeries(
+  scenario: Scenario,
+  series: RateSeries,
+  seed = scenario.seed,
+): SimulationResult {
   const durationMs = Math.floor((series.counts.length * series.stepMs) / MINUTE) * MINUTE;
   const stepS = series.stepMs / 1000;
   const rates = new Float64Array(series.counts.length);
@@ -60,7 +64,16 @@ export function simulateSeries(scenario: Scenario, series: RateSeries, seed = sc
   const platforms: PlatformResult[] = [];
   for (const [name, platform] of Object.entries(scenario.platforms)) {
     platforms.push(
-      runPlatform({ name, platform, scenario, assumptions: scenario.assumptionValues, rates, stepMs: series.stepMs, durationMs, seed }),
+      runPlatform({
+        name,
+        platform,
+        scenario,
+        assumptions: scenario.assumptionValues,
+        rates,
+        stepMs: series.stepMs,
+        durationMs,
+        seed,
+      }),
     );
   }
   return {
@@ -71,7 +84,10 @@ export function simulateSeries(scenario: Scenario, series: RateSeries, seed = sc
     durationMs,
     traffic: { source: series.source, stepMs: series.stepMs, totalRequests: total, peakPerSecond: peak },
     platforms,
-    assumptions: [...MODEL_ASSUMPTIONS, ...describeAssumptions(scenario.assumptionValues, scenario.overriddenAssumptions)],
+    assumptions: [
+      ...MODEL_ASSUMPTIONS,
+      ...describeAssumptions(scenario.assumptionValues, scenario.overriddenAssumptions),
+    ],
   };
 }
 

@@ -4,12 +4,16 @@ import { isInputError } from "../errors.js";
 import { registerRun } from "./commands/run.js";
 import { registerValidate } from "./commands/validate.js";
 
-const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+const VERSION: string = JSON.parse(
+  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+).version;
 
 /** The CLI: each command lives in ./commands and registers itself here. */
 export function buildCli(): Command {
   const program = new Command("scalesim")
-    .description("Deterministic simulator of AWS container autoscaling: replay a load trace, get cost and latency.")
+    .description(
+      "Deterministic simulator of AWS container autoscaling: replay a load trace, get cost and latency.",
+    )
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();

@@ -39,7 +39,10 @@ export function fargateSizeProblem(cpuUnits: number, memoryMiB: number): string 
 }
 
 /** The smallest valid size covering (cpu, memory), or undefined above 16 vCPU / 120 GB. */
-export function smallestFargateSizeCovering(cpuUnits: number, memoryMiB: number): { cpu: number; memoryMiB: number } | undefined {
+export function smallestFargateSizeCovering(
+  cpuUnits: number,
+  memoryMiB: number,
+): { cpu: number; memoryMiB: number } | undefined {
   for (const [cpu, mems] of FARGATE_SIZES) {
     if (cpu < cpuUnits) continue;
     const mem = mems.find((m) => m >= memoryMiB);

@@ -69,7 +69,15 @@ export class EventQueue<T> {
   }
 
   /** (t, ph, sq) < key at index j — or, with the optional triple, < that triple. */
-  private less(t: number, ph: number, sq: number, j: number, tj?: number, phj?: number, sqj?: number): boolean {
+  private less(
+    t: number,
+    ph: number,
+    sq: number,
+    j: number,
+    tj?: number,
+    phj?: number,
+    sqj?: number,
+  ): boolean {
     const bt = tj ?? this.times[j];
     if (t !== bt) return t < bt;
     const bp = phj ?? this.phases[j];

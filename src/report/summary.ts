@@ -4,10 +4,22 @@ import type { SimulationResult } from "../simulate.js";
 /** The summary of one platform, as written to summary.json under `platforms.<name>`. */
 export interface PlatformSummary {
   kind: string;
-  cost: { totalUsd: number; perMillionRequestsUsd: number; monthlyUsd: number; meters: { name: string; unit: string; quantity: number; usd: number }[] };
+  cost: {
+    totalUsd: number;
+    perMillionRequestsUsd: number;
+    monthlyUsd: number;
+    meters: { name: string; unit: string; quantity: number; usd: number }[];
+  };
   requests: { arrived: number; served: number; dropped: number; timedOut: number; inFlightAtEnd: number };
   latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
-  slo: { latencyMs: number; percentile: number; attainment: number; violationMinutes: number; minutesWithTraffic: number; requestsWithinLatency: number };
+  slo: {
+    latencyMs: number;
+    percentile: number;
+    attainment: number;
+    violationMinutes: number;
+    minutesWithTraffic: number;
+    requestsWithinLatency: number;
+  };
   capacity: { min: number; max: number; mean: number; taskHours: number; billedTaskHours: number };
   utilisation: { cpuPercentOfPaid: number };
   scaling: { scaleOutEvents: number; scaleInEvents: number };
@@ -54,7 +66,11 @@ export function summarise(res: SimulationResult, slo: { latency: number; percent
   };
 }
 
-function platformSummary(p: PlatformResult, durationMs: number, slo: { latency: number; percentile: number }): PlatformSummary {
+function platformSummary(
+  p: PlatformResult,
+  durationMs: number,
+  slo: { latency: number; percentile: number },
+): PlatformSummary {
   const m = p.minutes.columns;
   let minutesWithTraffic = 0;
   let violations = 0;
@@ -73,7 +89,12 @@ function platformSummary(p: PlatformResult, durationMs: number, slo: { latency: 
       totalUsd: r(p.cost.totalUsd),
       perMillionRequestsUsd: r(p.requests.served > 0 ? (1e6 * p.cost.totalUsd) / p.requests.served : 0),
       monthlyUsd: r(hours > 0 ? (p.cost.totalUsd / hours) * HOURS_PER_MONTH : 0, 2),
-      meters: p.cost.meters.map((x) => ({ name: x.name, unit: x.unit, quantity: r(x.quantity), usd: r(x.usd) })),
+      meters: p.cost.meters.map((x) => ({
+        name: x.name,
+        unit: x.unit,
+        quantity: r(x.quantity),
+        usd: r(x.usd),
+      })),
     },
     requests: {
       arrived: r(p.requests.arrived, 3),

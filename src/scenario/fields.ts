@@ -21,7 +21,10 @@ export const Duration = unitField(parseDuration, 'Duration with a unit: "300ms",
 /** Memory size with a unit (`512MiB`, `2GiB`) → MiB. */
 export const Size = unitField((v) => parseSize(v, false), 'Memory size with a unit: "512MiB", "2GiB".');
 /** ECS task memory: MiB as a bare number, or with a unit. */
-export const TaskMemory = unitField((v) => parseSize(v, true), "Task memory in MiB (2048) or with a unit (\"2GB\").");
+export const TaskMemory = unitField(
+  (v) => parseSize(v, true),
+  'Task memory in MiB (2048) or with a unit ("2GB").',
+);
 /** ECS CPU units (1024 = 1 vCPU) or `"1 vCPU"`. */
 export const CpuUnits = unitField(parseCpuUnits, 'ECS CPU units (1024 = 1 vCPU), or "0.5 vCPU".');
 
@@ -43,7 +46,15 @@ export const DistributionSpec = z.union([
       distribution: d.distribution,
       mean: d.mean,
       cv: d.distribution === "exponential" ? 1 : d.distribution === "deterministic" ? 0 : (d.cv ?? 1),
+      values: undefined as number[] | undefined,
     })),
+  // Empirical: the observed service times (ms); without `values`, the per-request trace's service-time column.
+  z
+    .strictObject({
+      distribution: z.literal("empirical"),
+      values: z.array(z.number().min(0)).min(1).optional(),
+    })
+    .transform((d) => ({ distribution: d.distribution, mean: Number.NaN, cv: Number.NaN, values: d.values })),
 ]);
 export type Distribution = z.output<typeof DistributionSpec>;
 

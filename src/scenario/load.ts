@@ -25,7 +25,10 @@ export function loadScenario(file: string): Scenario {
     text = readFileSync(abs, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? "scenario file not found" : `cannot read scenario file (${code})`, { file });
+    throw new InputError(
+      code === "ENOENT" ? "scenario file not found" : `cannot read scenario file (${code})`,
+      { file },
+    );
   }
   return parseScenario(text, file, dirname(abs));
 }
@@ -34,15 +37,23 @@ export function loadScenario(file: string): Scenario {
 export function parseScenario(text: string, file = "<inline>", baseDir = process.cwd()): Scenario {
   const located = LocatedDocument.parse(text);
   const syntax = located.syntaxError();
-  if (syntax) throw new InputError(`invalid YAML: ${syntax.message}`, { file, line: syntax.line, col: syntax.col });
+  if (syntax)
+    throw new InputError(`invalid YAML: ${syntax.message}`, { file, line: syntax.line, col: syntax.col });
   const raw = located.toJS();
   return fromObject(raw, { file, baseDir, located });
 }
 
 /** Validate an already-parsed object (e.g. a sweep variant); positions come from `located` when given. */
-export function fromObject(raw: unknown, ctx: { file: string; baseDir: string; located?: LocatedDocument }): Scenario {
+export function fromObject(
+  raw: unknown,
+  ctx: { file: string; baseDir: string; located?: LocatedDocument },
+): Scenario {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new InputError("a scenario is a YAML mapping with name, traffic, workload, slo and platforms", { file: ctx.file, line: 1, col: 1 });
+    throw new InputError("a scenario is a YAML mapping with name, traffic, workload, slo and platforms", {
+      file: ctx.file,
+      line: 1,
+      col: 1,
+    });
   }
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) throw issueToError(pickIssue(parsed.error.issues), raw, ctx);
@@ -82,7 +93,11 @@ function pickIssue(issues: readonly Issue[]): Issue {
   return first;
 }
 
-function issueToError(issue: Issue, raw: unknown, ctx: { file: string; located?: LocatedDocument }): InputError {
+function issueToError(
+  issue: Issue,
+  raw: unknown,
+  ctx: { file: string; located?: LocatedDocument },
+): InputError {
   const path = issue.path as PropertyKey[];
   let message = issue.message;
   let keyOf: string | undefined;
@@ -96,7 +111,10 @@ function issueToError(issue: Issue, raw: unknown, ctx: { file: string; located?:
     shownPath = formatPath([...path, key]);
   } else if (issue.code === "invalid_type" && valueAt(raw, path) === undefined) {
     message = `missing required field (${issue.expected})`;
-  } else if (issue.code === "invalid_union" && (issue as { note?: string }).note === "No matching discriminator") {
+  } else if (
+    issue.code === "invalid_union" &&
+    (issue as { note?: string }).note === "No matching discriminator"
+  ) {
     const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
     const disc = (issue as { discriminator?: string }).discriminator ?? "kind";
     message = `unknown ${disc} ${JSON.stringify(valueAt(raw, path))}; expected one of: ${options.join(", ")}`;
@@ -166,7 +184,8 @@ function defsAt(def: Def, path: readonly PropertyKey[], raw: unknown, depth = 0)
   }
   if (depth === path.length) return def.type === "object" ? [def] : [];
   const seg = path[depth];
-  if (def.type === "object" && def.shape && typeof seg === "string" && def.shape[seg]) return defsAt(defOf(def.shape[seg]), path, raw, depth + 1);
+  if (def.type === "object" && def.shape && typeof seg === "string" && def.shape[seg])
+    return defsAt(defOf(def.shape[seg]), path, raw, depth + 1);
   if (def.type === "array" && def.element) return defsAt(defOf(def.element), path, raw, depth + 1);
   if (def.type === "record" && def.valueType) return defsAt(defOf(def.valueType), path, raw, depth + 1);
   return [];

@@ -3,22 +3,51 @@ import { ASSUMPTIONS, assumptionDef } from "../assumptions.js";
 import { parseDuration } from "./units.js";
 import { DistributionSpec, Duration, Instant, Size } from "./fields.js";
 import { PLATFORM_SCHEMAS } from "./platforms/index.js";
+import { checkThresholdPlatforms, Thresholds } from "./thresholds.js";
+import { SweepBlock } from "./sweep.js";
 export type { FargatePlatform } from "./platforms/ecs-fargate.js";
 
 /** Randomness and resolution shared by every synthetic shape; rates are requests per second. */
 const SyntheticCommon = {
-  noise: z.number().min(0).optional().meta({ description: "Relative Gaussian jitter per interval (0.05 = 5 %)." }),
+  noise: z
+    .number()
+    .min(0)
+    .optional()
+    .meta({ description: "Relative Gaussian jitter per interval (0.05 = 5 %)." }),
   poisson: z.boolean().optional().meta({ description: "Draw Poisson counts around the expected count." }),
-  interval: Duration.optional().meta({ description: "Interval length of the generated series (default 1s)." }),
+  interval: Duration.optional().meta({
+    description: "Interval length of the generated series (default 1s).",
+  }),
 };
 const Rate = z.number().min(0);
 
 const Synthetic = z.discriminatedUnion("shape", [
   z.strictObject({ shape: z.literal("constant"), rate: Rate, ...SyntheticCommon }),
   z.strictObject({ shape: z.literal("step"), base: Rate, to: Rate, at: Duration, ...SyntheticCommon }),
-  z.strictObject({ shape: z.literal("ramp"), from: Rate, to: Rate, at: Duration.optional(), over: Duration.optional(), ...SyntheticCommon }),
-  z.strictObject({ shape: z.literal("diurnal"), base: Rate, peak: Rate, period: Duration.optional(), phase: Duration.optional(), ...SyntheticCommon }),
-  z.strictObject({ shape: z.literal("spike"), base: Rate, peak: Rate, at: Duration, width: Duration, ...SyntheticCommon }),
+  z.strictObject({
+    shape: z.literal("ramp"),
+    from: Rate,
+    to: Rate,
+    at: Duration.optional(),
+    over: Duration.optional(),
+    ...SyntheticCommon,
+  }),
+  z.strictObject({
+    shape: z.literal("diurnal"),
+    base: Rate,
+    peak: Rate,
+    period: Duration.optional(),
+    phase: Duration.optional(),
+    ...SyntheticCommon,
+  }),
+  z.strictObject({
+    shape: z.literal("spike"),
+    base: Rate,
+    peak: Rate,
+    at: Duration,
+    width: Duration,
+    ...SyntheticCommon,
+  }),
 ]);
 export type SyntheticData = z.output<typeof Synthetic>;
 
@@ -36,20 +65,38 @@ const Traffic = z
   })
   .superRefine((t, ctx) => {
     if ((t.trace === undefined) === (t.synthetic === undefined)) {
-      ctx.addIssue({ code: "custom", message: "give exactly one of `trace` (a file) or `synthetic` (a shape)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "give exactly one of `trace` (a file) or `synthetic` (a shape)",
+      });
     }
     if (t.synthetic && t.window?.start !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["window", "start"], message: "a synthetic shape starts at 0; use window.duration or the top-level duration" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["window", "start"],
+        message: "a synthetic shape starts at 0; use window.duration or the top-level duration",
+      });
     }
   });
 
 const Workload = z.strictObject({
   cpuPerRequest: Duration.meta({ description: "vCPU time one request costs." }),
-  serviceTime: DistributionSpec.meta({ description: "Time a request holds a slot when the task is not CPU-bound." }),
-  concurrency: z.number().int().positive().meta({ description: "Requests a task serves at once; more wait in its queue." }),
+  serviceTime: DistributionSpec.meta({
+    description: "Time a request holds a slot when the task is not CPU-bound.",
+  }),
+  concurrency: z
+    .number()
+    .int()
+    .positive()
+    .meta({ description: "Requests a task serves at once; more wait in its queue." }),
   memory: z.strictObject({ baseline: Size, perInFlight: Size.default(0) }).optional(),
   timeout: Duration.default(30_000),
-  cpuIdle: z.number().min(0).max(1).default(0).meta({ description: "Fraction of the task's vCPUs used with no traffic." }),
+  cpuIdle: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .meta({ description: "Fraction of the task's vCPUs used with no traffic." }),
 });
 
 const Slo = z.strictObject({
@@ -69,7 +116,11 @@ const Assumptions = z.record(z.string(), z.union([z.number(), z.string()])).supe
   for (const [id, v] of Object.entries(rec)) {
     const def = assumptionDef(id);
     if (!def) {
-      ctx.addIssue({ code: "custom", path: [id], message: `unknown assumption; known: ${ASSUMPTIONS.map((a) => a.id).join(", ")}` });
+      ctx.addIssue({
+        code: "custom",
+        path: [id],
+        message: `unknown assumption; known: ${ASSUMPTIONS.map((a) => a.id).join(", ")}`,
+      });
       continue;
     }
     const bad =
@@ -77,23 +128,39 @@ const Assumptions = z.record(z.string(), z.union([z.number(), z.string()])).supe
       ((def.kind === "number" || def.kind === "integer") && typeof v !== "number") ||
       (def.kind === "integer" && !Number.isInteger(v)) ||
       (def.kind === "choice" && !def.choices?.includes(String(v)));
-    if (bad) ctx.addIssue({ code: "custom", path: [id], message: `expected ${def.kind === "choice" ? `one of ${def.choices?.join(", ")}` : `a ${def.kind}`}` });
+    if (bad)
+      ctx.addIssue({
+        code: "custom",
+        path: [id],
+        message: `expected ${def.kind === "choice" ? `one of ${def.choices?.join(", ")}` : `a ${def.kind}`}`,
+      });
   }
 });
 
-export const ScenarioSchema = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  region: z.string().default("us-east-1"),
-  seed: z.number().int().min(0).default(1),
-  duration: Duration.optional().meta({ description: "Length of a synthetic run; traces default to their whole length." }),
-  engine: Engine.default({ mode: "fluid", tick: 1000 }),
-  traffic: Traffic,
-  workload: Workload,
-  slo: Slo,
-  platforms: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "platform names use letters, digits, '-', '_', '.'"), Platform).refine((r) => Object.keys(r).length > 0, "at least one platform is needed"),
-  assumptions: Assumptions.default({}),
-});
+export const ScenarioSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    region: z.string().default("us-east-1"),
+    seed: z.number().int().min(0).default(1),
+    duration: Duration.optional().meta({
+      description: "Length of a synthetic run; traces default to their whole length.",
+    }),
+    engine: Engine.default({ mode: "fluid", tick: 1000 }),
+    traffic: Traffic,
+    workload: Workload,
+    slo: Slo,
+    platforms: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_.-]+$/, "platform names use letters, digits, '-', '_', '.'"),
+        Platform,
+      )
+      .refine((r) => Object.keys(r).length > 0, "at least one platform is needed"),
+    assumptions: Assumptions.default({}),
+    thresholds: Thresholds.optional(),
+    sweep: SweepBlock.optional().meta({ description: "Parameter sweep over this scenario (`scalesim sweep`); ignored by `run`." }),
+  })
+  .superRefine(checkThresholdPlatforms);
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type ScenarioData = z.output<typeof ScenarioSchema>;

@@ -42,10 +42,14 @@ describe("EventQueue", () => {
   it("pops in lexicographic (time, phase, insertion) order for any input", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 })), { maxLength: 300 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 })), {
+          maxLength: 300,
+        }),
         (evs) => {
           const q = new EventQueue<number>();
-          evs.forEach(([t, ph], i) => q.push(t, ph, i));
+          evs.forEach(([t, ph], i) => {
+            q.push(t, ph, i);
+          });
           const expected = evs
             .map(([t, ph], i) => ({ t, ph, i }))
             .sort((a, b) => a.t - b.t || a.ph - b.ph || a.i - b.i)
@@ -60,23 +64,26 @@ describe("EventQueue", () => {
 
   it("keeps order when pushes interleave with pops", () => {
     fc.assert(
-      fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }), { maxLength: 200 }), (ops) => {
-        const q = new EventQueue<number>();
-        let lastPopped = -1;
-        let floor = 0;
-        for (const op of ops) {
-          if (op === undefined) {
-            const e = q.pop();
-            if (e) {
-              expect(e.time).toBeGreaterThanOrEqual(lastPopped);
-              lastPopped = e.time;
-              floor = e.time;
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }), { maxLength: 200 }),
+        (ops) => {
+          const q = new EventQueue<number>();
+          let lastPopped = -1;
+          let floor = 0;
+          for (const op of ops) {
+            if (op === undefined) {
+              const e = q.pop();
+              if (e) {
+                expect(e.time).toBeGreaterThanOrEqual(lastPopped);
+                lastPopped = e.time;
+                floor = e.time;
+              }
+            } else {
+              q.push(floor + op, 0, op);
             }
-          } else {
-            q.push(floor + op, 0, op);
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,9 @@ export function registerValidate(program: Command): void {
     .argument("<file>", "scenario YAML file")
     .action((file: string) => {
       const names = Object.keys(loadScenario(file).platforms);
-      process.stdout.write(`${file}: ok (${names.length} platform${names.length === 1 ? "" : "s"}: ${names.join(", ")})\n`);
+      process.stdout.write(
+        `${file}: ok (${names.length} platform${names.length === 1 ? "" : "s"}: ${names.join(", ")})\n`,
+      );
     });
 
   program

@@ -17,7 +17,12 @@ export interface FargateTaskSize {
 }
 
 /** Cost in USD of one task billed from `startMs` to `endMs`, split into the vCPU and memory meters. */
-export function fargateTaskCost(size: FargateTaskSize, rates: FargateRates, startMs: TimeMs, endMs: TimeMs): { vcpuUsd: number; memoryUsd: number; seconds: number } {
+export function fargateTaskCost(
+  size: FargateTaskSize,
+  rates: FargateRates,
+  startMs: TimeMs,
+  endMs: TimeMs,
+): { vcpuUsd: number; memoryUsd: number; seconds: number } {
   const seconds = fargateBilledSeconds(startMs, endMs);
   return {
     vcpuUsd: (size.vcpu * rates.vcpuHour * seconds) / 3600,

@@ -64,7 +64,16 @@ export class EcsService {
    */
   warmStart(now: TimeMs): void {
     while (this.activeCount < this.desiredCount) {
-      const task: Task = { id: this.nextId++, status: "RUNNING", desiredStatus: "RUNNING", createdAt: now, pullStartedAt: now, startedAt: now, inService: true, healthyAt: now };
+      const task: Task = {
+        id: this.nextId++,
+        status: "RUNNING",
+        desiredStatus: "RUNNING",
+        createdAt: now,
+        pullStartedAt: now,
+        startedAt: now,
+        inService: true,
+        healthyAt: now,
+      };
       this.tasks.push(task);
       this.activeCount++;
       this.runningCount++;
@@ -103,7 +112,13 @@ export class EcsService {
   }
 
   private launchOne(now: TimeMs): void {
-    const task: Task = { id: this.nextId++, status: "PROVISIONING", desiredStatus: "RUNNING", createdAt: now, inService: false };
+    const task: Task = {
+      id: this.nextId++,
+      status: "PROVISIONING",
+      desiredStatus: "RUNNING",
+      createdAt: now,
+      inService: false,
+    };
     this.tasks.push(task);
     this.activeCount++;
     this.notify(task, now);
@@ -154,7 +169,11 @@ export class EcsService {
     return best;
   }
 
-  private stopOne(now: TimeMs, code: Task["stopCode"] = "ServiceSchedulerInitiated", reason = "Scaling activity initiated by deployment"): void {
+  private stopOne(
+    now: TimeMs,
+    code: Task["stopCode"] = "ServiceSchedulerInitiated",
+    reason = "Scaling activity initiated by deployment",
+  ): void {
     const task = this.pickForStop();
     if (!task) return;
     this.stopTask(task, now, code, reason);
@@ -173,7 +192,9 @@ export class EcsService {
       this.inServiceCount--;
       task.status = "DEACTIVATING";
       this.notify(task, now);
-      this.sim.after(drainTime(this.opts.targetGroup, this.opts.inFlightDrain()), (t) => this.beginStopping(task, t));
+      this.sim.after(drainTime(this.opts.targetGroup, this.opts.inFlightDrain()), (t) =>
+        this.beginStopping(task, t),
+      );
     } else {
       this.beginStopping(task, now);
     }

@@ -51,12 +51,14 @@ export class FargateLauncher implements TaskLauncher {
   }
 
   stopped(task: Task): void {
-    if (task.pullStartedAt !== undefined && task.stoppedAt !== undefined) this.bill(task.pullStartedAt, task.stoppedAt);
+    if (task.pullStartedAt !== undefined && task.stoppedAt !== undefined)
+      this.bill(task.pullStartedAt, task.stoppedAt);
   }
 
   /** Bill tasks still alive at the end of the run up to `endMs` (the one-minute minimum still applies). */
   finish(tasks: readonly Task[], endMs: TimeMs): void {
-    for (const t of tasks) if (t.pullStartedAt !== undefined && t.status !== "STOPPED") this.bill(t.pullStartedAt, endMs);
+    for (const t of tasks)
+      if (t.pullStartedAt !== undefined && t.status !== "STOPPED") this.bill(t.pullStartedAt, endMs);
   }
 
   private bill(startMs: TimeMs, endMs: TimeMs): void {
@@ -65,8 +67,18 @@ export class FargateLauncher implements TaskLauncher {
     const span = Math.max(1, endMs - startMs);
     const exact = (usd * span) / (seconds * 1000);
     this.opts.ledger.addInterval(startMs, Math.max(endMs, startMs + 1), exact / span, usd - exact);
-    this.opts.ledger.addToMeter("fargate.vcpu", "vCPU-hours", (this.opts.size.vcpu * seconds) / 3600, vcpuUsd);
-    this.opts.ledger.addToMeter("fargate.memory", "GB-hours", (this.opts.size.memoryGb * seconds) / 3600, memoryUsd);
+    this.opts.ledger.addToMeter(
+      "fargate.vcpu",
+      "vCPU-hours",
+      (this.opts.size.vcpu * seconds) / 3600,
+      vcpuUsd,
+    );
+    this.opts.ledger.addToMeter(
+      "fargate.memory",
+      "GB-hours",
+      (this.opts.size.memoryGb * seconds) / 3600,
+      memoryUsd,
+    );
     this.billedTaskSeconds += seconds;
   }
 }

@@ -51,7 +51,12 @@ export class LatencyRecorder {
     readonly sloMs: number,
   ) {
     this.cdfS = service.kind === "lognormal" ? tabulatedCdf(service) : (x: number) => service.cdf(x);
-    this.sQ = { p50: service.quantile(0.5), p90: service.quantile(0.9), p95: service.quantile(0.95), p99: service.quantile(0.99) };
+    this.sQ = {
+      p50: service.quantile(0.5),
+      p90: service.quantile(0.9),
+      p95: service.quantile(0.95),
+      p99: service.quantile(0.99),
+    };
   }
 
   /** `weight` requests delayed by `delayMs` before their service time. Hot path: no allocation. */
@@ -88,7 +93,12 @@ export class LatencyRecorder {
     }
     if (weight <= 0) return;
     // Consecutive ticks with the same delays (same trace interval, same capacity) add to the same entries.
-    if (this.lastFirst >= 0 && baseDelayMs === this.lastBase && pWait === this.lastP && waitMeanMs === this.lastWait) {
+    if (
+      this.lastFirst >= 0 &&
+      baseDelayMs === this.lastBase &&
+      pWait === this.lastP &&
+      waitMeanMs === this.lastWait
+    ) {
       const w = (weight * pWait) / WAIT_STRATA;
       const w0 = weight * (1 - pWait);
       this.weightTotal += weight;
@@ -166,7 +176,11 @@ export class LatencyRecorder {
     this.lastFirst = -1;
   }
 
-  private stats(e: { zero: number; d: Float64Array; w: Float64Array; n: number }, count: number, tol = 1e-3): LatencyStats {
+  private stats(
+    e: { zero: number; d: Float64Array; w: Float64Array; n: number },
+    count: number,
+    tol = 1e-3,
+  ): LatencyStats {
     const S = this.service;
     let maxD = 0;
     let meanD = 0;
@@ -217,7 +231,13 @@ function sum(a: Float64Array, n: number): number {
  * Root of cdf(x) = p in [lo, hi] by the Illinois variant of regula falsi (superlinear, always bracketed),
  * to a relative tolerance `tol`.
  */
-export function solveQuantile(cdf: (x: number) => number, p: number, lo: number, hi: number, tol: number): number {
+export function solveQuantile(
+  cdf: (x: number) => number,
+  p: number,
+  lo: number,
+  hi: number,
+  tol: number,
+): number {
   let flo = cdf(lo) - p;
   if (flo >= 0 || hi <= lo) return lo;
   let fhi = cdf(hi) - p;

@@ -39,7 +39,10 @@ export interface EcsServiceParts {
   /** Tasks the service scheduler may launch per minute (Fargate 500, EC2 250). */
   launchesPerMinute: number;
   /** Build the launcher that gives tasks compute and bills it. */
-  launcher: (ctx: { sim: Simulation; ledger: CostLedger }) => TaskLauncher & { finish(tasks: readonly Task[], endMs: TimeMs): void; billedTaskSeconds: number };
+  launcher: (ctx: {
+    sim: Simulation;
+    ledger: CostLedger;
+  }) => TaskLauncher & { finish(tasks: readonly Task[], endMs: TimeMs): void; billedTaskSeconds: number };
 }
 
 /**
@@ -59,9 +62,17 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   const vcpu = p.task.vcpu;
 
   const w = scenario.workload;
-  const service = makeDistribution({ distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv });
+  const service = makeDistribution({
+    distribution: w.serviceTime.distribution,
+    mean: w.serviceTime.mean,
+    cv: w.serviceTime.cv,
+  });
   const latency = new LatencyRecorder(service, scenario.slo.latency);
-  const highRes = p.scalingPolicies.some((sp) => sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType.endsWith("HighResolution"));
+  const highRes = p.scalingPolicies.some((sp) =>
+    sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType.endsWith(
+      "HighResolution",
+    ),
+  );
   const metrics = {
     cpu: new MetricSeries("CPUUtilization", MINUTE),
     memory: new MetricSeries("MemoryUtilization", MINUTE),
@@ -190,7 +201,12 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     },
     cost: { totalUsd, meters: ledger.meterList() },
     scaling: { scaleOutEvents: controller.scaleOutEvents, scaleInEvents: controller.scaleInEvents },
-    utilisation: { cpuPercentOfPaid: launcher.billedTaskSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / (launcher.billedTaskSeconds * vcpu) : 0 },
+    utilisation: {
+      cpuPercentOfPaid:
+        launcher.billedTaskSeconds > 0
+          ? (100 * traffic.cpuSecondsUsed) / (launcher.billedTaskSeconds * vcpu)
+          : 0,
+    },
     decisions,
     checks,
   };
@@ -212,8 +228,22 @@ function invariantChecks(
   const hi = Math.max(svc.maxCapacity, svc.desiredCount);
   const outside = decisions.find((d) => d.to < lo || d.to > hi);
   return [
-    { name: "requests conserved", ok: reqOk, detail: `arrived ${r.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}` },
-    { name: "cost equals the sum of its meters", ok: costOk, detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD` },
-    { name: "desired count within min/max", ok: outside === undefined, detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every decision within [${lo}, ${hi}]` },
+    {
+      name: "requests conserved",
+      ok: reqOk,
+      detail: `arrived ${r.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}`,
+    },
+    {
+      name: "cost equals the sum of its meters",
+      ok: costOk,
+      detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
+    },
+    {
+      name: "desired count within min/max",
+      ok: outside === undefined,
+      detail: outside
+        ? `decision at t=${outside.t}s set ${outside.to}`
+        : `every decision within [${lo}, ${hi}]`,
+    },
   ];
 }

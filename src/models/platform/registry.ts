@@ -3,7 +3,9 @@ import { runEcsFargate } from "./ecs-fargate.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
-type Runner<K extends Platform["kind"]> = (input: PlatformRunInput<Extract<Platform, { kind: K }>>) => PlatformResult;
+type Runner<K extends Platform["kind"]> = (
+  input: PlatformRunInput<Extract<Platform, { kind: K }>>,
+) => PlatformResult;
 
 /** One runner per platform kind. Add a kind here and in src/scenario/platforms/index.ts. */
 const RUNNERS: { [K in Platform["kind"]]: Runner<K> } = {

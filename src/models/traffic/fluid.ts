@@ -171,7 +171,7 @@ export class FluidTraffic implements Continuous {
       const stretch = rhoCpu >= 1 ? w.concurrency - 1 : Math.min(rhoCpu / (1 - rhoCpu), w.concurrency - 1);
       const base = (backlog / mu) * 1000 + w.cpuPerRequestMs * stretch;
       if (lambdaTask !== this.lastLambdaTask) this.updateSlotWait(lambdaTask);
-      this.latency.recordWithWait(a - expired > 0 ? a - expired : 0, base, this.pWait, this.waitMeanMs);
+      this.latency.recordWithWait(Math.max(0, a - expired), base, this.pWait, this.waitMeanMs);
       this.currentDelayMs = base + this.pWait * this.waitMeanMs;
       busyVcpu = (served / dt) * this.cpuS;
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);
@@ -179,8 +179,12 @@ export class FluidTraffic implements Continuous {
     this.cpuSecondsUsed += busyVcpu * dt;
 
     if (nr > 0) {
-      const cpuPct = Math.min(100, (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu));
-      const memPct = (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
+      const cpuPct = Math.min(
+        100,
+        (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu),
+      );
+      const memPct =
+        (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
       this.metrics.cpu.add(cpuPct, dt);
       this.metrics.memory.add(memPct, dt);
       this.metrics.cpuHighRes?.add(cpuPct, dt);
@@ -216,7 +220,9 @@ export class FluidTraffic implements Continuous {
     this.metrics.memory.closeAverage();
     const targets = this.minuteTargets / 60;
     // ELB publishes nothing in a minute without requests; the per-target sum divides by healthy targets.
-    this.metrics.requestsPerTarget.closeWith(this.minuteRequests > 0 && targets > 0 ? this.minuteRequests / targets : null);
+    this.metrics.requestsPerTarget.closeWith(
+      this.minuteRequests > 0 && targets > 0 ? this.minuteRequests / targets : null,
+    );
     const stats = this.latency.endMinute();
     if (m < this.minutes.minutes) {
       const c = this.minutes.columns;

@@ -9,7 +9,12 @@ export const Service = z
     maxCapacity: z.number().int().min(0),
   })
   .superRefine((s, ctx) => {
-    if (s.minCapacity > s.maxCapacity) ctx.addIssue({ code: "custom", path: ["minCapacity"], message: `minCapacity ${s.minCapacity} exceeds maxCapacity ${s.maxCapacity}` });
+    if (s.minCapacity > s.maxCapacity)
+      ctx.addIssue({
+        code: "custom",
+        path: ["minCapacity"],
+        message: `minCapacity ${s.minCapacity} exceeds maxCapacity ${s.maxCapacity}`,
+      });
   });
 
 /** ALB target group attributes; defaults from the ELB API reference. */
@@ -20,4 +25,8 @@ export const LoadBalancer = z.strictObject({
   // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
   deregistrationDelay: Duration.default(300_000),
 });
-export const LOAD_BALANCER_DEFAULTS = { healthCheckInterval: 30_000, healthyThreshold: 5, deregistrationDelay: 300_000 };
+export const LOAD_BALANCER_DEFAULTS = {
+  healthCheckInterval: 30_000,
+  healthyThreshold: 5,
+  deregistrationDelay: 300_000,
+};
