@@ -3,7 +3,7 @@ import { MINUTE } from "./engine/time.js";
 import { runPlatform } from "./models/platform/registry.js";
 import type { PlatformResult } from "./models/platform/result.js";
 import type { Scenario } from "./scenario/load.js";
-import { loadTraffic, type RateSeries } from "./trace/index.js";
+import { type LoadTrafficOptions, loadTraffic, type RateSeries, type TrafficSpec } from "./trace/index.js";
 
 /** A whole run: the traffic replayed and every platform's result. */
 export interface SimulationResult {
@@ -25,9 +25,15 @@ export interface SimulateOptions {
 /** Load the scenario's traffic and simulate every platform on it. */
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? scenario.seed;
+  const { spec, options: loadOptions } = scenarioTraffic(scenario, seed);
+  return simulateSeries(scenario, await loadTraffic(spec, loadOptions), seed);
+}
+
+/** What `simulate` passes to `loadTraffic` (a sweep caches loaded series by it across variants). */
+export function scenarioTraffic(scenario: Scenario, seed: number): { spec: TrafficSpec; options: LoadTrafficOptions } {
   const t = scenario.traffic;
-  const series = await loadTraffic(
-    {
+  return {
+    spec: {
       trace: t.trace,
       format: t.format,
       timestampColumn: t.timestampColumn,
@@ -40,9 +46,8 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       stepMs: t.synthetic?.interval,
       durationMs: scenario.duration ?? (t.synthetic ? t.window?.duration : undefined),
     },
-    { baseDir: scenario.baseDir, seed, path: "traffic" },
-  );
-  return simulateSeries(scenario, series, seed);
+    options: { baseDir: scenario.baseDir, seed, path: "traffic" },
+  };
 }
 
 /** Simulate every platform on an already-loaded traffic series. */
@@ -73,6 +78,9 @@ export function simulateSeries(
         stepMs: series.stepMs,
         durationMs,
         seed,
+        startMs: series.startMs,
+        // Request mode replays a per-request trace at its true timestamps.
+        requestTrace: series.requestTimesMs && { timesMs: series.requestTimesMs, serviceMs: series.requestServiceMs },
       }),
     );
   }

@@ -1,8 +1,13 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isInputError } from "../errors.js";
+import { registerCompare } from "./commands/compare.js";
+import { registerReport } from "./commands/report.js";
+import { registerImport } from "./commands/import.js";
 import { registerRun } from "./commands/run.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerSweep } from "./commands/sweep.js";
+import { registerMerge } from "./commands/merge.js";
 
 const VERSION: string = JSON.parse(
   readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
@@ -19,6 +24,11 @@ export function buildCli(): Command {
     .exitOverride();
   registerRun(program);
   registerValidate(program);
+  registerImport(program);
+  registerReport(program);
+  registerCompare(program);
+  registerSweep(program);
+  registerMerge(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import type { Decision } from "../models/decisions.js";
+import type { GrowthResult } from "./growth.js";
 import type { ThresholdResult } from "./thresholds.js";
 import type { Summary } from "./summary.js";
 import { parseSweep, type SweepTable } from "./sweep-input.js";
@@ -25,9 +26,11 @@ export interface ReportInput {
   decisions: Decision[];
   sweep?: SweepTable;
   thresholds?: { passed: boolean; failed: number; total: number; results: ThresholdResult[] };
+  /** A growth search written by an earlier report (growth.json). */
+  growth?: GrowthResult;
 }
 
-export const REPORT_INPUT_FILES = ["summary.json", "series.csv", "decisions.jsonl", "sweep.json", "thresholds.json"];
+export const REPORT_INPUT_FILES = ["summary.json", "series.csv", "decisions.jsonl", "sweep.json", "thresholds.json", "growth.json"];
 
 /** Read an output folder; broken or missing files are InputErrors naming the file. */
 export function readReportDir(dir: string): ReportInput {
@@ -60,6 +63,7 @@ export function parseReportFiles(files: Record<string, string>, where = "<memory
   if (files["thresholds.json"] !== undefined) {
     input.thresholds = parseJson(files["thresholds.json"], join(where, "thresholds.json")) as ReportInput["thresholds"];
   }
+  if (files["growth.json"] !== undefined) input.growth = parseJson(files["growth.json"], join(where, "growth.json")) as GrowthResult;
   return input;
 }
 

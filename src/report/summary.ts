@@ -1,5 +1,6 @@
 import type { PlatformResult } from "../models/platform/result.js";
 import type { SimulationResult } from "../simulate.js";
+import { type LaunchTypeComparison, launchTypeComparison } from "./launch-type-comparison.js";
 
 /** The summary of one platform, as written to summary.json under `platforms.<name>`. */
 export interface PlatformSummary {
@@ -24,6 +25,10 @@ export interface PlatformSummary {
   utilisation: { cpuPercentOfPaid: number };
   scaling: { scaleOutEvents: number; scaleInEvents: number };
   checks: { name: string; ok: boolean; detail: string }[];
+  /** EC2: instance cost split into capacity the tasks reserved and capacity paid for but idle. */
+  capacityCost?: { inUseUsd: number; idleUsd: number };
+  /** EC2: container instances. */
+  instances?: PlatformResult["instances"];
 }
 
 export interface Summary {
@@ -34,6 +39,8 @@ export interface Summary {
   durationSeconds: number;
   traffic: { source: string; intervalSeconds: number; totalRequests: number; peakRequestsPerSecond: number };
   platforms: Record<string, PlatformSummary>;
+  /** Present when the scenario holds both an ecs-fargate and an ecs-ec2 platform. */
+  comparison?: LaunchTypeComparison;
   assumptions: string[];
 }
 
@@ -62,6 +69,7 @@ export function summarise(res: SimulationResult, slo: { latency: number; percent
       peakRequestsPerSecond: r(res.traffic.peakPerSecond, 3),
     },
     platforms,
+    ...withComparison(platforms),
     assumptions: res.assumptions,
   };
 }
@@ -129,5 +137,23 @@ function platformSummary(
     utilisation: { cpuPercentOfPaid: r(p.utilisation.cpuPercentOfPaid, 3) },
     scaling: p.scaling,
     checks: p.checks,
+    ...(p.capacityCost ? { capacityCost: { inUseUsd: r(p.capacityCost.inUseUsd), idleUsd: r(p.capacityCost.idleUsd) } } : {}),
+    ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
+  };
+}
+
+function withComparison(platforms: Record<string, PlatformSummary>): { comparison?: LaunchTypeComparison } {
+  const c = launchTypeComparison(platforms);
+  return c ? { comparison: c } : {};
+}
+
+function roundInstances(i: NonNullable<PlatformResult["instances"]>): NonNullable<PlatformResult["instances"]> {
+  return {
+    ...i,
+    mean: r(i.mean, 4),
+    instanceHours: r(i.instanceHours, 4),
+    reservedCpuPercent: r(i.reservedCpuPercent, 3),
+    reservedMemoryPercent: r(i.reservedMemoryPercent, 3),
+    maxProvisioningWaitSeconds: r(i.maxProvisioningWaitSeconds, 3),
   };
 }

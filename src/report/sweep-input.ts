@@ -21,6 +21,8 @@ export interface SweepRow {
 }
 
 export interface SweepTable {
+  /** The base scenario's name, when sweep.json gives it. */
+  scenario: string | undefined;
   rows: SweepRow[];
   slo: { latencyMs: number; percentile: number } | undefined;
   /** Recommended variant id as the sweep named it, if it did. */
@@ -98,5 +100,6 @@ export function parseSweep(raw: unknown): SweepTable {
   }
   const rec = isObj(raw) ? (raw.recommended ?? raw.cheapestMeetingSlo ?? raw.best) : undefined;
   const recommended = typeof rec === "string" ? rec : isObj(rec) ? String(rec.id ?? rec.variant ?? "") || undefined : undefined;
-  return { rows, slo, recommended };
+  const scenario = isObj(raw) && typeof raw.scenario === "string" ? raw.scenario : undefined;
+  return { scenario, rows, slo, recommended };
 }

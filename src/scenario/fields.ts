@@ -46,15 +46,7 @@ export const DistributionSpec = z.union([
       distribution: d.distribution,
       mean: d.mean,
       cv: d.distribution === "exponential" ? 1 : d.distribution === "deterministic" ? 0 : (d.cv ?? 1),
-      values: undefined as number[] | undefined,
     })),
-  // Empirical: the observed service times (ms); without `values`, the per-request trace's service-time column.
-  z
-    .strictObject({
-      distribution: z.literal("empirical"),
-      values: z.array(z.number().min(0)).min(1).optional(),
-    })
-    .transform((d) => ({ distribution: d.distribution, mean: Number.NaN, cv: Number.NaN, values: d.values })),
 ]);
 export type Distribution = z.output<typeof DistributionSpec>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CustomizedMetricSpecification, PredictiveScalingPolicy, StepScalingPolicy } from "./aas.js";
 import { AwsSeconds } from "./fields.js";
 
 /**
@@ -23,14 +24,21 @@ const PredefinedMetricSpecification = z.strictObject({
 });
 
 /** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html */
-const TargetTrackingScalingPolicyConfiguration = z.strictObject({
-  TargetValue: z.number().positive(),
-  PredefinedMetricSpecification: PredefinedMetricSpecification,
-  // ECS defaults are 300 s for both cooldowns (API reference above).
-  ScaleOutCooldown: AwsSeconds.default(300),
-  ScaleInCooldown: AwsSeconds.default(300),
-  DisableScaleIn: z.boolean().default(false),
-});
+const TargetTrackingScalingPolicyConfiguration = z
+  .strictObject({
+    TargetValue: z.number().positive(),
+    PredefinedMetricSpecification: PredefinedMetricSpecification.optional(),
+    CustomizedMetricSpecification: CustomizedMetricSpecification.optional(),
+    // ECS defaults are 300 s for both cooldowns (API reference above).
+    ScaleOutCooldown: AwsSeconds.default(300),
+    ScaleInCooldown: AwsSeconds.default(300),
+    DisableScaleIn: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.PredefinedMetricSpecification === undefined) === (c.CustomizedMetricSpecification === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of PredefinedMetricSpecification or CustomizedMetricSpecification" });
+    }
+  });
 
 export const TargetTrackingPolicy = z.strictObject({
   PolicyName: z.string().min(1),
@@ -38,6 +46,7 @@ export const TargetTrackingPolicy = z.strictObject({
   TargetTrackingScalingPolicyConfiguration,
 });
 
-export const ScalingPolicy = z.discriminatedUnion("PolicyType", [TargetTrackingPolicy]);
+export const ScalingPolicy = z.discriminatedUnion("PolicyType", [TargetTrackingPolicy, StepScalingPolicy, PredictiveScalingPolicy]);
 export type ScalingPolicy = z.output<typeof ScalingPolicy>;
 export type TargetTrackingPolicy = z.output<typeof TargetTrackingPolicy>;
+export type { PredictiveScalingPolicy, StepScalingPolicy } from "./aas.js";

@@ -2,10 +2,13 @@ import { z } from "zod";
 import { ASSUMPTIONS, assumptionDef } from "../assumptions.js";
 import { parseDuration } from "./units.js";
 import { DistributionSpec, Duration, Instant, Size } from "./fields.js";
+import { ContainerImageSpec } from "./image.js";
 import { PLATFORM_SCHEMAS } from "./platforms/index.js";
+import { ServiceTimeSpec } from "./service-time.js";
 import { checkThresholdPlatforms, Thresholds } from "./thresholds.js";
 import { SweepBlock } from "./sweep.js";
 export type { FargatePlatform } from "./platforms/ecs-fargate.js";
+export type { Ec2Platform } from "./platforms/ecs-ec2.js";
 
 /** Randomness and resolution shared by every synthetic shape; rates are requests per second. */
 const SyntheticCommon = {
@@ -81,7 +84,7 @@ const Traffic = z
 
 const Workload = z.strictObject({
   cpuPerRequest: Duration.meta({ description: "vCPU time one request costs." }),
-  serviceTime: DistributionSpec.meta({
+  serviceTime: ServiceTimeSpec.meta({
     description: "Time a request holds a slot when the task is not CPU-bound.",
   }),
   concurrency: z
@@ -97,6 +100,16 @@ const Workload = z.strictObject({
     .max(1)
     .default(0)
     .meta({ description: "Fraction of the task's vCPUs used with no traffic." }),
+  model: z.enum(["processor-sharing", "worker-pool"]).default("processor-sharing").meta({
+    description:
+      "Per-task server: processor-sharing (each request's CPU part shares the task's vCPUs; at most `concurrency` admitted, the rest wait FIFO) or worker-pool (`concurrency` slots held for the service time, FIFO queue; CPU accounted, not contended). See docs/latency.md.",
+  }),
+  queueLimit: z.number().int().min(0).optional().meta({
+    description: "Requests a task holds waiting beyond its `concurrency`; more are rejected (503, an SLO miss). Default: unbounded.",
+  }),
+  image: ContainerImageSpec.optional().meta({
+    description: "Container image (size, layers): sets the image pull time of task starts. See docs/image-pulls.md.",
+  }),
 });
 
 const Slo = z.strictObject({
@@ -108,8 +121,10 @@ export const Platform = z.discriminatedUnion("kind", PLATFORM_SCHEMAS);
 export type Platform = z.output<typeof Platform>;
 
 const Engine = z.strictObject({
-  mode: z.enum(["fluid"]).default("fluid"),
-  tick: Duration.default(1000),
+  mode: z.enum(["fluid", "request"]).default("fluid").meta({
+    description: "fluid: rates per tick (fast, long traces); request: every request an event (exact). See docs/latency.md.",
+  }),
+  tick: Duration.default(1000).meta({ description: "Fluid-mode integration step; must divide a minute." }),
 });
 
 const Assumptions = z.record(z.string(), z.union([z.number(), z.string()])).superRefine((rec, ctx) => {

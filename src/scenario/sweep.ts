@@ -28,6 +28,10 @@ export const SweepBlock = z.strictObject({
     .meta({ description: "common: every variant uses the same random streams (common random numbers); independent: a seed per variant." }),
   replications: z.number().int().min(1).max(10_000).default(1).meta({ description: "Runs per variant, each with its own seed; the table reports means and confidence intervals." }),
   confidence: z.number().gt(0).lt(1).default(0.95).meta({ description: "Confidence level of the intervals over replications." }),
+  groupBy: z
+    .array(z.string().min(1))
+    .default([])
+    .meta({ description: "Matrix keys to rank within (e.g. traffic.multiplier): one frontier and one cheapest variant per group." }),
   minAttainment: z
     .number()
     .min(0)

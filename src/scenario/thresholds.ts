@@ -78,16 +78,20 @@ export function parseThresholdExpr(text: string, unit: ThresholdUnit): Threshold
 }
 
 function exprField(unit: ThresholdUnit, description: string) {
-  const one = z.string().transform((s, ctx) => {
-    const p = parseThresholdExpr(s, unit);
-    if (typeof p === "string") {
-      ctx.addIssue({ code: "custom", message: p });
-      return z.NEVER;
-    }
-    return p;
-  });
+  // One transform over both spellings (a string or a list), so a bad expression gets its own message
+  // rather than a union's "Invalid input".
   return z
-    .union([one.transform((e) => [e]), z.array(one).min(1)])
+    .union([z.string(), z.array(z.string()).min(1)])
+    .transform((v, ctx) => {
+      const texts = typeof v === "string" ? [v] : v;
+      const out: ThresholdExpr[] = [];
+      texts.forEach((text, i) => {
+        const p = parseThresholdExpr(text, unit);
+        if (typeof p === "string") ctx.addIssue({ code: "custom", message: p, path: typeof v === "string" ? [] : [i] });
+        else out.push(p);
+      });
+      return out.length === texts.length ? out : z.NEVER;
+    })
     .optional()
     .meta({ description });
 }

@@ -14,13 +14,13 @@ export function parsePath(text: string): { ok: true; path: PathSegment[] } | { o
   while (i < text.length) {
     const c = text[i];
     if (c === "[") {
-      const close = text.indexOf("]", i);
-      if (close < 0) return fail("unclosed [");
-      const inner = text.slice(i + 1, close).trim();
-      if (/^\d+$/.test(inner)) path.push(Number(inner));
-      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) path.push(JSON.parse(inner) as string);
-      else return fail('expected [n] or ["key"]');
-      i = close + 1;
+      // A quoted key may hold "]": read the JSON string first, then expect the bracket.
+      const quoted = /^\[\s*("(?:[^"\\]|\\.)*")\s*\]/.exec(text.slice(i));
+      const index = /^\[\s*(\d+)\s*\]/.exec(text.slice(i));
+      if (quoted) path.push(JSON.parse(quoted[1]) as string);
+      else if (index) path.push(Number(index[1]));
+      else return fail(text.indexOf("]", i) < 0 ? "unclosed [" : 'expected [n] or ["key"]');
+      i += (quoted ?? index)![0].length;
       expectKey = false;
       continue;
     }
@@ -100,6 +100,16 @@ export function setPath(root: Record<string, unknown>, path: readonly PathSegmen
     }
   }
   return undefined;
+}
+
+/** The value at `path`, or undefined. */
+export function getPath(root: unknown, path: readonly PathSegment[]): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PathSegment, unknown>)[seg];
+  }
+  return node;
 }
 
 /** JSON with object keys sorted: equal values give equal strings (hashing, matching). */

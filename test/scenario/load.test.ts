@@ -40,7 +40,9 @@ describe("the core example", () => {
     expect(s.slo).toEqual({ latency: 250, percentile: 99 });
     const p = s.platforms.fargate;
     expect(p.task).toEqual({ cpu: 1024, memory: 2048, architecture: "x86_64" });
-    const tt = p.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration;
+    const policy = p.scalingPolicies[0];
+    if (policy.PolicyType !== "TargetTrackingScaling") throw new Error("expected a target-tracking policy");
+    const tt = policy.TargetTrackingScalingPolicyConfiguration;
     expect(tt).toMatchObject({
       TargetValue: 60,
       ScaleOutCooldown: 60,

@@ -1,22 +1,17 @@
 import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { DecisionSink } from "../decisions.js";
-import {
-  type AlarmConfig,
-  type AlarmState,
-  evaluateAlarm,
-  evaluationRangeSize,
-  INITIAL_ALARM_STATE,
-} from "./alarm.js";
+import type { AlarmConfig } from "./alarm.js";
+import { type EvaluationContext, type PolicyRunner, TargetTrackingRunner, type TargetTrackingPolicySpec } from "./policy-runner.js";
 import {
   applyCapacityLimits,
   applyCooldown,
   combinePolicyDecisions,
   type PolicyDecision,
   targetTrackingAlarms,
-  targetTrackingDecision,
 } from "./target-tracking.js";
+
+export type { TargetTrackingPolicySpec } from "./policy-runner.js";
 
 /** The ECS service as Application Auto Scaling sees it: `ecs:service:DesiredCount`. */
 export interface ScalableTarget {
@@ -25,15 +20,11 @@ export interface ScalableTarget {
   setDesiredCount(n: number): void;
 }
 
-export interface TargetTrackingPolicySpec {
-  name: string;
-  targetValue: number;
-  metric: MetricSeries;
-  metricName: string;
-  scaleOutCooldownMs: TimeMs;
-  scaleInCooldownMs: TimeMs;
-  disableScaleIn: boolean;
-  highResolution: boolean;
+/** RegisterScalableTarget's SuspendedState (all false by default). */
+export interface SuspendedFlags {
+  readonly DynamicScalingInSuspended: boolean;
+  readonly DynamicScalingOutSuspended: boolean;
+  readonly ScheduledScalingSuspended: boolean;
 }
 
 export interface ControllerOptions {
@@ -47,27 +38,52 @@ export interface ControllerOptions {
   scaleOutDatapoints: number;
   scaleInDatapoints: number;
   scaleInThresholdFactor: number;
+  /** Assumption `targetTracking.highResolutionScaleInDatapoints` (default 45 of 20 s). */
+  highResolutionScaleInDatapoints?: number;
+  /** Assumption `cloudwatch.evaluationRangeExtraPeriods` (default 2). */
+  evaluationRangeExtraPeriods?: number;
+  suspendedState?: SuspendedFlags;
 }
 
-interface PolicyState {
-  spec: TargetTrackingPolicySpec;
-  high: AlarmConfig;
-  low: AlarmConfig;
-  highState: AlarmState;
-  lowState: AlarmState;
+/** Alarms of a target-tracking policy with the assumptions in force. */
+export function targetTrackingAlarmsFor(
+  spec: Pick<TargetTrackingPolicySpec, "targetValue" | "highResolution">,
+  opts: ControllerOptions,
+): { high: AlarmConfig; low: AlarmConfig } {
+  const inN = spec.highResolution ? (opts.highResolutionScaleInDatapoints ?? 45) : opts.scaleInDatapoints;
+  const { high, low } = targetTrackingAlarms(spec.targetValue, {
+    highResolution: spec.highResolution,
+    high: { evaluationPeriods: opts.scaleOutDatapoints, datapointsToAlarm: opts.scaleOutDatapoints },
+    low: { evaluationPeriods: inN, datapointsToAlarm: inN, thresholdFactor: opts.scaleInThresholdFactor },
+  });
+  const extra = opts.evaluationRangeExtraPeriods;
+  if (extra === undefined) return { high, low };
+  return {
+    high: { ...high, evaluationRange: high.evaluationPeriods + extra },
+    low: { ...low, evaluationRange: low.evaluationPeriods + extra },
+  };
 }
 
 /**
- * Application Auto Scaling for one scalable target: owns the alarms' states and the cooldown timers, and
- * at every evaluation asks the pure functions in target-tracking.ts what to do.
+ * Application Auto Scaling for one scalable target: owns the policies (target tracking, step; each keeps
+ * its alarms), the target-tracking cooldown timers, the current min/max (changed by scheduled actions and
+ * predictive scaling) and the suspend flags; at every evaluation it asks each policy what it wants and
+ * arbitrates with the pure functions of target-tracking.ts.
  *
  * Alarms with Auto Scaling actions invoke the action once per period for as long as they stay in ALARM,
  * not only on the transition. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-actions
  */
 export class ScalingController {
-  private readonly policies: PolicyState[];
+  private readonly runners: PolicyRunner[] = [];
+  minCapacity: number;
+  maxCapacity: number;
+  readonly suspended: SuspendedFlags;
   private scaleOutCooldownEndsAt: TimeMs | null = null;
   private scaleInCooldownEndsAt: TimeMs | null = null;
+  /** Capacity a ForecastAndScale predictive policy asks for in the current hour (the largest request wins). */
+  private floor = 0;
+  private floorPolicy = "";
+  private lastEvaluatedAt = -1;
   scaleOutEvents = 0;
   scaleInEvents = 0;
   /** Key of the last logged refusal: a refusal repeated every period is logged once until something changes. */
@@ -80,73 +96,67 @@ export class ScalingController {
     private readonly opts: ControllerOptions,
     private readonly log: DecisionSink,
   ) {
-    this.policies = policies.map((spec) => {
-      const { high, low } = targetTrackingAlarms(spec.targetValue, {
-        highResolution: spec.highResolution,
-        high: { evaluationPeriods: opts.scaleOutDatapoints, datapointsToAlarm: opts.scaleOutDatapoints },
-        low: spec.highResolution
-          ? { thresholdFactor: opts.scaleInThresholdFactor }
-          : {
-              evaluationPeriods: opts.scaleInDatapoints,
-              datapointsToAlarm: opts.scaleInDatapoints,
-              thresholdFactor: opts.scaleInThresholdFactor,
-            },
-      });
-      return { spec, high, low, highState: INITIAL_ALARM_STATE, lowState: INITIAL_ALARM_STATE };
-    });
+    this.minCapacity = opts.minCapacity;
+    this.maxCapacity = opts.maxCapacity;
+    this.suspended = opts.suspendedState ?? {
+      DynamicScalingInSuspended: false,
+      DynamicScalingOutSuspended: false,
+      ScheduledScalingSuspended: false,
+    };
+    for (const spec of policies) {
+      const { high, low } = targetTrackingAlarmsFor(spec, opts);
+      this.runners.push(new TargetTrackingRunner(spec, high, low));
+    }
+  }
+
+  /** Add a policy (step scaling, or a target-tracking runner built elsewhere). Call before start(). */
+  addPolicy(runner: PolicyRunner): void {
+    this.runners.push(runner);
+  }
+
+  get policyCount(): number {
+    return this.runners.length;
   }
 
   /** Evaluate at the end of every metric period (plus the publish delay). */
   start(): void {
-    const periods = new Set(this.policies.map((p) => p.spec.metric.periodMs));
+    const periods = [...new Set(this.runners.map((p) => p.periodMs))].sort((a, b) => a - b);
     for (const period of periods) {
       this.sim.every(period, (now) => this.evaluate(now), Phase.control, period + this.opts.publishDelayMs);
     }
   }
 
   private evaluate(now: TimeMs): void {
+    // Policies with different periods wake the controller at the same instant: evaluate once.
+    if (now === this.lastEvaluatedAt) return;
+    this.lastEvaluatedAt = now;
+    const current = this.target.desiredCount;
+    const ctx: EvaluationContext = {
+      now,
+      desired: current,
+      running: this.target.runningCount,
+      minCapacity: this.minCapacity,
+      maxCapacity: this.maxCapacity,
+      publishDelayMs: this.opts.publishDelayMs,
+    };
     const decisions: PolicyDecision[] = [];
     const inputs: Record<string, unknown> = {};
-    for (const p of this.policies) {
-      const series = p.spec.metric;
-      const visible = series.visibleCount(now, this.opts.publishDelayMs);
-      const recent = series.datapoints.slice(
-        Math.max(0, visible - Math.max(evaluationRangeSize(p.high), evaluationRangeSize(p.low))),
-        visible,
-      );
-      p.highState = evaluateAlarm(p.high, recent, p.highState);
-      p.lowState = evaluateAlarm(p.low, recent, p.lowState);
-      const metric = recent.length > 0 ? recent[recent.length - 1] : null;
-      decisions.push(
-        targetTrackingDecision({
-          policy: p.spec.name,
-          desired: this.target.desiredCount,
-          running: this.target.runningCount,
-          metric,
-          target: p.spec.targetValue,
-          highAlarm: p.highState,
-          lowAlarm: p.lowState,
-          disableScaleIn: p.spec.disableScaleIn,
-        }),
-      );
-      inputs[p.spec.name] = {
-        metric: p.spec.metricName,
-        value: metric === null ? null : round(metric),
-        target: p.spec.targetValue,
-        alarmHigh: p.highState,
-        alarmLow: p.lowState,
-      };
+    const suppressed: string[] = [];
+    for (const r of this.runners) {
+      const d = r.evaluate(ctx);
+      inputs[r.name] = r.inputs;
+      if (d === null) continue;
+      // SuspendedState: policy-driven scale-out / scale-in is ignored while suspended.
+      // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
+      if (d.direction === "out" && this.suspended.DynamicScalingOutSuspended) {
+        suppressed.push(`${d.policy} asks to scale out to ${d.capacity} but DynamicScalingOutSuspended`);
+        decisions.push({ ...d, direction: "none", capacity: current });
+      } else if (d.direction === "in" && this.suspended.DynamicScalingInSuspended) {
+        suppressed.push(`${d.policy} asks to scale in to ${d.capacity} but DynamicScalingInSuspended`);
+        decisions.push({ ...d, direction: "none", capacity: current });
+      } else decisions.push(d);
     }
-    const current = this.target.desiredCount;
     const combined = combinePolicyDecisions(current, decisions);
-    if (combined.direction === "none") return;
-    const limited = applyCapacityLimits({
-      current,
-      proposed: combined.capacity,
-      direction: combined.direction,
-      minCapacity: this.opts.minCapacity,
-      maxCapacity: this.opts.maxCapacity,
-    });
     const base = {
       t: now / 1000,
       controller: "applicationAutoScaling",
@@ -154,59 +164,227 @@ export class ScalingController {
       running: this.target.runningCount,
       inputs,
     };
-    if (limited.capacity === null) {
-      this.hold(base, current, `${combined.reason}; ${limited.reason}`, limited.reason);
+    if (combined.direction === "none") {
+      if (suppressed.length > 0) this.hold(now, base, current, suppressed.join("; "), "suspended");
+      // Some target-tracking policies are ready to scale in, another is not: say which.
+      else if (combined.reason.startsWith("scale-in held")) this.hold(now, base, current, combined.reason, "not-ready");
       return;
     }
-    const cd = applyCooldown({
+    let proposed = combined.capacity;
+    let why = combined.reason;
+    if (combined.direction === "in" && this.floor > proposed) {
+      // The largest capacity any policy asks for wins: predictive scaling's forecast holds scale-in.
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html
+      proposed = this.floor;
+      why += `; predictive policy ${this.floorPolicy} asks for ${this.floor} this hour`;
+    }
+    const limited = applyCapacityLimits({
       current,
-      proposed: limited.capacity,
-      now,
-      scaleOutCooldownEndsAt: this.scaleOutCooldownEndsAt,
-      scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
+      proposed,
+      direction: combined.direction,
+      minCapacity: this.minCapacity,
+      maxCapacity: this.maxCapacity,
     });
+    const hit = boundHit(proposed, this.minCapacity, this.maxCapacity);
+    if (limited.capacity === null) {
+      this.hold(now, base, current, `${why}; ${limited.reason}`, limited.reason, hit);
+      return;
+    }
+    const winner = this.runners.find((r) => r.name === combined.policy);
+    const inActive = this.scaleInCooldownEndsAt !== null && now < this.scaleInCooldownEndsAt;
+    // Step policies keep their own cooldown (already applied in their proposal); target tracking shares
+    // the target's timers.
+    const cd =
+      winner?.kind === "step"
+        ? {
+            capacity: limited.capacity,
+            direction: limited.capacity > current ? ("out" as const) : ("in" as const),
+            cancelsScaleInCooldown: limited.capacity > current && inActive,
+            reason: limited.capacity > current ? `scale out to ${limited.capacity}` : `scale in to ${limited.capacity}`,
+          }
+        : applyCooldown({
+            current,
+            proposed: limited.capacity,
+            now,
+            scaleOutCooldownEndsAt: this.scaleOutCooldownEndsAt,
+            scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
+          });
     if (cd.capacity === null || cd.capacity === current) {
-      this.hold(base, current, `${combined.reason}; ${cd.reason}`, cd.direction);
+      this.hold(now, base, current, `${why}; ${cd.reason}`, cd.direction, hit);
       return;
     }
     this.lastHold = "";
-    const acted = this.policies.find((p) => p.spec.name === combined.policy)?.spec;
+    const cooldown = this.cooldownState(now);
+    const acted = winner instanceof TargetTrackingRunner ? winner.spec : undefined;
     // A cooldown starts when the scaling activity completes.
     const completes = now + this.opts.activityDurationMs;
-    if (cd.direction === "out") {
+    const direction = cd.direction === "out" ? "out" : "in";
+    if (direction === "out") {
       this.scaleOutEvents++;
-      this.scaleOutCooldownEndsAt = completes + (acted?.scaleOutCooldownMs ?? 0);
+      if (acted) this.scaleOutCooldownEndsAt = completes + acted.scaleOutCooldownMs;
       if (cd.cancelsScaleInCooldown) this.scaleInCooldownEndsAt = null;
     } else {
       this.scaleInEvents++;
-      this.scaleInCooldownEndsAt = completes + (acted?.scaleInCooldownMs ?? 0);
+      if (acted) this.scaleInCooldownEndsAt = completes + acted.scaleInCooldownMs;
     }
+    for (const r of this.runners) r.acted(direction, r === winner, completes);
     this.log({
       ...base,
-      action: cd.direction === "out" ? "scale-out" : "scale-in",
+      action: direction === "out" ? "scale-out" : "scale-in",
       from: current,
       to: cd.capacity,
-      reason: `${combined.reason}; ${limited.reason}; ${cd.reason}`,
+      reason: `${why}; ${limited.reason}; ${cd.reason}`,
+      bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
+      cooldown,
     });
-    const to = cd.capacity;
-    if (this.opts.activityDurationMs > 0)
-      this.sim.after(this.opts.activityDurationMs, () => this.target.setDesiredCount(to));
+    this.setDesired(cd.capacity);
+  }
+
+  /**
+   * A scheduled action at its time: set MinCapacity and/or MaxCapacity; a desired count below the new
+   * minimum is raised to it, one above the new maximum lowered to it; otherwise capacity stays and the
+   * policies keep scaling inside the new bounds. Not subject to cooldowns.
+   * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html
+   */
+  applyScheduled(now: TimeMs, name: string, min: number | undefined, max: number | undefined, reason: string): void {
+    const base = { t: now / 1000, controller: "applicationAutoScaling.scheduled", policy: name, running: this.target.runningCount };
+    const current = this.target.desiredCount;
+    if (this.suspended.ScheduledScalingSuspended) {
+      this.log({ ...base, action: "skip", from: current, to: current, reason: `${reason}; ScheduledScalingSuspended: action skipped` });
+      return;
+    }
+    const newMin = min ?? this.minCapacity;
+    const newMax = max ?? this.maxCapacity;
+    if (newMin > newMax) {
+      this.log({
+        ...base,
+        action: "failed",
+        from: current,
+        to: current,
+        reason: `${reason}; MinCapacity ${newMin} would exceed MaxCapacity ${newMax}: action not applied`,
+        bounds: { min: this.minCapacity, max: this.maxCapacity, hit: null },
+      });
+      return;
+    }
+    const before = `[${this.minCapacity}, ${this.maxCapacity}]`;
+    this.minCapacity = newMin;
+    this.maxCapacity = newMax;
+    const to = Math.min(Math.max(current, newMin), newMax);
+    const hit = to > current ? "min" : to < current ? "max" : null;
+    this.log({
+      ...base,
+      action: to > current ? "scale-out" : to < current ? "scale-in" : "set-bounds",
+      from: current,
+      to,
+      reason: `${reason}; min/max ${before} -> [${newMin}, ${newMax}]${hit === "min" ? `: desired raised to the new minimum` : hit === "max" ? `: desired lowered to the new maximum` : ": capacity within the new bounds"}`,
+      bounds: { min: newMin, max: newMax, hit },
+      cooldown: this.cooldownState(now),
+    });
+    if (to > current) this.scaleOutEvents++;
+    else if (to < current) this.scaleInEvents++;
+    if (to !== current) this.setDesired(to);
+  }
+
+  /**
+   * A ForecastAndScale predictive policy at the start of a forecast hour (less SchedulingBufferTime): raise
+   * the desired count to the forecast if it is lower, never lower it; the forecast also holds dynamic
+   * scale-in for the hour. `maxCapacity` is the maximum in force for the forecast (IncreaseMaxCapacity).
+   */
+  applyPredictive(now: TimeMs, policy: string, capacity: number, maxCapacity: number, inputs: Record<string, unknown>): void {
+    if (maxCapacity > this.maxCapacity) {
+      // "The increased maximum capacity then becomes the new normal maximum capacity" (EC2 Auto Scaling
+      // PredictiveScalingConfiguration); assumed the same for Application Auto Scaling.
+      this.log({
+        t: now / 1000,
+        controller: "applicationAutoScaling.predictive",
+        policy,
+        action: "set-bounds",
+        from: this.target.desiredCount,
+        to: this.target.desiredCount,
+        reason: `IncreaseMaxCapacity: max ${this.maxCapacity} -> ${maxCapacity} for a forecast of ${capacity}`,
+        bounds: { min: this.minCapacity, max: maxCapacity, hit: null },
+        inputs,
+      });
+      this.maxCapacity = maxCapacity;
+    }
+    const wanted = Math.min(Math.max(capacity, this.minCapacity), this.maxCapacity);
+    this.floor = wanted;
+    this.floorPolicy = policy;
+    const current = this.target.desiredCount;
+    if (wanted <= current) return;
+    this.scaleOutEvents++;
+    this.lastHold = "";
+    this.log({
+      t: now / 1000,
+      controller: "applicationAutoScaling.predictive",
+      policy,
+      running: this.target.runningCount,
+      inputs,
+      action: "scale-out",
+      from: current,
+      to: wanted,
+      reason: `forecast capacity ${capacity} for the coming hour is above desired ${current}${wanted < capacity ? ` (held at max ${this.maxCapacity})` : ""}`,
+      bounds: { min: this.minCapacity, max: this.maxCapacity, hit: wanted < capacity ? "max" : null },
+      cooldown: this.cooldownState(now),
+    });
+    this.setDesired(wanted);
+  }
+
+  /** No forecast for the coming hour: the predictive policy no longer holds capacity. */
+  releasePredictive(policy: string): void {
+    if (this.floorPolicy === policy) this.floor = 0;
+  }
+
+  /** Log a predictive forecast (ForecastOnly and ForecastAndScale). */
+  logForecast(now: TimeMs, policy: string, reason: string, inputs: Record<string, unknown>): void {
+    const d = this.target.desiredCount;
+    this.log({ t: now / 1000, controller: "applicationAutoScaling.predictive", policy, action: "forecast", from: d, to: d, reason, inputs });
+  }
+
+  private setDesired(to: number): void {
+    if (this.opts.activityDurationMs > 0) this.sim.after(this.opts.activityDurationMs, () => this.target.setDesiredCount(to));
     else this.target.setDesiredCount(to);
   }
 
+  /** Cooldowns running at `now` (seconds since the start at which they end). */
+  private cooldownState(now: TimeMs): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      scaleOutEndsAt: this.scaleOutCooldownEndsAt !== null && now < this.scaleOutCooldownEndsAt ? this.scaleOutCooldownEndsAt / 1000 : null,
+      scaleInEndsAt: this.scaleInCooldownEndsAt !== null && now < this.scaleInCooldownEndsAt ? this.scaleInCooldownEndsAt / 1000 : null,
+    };
+    for (const r of this.runners) {
+      const c = r.cooldown?.(now);
+      if (c) out[r.name] = c;
+    }
+    return out;
+  }
+
   private hold(
+    now: TimeMs,
     base: Record<string, unknown> & { t: number; controller: string },
     current: number,
     reason: string,
     kind: string,
+    hit: "min" | "max" | null = null,
   ): void {
     const key = `${current}|${kind}`;
     if (key === this.lastHold) return;
     this.lastHold = key;
-    this.log({ ...base, action: "hold", from: current, to: current, reason });
+    this.log({
+      ...base,
+      action: "hold",
+      from: current,
+      to: current,
+      reason,
+      bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
+      cooldown: this.cooldownState(now),
+    });
   }
 }
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+/** Which bound (if any) cut a proposal. */
+function boundHit(proposed: number, min: number, max: number): "min" | "max" | null {
+  if (proposed > max) return "max";
+  if (proposed < min) return "min";
+  return null;
 }

@@ -11,6 +11,10 @@ export interface TargetGroupConfig {
   healthyThreshold: number;
   /** deregistration_delay.timeout_seconds, default 300 s. https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html */
   deregistrationDelay: TimeMs;
+  /** load_balancing.algorithm.type (same source); default round_robin. Request mode routes by it. */
+  algorithm?: "round_robin" | "least_outstanding_requests";
+  /** slow_start.duration_seconds, 0 = off (same source). */
+  slowStart?: TimeMs;
 }
 
 /**

@@ -107,14 +107,35 @@ export type GroupCombine = "sum" | "max";
 export const CAS_GROUP_COMBINE_DEFAULT: GroupCombine = "sum";
 
 /**
- * Scale-in formula. The current guide defines CPR = M / N × 100 with M the instances needed (here: the
- * instances running a non-daemon task); the 2023 guide instead says "100 minus the number of container
- * instances that are empty" (2 empty → 98). "ratio" is the default because it is the only one of the two
- * under which a targetCapacity below 100 keeps that share of instances free; "hundredMinusEmpty" reproduces
- * the 2023 text.
+ * Scale-in formula. The guide's scale-in section is explicit: "Amazon ECS sets the CapacityProviderReservation
+ * value to 100 minus the number of container instances that are empty. For example, if the number of empty
+ * container instances is two, the value is 98%" (archived guide, section "Managed scale-in behavior":
+ * https://github.com/awsdocs/amazon-ecs-developer-guide/blob/021abe8ca185a054dea7bab21e631f9461e05bd6/doc_source/cluster-auto-scaling.md),
+ * so "hundredMinusEmpty" is the default. "ratio" is the general M / N × 100 of the current guide's metric
+ * definition with M = instances running a non-daemon task, as the ECS Spot workshop's worked example uses it
+ * (4 instances, 2 busy → 50): https://github.com/awslabs/ec2-spot-workshops/blob/HEAD/content/ecs-spot-capacity-providers/Introduction/application_scaling/managed-scaling.md
+ * It is a named alternative (assumption `cas.scaleInFormula`), and it is also what a targetCapacity below 100
+ * needs: 100 − empty stays above a target of 90 until ten instances are empty, whatever the group's size,
+ * which cannot keep "10 % free capacity" as the guide says that target does (see `effectiveScaleInFormula`).
  */
 export type ScaleInFormula = "ratio" | "hundredMinusEmpty";
-export const CAS_SCALE_IN_FORMULA_DEFAULT: ScaleInFormula = "ratio";
+export const CAS_SCALE_IN_FORMULA_DEFAULT: ScaleInFormula = "hundredMinusEmpty";
+
+/**
+ * The formula in force for a given targetCapacity: the documented 100 − empty describes the default target of
+ * 100 only; below 100 the ratio is the one that honours the target's documented meaning ("to keep 10 % free
+ * capacity … set the target capacity value to 90 %").
+ */
+export function effectiveScaleInFormula(formula: ScaleInFormula, targetCapacity: number): ScaleInFormula {
+  return targetCapacity < 100 ? "ratio" : formula;
+}
+
+/**
+ * Largest share of the group one scale-in minute removes. The guide: "the Auto Scaling group sets the
+ * DesireCapacity value to be greater than one instance and less than 50% each minute" (same archived section):
+ * read as at least one and at most half the group per minute (assumption `cas.scaleInMaxFraction`).
+ */
+export const CAS_SCALE_IN_MAX_FRACTION_DEFAULT = 0.5;
 
 /** ManagedScaling step-size defaults and ranges. https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ManagedScaling.html */
 export const MANAGED_SCALING_DEFAULTS = {
@@ -144,6 +165,8 @@ export interface CprInput {
   readonly maximumScalingStepSize?: number;
   readonly groupCombine?: GroupCombine;
   readonly scaleInFormula?: ScaleInFormula;
+  /** The provider's targetCapacity: below 100 the ratio formula is used (see effectiveScaleInFormula). */
+  readonly targetCapacity?: number;
 }
 
 export type CprReason =
@@ -263,7 +286,10 @@ export function capacityProviderReservation(input: CprInput): CprResult {
   }
   const empty = Math.min(Math.max(input.emptyInstances, 0), n);
   const busy = n - empty;
-  const formula = input.scaleInFormula ?? CAS_SCALE_IN_FORMULA_DEFAULT;
+  const formula = effectiveScaleInFormula(
+    input.scaleInFormula ?? CAS_SCALE_IN_FORMULA_DEFAULT,
+    input.targetCapacity ?? MANAGED_SCALING_DEFAULTS.targetCapacity,
+  );
   const cpr = formula === "ratio" ? (busy / n) * 100 : 100 - empty;
   return {
     cpr,
@@ -310,4 +336,42 @@ export function desiredInstances(input: DesiredInstancesInput): number {
   const lo = input.minSize ?? 0;
   const hi = input.maxSize ?? Number.POSITIVE_INFINITY;
   return Math.min(hi, Math.max(lo, desired));
+}
+
+export interface ScaleInInput {
+  /** N: instances in the group. */
+  readonly runningInstances: number;
+  /** Instances with no non-daemon task. */
+  readonly emptyInstances: number;
+  readonly cpr: number;
+  readonly targetCapacity?: number;
+  readonly scaleInFormula?: ScaleInFormula;
+  readonly maxFraction?: number;
+  readonly minSize?: number;
+}
+
+/**
+ * ASG desired capacity one minute of an active scale-in asks for (AlarmLow in ALARM after 15 datapoints).
+ * With 100 − empty the metric only says that instances are empty, so the group sheds empty instances, at least
+ * one and at most `maxFraction` of the group per minute; with the ratio formula target tracking's own
+ * arithmetic (desiredInstances) applies, under the same per-minute cap. Never below minSize.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html (archived 2023 text above)
+ */
+export function scaleInDesired(input: ScaleInInput): number {
+  const n = input.runningInstances;
+  const target = input.targetCapacity ?? MANAGED_SCALING_DEFAULTS.targetCapacity;
+  const formula = effectiveScaleInFormula(input.scaleInFormula ?? CAS_SCALE_IN_FORMULA_DEFAULT, target);
+  const cap = Math.max(1, Math.floor(n * (input.maxFraction ?? CAS_SCALE_IN_MAX_FRACTION_DEFAULT)));
+  const lo = input.minSize ?? 0;
+  let desired: number;
+  if (formula === "hundredMinusEmpty") {
+    const empty = Math.min(Math.max(input.emptyInstances, 0), n);
+    desired = empty > 0 ? n - Math.min(empty, cap) : n;
+  } else {
+    desired = Math.max(
+      desiredInstances({ cpr: input.cpr, runningInstances: n, targetCapacity: target }),
+      n - cap,
+    );
+  }
+  return Math.min(n, Math.max(lo, desired));
 }

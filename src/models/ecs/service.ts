@@ -9,6 +9,13 @@ export interface TaskLauncher {
   launch(task: Task, service: EcsService): void;
   /** The task has stopped: release its compute and bill it. */
   stopped(task: Task): void;
+  /** A task that was already running when the run began (warmStart): give it compute without a launch. */
+  adopt?(task: Task, service: EcsService, now: TimeMs): void;
+  /**
+   * Scale-in choice among equally ranked running tasks, when the launch type has its own rules (placement
+   * strategies on EC2, capacity-provider strategies). Returns undefined to fall back to the default.
+   */
+  selectForStop?(candidates: readonly Task[]): Task | undefined;
 }
 
 export interface ServiceObserver {
@@ -27,7 +34,11 @@ export interface EcsServiceOptions {
    */
   launchesPerMinute: number;
   /** Expected time for a deregistering task's in-flight requests to finish (from the traffic model). */
-  inFlightDrain: () => TimeMs;
+  inFlightDrain: (task: Task) => TimeMs;
+  /** False for services without a load balancer (queue workers): tasks never register with a target group. */
+  loadBalanced?: boolean;
+  /** Time from SIGTERM to exit of this task, when it depends on the task's work (default `stopDuration`). */
+  stopDelay?: (task: Task) => TimeMs;
 }
 
 /**
@@ -79,6 +90,7 @@ export class EcsService {
       this.runningCount++;
       this.inServiceCount++;
       this.notify(task, now);
+      this.launcher.adopt?.(task, this, now);
     }
   }
 
@@ -140,6 +152,7 @@ export class EcsService {
     task.startedAt = now;
     this.runningCount++;
     this.notify(task, now);
+    if (this.opts.loadBalanced === false) return;
     this.sim.after(timeToHealthy(this.opts.targetGroup), (t) => {
       if (task.status !== "RUNNING" || task.desiredStatus !== "RUNNING") return;
       task.inService = true;
@@ -158,13 +171,19 @@ export class EcsService {
     let best: Task | undefined;
     let bestRank = -1;
     const newest = this.opts.scaleInSelection === "newest";
+    const rankOf = (t: Task) => (t.status === "PROVISIONING" ? 3 : t.status === "PENDING" ? 2 : t.inService ? 0 : 1);
     for (const t of this.tasks) {
       if (t.desiredStatus !== "RUNNING") continue;
-      const rank = t.status === "PROVISIONING" ? 3 : t.status === "PENDING" ? 2 : t.inService ? 0 : 1;
+      const rank = rankOf(t);
       if (rank > bestRank || (rank === bestRank && best && (newest ? t.id > best.id : t.id < best.id))) {
         best = t;
         bestRank = rank;
       }
+    }
+    // Launch types with their own scale-in rules (EC2 placement, capacity-provider strategies) choose among running tasks.
+    if (best && bestRank <= 1 && this.launcher.selectForStop) {
+      const tier = this.tasks.filter((t) => t.desiredStatus === "RUNNING" && rankOf(t) === bestRank);
+      return this.launcher.selectForStop(tier) ?? best;
     }
     return best;
   }
@@ -179,8 +198,12 @@ export class EcsService {
     this.stopTask(task, now, code, reason);
   }
 
-  /** Stop a specific task (scale-in, Spot interruption): drain from the target group, then SIGTERM. */
-  stopTask(task: Task, now: TimeMs, code: Task["stopCode"], reason: string): void {
+  /**
+   * Stop a specific task (scale-in, Spot interruption): drain from the target group, then SIGTERM. With a
+   * `deadline` (the end of a Spot notice, an instance going away) draining and stopping are cut short so the
+   * task has stopped by then.
+   */
+  stopTask(task: Task, now: TimeMs, code: Task["stopCode"], reason: string, deadline?: TimeMs): void {
     if (task.desiredStatus === "STOPPED") return;
     task.desiredStatus = "STOPPED";
     task.stopCode = code;
@@ -192,20 +215,33 @@ export class EcsService {
       this.inServiceCount--;
       task.status = "DEACTIVATING";
       this.notify(task, now);
-      this.sim.after(drainTime(this.opts.targetGroup, this.opts.inFlightDrain()), (t) =>
-        this.beginStopping(task, t),
-      );
+      let drain = drainTime(this.opts.targetGroup, this.opts.inFlightDrain(task));
+      if (deadline !== undefined) drain = Math.min(drain, Math.max(0, deadline - now - this.opts.stopDuration));
+      // Unless `drained` completed the deregistration earlier.
+      this.sim.after(drain, (t) => {
+        if (task.status === "DEACTIVATING") this.beginStopping(task, t, deadline);
+      });
     } else {
-      this.beginStopping(task, now);
+      this.beginStopping(task, now, deadline);
     }
   }
 
-  private beginStopping(task: Task, now: TimeMs): void {
+  /**
+   * The task's last in-flight request finished while it was deregistering: ELB completes the
+   * deregistration without waiting for the delay to elapse.
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+   */
+  drained(task: Task): void {
+    if (task.status === "DEACTIVATING") this.beginStopping(task, this.sim.now);
+  }
+
+  private beginStopping(task: Task, now: TimeMs, deadline?: TimeMs): void {
     task.status = "STOPPING";
     task.stoppingAt = now;
     this.notify(task, now);
     // A task that never started its containers stops at once; a running one gets SIGTERM.
-    const delay = task.pullStartedAt === undefined ? 0 : this.opts.stopDuration;
+    let delay = task.pullStartedAt === undefined ? 0 : (this.opts.stopDelay?.(task) ?? this.opts.stopDuration);
+    if (deadline !== undefined) delay = Math.min(delay, Math.max(0, deadline - now));
     this.sim.after(delay, (t) => {
       task.status = "STOPPED";
       task.stoppedAt = t;

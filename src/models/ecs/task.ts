@@ -15,6 +15,8 @@ export interface Task {
   readonly createdAt: TimeMs;
   /** Image download start: Fargate billing starts here. */
   pullStartedAt?: TimeMs;
+  /** Image download finished (set by launchers that model the pull). */
+  pullStoppedAt?: TimeMs;
   startedAt?: TimeMs;
   /** Passed the target group's health checks and receives requests. */
   inService: boolean;

@@ -17,6 +17,11 @@ export interface FargateLauncherOptions {
   pendingMs: TimeMs;
   ledger: CostLedger;
   rng: Rng;
+  /**
+   * When the workload names an image: the mean pull time (src/models/image/pull.ts; Fargate pulls on every
+   * start) and the container start after it. Replaces `pendingMs`.
+   */
+  image?: { pullMs: TimeMs; startMs: TimeMs };
 }
 
 /** Spread of the start-up phases around their means: a modelling choice stated with the assumptions. */
@@ -38,15 +43,18 @@ export class FargateLauncher implements TaskLauncher {
     private readonly opts: FargateLauncherOptions,
   ) {
     this.provisioning = opts.provisioningMs > 0 ? new Lognormal(opts.provisioningMs, STARTUP_CV) : undefined;
-    this.pending = opts.pendingMs > 0 ? new Lognormal(opts.pendingMs, STARTUP_CV) : undefined;
+    const pendingMean = opts.image ? opts.image.pullMs : opts.pendingMs;
+    this.pending = pendingMean > 0 ? new Lognormal(pendingMean, STARTUP_CV) : undefined;
   }
 
   launch(task: Task, service: EcsService): void {
     const p = this.provisioning ? Math.round(this.provisioning.sample(this.opts.rng)) : 0;
     const q = this.pending ? Math.round(this.pending.sample(this.opts.rng)) : 0;
+    const image = this.opts.image;
     this.sim.after(p, (t) => {
       service.taskPending(task, t);
-      this.sim.after(q, (t2) => service.taskRunning(task, t2));
+      if (image) task.pullStoppedAt = t + q;
+      this.sim.after(q + (image ? image.startMs : 0), (t2) => service.taskRunning(task, t2));
     });
   }
 

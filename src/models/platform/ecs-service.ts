@@ -5,16 +5,19 @@ import type { Platform, ScenarioData } from "../../scenario/schema.js";
 import type { ScalingPolicy } from "../../scenario/policies.js";
 import type { TargetGroupConfig } from "../alb/target-group.js";
 import type { Task } from "../ecs/task.js";
-import { ScalingController, type TargetTrackingPolicySpec } from "../aas/scaling-controller.js";
+import type { ScheduledAction, SuspendedState } from "../../scenario/aas.js";
+import { MetricRegistry } from "../aas/metric-registry.js";
+import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
+import { buildAutoScaling } from "../aas/setup.js";
 import { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
+import { TaskEventLog } from "../ecs/task-events.js";
 import { makeDistribution } from "../latency/distributions.js";
-import { LatencyRecorder } from "../latency/recorder.js";
-import { FluidTraffic } from "../traffic/fluid.js";
+import { createTraffic, type TrafficModel } from "../traffic/index.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
-import type { PlatformResult } from "./result.js";
+import type { LauncherReport, PlatformResult } from "./result.js";
 
 /** What every platform runner receives. */
 export interface PlatformRunInput<P = Platform> {
@@ -27,14 +30,21 @@ export interface PlatformRunInput<P = Platform> {
   stepMs: TimeMs;
   durationMs: TimeMs;
   seed: number;
+  /** Epoch ms of simulated time 0 (scheduled actions and predictive hours are clock times). */
+  startMs?: number;
+  /** Per-request trace: arrival times (ms from the start) and service times, replayed in request mode. */
+  requestTrace?: { timesMs: Float64Array; serviceMs?: Float64Array };
 }
 
 /** The parts of an ECS service platform that differ between launch types. */
 export interface EcsServiceParts {
   /** Task size as the traffic model and the ECS metrics see it. */
-  task: { vcpu: number; memoryMiB: number };
-  service: { desiredCount: number; minCapacity: number; maxCapacity: number };
+  task: { vcpu: number; memoryMiB: number; memoryReservationMiB?: number };
+  service: { desiredCount: number; minCapacity: number; maxCapacity: number; SuspendedState?: SuspendedState };
   scalingPolicies: ScalingPolicy[];
+  scheduledActions?: ScheduledAction[];
+  /** Models beside the service (e.g. a queue) publish their CloudWatch metrics for scaling policies here. */
+  publishMetrics?: (ctx: { sim: Simulation; registry: MetricRegistry; service: EcsService }) => void;
   loadBalancer: TargetGroupConfig;
   /** Tasks the service scheduler may launch per minute (Fargate 500, EC2 250). */
   launchesPerMinute: number;
@@ -42,7 +52,13 @@ export interface EcsServiceParts {
   launcher: (ctx: {
     sim: Simulation;
     ledger: CostLedger;
-  }) => TaskLauncher & { finish(tasks: readonly Task[], endMs: TimeMs): void; billedTaskSeconds: number };
+    log: (d: Omit<Decision, "platform">) => void;
+  }) => TaskLauncher & {
+    finish(tasks: readonly Task[], endMs: TimeMs): void;
+    billedTaskSeconds: number;
+    /** Launch types with more to say (instances, idle capacity, their own invariants). */
+    report?(): LauncherReport;
+  };
 }
 
 /**
@@ -66,12 +82,15 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     distribution: w.serviceTime.distribution,
     mean: w.serviceTime.mean,
     cv: w.serviceTime.cv,
-  });
-  const latency = new LatencyRecorder(service, scenario.slo.latency);
-  const highRes = p.scalingPolicies.some((sp) =>
-    sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType.endsWith(
-      "HighResolution",
-    ),
+    // Empirical without values: the per-request trace's service-time column.
+    values: w.serviceTime.values ?? input.requestTrace?.serviceMs,
+  }, "workload.serviceTime");
+  const highRes = p.scalingPolicies.some(
+    (sp) =>
+      sp.PolicyType === "TargetTrackingScaling" &&
+      sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification?.PredefinedMetricType.endsWith(
+        "HighResolution",
+      ),
   );
   const metrics = {
     cpu: new MetricSeries("CPUUtilization", MINUTE),
@@ -81,9 +100,9 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     memoryHighRes: highRes ? new MetricSeries("MemoryUtilization (20 s)", 20 * SECOND) : undefined,
   };
 
-  const launcher = p.launcher({ sim, ledger });
+  const launcher = p.launcher({ sim, ledger, log });
 
-  let traffic: FluidTraffic | undefined;
+  let traffic: TrafficModel | undefined;
   const ecs = new EcsService(sim, launcher, {
     name,
     desiredCount: p.service.desiredCount,
@@ -91,14 +110,19 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     stopDuration: num(a, "ecs.stopDuration"),
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: p.launchesPerMinute,
-    inFlightDrain: () => (traffic ? service.quantile(0.999) + traffic.currentDelayMs : 0),
+    inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
   });
 
-  traffic = new FluidTraffic(
-    input.rates,
-    input.stepMs,
-    scenario.engine.tick,
-    {
+  // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
+  traffic = createTraffic({
+    mode: scenario.engine.mode,
+    name,
+    sim,
+    tickMs: scenario.engine.tick,
+    rates: input.rates,
+    stepMs: input.stepMs,
+    durationMs: input.durationMs,
+    workload: {
       cpuPerRequestMs: w.cpuPerRequest,
       service,
       concurrency: w.concurrency,
@@ -106,13 +130,18 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
       memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
       timeoutMs: w.timeout,
       cpuIdle: w.cpuIdle,
+      model: w.model,
+      queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
     },
-    p.task,
-    ecs,
-    latency,
+    // MemoryUtilization is measured against memoryReservation when set, else memory (service_utilization.html).
+    task: { vcpu: p.task.vcpu, memoryMiB: p.task.memoryReservationMiB ?? p.task.memoryMiB },
+    service: ecs,
+    routing: { algorithm: p.loadBalancer.algorithm ?? "round_robin", slowStartMs: p.loadBalancer.slowStart ?? 0 },
+    sloMs: scenario.slo.latency,
     metrics,
-    series,
-  );
+    minutes: series,
+    trace: input.requestTrace,
+  });
   sim.addContinuous(traffic);
 
   // Capacity statistics over RUNNING tasks, updated at every task transition.
@@ -125,57 +154,53 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     },
   });
 
+  // Task state changes for `scalesim run --events` (EventBridge "ECS Task State Change").
+  const taskEvents = new TaskEventLog({
+    group: `service:${name}`,
+    launchType: p.kind === "ecs-fargate" ? "FARGATE" : "EC2",
+    cpu: Math.round(p.task.vcpu * 1024),
+    memory: p.task.memoryMiB,
+  });
+  ecs.observers.push(taskEvents);
+
   // The service exists before the trace starts: its initial tasks are running and healthy at t = 0.
   ecs.warmStart(0);
   capMin = capMax = ecs.runningCount;
 
-  const policies: TargetTrackingPolicySpec[] = p.scalingPolicies.map((sp) => {
-    const c = sp.TargetTrackingScalingPolicyConfiguration;
-    const type = c.PredefinedMetricSpecification.PredefinedMetricType;
-    const metric =
-      type === "ECSServiceAverageCPUUtilization"
-        ? metrics.cpu
-        : type === "ECSServiceAverageMemoryUtilization"
-          ? metrics.memory
-          : type === "ALBRequestCountPerTarget"
-            ? metrics.requestsPerTarget
-            : type === "ECSServiceAverageCPUUtilizationHighResolution"
-              ? metrics.cpuHighRes!
-              : metrics.memoryHighRes!;
-    return {
-      name: sp.PolicyName,
-      targetValue: c.TargetValue,
-      metric,
-      metricName: type,
-      scaleOutCooldownMs: c.ScaleOutCooldown * SECOND,
-      scaleInCooldownMs: c.ScaleInCooldown * SECOND,
-      disableScaleIn: c.DisableScaleIn,
-      highResolution: type.endsWith("HighResolution"),
-    };
-  });
-  const controller = new ScalingController(
+  // Application Auto Scaling: policies read the metrics the models publish (src/models/aas/setup.ts).
+  const registry = new MetricRegistry();
+  publishEcsServiceMetrics(registry, metrics, series);
+  p.publishMetrics?.({ sim, registry, service: ecs });
+  const autoScaling = buildAutoScaling({
     sim,
-    ecs,
-    policies,
-    {
-      minCapacity: p.service.minCapacity,
-      maxCapacity: p.service.maxCapacity,
-      publishDelayMs: num(a, "metrics.publishDelay"),
-      activityDurationMs: num(a, "scaling.activityDuration"),
-      scaleOutDatapoints: num(a, "targetTracking.scaleOutDatapoints"),
-      scaleInDatapoints: num(a, "targetTracking.scaleInDatapoints"),
-      scaleInThresholdFactor: num(a, "targetTracking.scaleInThresholdFactor"),
+    target: ecs,
+    registry,
+    predefined: {
+      ECSServiceAverageCPUUtilization: metrics.cpu,
+      ECSServiceAverageMemoryUtilization: metrics.memory,
+      ALBRequestCountPerTarget: metrics.requestsPerTarget,
+      ECSServiceAverageCPUUtilizationHighResolution: metrics.cpuHighRes,
+      ECSServiceAverageMemoryUtilizationHighResolution: metrics.memoryHighRes,
     },
+    policies: p.scalingPolicies,
+    scheduledActions: p.scheduledActions ?? [],
+    suspendedState: p.service.SuspendedState,
+    bounds: p.service,
+    assumptions: a,
+    startMs: input.startMs ?? 0,
+    durationMs: input.durationMs,
     log,
-  );
-  if (policies.length > 0) controller.start();
+    path: `platforms.${name}`,
+  });
+  const controller = autoScaling.controller;
+  autoScaling.start();
 
   sim.run(input.durationMs);
   launcher.finish(ecs.tasks, input.durationMs);
 
   const perMinuteCost = ledger.perMinute();
   series.columns.costUsd.set(perMinuteCost);
-  const total = latency.total();
+  const total = traffic.latencyTotal();
   const totalUsd = ledger.totalUsd();
   const taskHours = traffic.runningTaskSeconds / 3600;
   const requests = {
@@ -185,7 +210,9 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     timedOut: traffic.timedOut,
     inFlightAtEnd: traffic.backlogRequests,
   };
-  const checks = invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions);
+  const extra = launcher.report?.() ?? {};
+  const checks = [...invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions), ...(extra.checks ?? [])];
+  const paidVcpuSeconds = extra.paidVcpuSeconds ?? launcher.billedTaskSeconds * vcpu;
   return {
     name,
     kind: p.kind,
@@ -202,13 +229,13 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     cost: { totalUsd, meters: ledger.meterList() },
     scaling: { scaleOutEvents: controller.scaleOutEvents, scaleInEvents: controller.scaleInEvents },
     utilisation: {
-      cpuPercentOfPaid:
-        launcher.billedTaskSeconds > 0
-          ? (100 * traffic.cpuSecondsUsed) / (launcher.billedTaskSeconds * vcpu)
-          : 0,
+      cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / paidVcpuSeconds : 0,
     },
     decisions,
     checks,
+    taskEvents: [taskEvents],
+    ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
+    ...(extra.instances ? { instances: extra.instances } : {}),
   };
 }
 
@@ -226,7 +253,13 @@ function invariantChecks(
   const costOk = totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd);
   const lo = Math.min(svc.minCapacity, svc.desiredCount);
   const hi = Math.max(svc.maxCapacity, svc.desiredCount);
-  const outside = decisions.find((d) => d.to < lo || d.to > hi);
+  // The service's desired count; other controllers (cluster auto scaling) log instance counts. Scheduled
+  // actions and predictive scaling move the bounds: a change must land within those in force (`bounds`).
+  const outside = decisions.find((d) => {
+    if (!d.controller.startsWith("applicationAutoScaling") || d.to === d.from) return false;
+    const b = d.bounds as { min: number; max: number } | undefined;
+    return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
+  });
   return [
     {
       name: "requests conserved",

@@ -1,6 +1,9 @@
 import type { Platform } from "../../scenario/schema.js";
+import { runAppRunner } from "./app-runner.js";
+import { runEcsEc2 } from "./ecs-ec2.js";
 import { runEcsFargate } from "./ecs-fargate.js";
 import type { PlatformRunInput } from "./ecs-service.js";
+import { runEks } from "./eks.js";
 import type { PlatformResult } from "./result.js";
 
 type Runner<K extends Platform["kind"]> = (
@@ -10,6 +13,9 @@ type Runner<K extends Platform["kind"]> = (
 /** One runner per platform kind. Add a kind here and in src/scenario/platforms/index.ts. */
 const RUNNERS: { [K in Platform["kind"]]: Runner<K> } = {
   "ecs-fargate": runEcsFargate,
+  "ecs-ec2": runEcsEc2,
+  "app-runner": runAppRunner,
+  eks: runEks,
 };
 
 export function runPlatform(input: PlatformRunInput<Platform>): PlatformResult {

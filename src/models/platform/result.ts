@@ -1,5 +1,6 @@
 import type { Meter } from "../billing/ledger.js";
 import type { Decision } from "../decisions.js";
+import type { TaskEventLog } from "../ecs/task-events.js";
 import type { LatencyStats } from "../latency/recorder.js";
 import type { MinuteSeries } from "../traffic/minute-series.js";
 
@@ -15,6 +16,39 @@ export interface PlatformResult {
   scaling: { scaleOutEvents: number; scaleInEvents: number };
   utilisation: { cpuPercentOfPaid: number };
   decisions: Decision[];
+  /** ECS task state changes (platforms that run ECS tasks), for `scalesim run --events`. */
+  taskEvents?: Pick<TaskEventLog, "source" | "records">[];
+  /** Kind-specific figures (queue, jobs, App Runner billing) copied into summary.json under `details`. */
+  details?: Record<string, unknown>;
   /** Invariant checks that ran, with their outcome. */
   checks: { name: string; ok: boolean; detail: string }[];
+  /** Cost of capacity reserved by the service's tasks vs. paid but idle (launch types that buy instances). */
+  capacityCost?: { inUseUsd: number; idleUsd: number };
+  /** Container instances (EC2 launch type). */
+  instances?: InstanceStats;
+}
+
+/** What a launch type that runs on EC2 instances reports about them. */
+export interface InstanceStats {
+  min: number;
+  max: number;
+  mean: number;
+  instanceHours: number;
+  launches: number;
+  spotInterruptions: number;
+  /** Share of registered CPU / memory the service's tasks reserved, time-weighted over registered instances. */
+  reservedCpuPercent: number;
+  reservedMemoryPercent: number;
+  /** Longest time a task waited in PROVISIONING for capacity, seconds. */
+  maxProvisioningWaitSeconds: number;
+  providers: Record<string, { min: number; max: number; scaleOutEvents: number; scaleInEvents: number }>;
+}
+
+/** Extra results a launcher may add to its platform's result. */
+export interface LauncherReport {
+  checks?: { name: string; ok: boolean; detail: string }[];
+  capacityCost?: { inUseUsd: number; idleUsd: number };
+  instances?: InstanceStats;
+  /** vCPU-seconds paid for (instances); when absent, billed task-seconds × task vCPU. */
+  paidVcpuSeconds?: number;
 }

@@ -2,8 +2,9 @@ import type { Continuous } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
-import { mgcMeanWait, mgcProbWait } from "../latency/queueing.js";
-import type { LatencyRecorder } from "../latency/recorder.js";
+import type { Task } from "../ecs/task.js";
+import { erlangCFast, mgcMeanWait, mgcProbWait } from "../latency/queueing.js";
+import type { LatencyRecorder, LatencyStats } from "../latency/recorder.js";
 import type { MinuteSeries } from "./minute-series.js";
 
 /** What the fluid model reads of the service each tick (maintained as counters, O(1)). */
@@ -25,6 +26,10 @@ export interface FluidWorkload {
   timeoutMs: number;
   /** Fraction of the task's vCPUs busy with no traffic. */
   cpuIdle: number;
+  /** Per-task server (docs/latency.md); default processor-sharing. */
+  model?: "processor-sharing" | "worker-pool";
+  /** Requests a task holds waiting beyond `concurrency`; default unbounded. */
+  queueLimit?: number;
 }
 
 export interface FluidTask {
@@ -46,12 +51,17 @@ export interface FluidMetrics {
  * The fluid traffic model: requests as a continuous flow, integrated in fixed ticks.
  *
  * Each tick, arrivals λ·dt (uniform inside the trace interval) are shared equally by the tasks in service
- * (round robin over identical targets). A task serves at most μ = min(concurrency / E[S], vCPU / cpu per
- * request) requests per second; what exceeds the service's capacity waits in a backlog (FIFO), and what
- * would wait longer than the timeout times out. A request's latency is its service time S plus
+ * (round robin or least outstanding requests over identical targets; slow start is not modelled here).
+ * A task serves at most μ requests per second: concurrency / E[S] for the worker pool, and also at most
+ * vCPU / E[W] under processor sharing (W = f·S the CPU part of a request, f = min(1, cpuPerRequest/E[S])).
+ * What exceeds the service's capacity waits in a backlog (FIFO): beyond `queueLimit` per task it is
+ * rejected, and what would wait longer than the timeout times out. A request's latency is its service
+ * time S plus
  *   - the backlog wait B / capacity,
- *   - CPU contention: the CPU part of the request stretches as under processor sharing,
- *     cpu·ρ/(1 − ρ) with ρ the CPU utilisation (M/G/1-PS), capped at the concurrency limit,
+ *   - processor sharing only: the CPU part stretches by the mean PS factor g − 1 of a symmetric queue with
+ *     service rate min(n, v) (insensitive, so exact in the mean for any W distribution):
+ *     g = 1/(v(1 − ρ)) for v ≤ 1 vCPU, g = 1 + C(v, A)/(v(1 − ρ)) for v > 1 (Erlang C, A = λ·E[W]),
+ *     capped at concurrency / v, added as E[W]·(g − 1),
  *   - slot contention: M/G/c waiting (Allen–Cunneen mean, Erlang C probability, exponential shape).
  * The ECS metrics are time averages over each period, as ECS aggregates the agent's samples.
  */
@@ -64,6 +74,11 @@ export class FluidTraffic implements Continuous {
   private readonly muCpu: number;
   private readonly muTask: number;
   private readonly cpuS: number;
+  /** Mean CPU part of a request under processor sharing, s (0 for the worker pool). */
+  private readonly workS: number;
+  private readonly ps: boolean;
+  private readonly queueLimit: number;
+  private readonly gMax: number;
   // Slot-wait cache: recomputed only when the per-task arrival rate changes.
   private lastLambdaTask = -1;
   private pWait = 0;
@@ -103,9 +118,22 @@ export class FluidTraffic implements Continuous {
     if (MINUTE % tickMs !== 0) throw new Error(`the fluid tick must divide a minute, got ${tickMs} ms`);
     this.tickS = tickMs / 1000;
     this.cpuS = w.cpuPerRequestMs / 1000;
+    this.ps = (w.model ?? "processor-sharing") === "processor-sharing";
+    this.workS = this.ps ? Math.min(w.cpuPerRequestMs, w.service.mean) / 1000 : 0;
+    this.queueLimit = w.queueLimit ?? Number.POSITIVE_INFINITY;
+    this.gMax = Math.max(w.concurrency, task.vcpu) / task.vcpu;
     this.muSlots = w.concurrency / (w.service.mean / 1000);
-    this.muCpu = this.cpuS > 0 ? task.vcpu / this.cpuS : Number.POSITIVE_INFINITY;
+    this.muCpu = this.workS > 0 ? task.vcpu / this.workS : Number.POSITIVE_INFINITY;
     this.muTask = Math.min(this.muSlots, this.muCpu);
+  }
+
+  latencyTotal(): LatencyStats {
+    return this.latency.total();
+  }
+
+  /** Expected time for a deregistering task's in-flight requests to finish: a long service time plus today's delay. */
+  inFlightDrainMs(_task: Task): TimeMs {
+    return this.w.service.quantile(0.999) + this.currentDelayMs;
   }
 
   /** Requests a task completes per second at most. */
@@ -155,6 +183,15 @@ export class FluidTraffic implements Continuous {
       const inflow = this.backlog + a;
       const served = Math.min(inflow, mu * dt);
       let backlog = inflow - served;
+      // A full queue rejects arrivals (503) before anything waits long enough to time out.
+      const maxQueue = n * this.queueLimit;
+      let rejected = 0;
+      if (backlog > maxQueue) {
+        rejected = Math.min(backlog - maxQueue, a);
+        backlog -= rejected;
+        this.dropped += rejected;
+        this.minuteDropped += rejected;
+      }
       const maxBacklog = mu * (w.timeoutMs / 1000);
       let expired = 0;
       if (backlog > maxBacklog) {
@@ -167,13 +204,12 @@ export class FluidTraffic implements Continuous {
       this.minuteTimedOut += expired;
 
       const lambdaTask = lambda / n;
-      const rhoCpu = this.cpuS > 0 ? (lambdaTask * this.cpuS) / this.task.vcpu : 0;
-      const stretch = rhoCpu >= 1 ? w.concurrency - 1 : Math.min(rhoCpu / (1 - rhoCpu), w.concurrency - 1);
-      const base = (backlog / mu) * 1000 + w.cpuPerRequestMs * stretch;
       if (lambdaTask !== this.lastLambdaTask) this.updateSlotWait(lambdaTask);
-      this.latency.recordWithWait(Math.max(0, a - expired), base, this.pWait, this.waitMeanMs);
+      const base = (backlog / mu) * 1000 + this.cpuStretchMs;
+      const recorded = a - expired - rejected;
+      this.latency.recordWithWait(recorded > 0 ? recorded : 0, base, this.pWait, this.waitMeanMs);
       this.currentDelayMs = base + this.pWait * this.waitMeanMs;
-      busyVcpu = (served / dt) * this.cpuS;
+      busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);
     }
     this.cpuSecondsUsed += busyVcpu * dt;
@@ -192,8 +228,21 @@ export class FluidTraffic implements Continuous {
     }
   }
 
+  /** Processor sharing: extra time of the CPU part, E[W]·(g − 1), ms (see the class comment). */
+  private cpuStretchMs = 0;
+
   private updateSlotWait(lambdaTask: number): void {
     this.lastLambdaTask = lambdaTask;
+    if (this.ps && this.workS > 0) {
+      const v = this.task.vcpu;
+      const a = lambdaTask * this.workS;
+      const rho = a / v;
+      let g: number;
+      if (rho >= 1) g = this.gMax;
+      else if (v <= 1) g = 1 / (v * (1 - rho));
+      else g = 1 + erlangCFast(v, a) / (v * (1 - rho));
+      this.cpuStretchMs = this.workS * 1000 * (Math.min(g, this.gMax) - 1);
+    } else this.cpuStretchMs = 0;
     const muSlot = 1000 / this.w.service.mean;
     const c = this.w.concurrency;
     if (lambdaTask <= 0 || lambdaTask >= c * muSlot) {

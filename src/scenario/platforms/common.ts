@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SuspendedState } from "../aas.js";
 import { Duration } from "../fields.js";
 
 /** Application Auto Scaling scalable target of an ECS service (`ecs:service:DesiredCount`). */
@@ -7,6 +8,8 @@ export const Service = z
     desiredCount: z.number().int().min(0),
     minCapacity: z.number().int().min(0),
     maxCapacity: z.number().int().min(0),
+    // RegisterScalableTarget's SuspendedState, in AWS's field names (docs/application-auto-scaling.md).
+    SuspendedState: SuspendedState.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.minCapacity > s.maxCapacity)
@@ -18,15 +21,32 @@ export const Service = z
   });
 
 /** ALB target group attributes; defaults from the ELB API reference. */
-export const LoadBalancer = z.strictObject({
-  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
-  healthCheckInterval: Duration.default(30_000),
-  healthyThreshold: z.number().int().min(2).max(10).default(5),
-  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
-  deregistrationDelay: Duration.default(300_000),
-});
+export const LoadBalancer = z
+  .strictObject({
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+    healthCheckInterval: Duration.default(30_000),
+    healthyThreshold: z.number().int().min(2).max(10).default(5),
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
+    deregistrationDelay: Duration.default(300_000),
+    // load_balancing.algorithm.type, default round_robin (same source); request mode routes by it.
+    algorithm: z.enum(["round_robin", "least_outstanding_requests"]).default("round_robin"),
+    // slow_start.duration_seconds: 0 (off, the default) or 30–900 s (same source).
+    slowStart: Duration.default(0),
+  })
+  .superRefine((lb, ctx) => {
+    if (lb.slowStart !== 0 && (lb.slowStart < 30_000 || lb.slowStart > 900_000)) {
+      ctx.addIssue({ code: "custom", path: ["slowStart"], message: "slowStart must be 0 (off) or between 30s and 900s" });
+    }
+    // "You can't enable slow start mode when using the least outstanding requests ... routing algorithms."
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
+    if (lb.slowStart !== 0 && lb.algorithm === "least_outstanding_requests") {
+      ctx.addIssue({ code: "custom", path: ["slowStart"], message: "ALB does not allow slow start with least_outstanding_requests" });
+    }
+  });
 export const LOAD_BALANCER_DEFAULTS = {
   healthCheckInterval: 30_000,
   healthyThreshold: 5,
   deregistrationDelay: 300_000,
+  algorithm: "round_robin" as const,
+  slowStart: 0,
 };

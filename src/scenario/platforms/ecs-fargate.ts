@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fargateSizeProblem } from "../../data/fargate.js";
 import { CpuUnits, TaskMemory } from "../fields.js";
+import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
 import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
 
@@ -12,14 +13,21 @@ export const FargatePlatform = z
       cpu: CpuUnits,
       memory: TaskMemory,
       architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+      // Soft limit summed over the containers; when set it is the MemoryUtilization denominator.
+      memoryReservation: TaskMemory.optional(),
     }),
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
+    scheduledActions: z.array(ScheduledAction).default([]),
     loadBalancer: LoadBalancer.default(LOAD_BALANCER_DEFAULTS),
     pricing: z.strictObject({ vcpuHour: z.number().min(0), gbHour: z.number().min(0) }).optional(),
   })
   .superRefine((p, ctx) => {
     const problem = fargateSizeProblem(p.task.cpu, p.task.memory);
     if (problem) ctx.addIssue({ code: "custom", path: ["task", "memory"], message: problem });
+    if (p.task.memoryReservation !== undefined && p.task.memoryReservation > p.task.memory) {
+      ctx.addIssue({ code: "custom", path: ["task", "memoryReservation"], message: "memoryReservation must not exceed memory" });
+    }
+    checkScalingSetup(p, ctx);
   });
 export type FargatePlatform = z.output<typeof FargatePlatform>;

@@ -1,6 +1,9 @@
+import { AppRunnerPlatform } from "./app-runner.js";
+import { Ec2Platform } from "./ecs-ec2.js";
 import { FargatePlatform } from "./ecs-fargate.js";
+import { EksPlatform } from "./eks.js";
 
 /** Every platform kind a scenario may hold, discriminated by `kind`. Add a kind here and in the model registry. */
-export const PLATFORM_SCHEMAS = [FargatePlatform] as const;
+export const PLATFORM_SCHEMAS = [FargatePlatform, Ec2Platform, AppRunnerPlatform, EksPlatform] as const;
 
-export { FargatePlatform };
+export { AppRunnerPlatform, Ec2Platform, EksPlatform, FargatePlatform };

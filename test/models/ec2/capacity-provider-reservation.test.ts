@@ -6,8 +6,11 @@ import {
   capacityEnvelope,
   capacityOf,
   capacityProviderReservation,
+  CAS_SCALE_IN_FORMULA_DEFAULT,
   desiredInstances,
+  effectiveScaleInFormula,
   groupByRequirements,
+  scaleInDesired,
   scalingStep,
   tasksPerInstance,
 } from "../../../src/models/ec2/capacity-provider-reservation.js";
@@ -42,7 +45,23 @@ describe("W6: targetCapacity 100, N = 2, the service doubles (M = 4)", () => {
     expect(desiredInstances({ cpr: steady.cpr, runningInstances: 4 })).toBe(4);
   });
 
-  it("then tasks halve (M = 2): CPR 50, the ASG goes back to 2", () => {
+  it("then tasks halve (M = 2): with the workshop's ratio CPR 50, the ASG goes back to 2", () => {
+    const r = capacityProviderReservation({
+      runningInstances: 4,
+      emptyInstances: 2,
+      provisioning: [],
+      smallest: m5large,
+      largest: m5large,
+      scaleInFormula: "ratio",
+    });
+    expect(r).toMatchObject({ cpr: 50, instancesNeeded: 2, reason: "steady-or-scale-in" });
+    expect(desiredInstances({ cpr: r.cpr, runningInstances: 4, targetCapacity: 100 })).toBe(2);
+    expect(
+      scaleInDesired({ runningInstances: 4, emptyInstances: 2, cpr: r.cpr, scaleInFormula: "ratio" }),
+    ).toBe(2);
+  });
+
+  it("then tasks halve: with the guide's 100 − empty (default) CPR 98, and one scale-in minute still reaches 2", () => {
     const r = capacityProviderReservation({
       runningInstances: 4,
       emptyInstances: 2,
@@ -50,22 +69,49 @@ describe("W6: targetCapacity 100, N = 2, the service doubles (M = 4)", () => {
       smallest: m5large,
       largest: m5large,
     });
-    expect(r).toMatchObject({ cpr: 50, instancesNeeded: 2, reason: "steady-or-scale-in" });
-    expect(desiredInstances({ cpr: r.cpr, runningInstances: 4, targetCapacity: 100 })).toBe(2);
+    expect(r.cpr).toBe(98);
+    // Plain target tracking would keep ceil(4 × 0.98) = 4; the scale-in process sheds the empty instances,
+    // at most half the group per minute.
+    expect(desiredInstances({ cpr: r.cpr, runningInstances: 4 })).toBe(4);
+    expect(scaleInDesired({ runningInstances: 4, emptyInstances: 2, cpr: r.cpr })).toBe(2);
   });
 });
 
 describe("W7: two container instances with only daemon tasks", () => {
-  it("the 2023 guide's formula publishes 100 − 2 = 98", () => {
+  it("the default (the guide's scale-in formula) publishes 100 − 2 = 98", () => {
     const r = capacityProviderReservation({
       runningInstances: 10,
       emptyInstances: 2,
       provisioning: [],
       smallest: m5large,
       largest: m5large,
-      scaleInFormula: "hundredMinusEmpty",
     });
+    expect(CAS_SCALE_IN_FORMULA_DEFAULT).toBe("hundredMinusEmpty");
     expect(r.cpr).toBe(98);
+    // Scale-in removes the two empty instances (≤ half of 10 per minute).
+    expect(scaleInDesired({ runningInstances: 10, emptyInstances: 2, cpr: r.cpr })).toBe(8);
+  });
+  it("the scale-in minute removes at least one and at most half the group", () => {
+    expect(scaleInDesired({ runningInstances: 10, emptyInstances: 9, cpr: 91 })).toBe(5);
+    expect(scaleInDesired({ runningInstances: 1, emptyInstances: 1, cpr: 99 })).toBe(0);
+    expect(scaleInDesired({ runningInstances: 3, emptyInstances: 3, cpr: 97, minSize: 2 })).toBe(2);
+    expect(scaleInDesired({ runningInstances: 4, emptyInstances: 0, cpr: 100 })).toBe(4);
+  });
+  it("below targetCapacity 100 the ratio applies, keeping the free share the target asks for", () => {
+    expect(effectiveScaleInFormula("hundredMinusEmpty", 90)).toBe("ratio");
+    const r = capacityProviderReservation({
+      runningInstances: 10,
+      emptyInstances: 2,
+      provisioning: [],
+      smallest: m5large,
+      largest: m5large,
+      targetCapacity: 90,
+    });
+    expect(r.cpr).toBe(80);
+    // ceil(10 × 80 / 90) = 9: one instance of nine stays free (≥ 10 %).
+    expect(scaleInDesired({ runningInstances: 10, emptyInstances: 2, cpr: r.cpr, targetCapacity: 90 })).toBe(
+      9,
+    );
   });
   it("the ratio formula gives (10 − 2) / 10 = 80", () => {
     const r = capacityProviderReservation({
@@ -74,6 +120,7 @@ describe("W7: two container instances with only daemon tasks", () => {
       provisioning: [],
       smallest: m5large,
       largest: m5large,
+      scaleInFormula: "ratio",
     });
     expect(r.cpr).toBe(80);
     expect(desiredInstances({ cpr: r.cpr, runningInstances: 10 })).toBe(8);

@@ -1,0 +1,105 @@
+import type { TimeMs } from "../../engine/time.js";
+import { type AlarmConfig, type AlarmState, evaluateAlarm, evaluationRangeSize, INITIAL_ALARM_STATE } from "./alarm.js";
+import type { MetricSource } from "./metric-registry.js";
+import { type PolicyDecision, targetTrackingDecision } from "./target-tracking.js";
+
+/** What the controller tells a policy at one evaluation. */
+export interface EvaluationContext {
+  readonly now: TimeMs;
+  /** Current desired count. */
+  readonly desired: number;
+  /** RUNNING tasks, the basis of target tracking. */
+  readonly running: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly publishDelayMs: TimeMs;
+}
+
+/**
+ * One dynamic scaling policy of a scalable target (target tracking or step scaling): it owns its alarms'
+ * states and answers, at each evaluation, what it asks for. The controller arbitrates between policies,
+ * applies min/max and cooldowns, and tells every policy when an activity completes.
+ */
+export interface PolicyRunner {
+  readonly name: string;
+  readonly kind: "targetTracking" | "step";
+  /** How often the policy's metric gets a new datapoint: the controller wakes up at this period. */
+  readonly periodMs: TimeMs;
+  /** Update the alarms from the visible datapoints; null when the policy has nothing to say now. */
+  evaluate(ctx: EvaluationContext): PolicyDecision | null;
+  /** Metric values and alarm states of the latest evaluation, for the decision log. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** A scaling activity completes at `completesAt`; `own` when this policy's proposal was applied. */
+  acted(direction: "out" | "in", own: boolean, completesAt: TimeMs): void;
+  /** The policy's own cooldown, if it keeps one (step policies), for the decision log. */
+  cooldown?(now: TimeMs): { direction: "out" | "in"; endsAtS: number } | null;
+}
+
+export interface TargetTrackingPolicySpec {
+  name: string;
+  targetValue: number;
+  metric: MetricSource;
+  metricName: string;
+  scaleOutCooldownMs: TimeMs;
+  scaleInCooldownMs: TimeMs;
+  disableScaleIn: boolean;
+  highResolution: boolean;
+}
+
+/**
+ * A target-tracking policy: its AlarmHigh and AlarmLow on the tracked metric, and the capacity
+ * ceil(running × metric / target) when one of them is in ALARM (target-tracking.ts). Its cooldowns are
+ * kept by the controller, shared by the target's target-tracking policies.
+ */
+export class TargetTrackingRunner implements PolicyRunner {
+  readonly kind = "targetTracking";
+  readonly name: string;
+  readonly periodMs: TimeMs;
+  private highState: AlarmState = INITIAL_ALARM_STATE;
+  private lowState: AlarmState = INITIAL_ALARM_STATE;
+  inputs: Record<string, unknown> = {};
+
+  constructor(
+    readonly spec: TargetTrackingPolicySpec,
+    private readonly high: AlarmConfig,
+    private readonly low: AlarmConfig,
+  ) {
+    this.name = spec.name;
+    this.periodMs = spec.metric.periodMs;
+  }
+
+  evaluate(ctx: EvaluationContext): PolicyDecision {
+    const series = this.spec.metric;
+    const visible = series.visibleCount(ctx.now, ctx.publishDelayMs);
+    const recent = series.datapoints.slice(
+      Math.max(0, visible - Math.max(evaluationRangeSize(this.high), evaluationRangeSize(this.low))),
+      visible,
+    );
+    this.highState = evaluateAlarm(this.high, recent, this.highState);
+    this.lowState = evaluateAlarm(this.low, recent, this.lowState);
+    const metric = recent.length > 0 ? recent[recent.length - 1] : null;
+    this.inputs = {
+      metric: this.spec.metricName,
+      value: metric === null ? null : round(metric),
+      target: this.spec.targetValue,
+      alarmHigh: this.highState,
+      alarmLow: this.lowState,
+    };
+    return targetTrackingDecision({
+      policy: this.spec.name,
+      desired: ctx.desired,
+      running: ctx.running,
+      metric,
+      target: this.spec.targetValue,
+      highAlarm: this.highState,
+      lowAlarm: this.lowState,
+      disableScaleIn: this.spec.disableScaleIn,
+    });
+  }
+
+  acted(): void {}
+}
+
+export function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

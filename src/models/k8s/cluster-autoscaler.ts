@@ -1,0 +1,287 @@
+import type { Rng } from "../../engine/rng.js";
+import { Phase, type Simulation } from "../../engine/sim.js";
+import type { TimeMs } from "../../engine/time.js";
+import type { DecisionSink } from "../decisions.js";
+import { estimateNodes } from "./binpacking-estimator.js";
+import type { Cluster, KNode } from "./cluster.js";
+import {
+  chooseOption,
+  type ExpanderFilter,
+  type ExpansionOption,
+  leastWasteFilter,
+  mostPodsFilter,
+  priceBestOption,
+  priorityFilter,
+} from "./expander.js";
+import { fitsElsewhere, podsPerNode } from "./scheduler.js";
+
+/** A node group as the Cluster Autoscaler's cloud provider sees it (an EC2 Auto Scaling group). */
+export interface CaNodeGroup {
+  readonly id: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Allocatable of a new node, its vCPU / GiB capacity and price. */
+  readonly template: { cpuMilli: number; memoryMiB: number; pods: number; vcpu: number; memoryGiB: number; pricePerHour: number };
+  /** The group's target size (ASG desired capacity). */
+  targetSize(): number;
+  /** Ready nodes of the group. */
+  nodes(): KNode[];
+  /** Launch times of instances asked for that have not joined yet. */
+  upcoming(): TimeMs[];
+  increaseSize(delta: number): void;
+  /** Drain the node, then terminate its instance and decrement the target size. */
+  deleteNode(node: KNode): void;
+  /** Give up on the oldest instance that has not joined (max node provision time). */
+  deleteUpcoming(): void;
+}
+
+export type ExpanderName = "random" | "most-pods" | "least-waste" | "price" | "priority";
+
+/** Flags, defaults from https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-the-parameters-to-ca */
+export interface CaOptions {
+  expanders: readonly ExpanderName[];
+  priorities?: Readonly<Record<string, readonly string[]>>;
+  scanIntervalMs: TimeMs;
+  scaleDownEnabled: boolean;
+  scaleDownUtilizationThreshold: number;
+  scaleDownUnneededTimeMs: TimeMs;
+  scaleDownDelayAfterAddMs: TimeMs;
+  scaleDownDelayAfterDeleteMs: TimeMs;
+  maxEmptyBulkDelete: number;
+  maxNodeProvisionTimeMs: TimeMs;
+  maxNodesTotal: number;
+  maxCoresTotal: number;
+  maxMemoryGiBTotal: number;
+  maxNodesPerScaleUp: number;
+}
+
+/** Price per hour of a pod's share (mean of cpu and memory fractions) of the cheapest group's node. */
+export function cheapestShare(groups: readonly CaNodeGroup[], cpuMilli: number, memoryMiB: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const g of groups) {
+    const t = g.template;
+    best = Math.min(best, (t.pricePerHour * (cpuMilli / t.cpuMilli + memoryMiB / t.memoryMiB)) / 2);
+  }
+  return best;
+}
+
+/**
+ * Utilisation the scale-down check compares with the threshold: the larger of the CPU and memory requests'
+ * shares of allocatable. https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#how-does-scale-down-work
+ */
+export function nodeUtilization(n: KNode): number {
+  return Math.max(n.usedCpuMilli / n.allocCpuMilli, n.usedMemoryMiB / n.allocMemoryMiB);
+}
+
+/**
+ * The Cluster Autoscaler main loop (static_autoscaler.go RunOnce), every scan interval:
+ * 1. instances that have not joined within max-node-provision-time are given up;
+ * 2. scale-up: pending pods that will not fit on nodes still joining are packed by the bin-packing estimator
+ *    onto each group's template; the expander chain picks a group; cluster-wide limits cap the count;
+ * 3. scale-down (not within scale-down-delay-after-add of a scale-up, nor delay-after-delete of a removal):
+ *    nodes below the utilisation threshold whose pods fit elsewhere become unneeded; after
+ *    scale-down-unneeded-time they are removed, empty ones in bulk (≤ max-empty-bulk-delete), others one at a time.
+ */
+export class ClusterAutoscaler {
+  private readonly unneededSince = new Map<number, TimeMs>();
+  private lastScaleUpAt = Number.NEGATIVE_INFINITY;
+  private lastScaleDownAt = Number.NEGATIVE_INFINITY;
+  scaleUps = 0;
+  scaleDowns = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: Cluster,
+    readonly groups: readonly CaNodeGroup[],
+    private readonly opts: CaOptions,
+    private readonly rng: Rng,
+    private readonly log: DecisionSink,
+  ) {}
+
+  start(): void {
+    this.sim.every(this.opts.scanIntervalMs, (t) => this.runOnce(t), Phase.control);
+  }
+
+  private totals(): { nodes: number; cores: number; memGiB: number } {
+    let nodes = 0;
+    let cores = 0;
+    let memGiB = 0;
+    for (const g of this.groups) {
+      const k = g.targetSize();
+      nodes += k;
+      cores += k * g.template.vcpu;
+      memGiB += k * g.template.memoryGiB;
+    }
+    return { nodes, cores, memGiB };
+  }
+
+  runOnce(now: TimeMs): void {
+    for (const g of this.groups) {
+      for (const since of g.upcoming()) {
+        if (now - since < this.opts.maxNodeProvisionTimeMs) continue;
+        g.deleteUpcoming();
+        this.log({ t: now / 1000, controller: "cluster-autoscaler", action: "provision-timeout", from: g.targetSize() + 1, to: g.targetSize(), reason: `an instance of ${g.id} did not join within max-node-provision-time`, group: g.id });
+      }
+    }
+    const scaledUp = this.scaleUp(now);
+    if (!scaledUp && this.opts.scaleDownEnabled) this.scaleDown(now);
+  }
+
+  private scaleUp(now: TimeMs): boolean {
+    const pending = this.cluster.unschedulable().length;
+    if (pending === 0) return false;
+    const req = this.cluster.opts.request;
+    // Pods that nodes still joining will take are not pending for the estimator (upcoming nodes are
+    // simulated as empty template nodes in the cluster snapshot).
+    let upcomingRoom = 0;
+    for (const g of this.groups) upcomingRoom += g.upcoming().length * podsPerNode(g.template, req);
+    const remaining = pending - upcomingRoom;
+    if (remaining <= 0) return false;
+
+    const options: ExpansionOption[] = [];
+    const infos: Record<string, { cpuMilli: number; memoryBytes: number }> = {};
+    const MiB = 1048576;
+    for (const g of this.groups) {
+      const room = g.maxSize - g.targetSize();
+      if (room <= 0) continue;
+      const est = estimateNodes(
+        [{ pod: { cpuMilli: req.cpuMilli, memoryBytes: req.memoryMiB * MiB }, count: remaining }],
+        { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB, maxPods: g.template.pods },
+        { maxNodes: Math.min(room, this.opts.maxNodesPerScaleUp || room) },
+      );
+      if (est.nodeCount === 0) continue;
+      const pods = Array.from({ length: est.podCount }, () => ({ cpuMilli: req.cpuMilli, memoryBytes: req.memoryMiB * MiB }));
+      options.push({ nodeGroupId: g.id, nodeCount: est.nodeCount, pods });
+      infos[g.id] = { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB };
+    }
+    if (options.length === 0) {
+      this.noScaleUp(now, 0, `pending pods; every node group is at its maximum size or too small`);
+      return false;
+    }
+    const byId = new Map(this.groups.map((g) => [g.id, g]));
+    const filters: ExpanderFilter[] = this.opts.expanders.flatMap((e): ExpanderFilter[] => {
+      switch (e) {
+        case "least-waste":
+          return [(o) => leastWasteFilter(o, infos)];
+        case "most-pods":
+          return [mostPodsFilter];
+        case "priority":
+          return [(o) => priorityFilter(o, this.opts.priorities ?? {})];
+        case "price":
+          return [
+            (o) => {
+              const best = priceBestOption(o, infos, {
+                nodePrice: (_n, id) => byId.get(id)?.template.pricePerHour,
+                // The AWS provider has no PricingModel upstream (the FAQ lists price for GCE/GKE only); a pod is
+                // priced here at its share of the cheapest template's allocatable (mean of cpu and memory shares).
+                podPrice: (p) => cheapestShare(this.groups, p.cpuMilli, p.memoryBytes / MiB),
+              });
+              return best ? [best.option] : [];
+            },
+          ];
+        default:
+          return [];
+      }
+    });
+    const chosen = chooseOption(options, filters, () => this.rng.next());
+    if (!chosen) return false;
+    const g = byId.get(chosen.nodeGroupId)!;
+    let count = chosen.nodeCount;
+    // Cluster-wide limits (--max-nodes-total, --cores-total, --memory-total).
+    const tot = this.totals();
+    const limits: string[] = [];
+    if (this.opts.maxNodesTotal > 0 && tot.nodes + count > this.opts.maxNodesTotal) {
+      count = this.opts.maxNodesTotal - tot.nodes;
+      limits.push("max-nodes-total");
+    }
+    if (tot.cores + count * g.template.vcpu > this.opts.maxCoresTotal) {
+      count = Math.floor((this.opts.maxCoresTotal - tot.cores) / g.template.vcpu);
+      limits.push("max cluster cpu");
+    }
+    if (tot.memGiB + count * g.template.memoryGiB > this.opts.maxMemoryGiBTotal) {
+      count = Math.floor((this.opts.maxMemoryGiBTotal - tot.memGiB) / g.template.memoryGiB);
+      limits.push("max cluster memory");
+    }
+    if (count <= 0) {
+      this.noScaleUp(now, g.targetSize(), `${limits.join(", ")} limit reached`);
+      return false;
+    }
+    const from = g.targetSize();
+    g.increaseSize(count);
+    this.lastRefusal = "";
+    this.lastScaleUpAt = now;
+    this.scaleUps++;
+    this.log({
+      t: now / 1000,
+      controller: "cluster-autoscaler",
+      action: "scale-up",
+      from,
+      to: from + count,
+      reason: `${remaining} pending pods need ${chosen.nodeCount} × ${g.id} (expander ${this.opts.expanders.join(",")}${options.length > 1 ? ` among ${options.map((o) => `${o.nodeGroupId}+${o.nodeCount}`).join(", ")}` : ""})${limits.length ? `; capped by ${limits.join(", ")}` : ""}`,
+      group: g.id,
+    });
+    return true;
+  }
+
+  private lastRefusal = "";
+
+  /** Log a refused scale-up once, not on every scan while the reason holds. */
+  private noScaleUp(now: TimeMs, size: number, reason: string): void {
+    if (reason === this.lastRefusal) return;
+    this.lastRefusal = reason;
+    this.log({ t: now / 1000, controller: "cluster-autoscaler", action: "no-scale-up", from: size, to: size, reason });
+  }
+
+  private scaleDown(now: TimeMs): void {
+    const o = this.opts;
+    const req = this.cluster.opts.request;
+    const ready = this.cluster.nodes.filter((n) => !n.cordoned);
+    const removing = new Set<number>();
+    const candidates: { node: KNode; group: CaNodeGroup }[] = [];
+    for (const g of this.groups) {
+      for (const n of g.nodes()) {
+        if (n.cordoned) continue;
+        const others = ready.filter((m) => m !== n && !removing.has(m.id));
+        const unneeded = nodeUtilization(n) < o.scaleDownUtilizationThreshold && fitsElsewhere(others, req, n.podCount);
+        if (!unneeded) {
+          this.unneededSince.delete(n.id);
+          continue;
+        }
+        if (!this.unneededSince.has(n.id)) this.unneededSince.set(n.id, now);
+        candidates.push({ node: n, group: g });
+      }
+    }
+    if (now - this.lastScaleUpAt < o.scaleDownDelayAfterAddMs || now - this.lastScaleDownAt < o.scaleDownDelayAfterDeleteMs) return;
+    const sizes = new Map(this.groups.map((g) => [g.id, g.targetSize()]));
+    let empties = 0;
+    let nonEmpty = 0;
+    for (const { node, group } of candidates) {
+      const since = this.unneededSince.get(node.id) ?? now;
+      if (now - since < o.scaleDownUnneededTimeMs) continue;
+      const size = sizes.get(group.id) ?? 0;
+      if (size <= group.minSize) continue;
+      const empty = node.podCount === 0;
+      if (empty ? empties >= o.maxEmptyBulkDelete : nonEmpty >= 1 || empties > 0) continue;
+      // Re-check against the nodes that stay.
+      const stay = ready.filter((m) => m !== node && !removing.has(m.id));
+      if (!empty && !fitsElsewhere(stay, req, node.podCount)) continue;
+      removing.add(node.id);
+      if (empty) empties++;
+      else nonEmpty++;
+      sizes.set(group.id, size - 1);
+      this.unneededSince.delete(node.id);
+      group.deleteNode(node);
+      this.scaleDowns++;
+      this.log({
+        t: now / 1000,
+        controller: "cluster-autoscaler",
+        action: "scale-down",
+        from: size,
+        to: size - 1,
+        reason: `${node.name} ${empty ? "empty" : `utilisation ${(100 * nodeUtilization(node)).toFixed(0)}% < ${100 * o.scaleDownUtilizationThreshold}%`}, unneeded for ${((now - since) / 1000).toFixed(0)}s`,
+        group: group.id,
+      });
+    }
+    if (removing.size > 0) this.lastScaleDownAt = now;
+  }
+}

@@ -1,0 +1,307 @@
+import { num } from "../../assumptions.js";
+import { appRunnerRates } from "../../data/app-runner.js";
+import { type Continuous, Phase, Simulation } from "../../engine/sim.js";
+import { MINUTE, type TimeMs } from "../../engine/time.js";
+import { InputError } from "../../errors.js";
+import type { AppRunnerPlatform } from "../../scenario/platforms/app-runner.js";
+import { activeBilledSeconds, activeUntil } from "../apprunner/billing.js";
+import { appRunnerInstancesNeeded, appRunnerNextCount } from "../apprunner/scaling.js";
+import { CostLedger } from "../billing/ledger.js";
+import { MetricSeries } from "../cloudwatch/metric.js";
+import type { Decision } from "../decisions.js";
+import { fullPullMs, pullRates } from "../image/pull.js";
+import { makeDistribution } from "../latency/distributions.js";
+import { LatencyRecorder } from "../latency/recorder.js";
+import { FluidTraffic, type ServingCapacity } from "../traffic/fluid.js";
+import { MinuteSeries } from "../traffic/minute-series.js";
+import type { PlatformRunInput } from "./ecs-service.js";
+import type { PlatformResult } from "./result.js";
+
+/** One App Runner instance: provisioned from `readyAt`, active (paying vCPU) during activation periods. */
+interface Instance {
+  readyAt: TimeMs;
+  ready: boolean;
+  active: boolean;
+  activeSince: TimeMs;
+  busyUntil: TimeMs;
+}
+
+/**
+ * An App Runner service on the scenario's traffic: the shared fluid traffic model and latency recorder,
+ * instances scaled on concurrent requests (MaxConcurrency, MinSize, MaxSize) and billed as provisioned
+ * (memory) or active (vCPU + memory, one-minute minimum per activation).
+ * https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html
+ * https://aws.amazon.com/apprunner/pricing/
+ */
+export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): PlatformResult {
+  const { name, platform: p, scenario, assumptions: a } = input;
+  const rates = p.pricing ?? appRunnerRates(scenario.region);
+  if (typeof rates === "string") throw new InputError(rates, { path: `platforms.${name}.pricing` });
+  const cfg = p.AutoScalingConfiguration;
+  const vcpu = p.InstanceConfiguration.Cpu / 1024;
+  const memoryGb = p.InstanceConfiguration.Memory / 1024;
+  const sim = new Simulation(input.seed);
+  const minutes = Math.ceil(input.durationMs / MINUTE);
+  const ledger = new CostLedger(minutes);
+  const series = new MinuteSeries(minutes);
+  const decisions: Decision[] = [];
+  const w = scenario.workload;
+  const service = makeDistribution({ distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv });
+  const latency = new LatencyRecorder(service, scenario.slo.latency);
+  const idleTimeoutMs = num(a, "appRunner.activeIdleTimeout");
+  const image = w.image;
+  const startMs =
+    num(a, "appRunner.instanceStartTime") + (image ? fullPullMs(image, pullRates(a)) + num(a, "container.startTime") : 0);
+
+  // Instances in creation order; scale-in removes the newest (none is preferred by AWS documentation).
+  const instances: Instance[] = [];
+  const fleet: ServingCapacity & { desiredCount: number; inServiceCount: number; runningCount: number } = {
+    inServiceCount: 0,
+    runningCount: 0,
+    desiredCount: cfg.MinSize,
+  };
+  let activations = 0;
+  let activeVcpuSeconds = 0;
+  let provisionedSeconds = 0;
+  let capMin = cfg.MinSize;
+  let capMax = cfg.MinSize;
+
+  const closeActive = (inst: Instance, endMs: TimeMs) => {
+    const seconds = activeBilledSeconds(inst.activeSince, endMs);
+    const usd = ((vcpu * rates.activeVcpuHour + memoryGb * (rates.activeGbHour - rates.provisionedGbHour)) * seconds) / 3600;
+    const span = Math.max(1, endMs - inst.activeSince);
+    const exact = (usd * span) / (seconds * 1000);
+    ledger.addInterval(inst.activeSince, inst.activeSince + span, exact / span, usd - exact);
+    ledger.addToMeter("appRunner.activeVcpu", "vCPU-hours", (vcpu * seconds) / 3600, (vcpu * rates.activeVcpuHour * seconds) / 3600);
+    if (rates.activeGbHour !== rates.provisionedGbHour)
+      ledger.addToMeter("appRunner.activeMemory", "GB-hours", (memoryGb * seconds) / 3600, (memoryGb * (rates.activeGbHour - rates.provisionedGbHour) * seconds) / 3600);
+    activeVcpuSeconds += vcpu * seconds;
+    inst.active = false;
+  };
+  const closeProvisioned = (inst: Instance, endMs: TimeMs) => {
+    const seconds = Math.ceil(Math.max(0, endMs - inst.readyAt) / 1000);
+    if (seconds === 0) return;
+    const usd = (memoryGb * rates.provisionedGbHour * seconds) / 3600;
+    const span = Math.max(1, endMs - inst.readyAt);
+    const exact = (usd * span) / (seconds * 1000);
+    ledger.addInterval(inst.readyAt, inst.readyAt + span, exact / span, usd - exact);
+    ledger.addToMeter("appRunner.provisionedMemory", "GB-hours", (memoryGb * seconds) / 3600, usd);
+    provisionedSeconds += seconds;
+  };
+  const addInstance = (now: TimeMs, warm: boolean) => {
+    const inst: Instance = { readyAt: now + (warm ? 0 : startMs), ready: warm, active: false, activeSince: 0, busyUntil: 0 };
+    instances.push(inst);
+    if (warm) {
+      fleet.inServiceCount++;
+      fleet.runningCount++;
+    } else {
+      sim.at(inst.readyAt, () => {
+        if (!instances.includes(inst)) return;
+        inst.ready = true;
+        fleet.inServiceCount++;
+        fleet.runningCount++;
+        capMax = Math.max(capMax, fleet.runningCount);
+      });
+    }
+  };
+  const removeInstance = (now: TimeMs) => {
+    const inst = instances.pop();
+    if (!inst) return;
+    if (inst.ready) {
+      if (inst.active) closeActive(inst, Math.max(now, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)));
+      closeProvisioned(inst, now);
+      fleet.inServiceCount--;
+      fleet.runningCount--;
+      capMin = Math.min(capMin, fleet.runningCount);
+    }
+  };
+  // The service exists before the trace starts with MinSize provisioned instances.
+  for (let i = 0; i < cfg.MinSize; i++) addInstance(0, true);
+
+  const traffic = new FluidTraffic(
+    input.rates,
+    input.stepMs,
+    scenario.engine.tick,
+    {
+      cpuPerRequestMs: w.cpuPerRequest,
+      service,
+      // App Runner sends an instance at most MaxConcurrency requests at once.
+      concurrency: Math.min(w.concurrency, cfg.MaxConcurrency),
+      memoryBaselineMiB: w.memory?.baseline ?? 0,
+      memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
+      timeoutMs: w.timeout,
+      cpuIdle: w.cpuIdle,
+    },
+    { vcpu, memoryMiB: p.InstanceConfiguration.Memory },
+    fleet,
+    latency,
+    {
+      cpu: new MetricSeries("CPUUtilization", MINUTE),
+      memory: new MetricSeries("MemoryUtilization", MINUTE),
+      requestsPerTarget: new MetricSeries("Requests", MINUTE),
+    },
+    series,
+  );
+
+  // Step the traffic one tick at a time and, after each, measure concurrency and which instances worked.
+  const tick = scenario.engine.tick;
+  const rng = sim.rng(`${name}.appRunner.activity`);
+  let concurrencySum = 0;
+  let concurrencyTicks = 0;
+  let lastArrived = 0;
+  let trafficT = 0;
+  const meter: Continuous = {
+    advanceTo(until: TimeMs) {
+      let t = trafficT;
+      while (t + tick <= until) {
+        traffic.advanceTo(t + tick);
+        const arrivals = traffic.arrived - lastArrived;
+        lastArrived = traffic.arrived;
+        const latencyMs = w.serviceTime.mean + traffic.currentDelayMs;
+        // Little's law: requests in flight = arrival rate × time in the system (queued ones included).
+        concurrencySum += (arrivals / (tick / 1000)) * (latencyMs / 1000);
+        concurrencyTicks++;
+        markActivity(t, t + tick, arrivals, latencyMs);
+        t += tick;
+      }
+      trafficT = t;
+    },
+  };
+  const markActivity = (t0: TimeMs, t1: TimeMs, arrivals: number, latencyMs: number) => {
+    const n = fleet.inServiceCount;
+    const perInstance = n > 0 ? arrivals / n : 0;
+    // P(an instance receives at least one request this tick) for Poisson arrivals shared round robin.
+    const pAny = perInstance > 30 ? 1 : 1 - Math.exp(-perInstance);
+    for (let i = 0; i < instances.length; i++) {
+      const inst = instances[i];
+      if (!inst.ready) continue;
+      if (inst.active && t0 >= activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)) {
+        closeActive(inst, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs));
+      }
+      if (pAny > 0 && (pAny === 1 || rng.next() < pAny)) {
+        if (!inst.active) {
+          inst.active = true;
+          inst.activeSince = t0;
+          activations++;
+        }
+        inst.busyUntil = t1 + Math.round(latencyMs);
+      }
+    }
+  };
+  sim.addContinuous(meter);
+
+  // The scaler: once per interval, the mean concurrency decides the instances needed.
+  const intervalMs = num(a, "appRunner.scalingInterval");
+  const windowLength = Math.max(1, Math.round(num(a, "appRunner.scaleInStabilization") / intervalMs));
+  const needs: number[] = [];
+  let scaleOut = 0;
+  let scaleIn = 0;
+  sim.every(
+    intervalMs,
+    (now) => {
+      const mean = concurrencyTicks > 0 ? concurrencySum / concurrencyTicks : 0;
+      concurrencySum = 0;
+      concurrencyTicks = 0;
+      needs.push(appRunnerInstancesNeeded(mean, cfg));
+      if (needs.length > windowLength) needs.shift();
+      const current = fleet.desiredCount;
+      const next = appRunnerNextCount(current, needs);
+      if (next === current) return;
+      decisions.push({
+        t: now / 1000,
+        platform: name,
+        controller: "appRunner",
+        action: next > current ? "scale-out" : "scale-in",
+        from: current,
+        to: next,
+        reason:
+          next > current
+            ? `mean concurrency ${mean.toFixed(1)} over ${intervalMs / 1000}s needs ${next} instances at MaxConcurrency ${cfg.MaxConcurrency}`
+            : `highest need over the last ${(windowLength * intervalMs) / 1000}s is ${next} instances`,
+        concurrency: Math.round(mean * 1000) / 1000,
+      });
+      fleet.desiredCount = next;
+      if (next > current) {
+        scaleOut++;
+        for (let i = current; i < next; i++) addInstance(now, false);
+      } else {
+        scaleIn++;
+        for (let i = current; i > next; i--) removeInstance(now);
+      }
+    },
+    Phase.control,
+  );
+
+  sim.run(input.durationMs);
+  for (const inst of instances) {
+    if (!inst.ready) continue;
+    if (inst.active) closeActive(inst, Math.min(input.durationMs, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)));
+    closeProvisioned(inst, input.durationMs);
+  }
+
+  const perMinuteCost = ledger.perMinute();
+  series.columns.costUsd.set(perMinuteCost);
+  const totalUsd = ledger.totalUsd();
+  const requests = {
+    arrived: traffic.arrived,
+    served: traffic.served,
+    dropped: traffic.dropped,
+    timedOut: traffic.timedOut,
+    inFlightAtEnd: traffic.backlogRequests,
+  };
+  let minuteSum = 0;
+  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
+  const accounted = requests.served + requests.dropped + requests.timedOut + requests.inFlightAtEnd;
+  const outside = decisions.find((d) => d.to < cfg.MinSize || d.to > cfg.MaxSize);
+  const activeHours = activeVcpuSeconds / vcpu / 3600;
+  return {
+    name,
+    kind: p.kind,
+    minutes: series,
+    requests,
+    latency: latency.total(),
+    capacity: {
+      min: capMin,
+      max: capMax,
+      mean: input.durationMs > 0 ? traffic.runningTaskSeconds / (input.durationMs / 1000) : 0,
+      taskHours: traffic.runningTaskSeconds / 3600,
+      billedTaskHours: provisionedSeconds / 3600,
+    },
+    cost: { totalUsd, meters: ledger.meterList() },
+    scaling: { scaleOutEvents: scaleOut, scaleInEvents: scaleIn },
+    utilisation: { cpuPercentOfPaid: activeVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / activeVcpuSeconds : 0 },
+    decisions,
+    details: {
+      appRunner: {
+        provisionedInstanceHours: provisionedSeconds / 3600,
+        activeInstanceHours: activeHours,
+        activeShare: provisionedSeconds > 0 ? activeHours / (provisionedSeconds / 3600) : 0,
+        activations,
+        instanceStartSeconds: startMs / 1000,
+      },
+    },
+    checks: [
+      {
+        name: "requests conserved",
+        ok: Math.abs(requests.arrived - accounted) <= 1e-6 * Math.max(1, requests.arrived),
+        detail: `arrived ${requests.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}`,
+      },
+      {
+        name: "cost equals the sum of its meters",
+        ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
+        detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
+      },
+      {
+        name: "instances within MinSize/MaxSize",
+        ok: outside === undefined,
+        detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every decision within [${cfg.MinSize}, ${cfg.MaxSize}]`,
+      },
+      {
+        name: "active time within provisioned time",
+        // Each activation may add up to the one-minute minimum beyond the provisioned time.
+        ok: activeHours <= provisionedSeconds / 3600 + activations / 60 + 1e-9,
+        detail: `active ${activeHours.toFixed(4)} h, provisioned ${(provisionedSeconds / 3600).toFixed(4)} h`,
+      },
+    ],
+  };
+}

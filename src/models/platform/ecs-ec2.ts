@@ -1,0 +1,259 @@
+import { type AssumptionValues, num } from "../../assumptions.js";
+import type { Simulation } from "../../engine/sim.js";
+import type { CostLedger } from "../billing/ledger.js";
+import type { DecisionSink } from "../decisions.js";
+import { awsvpcTaskLimit, ebsGp3PricePerGbMonth, instancePrice, instanceType } from "../../data/ec2.js";
+import { InputError } from "../../errors.js";
+import type { Ec2Platform } from "../../scenario/schema.js";
+import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
+import { AutoScalingGroup, INSTANCES_DISTRIBUTION_DEFAULTS } from "../ec2/auto-scaling-group.js";
+import {
+  capacityEnvelope,
+  type GroupCombine,
+  type ScaleInFormula,
+} from "../ec2/capacity-provider-reservation.js";
+import { ClusterAutoScaling } from "../ec2/cluster-auto-scaling.js";
+import { EcsEc2Launcher, type RegisteredResources } from "../ec2/ecs-ec2-launcher.js";
+import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
+import type { TieBreak } from "../ec2/placement.js";
+import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
+import type { PlatformResult } from "./result.js";
+
+/** Launch phases spread around their means unless a group gives its own distribution. */
+const LAUNCH_CV = 0.3;
+
+/**
+ * An ECS service on EC2 container instances: Auto Scaling group capacity providers scaled by ECS cluster
+ * auto scaling, tasks placed by the placement strategies, instances billed per second.
+ */
+export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult {
+  const { platform: p } = input;
+  return runEcsService(input, {
+    task: { vcpu: p.task.cpu / 1024, memoryMiB: p.task.memory },
+    service: p.service,
+    scalingPolicies: p.scalingPolicies,
+    loadBalancer: p.loadBalancer,
+    // The service scheduler launches up to 250 EC2 tasks per minute per service.
+    // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
+    launchesPerMinute: 250,
+    launcher: (ctx) =>
+      buildEcsEc2Capacity(
+        { name: input.name, platform: p, region: input.scenario.region, assumptions: input.assumptions },
+        ctx,
+      ).launcher,
+  });
+}
+
+export interface EcsEc2Capacity {
+  launcher: EcsEc2Launcher;
+  asgs: AutoScalingGroup[];
+  cas: ClusterAutoScaling;
+}
+
+/**
+ * The EC2 capacity of one service: a launcher, one Auto Scaling group per capacity provider (registered at
+ * t = 0 with their desiredCapacity) and cluster auto scaling, started.
+ */
+export function buildEcsEc2Capacity(
+  input: { name: string; platform: Ec2Platform; region: string; assumptions: AssumptionValues },
+  ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink },
+): EcsEc2Capacity {
+  const { name, platform: p, region, assumptions: a } = input;
+  const { sim, ledger, log } = ctx;
+  const azs = p.availabilityZones ?? [`${region}a`, `${region}b`, `${region}c`];
+  const memFraction = num(a, "ecsEc2.registeredMemoryFraction");
+  const registered = (type: string): RegisteredResources => {
+    const t = instanceType(type);
+    return {
+      cpu: t.vcpu * 1024,
+      memoryMiB: Math.floor(t.memoryMiB * memFraction) - p.reservedMemory,
+      enis: awsvpcTaskLimit(type, p.awsvpcTrunking),
+    };
+  };
+  const awsvpc = p.task.networkMode === "awsvpc";
+  const strategy = p.capacityProviderStrategy?.map((s) => ({
+    capacityProvider: s.capacityProvider,
+    base: s.base,
+    weight: s.weight,
+  })) ?? [{ capacityProvider: p.capacityProviders[0].name, base: 0, weight: 1 }];
+  // Strategy items in provider order, so index i of the strategy is provider i (absent providers weigh 0).
+  const items = p.capacityProviders.map(
+    (c) =>
+      strategy.find((s) => s.capacityProvider === c.name) ?? { capacityProvider: c.name, base: 0, weight: 0 },
+  );
+  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region);
+  const launcher = new EcsEc2Launcher(sim, {
+    task: { cpu: p.task.cpu, memoryMiB: p.task.memory, awsvpc, hostPort: p.task.hostPort },
+    providers: p.capacityProviders.map((c) => ({
+      name: c.name,
+      managedTerminationProtection: c.managedTerminationProtection === "ENABLED",
+      managedDraining: c.managedDraining === "ENABLED",
+      spotInstanceDraining: c.autoScalingGroup.spot?.instanceDraining ?? false,
+      registered,
+    })),
+    strategy: items,
+    placementStrategies: p.placementStrategy,
+    placementConstraints: p.placementConstraints,
+    daemons: p.daemons.map((d) => ({ cpu: d.cpu, memoryMiB: d.memory })),
+    tieBreak: a["placement.tieBreak"] === "first" ? "first" : ("random" as TieBreak),
+    taskStartMs: num(a, "ecsEc2.taskStartTime"),
+    rng: { placement: sim.rng(`${name}.ecs.placement`), start: sim.rng(`${name}.ecs.taskStart`) },
+  });
+  const asgs = p.capacityProviders.map((c, i) => {
+    const g = c.autoScalingGroup;
+    const path = `platforms.${name}.capacityProviders[${i}].autoScalingGroup`;
+    const perHour: Record<string, number> = {};
+    for (const t of g.instanceTypes) {
+      const override = g.pricing?.perHour?.[t];
+      try {
+        perHour[t] = override ?? instancePrice(t, region);
+      } catch (e) {
+        if (e instanceof InputError)
+          throw new InputError(`${e.message}; or set pricing.perHour`, { path: `${path}.pricing` });
+        throw e;
+      }
+    }
+    const spot = g.spot;
+    const spotFactor: PriceFactorSeries = spot?.priceSeries
+      ? {
+          at: [0, ...spot.priceSeries.slice(1).map((x) => x.at)],
+          factor: spot.priceSeries.map((x) => 1 - x.discount),
+        }
+      : constantFactor(1 - (spot?.discount ?? num(a, "ec2Spot.discount")));
+    const lt = (
+      d: { distribution: LaunchTimeSpec["distribution"]; mean: number; cv: number } | undefined,
+      id: string,
+    ): LaunchTimeSpec => d ?? { distribution: "lognormal", mean: num(a, id), cv: LAUNCH_CV };
+    const asg = new AutoScalingGroup(
+      sim,
+      {
+        name: c.name,
+        instanceTypes: g.instanceTypes,
+        minSize: g.minSize,
+        maxSize: g.maxSize,
+        desiredCapacity: g.desiredCapacity ?? g.minSize,
+        availabilityZones: azs,
+        distribution: { ...INSTANCES_DISTRIBUTION_DEFAULTS, ...g.instancesDistribution },
+        launch: new InstanceLaunchModel(
+          lt(g.pendingTime, "ec2.pendingTime"),
+          lt(g.registrationTime, "ec2.registrationTime"),
+          sim.rng(`${name}.${c.name}.launch`),
+        ),
+        onDemandPerHour: perHour,
+        onDemandFactor: constantFactor(1 - (g.pricing?.discount ?? 0)),
+        spotFactor,
+        spotInterruptionFrequency: spot?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency"),
+        rootVolumeGb: g.rootVolumeGb,
+        ebsPerGbMonth,
+        ledger,
+        rng: {
+          interruptions: sim.rng(`${name}.${c.name}.spot`),
+          termination: sim.rng(`${name}.${c.name}.terminate`),
+        },
+      },
+      launcher.hooksFor(i),
+      (t) => instanceType(t).vcpu,
+    );
+    launcher.attach(asg);
+    return asg;
+  });
+  // The cluster exists before the trace starts: its desiredCapacity instances are registered at t = 0.
+  for (const asg of asgs) asg.warmStart(0);
+
+  const task = {
+    cpu: p.task.cpu,
+    memoryMiB: p.task.memory,
+    awsvpc,
+    hostPorts: p.task.hostPort !== undefined ? [p.task.hostPort] : undefined,
+  };
+  const cas = new ClusterAutoScaling(
+    sim,
+    p.capacityProviders.map((c, i) => {
+      const caps = c.autoScalingGroup.instanceTypes.map((t) => {
+        const r = registered(t);
+        // Daemon reservations are not free for service tasks on any instance.
+        const dCpu = p.daemons.reduce((s, d) => s + d.cpu, 0);
+        const dMem = p.daemons.reduce((s, d) => s + d.memory, 0);
+        return { cpu: r.cpu - dCpu, memoryMiB: r.memoryMiB - dMem, enis: r.enis, gpu: 0 };
+      });
+      const { smallest, largest } = capacityEnvelope(caps);
+      return {
+        name: c.name,
+        asg: asgs[i],
+        enabled: c.managedScaling.status === "ENABLED",
+        targetCapacity: c.managedScaling.targetCapacity,
+        minimumScalingStepSize: c.managedScaling.minimumScalingStepSize,
+        maximumScalingStepSize: c.managedScaling.maximumScalingStepSize,
+        instanceWarmupMs: c.managedScaling.instanceWarmupPeriod * 1000,
+        smallest,
+        largest,
+        task,
+        waiting: () => launcher.waitingCount(i),
+        empty: () => launcher.emptyInstances(i),
+      };
+    }),
+    {
+      scaleInFormula: a["cas.scaleInFormula"] as ScaleInFormula,
+      scaleInMaxFraction: num(a, "cas.scaleInMaxFraction"),
+      groupCombine: a["cas.groupCombine"] as GroupCombine,
+    },
+    log,
+  );
+  cas.start();
+
+  const base = launcher.report.bind(launcher);
+  launcher.report = () => {
+    const r = base();
+    const providers: Record<
+      string,
+      { min: number; max: number; scaleOutEvents: number; scaleInEvents: number }
+    > = {};
+    let min = 0;
+    let max = 0;
+    let mean = 0;
+    let instanceSeconds = 0;
+    let launches = 0;
+    let interruptions = 0;
+    p.capacityProviders.forEach((c, i) => {
+      const s = cas.stats(i);
+      providers[c.name] = {
+        min: s.min,
+        max: s.max,
+        scaleOutEvents: s.scaleOutEvents,
+        scaleInEvents: s.scaleInEvents,
+      };
+      min += s.min;
+      max += s.max;
+      mean += s.meanInstances;
+      instanceSeconds += asgs[i].billedInstanceSeconds;
+      launches += asgs[i].launches;
+      interruptions += asgs[i].interruptions;
+    });
+    if (r.instances) {
+      Object.assign(r.instances, {
+        min,
+        max,
+        mean,
+        instanceHours: instanceSeconds / 3600,
+        launches,
+        spotInterruptions: interruptions,
+        providers,
+      });
+    }
+    const bounded = asgs.every(
+      (g, i) =>
+        cas.stats(i).max <= g.cfg.maxSize &&
+        cas.stats(i).min >= Math.min(g.cfg.minSize, g.cfg.desiredCapacity),
+    );
+    r.checks = [
+      ...(r.checks ?? []),
+      {
+        name: "instances within each group's min/max",
+        ok: bounded,
+        detail: bounded ? "every group stayed within [minSize, maxSize]" : "a group left its bounds",
+      },
+    ];
+    return r;
+  };
+  return { launcher, asgs, cas };
+}

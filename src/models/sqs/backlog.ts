@@ -1,0 +1,35 @@
+/**
+ * Backlog-per-task scaling for queue workers, as AWS documents it for SQS:
+ *   backlog per task            = ApproximateNumberOfMessagesVisible / running capacity
+ *   acceptable backlog per task = acceptable latency / average processing time per message  (the target)
+ * Worked example: 10 instances, 1,500 visible messages → backlog 150 per instance; 0.1 s per message and
+ * 10 s acceptable latency → target 100; target tracking then scales out by 5 to 15.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html
+ * For ECS the backlog is a metric-math expression e1 = m1 / m2 of a target-tracking policy, m1 = AWS/SQS
+ * ApproximateNumberOfMessagesVisible (Sum), m2 = ECS/ContainerInsights RunningTaskCount (Average).
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+ */
+
+/** Messages waiting per running task; null (no datapoint) with no running task, as m1 / 0 is. */
+export function backlogPerTask(visibleMessages: number, runningTasks: number): number | null {
+  return runningTasks > 0 ? visibleMessages / runningTasks : null;
+}
+
+/** The target value of a backlog-per-task policy. */
+export function acceptableBacklogPerTask(acceptableLatencySeconds: number, processingSecondsPerMessage: number): number {
+  if (processingSecondsPerMessage <= 0) throw new Error("processing time per message must be positive");
+  return acceptableLatencySeconds / processingSecondsPerMessage;
+}
+
+/**
+ * SQS request pricing: every API action is a request (SendMessage, ReceiveMessage — empty ones included —,
+ * DeleteMessage, each batch call counting once), each 64 KB chunk of a payload a request.
+ * Standard queues $0.40 and FIFO queues $0.50 per million requests (us-east-1), after a free tier of
+ * 1 million requests a month that the simulator does not deduct.
+ * https://aws.amazon.com/sqs/pricing/
+ */
+export const SQS_PRICE_PER_MILLION_REQUESTS = { standard: 0.4, fifo: 0.5 } as const;
+
+export function sqsRequestsUsd(requests: number, type: "standard" | "fifo"): number {
+  return (requests / 1e6) * SQS_PRICE_PER_MILLION_REQUESTS[type];
+}

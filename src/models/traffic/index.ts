@@ -1,0 +1,76 @@
+import type { Continuous, Simulation } from "../../engine/sim.js";
+import type { TimeMs } from "../../engine/time.js";
+import type { RoutingAlgorithm } from "../alb/router.js";
+import type { Task } from "../ecs/task.js";
+import { LatencyRecorder, type LatencyStats } from "../latency/recorder.js";
+import { RequestLatencyRecorder } from "../latency/request-recorder.js";
+import { type FluidMetrics, type FluidTask, FluidTraffic } from "./fluid.js";
+import type { MinuteSeries } from "./minute-series.js";
+import { type RequestWorkload, RequestTraffic, type TargetService } from "./request.js";
+
+/** What the platform harness reads of a traffic model, whichever the mode. */
+export interface TrafficModel extends Continuous {
+  readonly arrived: number;
+  readonly served: number;
+  readonly dropped: number;
+  readonly timedOut: number;
+  /** Seconds of task time in RUNNING, summed over tasks. */
+  readonly runningTaskSeconds: number;
+  /** vCPU-seconds used by requests. */
+  readonly cpuSecondsUsed: number;
+  /** Requests queued or in service now (in flight at the end of the run). */
+  readonly backlogRequests: number;
+  /** Latency statistics of every request completed so far. */
+  latencyTotal(): LatencyStats;
+  /** Time a deregistering task needs for its in-flight requests (request mode: 0 or unknown, see onDrained). */
+  inFlightDrainMs(task: Task): TimeMs;
+}
+
+export interface TrafficInputs {
+  /** `engine.mode`. */
+  mode: "fluid" | "request";
+  /** Platform name: prefixes nothing today (streams are shared across platforms: common random numbers). */
+  name: string;
+  sim: Simulation;
+  tickMs: TimeMs;
+  rates: Float64Array;
+  stepMs: TimeMs;
+  durationMs: TimeMs;
+  workload: RequestWorkload;
+  task: FluidTask;
+  service: TargetService & { drained(task: Task): void };
+  routing: { algorithm: RoutingAlgorithm; slowStartMs: TimeMs };
+  sloMs: number;
+  metrics: FluidMetrics;
+  minutes: MinuteSeries;
+  /** Per-request trace replayed at its true timestamps (request mode). */
+  trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
+}
+
+/**
+ * Build the scenario's traffic model. Random streams are named for what they draw, without the platform
+ * name, so every platform of a run sees the same arrivals and service times (common random numbers).
+ */
+export function createTraffic(i: TrafficInputs): TrafficModel {
+  if (i.mode === "fluid") {
+    const latency = new LatencyRecorder(i.workload.service, i.sloMs);
+    return new FluidTraffic(i.rates, i.stepMs, i.tickMs, i.workload, i.task, i.service, latency, i.metrics, i.minutes);
+  }
+  const { sim, service } = i;
+  return new RequestTraffic({
+    rates: i.rates,
+    stepMs: i.stepMs,
+    durationMs: i.durationMs,
+    workload: i.workload,
+    task: i.task,
+    service,
+    routing: i.routing,
+    latency: new RequestLatencyRecorder(i.sloMs),
+    metrics: i.metrics,
+    minutes: i.minutes,
+    arrivalRng: sim.rng("traffic.arrivals"),
+    serviceRng: sim.rng("traffic.serviceTime"),
+    trace: i.trace,
+    onDrained: (task, atMs) => sim.at(Math.max(atMs, sim.now), () => service.drained(task)),
+  });
+}

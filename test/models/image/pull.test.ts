@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { run } from "../../../src/api.js";
+import { fullPullMs, HostImageCache, type ImagePullBehavior, pullMs } from "../../../src/models/image/pull.js";
+import { parseScenario } from "../../../src/scenario/load.js";
+
+const RATES = { mibPerSecond: 40, layerOverheadMs: 200, manifestCheckMs: 300 };
+const IMAGE = { sizeMiB: 400, layers: 10 };
+
+describe("image pull time", () => {
+  it("full pull = manifest + layers × overhead + size / throughput", () => {
+    expect(fullPullMs(IMAGE, RATES)).toBe(300 + 10 * 200 + 10_000);
+  });
+
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html
+  it.each<[ImagePullBehavior, boolean, number]>([
+    ["default", false, 12_300],
+    ["always", false, 12_300],
+    ["once", false, 12_300],
+    ["prefer-cached", false, 12_300],
+    // Pulled remotely again, but every layer is on the host: only the manifest is resolved.
+    ["default", true, 300],
+    ["always", true, 300],
+    // Not pulled again when a previous task on the instance pulled it / a cached image exists.
+    ["once", true, 0],
+    ["prefer-cached", true, 0],
+  ])("ECS_IMAGE_PULL_BEHAVIOR=%s, cached on host: %s → %i ms", (behavior, cached, ms) => {
+    expect(pullMs(IMAGE, RATES, cached, behavior)).toBe(ms);
+  });
+
+  it("a host cache holds the image from the first completed pull until the host goes", () => {
+    const c = new HostImageCache();
+    expect(c.has("i-1")).toBe(false);
+    c.add("i-1");
+    expect(c.has("i-1")).toBe(true);
+    c.remove("i-1");
+    expect(c.has("i-1")).toBe(false);
+  });
+});
+
+function scenario(image: string): string {
+  return `
+name: pulls
+seed: 5
+duration: 1h
+traffic:
+  synthetic: { shape: step, base: 20, to: 300, at: 10m }
+workload:
+  cpuPerRequest: 20ms
+  serviceTime: 50ms
+  concurrency: 32
+  ${image}
+slo: { latency: 300ms }
+assumptions: { fargate.provisioningTime: 0s }
+platforms:
+  web:
+    kind: ecs-fargate
+    task: { cpu: 512, memory: 1024 }
+    service: { desiredCount: 1, minCapacity: 1, maxCapacity: 10 }
+    scalingPolicies:
+      - PolicyName: cpu50
+        PolicyType: TargetTrackingScaling
+        TargetTrackingScalingPolicyConfiguration:
+          TargetValue: 50
+          PredefinedMetricSpecification: { PredefinedMetricType: ECSServiceAverageCPUUtilization }
+          ScaleOutCooldown: 60
+`;
+}
+
+describe("image pulls on Fargate", () => {
+  it("every task start pulls the whole image: PENDING lasts pull + container start, pullStoppedAt in between", async () => {
+    const out = await run(parseScenario(scenario("image: { size: 800MiB, layers: 10 }")));
+    const recs = out.result.platforms[0].taskEvents![0].records.filter((r) => r.lastStatus === "RUNNING" && r.pullStartedAt !== 0);
+    expect(recs.length).toBeGreaterThan(0);
+    // Mean pull = 0.3 + 10 × 0.2 + 800 / 40 = 22.3 s (lognormal, cv 0.3), container start 2 s.
+    let pull = 0;
+    for (const r of recs) {
+      expect(r.startedAt! - r.pullStoppedAt!).toBe(2_000);
+      pull += r.pullStoppedAt! - r.pullStartedAt!;
+    }
+    pull /= recs.length;
+    expect(pull).toBeGreaterThan(22_300 * 0.6);
+    expect(pull).toBeLessThan(22_300 * 1.4);
+  });
+
+  it("a bigger image starts tasks later and is billed longer (billing starts at the download)", async () => {
+    const small = await run(parseScenario(scenario("image: { size: 50MiB, layers: 3 }")));
+    const big = await run(parseScenario(scenario("image: { size: 4GiB, layers: 20 }")));
+    const startSpan = (o: typeof small) => {
+      const rs = o.result.platforms[0].taskEvents![0].records.filter((r) => r.lastStatus === "RUNNING" && r.pullStartedAt !== 0);
+      return rs.reduce((s, r) => s + (r.startedAt! - r.pullStartedAt!), 0) / rs.length;
+    };
+    expect(startSpan(big) - startSpan(small)).toBeGreaterThan(60_000);
+    const a = small.result.platforms[0].capacity;
+    const b = big.result.platforms[0].capacity;
+    expect(b.billedTaskHours - b.taskHours).toBeGreaterThan(a.billedTaskHours - a.taskHours);
+  });
+});
