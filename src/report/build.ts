@@ -1,7 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
-  CHART_POINT_CAP,
   type Chart,
   costChart,
   demandCapacityChart,
@@ -10,6 +9,7 @@ import {
   utilisationChart,
 } from "./charts.js";
 import { type Comparison, choosePair, compare } from "./compare.js";
+import { CHART_POINT_CAP } from "./downsample.js";
 import type { GrowthResult } from "./growth.js";
 import { reportHtml } from "./html.js";
 import type { ReportInput } from "./input.js";

@@ -73,11 +73,17 @@ function stepSeconds(s: PlatformSeries): number {
 }
 
 /** Demand (requests per second) against tasks in service and desired, with scaling decisions marked. */
-export function demandCapacityChart(series: PlatformSeries[], decisions: Decision[], cap = CHART_POINT_CAP): Chart | undefined {
+export function demandCapacityChart(
+  series: PlatformSeries[],
+  decisions: Decision[],
+  cap = CHART_POINT_CAP,
+): Chart | undefined {
   if (series.length === 0 || !series[0].columns.arrived) return undefined;
   const k = bucketSize(series[0].time.length, cap);
   const perSecond = stepSeconds(series[0]);
-  const demand = rows(series[0], "arrived", k, "mean", {}, (c) => c.map((v) => v / perSecond)).map(({ t, v }) => ({ t, v }));
+  const demand = rows(series[0], "arrived", k, "mean", {}, (c) => c.map((v) => v / perSecond)).map(
+    ({ t, v }) => ({ t, v }),
+  );
   const capacity = series.flatMap((s) => [
     ...rows(s, "inService", k, "max", { what: "in service" }),
     ...rows(s, "desired", k, "max", { what: "desired" }),
@@ -156,7 +162,9 @@ export function latencyChart(
     ["p95Ms", "p95"],
     ["p99Ms", "p99"],
   ] as const;
-  const values = withLatency.flatMap((s) => pcts.flatMap(([col, label]) => rows(s, col, k, "max", { percentile: label })));
+  const values = withLatency.flatMap((s) =>
+    pcts.flatMap(([col, label]) => rows(s, col, k, "max", { percentile: label })),
+  );
   const many = withLatency.length > 1;
   const spec: VlSpec = {
     ...base(
@@ -173,14 +181,26 @@ export function latencyChart(
           color: many
             ? { field: "platform", type: "nominal", title: "platform" }
             : { field: "percentile", type: "nominal", title: "percentile", sort: ["p50", "p95", "p99"] },
-          ...(many ? { strokeDash: { field: "percentile", type: "nominal", title: "percentile", sort: ["p50", "p95", "p99"] } } : {}),
+          ...(many
+            ? {
+                strokeDash: {
+                  field: "percentile",
+                  type: "nominal",
+                  title: "percentile",
+                  sort: ["p50", "p95", "p99"],
+                },
+              }
+            : {}),
           detail: { field: "percentile", type: "nominal" },
         },
       },
       {
         data: { values: [{ slo: slo.latencyMs, label: `SLO ${slo.latencyMs} ms` }] },
         layer: [
-          { mark: { type: "rule", color: "#d62728", strokeDash: [6, 3], strokeWidth: 1.5 }, encoding: { y: { field: "slo", type: "quantitative" } } },
+          {
+            mark: { type: "rule", color: "#d62728", strokeDash: [6, 3], strokeWidth: 1.5 },
+            encoding: { y: { field: "slo", type: "quantitative" } },
+          },
           {
             mark: { type: "text", color: "#d62728", align: "left", dx: 4, dy: -6, x: 0 },
             encoding: { y: { field: "slo", type: "quantitative" }, text: { field: "label" } },
@@ -199,7 +219,10 @@ export function costChart(series: PlatformSeries[], cap = CHART_POINT_CAP): Char
   const k = bucketSize(withCost[0].time.length, cap);
   const values = withCost.flatMap((s) => rows(s, "costUsd", k, "last", {}, cumulative));
   const spec: VlSpec = {
-    ...base("Cost accumulating", k === 1 ? "each point is one minute" : `cumulative cost at the end of each ${k}-minute bucket`),
+    ...base(
+      "Cost accumulating",
+      k === 1 ? "each point is one minute" : `cumulative cost at the end of each ${k}-minute bucket`,
+    ),
     data: { values },
     mark: { type: "line", strokeWidth: 1.8 },
     encoding: {
@@ -212,7 +235,11 @@ export function costChart(series: PlatformSeries[], cap = CHART_POINT_CAP): Char
 }
 
 /** CPU utilisation of the capacity paid for, per minute, with the run's average. */
-export function utilisationChart(series: PlatformSeries[], summary: Summary | undefined, cap = CHART_POINT_CAP): Chart | undefined {
+export function utilisationChart(
+  series: PlatformSeries[],
+  summary: Summary | undefined,
+  cap = CHART_POINT_CAP,
+): Chart | undefined {
   const withCpu = series.filter((s) => s.columns.cpuPercent);
   if (withCpu.length === 0) return undefined;
   const k = bucketSize(withCpu[0].time.length, cap);
@@ -244,7 +271,10 @@ export function utilisationChart(series: PlatformSeries[], summary: Summary | un
     });
   }
   const spec: VlSpec = {
-    ...base("Utilisation of paid capacity", `${bucketNote(k, "mean")}; dashed: the run's average including capacity paid for but not yet serving`),
+    ...base(
+      "Utilisation of paid capacity",
+      `${bucketNote(k, "mean")}; dashed: the run's average including capacity paid for but not yet serving`,
+    ),
     layer,
   };
   return { name: "utilisation", title: "Utilisation of paid capacity", spec };
@@ -256,7 +286,9 @@ export function paretoChart(
   slo: { latencyMs: number; percentile: number },
   recommended: string | undefined,
 ): Chart | undefined {
-  const ok = sweep.rows.filter((r) => r.error === undefined && Number.isFinite(r.monthlyCostUsd) && Number.isFinite(r.p99Ms));
+  const ok = sweep.rows.filter(
+    (r) => r.error === undefined && Number.isFinite(r.monthlyCostUsd) && Number.isFinite(r.p99Ms),
+  );
   if (ok.length === 0) return undefined;
   const names = shortParamNames(ok.flatMap((r) => Object.keys(r.params)));
   const points = ok.map((r) => ({
@@ -272,7 +304,11 @@ export function paretoChart(
     {
       data: { values: frontier },
       mark: { type: "line", color: "#555", strokeDash: [3, 3], interpolate: "step-after" },
-      encoding: { x: { field: "cost", type: "quantitative" }, y: { field: "p99", type: "quantitative" }, order: { field: "order" } },
+      encoding: {
+        x: { field: "cost", type: "quantitative" },
+        y: { field: "p99", type: "quantitative" },
+        order: { field: "order" },
+      },
     },
     {
       data: { values: points },
@@ -305,8 +341,20 @@ export function paretoChart(
     layer.push({
       data: { values: rec },
       layer: [
-        { mark: { type: "point", shape: "circle", size: 400, strokeWidth: 2.5, color: "#1f77b4", filled: false } },
-        { mark: { type: "text", align: "left", dx: 14, dy: -10, fontWeight: "bold", color: "#1f77b4" }, encoding: { text: { value: "recommended" } } },
+        {
+          mark: {
+            type: "point",
+            shape: "circle",
+            size: 400,
+            strokeWidth: 2.5,
+            color: "#1f77b4",
+            filled: false,
+          },
+        },
+        {
+          mark: { type: "text", align: "left", dx: 14, dy: -10, fontWeight: "bold", color: "#1f77b4" },
+          encoding: { text: { value: "recommended" } },
+        },
       ],
       encoding: { x: { field: "cost", type: "quantitative" }, y: { field: "p99", type: "quantitative" } },
     });

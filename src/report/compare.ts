@@ -96,9 +96,11 @@ export function costBreakdown(name: string, p: PlatformSummary): CostBreakdown {
 /** Pick the pair to compare: the names given, else the first Fargate platform against the first other kind, else the first two. */
 export function choosePair(summary: Summary, a?: string, b?: string): [string, string] | string {
   const names = Object.keys(summary.platforms);
-  for (const n of [a, b]) if (n !== undefined && !names.includes(n)) return `no platform named "${n}" (have: ${names.join(", ")})`;
+  for (const n of [a, b])
+    if (n !== undefined && !names.includes(n)) return `no platform named "${n}" (have: ${names.join(", ")})`;
   if (a !== undefined && b !== undefined) return [a, b];
-  if (names.length < 2) return `comparing needs two platforms; this run has ${names.length} (${names.join(", ")})`;
+  if (names.length < 2)
+    return `comparing needs two platforms; this run has ${names.length} (${names.join(", ")})`;
   if (a !== undefined) return [a, names.find((n) => n !== a)!];
   const fargate = names.find((n) => summary.platforms[n].kind === "ecs-fargate");
   const other = fargate && names.find((n) => summary.platforms[n].kind !== "ecs-fargate");
@@ -111,7 +113,8 @@ export function compare(summary: Summary, aName: string, bName: string): Compari
   const a = costBreakdown(aName, summary.platforms[aName]);
   const b = costBreakdown(bName, summary.platforms[bName]);
   const [dear, cheap] = a.totalUsd >= b.totalUsd ? [a, b] : [b, a];
-  const u = cheap.totalUsd > 0 ? (dear.utilisation * dear.totalUsd) / cheap.totalUsd : Number.POSITIVE_INFINITY;
+  const u =
+    cheap.totalUsd > 0 ? (dear.utilisation * dear.totalUsd) / cheap.totalUsd : Number.POSITIVE_INFINITY;
   return {
     a,
     b,
@@ -166,7 +169,10 @@ export function explainComparison(c: Comparison): string[] {
   parts.sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]) || x[0].localeCompare(y[0]));
   for (const [label, v, detail] of parts) lines.push(`${label}: ${signed(v)} for ${a.name}; ${detail}.`);
   for (const x of [a, b]) {
-    if (x.unreservedUsd !== undefined) lines.push(`packing: ${x.name} reports ${usd(x.unreservedUsd)} of capacity no task reserved (part of its idle cost).`);
+    if (x.unreservedUsd !== undefined)
+      lines.push(
+        `packing: ${x.name} reports ${usd(x.unreservedUsd)} of capacity no task reserved (part of its idle cost).`,
+      );
     if (x.spotUsd > 0 || x.spotSavingsUsd !== undefined) {
       lines.push(
         `Spot: ${x.name} spent ${usd(x.spotUsd)} on Spot capacity${x.spotSavingsUsd !== undefined ? `, saving ${usd(x.spotSavingsUsd)} against On-Demand` : ""}.`,
@@ -210,5 +216,7 @@ export function comparisonText(c: Comparison): string {
   const head: [string, string, string] = ["", a.name, b.name];
   const w = [0, 1, 2].map((i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}`;
-  return [fmt(head), fmt(w.map((x) => "-".repeat(x))), ...rows.map(fmt), "", ...explainComparison(c)].join("\n");
+  return [fmt(head), fmt(w.map((x) => "-".repeat(x))), ...rows.map(fmt), "", ...explainComparison(c)].join(
+    "\n",
+  );
 }

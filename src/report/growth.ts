@@ -47,7 +47,8 @@ export async function findBreakingMultiplier(
   const maxMultiplier = options.maxMultiplier ?? 8;
   const tol = options.relativeTolerance ?? 0.02;
   const only: Scenario = { ...scenario, platforms: { [platform]: scenario.platforms[platform] } };
-  const maxCapacity = (scenario.platforms[platform] as { service?: { maxCapacity?: number } }).service?.maxCapacity;
+  const maxCapacity = (scenario.platforms[platform] as { service?: { maxCapacity?: number } }).service
+    ?.maxCapacity;
   const probes: GrowthProbe[] = [];
   const cache = new Map<number, GrowthProbe>();
   const probe = async (m: number): Promise<GrowthProbe> => {
@@ -103,7 +104,14 @@ export async function findBreakingMultiplier(
   }
   probes.sort((a, b) => a.multiplier - b.multiplier);
   const at = hi !== undefined ? cache.get(hi) : undefined;
-  return { platform, holdsUpTo: lo, failsAt: hi, maxMultiplier, breaks: at ? whyItBreaks(at, maxCapacity) : "", probes };
+  return {
+    platform,
+    holdsUpTo: lo,
+    failsAt: hi,
+    maxMultiplier,
+    breaks: at ? whyItBreaks(at, maxCapacity) : "",
+    probes,
+  };
 }
 
 function whyItBreaks(p: GrowthProbe, maxCapacity: number | undefined): string {

@@ -26,7 +26,9 @@ const BUNDLES: [pkg: string, file: string][] = [
 
 let bundleCache: string | undefined;
 export function vegaBundles(): string {
-  bundleCache ??= BUNDLES.map(([pkg, file]) => inlineScript(readFileSync(join(dirname(require.resolve(pkg)), file), "utf8"))).join("\n");
+  bundleCache ??= BUNDLES.map(([pkg, file]) =>
+    inlineScript(readFileSync(join(dirname(require.resolve(pkg)), file), "utf8")),
+  ).join("\n");
   return bundleCache;
 }
 
@@ -40,14 +42,22 @@ function jsonForScript(v: unknown): string {
   return JSON.stringify(v).replace(/</g, "\\u003c");
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 /** Sentences use **bold** like the Markdown report; render it, escape everything else. */
 const rich = (s: string) => esc(s).replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
-const usd = (v: number) => `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (v: number) =>
+  `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const pct = (v: number, d = 1) => `${(v * 100).toFixed(d)}%`;
 
-function htmlTable(head: string[], rows: (string | { html: string; sort?: number | string })[][], opts: { id?: string; sortable?: boolean } = {}): string {
-  const th = head.map((h, i) => `<th${opts.sortable ? ` data-col="${i}" title="sort"` : ""}>${esc(h)}</th>`).join("");
+function htmlTable(
+  head: string[],
+  rows: (string | { html: string; sort?: number | string })[][],
+  opts: { id?: string; sortable?: boolean } = {},
+): string {
+  const th = head
+    .map((h, i) => `<th${opts.sortable ? ` data-col="${i}" title="sort"` : ""}>${esc(h)}</th>`)
+    .join("");
   const tr = rows
     .map(
       (r) =>
@@ -111,7 +121,9 @@ export function reportHtml(ctx: HtmlContext): string {
 
   if (plan) {
     body.push(
-      `<section id="planning"><h2>Capacity planning</h2><ul>${planSentences(plan).map((l) => `<li>${rich(l)}</li>`).join("")}</ul>`,
+      `<section id="planning"><h2>Capacity planning</h2><ul>${planSentences(plan)
+        .map((l) => `<li>${rich(l)}</li>`)
+        .join("")}</ul>`,
       `<p class="rests">This rests on: ${PLANNING_ASSUMPTIONS.map(esc).join("; ")}; and on the model's assumptions listed at the end.</p>`,
     );
     if (plan.growth && plan.growth.probes.length > 0) {
@@ -153,7 +165,21 @@ export function reportHtml(ctx: HtmlContext): string {
     body.push(
       '<section id="platforms"><h2>Platforms</h2>',
       htmlTable(
-        ["platform", "kind", "$/month", "$ run", "$/M req", "p50 ms", "p99 ms", "SLO minutes", "req. within SLO", "meets SLO", "tasks min/mean/max", "CPU of paid", "scale out/in"],
+        [
+          "platform",
+          "kind",
+          "$/month",
+          "$ run",
+          "$/M req",
+          "p50 ms",
+          "p99 ms",
+          "SLO minutes",
+          "req. within SLO",
+          "meets SLO",
+          "tasks min/mean/max",
+          "CPU of paid",
+          "scale out/in",
+        ],
         rows,
       ),
       "</section>",
@@ -162,7 +188,8 @@ export function reportHtml(ctx: HtmlContext): string {
 
   if (charts.length > 0) {
     body.push('<section id="charts"><h2>Charts</h2>');
-    for (const c of charts) body.push(`<figure><div class="chart" id="chart-${c.name}" data-chart="${c.name}"></div></figure>`);
+    for (const c of charts)
+      body.push(`<figure><div class="chart" id="chart-${c.name}" data-chart="${c.name}"></div></figure>`);
     body.push("</section>");
   }
 
@@ -185,10 +212,14 @@ export function reportHtml(ctx: HtmlContext): string {
           ["meets the SLO", a.meetsSlo ? "yes" : "no", b.meetsSlo ? "yes" : "no"],
         ],
       ),
-      `<ul>${explainComparison(comparison).map((l) => `<li>${rich(l)}</li>`).join("")}</ul>`,
+      `<ul>${explainComparison(comparison)
+        .map((l) => `<li>${rich(l)}</li>`)
+        .join("")}</ul>`,
     );
     if (comparison.reported !== undefined) {
-      body.push(`<details><summary>The run's own comparison (summary.json)</summary><pre>${esc(JSON.stringify(comparison.reported, null, 2))}</pre></details>`);
+      body.push(
+        `<details><summary>The run's own comparison (summary.json)</summary><pre>${esc(JSON.stringify(comparison.reported, null, 2))}</pre></details>`,
+      );
     }
     body.push("</section>");
   }
@@ -197,7 +228,10 @@ export function reportHtml(ctx: HtmlContext): string {
   if (sweep && sweep.rows.length > 0 && plan) {
     const names = shortParamNames(sweep.rows.flatMap((r) => Object.keys(r.params)));
     const rows = sweep.rows.map((r) => [
-      { html: r.id === plan.recommended?.id ? `<strong>${esc(r.id)}</strong> (recommended)` : esc(r.id), sort: r.id },
+      {
+        html: r.id === plan.recommended?.id ? `<strong>${esc(r.id)}</strong> (recommended)` : esc(r.id),
+        sort: r.id,
+      },
       paramsText(r.params, names),
       num(r.monthlyCostUsd, Number.isFinite(r.monthlyCostUsd) ? usd(r.monthlyCostUsd) : "–"),
       num(r.p99Ms, Number.isFinite(r.p99Ms) ? r.p99Ms.toFixed(1) : "–"),
@@ -206,7 +240,10 @@ export function reportHtml(ctx: HtmlContext): string {
     ]);
     body.push(
       `<section id="sweep"><h2>Sweep: ${sweep.rows.length} variants</h2><p class="hint">Click a column heading to sort.</p>`,
-      htmlTable(["variant", "parameters", "$/month", "p99 ms", "SLO minutes", "meets SLO"], rows, { id: "sweep-table", sortable: true }),
+      htmlTable(["variant", "parameters", "$/month", "p99 ms", "SLO minutes", "meets SLO"], rows, {
+        id: "sweep-table",
+        sortable: true,
+      }),
       "</section>",
     );
   }

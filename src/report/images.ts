@@ -53,7 +53,12 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   const fontFiles = FONT_FILES.filter((f) => existsSync(f));
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: PNG_SCALE },
-    font: { fontFiles, loadSystemFonts: fontFiles.length === 0, defaultFontFamily: FONT, sansSerifFamily: FONT },
+    font: {
+      fontFiles,
+      loadSystemFonts: fontFiles.length === 0,
+      defaultFontFamily: FONT,
+      sansSerifFamily: FONT,
+    },
   });
   return resvg.render().asPng();
 }

@@ -30,18 +30,29 @@ export interface ReportInput {
   growth?: GrowthResult;
 }
 
-export const REPORT_INPUT_FILES = ["summary.json", "series.csv", "decisions.jsonl", "sweep.json", "thresholds.json", "growth.json"];
+export const REPORT_INPUT_FILES = [
+  "summary.json",
+  "series.csv",
+  "decisions.jsonl",
+  "sweep.json",
+  "thresholds.json",
+  "growth.json",
+];
 
 /** Read an output folder; broken or missing files are InputErrors naming the file. */
 export function readReportDir(dir: string): ReportInput {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError("not a folder of scalesim outputs", { file: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new InputError("not a folder of scalesim outputs", { file: dir });
   const files: Record<string, string> = {};
   for (const name of REPORT_INPUT_FILES) {
     const p = join(dir, name);
     if (existsSync(p)) files[name] = readFileSync(p, "utf8");
   }
   if (files["summary.json"] === undefined && files["sweep.json"] === undefined) {
-    throw new InputError("found neither summary.json (from `scalesim run --out`) nor sweep.json (from `scalesim sweep`)", { file: dir });
+    throw new InputError(
+      "found neither summary.json (from `scalesim run --out`) nor sweep.json (from `scalesim sweep`)",
+      { file: dir },
+    );
   }
   return parseReportFiles(files, dir);
 }
@@ -57,13 +68,20 @@ export function parseReportFiles(files: Record<string, string>, where = "<memory
     }
     input.summary = s;
   }
-  if (files["series.csv"] !== undefined) input.series = parseSeriesCsv(files["series.csv"], join(where, "series.csv"));
-  if (files["decisions.jsonl"] !== undefined) input.decisions = parseDecisions(files["decisions.jsonl"], join(where, "decisions.jsonl"));
-  if (files["sweep.json"] !== undefined) input.sweep = parseSweep(parseJson(files["sweep.json"], join(where, "sweep.json")));
+  if (files["series.csv"] !== undefined)
+    input.series = parseSeriesCsv(files["series.csv"], join(where, "series.csv"));
+  if (files["decisions.jsonl"] !== undefined)
+    input.decisions = parseDecisions(files["decisions.jsonl"], join(where, "decisions.jsonl"));
+  if (files["sweep.json"] !== undefined)
+    input.sweep = parseSweep(parseJson(files["sweep.json"], join(where, "sweep.json")));
   if (files["thresholds.json"] !== undefined) {
-    input.thresholds = parseJson(files["thresholds.json"], join(where, "thresholds.json")) as ReportInput["thresholds"];
+    input.thresholds = parseJson(
+      files["thresholds.json"],
+      join(where, "thresholds.json"),
+    ) as ReportInput["thresholds"];
   }
-  if (files["growth.json"] !== undefined) input.growth = parseJson(files["growth.json"], join(where, "growth.json")) as GrowthResult;
+  if (files["growth.json"] !== undefined)
+    input.growth = parseJson(files["growth.json"], join(where, "growth.json")) as GrowthResult;
   return input;
 }
 
@@ -82,8 +100,11 @@ export function parseSeriesCsv(text: string, file = "series.csv"): PlatformSerie
   const head = lines[0].split(",");
   const iTime = head.indexOf("time");
   const iPlatform = head.indexOf("platform");
-  if (iTime < 0 || iPlatform < 0) throw new InputError("series.csv needs `time` and `platform` columns", { file, line: 1, col: 1 });
-  const numeric = head.map((h, i) => (i === iTime || i === iPlatform || h === "minute" ? -1 : i)).filter((i) => i >= 0);
+  if (iTime < 0 || iPlatform < 0)
+    throw new InputError("series.csv needs `time` and `platform` columns", { file, line: 1, col: 1 });
+  const numeric = head
+    .map((h, i) => (i === iTime || i === iPlatform || h === "minute" ? -1 : i))
+    .filter((i) => i >= 0);
   // Group row indices by platform first, so columns can be allocated at their final size.
   const rowsOf = new Map<string, number[]>();
   const order: string[] = [];
@@ -105,7 +126,11 @@ export function parseSeriesCsv(text: string, file = "series.csv"): PlatformSerie
     rows.forEach((li, k) => {
       const cells = lines[li].split(",");
       if (cells.length !== head.length) {
-        throw new InputError(`expected ${head.length} fields, found ${cells.length}`, { file, line: li + 1, col: 1 });
+        throw new InputError(`expected ${head.length} fields, found ${cells.length}`, {
+          file,
+          line: li + 1,
+          col: 1,
+        });
       }
       time[k] = Date.parse(cells[iTime]);
       for (const i of numeric) columns[head[i]][k] = cells[i] === "" ? Number.NaN : Number(cells[i]);

@@ -20,7 +20,8 @@ export interface MarkdownContext {
 
 /** Escape a table cell. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-const usd = (v: number, d = 2) => `$${v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d })}`;
+const usd = (v: number, d = 2) =>
+  `$${v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d })}`;
 const pct = (v: number, d = 1) => `${(v * 100).toFixed(d)}%`;
 
 function table(head: string[], rows: string[][], align?: ("l" | "r")[]): string[] {
@@ -52,12 +53,23 @@ export function reportMarkdown(ctx: MarkdownContext): string {
 
   const th = input.thresholds;
   if (th && th.total > 0) {
-    out.push(th.passed ? `**Thresholds: all ${th.total} passed.**` : `**Thresholds: ${th.failed} of ${th.total} FAILED.**`, "");
+    out.push(
+      th.passed
+        ? `**Thresholds: all ${th.total} passed.**`
+        : `**Thresholds: ${th.failed} of ${th.total} FAILED.**`,
+      "",
+    );
     const sorted = [...th.results].sort((a, b) => Number(a.ok) - Number(b.ok));
     out.push(
       ...table(
         ["result", "platform", "metric", "threshold", "actual"],
-        sorted.map((r) => [r.ok ? "pass" : "**FAIL**", r.platform, r.metric, r.expression, formatMetricValue(r.metric, r.actual)]),
+        sorted.map((r) => [
+          r.ok ? "pass" : "**FAIL**",
+          r.platform,
+          r.metric,
+          r.expression,
+          formatMetricValue(r.metric, r.actual),
+        ]),
         ["l", "l", "l", "l", "r"],
       ),
       "",
@@ -68,7 +80,20 @@ export function reportMarkdown(ctx: MarkdownContext): string {
     out.push("### Platforms", "");
     out.push(
       ...table(
-        ["platform", "kind", "$/month", "$/M req", "p50 ms", "p99 ms", "SLO minutes", "req. within SLO", "meets SLO", "tasks min/mean/max", "CPU of paid", "failed req."],
+        [
+          "platform",
+          "kind",
+          "$/month",
+          "$/M req",
+          "p50 ms",
+          "p99 ms",
+          "SLO minutes",
+          "req. within SLO",
+          "meets SLO",
+          "tasks min/mean/max",
+          "CPU of paid",
+          "failed req.",
+        ],
         Object.entries(s.platforms).map(([n, p]) => [
           n,
           p.kind,
@@ -87,7 +112,9 @@ export function reportMarkdown(ctx: MarkdownContext): string {
       ),
       "",
     );
-    const failed = Object.entries(s.platforms).flatMap(([n, p]) => p.checks.filter((c) => !c.ok).map((c) => `${n}: ${c.name}: ${c.detail}`));
+    const failed = Object.entries(s.platforms).flatMap(([n, p]) =>
+      p.checks.filter((c) => !c.ok).map((c) => `${n}: ${c.name}: ${c.detail}`),
+    );
     if (failed.length) out.push(`**Invariant checks failed** (a simulator bug): ${failed.join("; ")}`, "");
   }
 
@@ -127,22 +154,31 @@ export function reportMarkdown(ctx: MarkdownContext): string {
       .sort((x, y) => x.monthlyCostUsd - y.monthlyCostUsd || x.p99Ms - y.p99Ms || x.id.localeCompare(y.id));
     const failed = sweep.rows.filter((r) => r.error !== undefined);
     const names = shortParamNames(sweep.rows.flatMap((r) => Object.keys(r.params)));
-    out.push(`### Sweep: ${sweep.rows.length} variants${rows.length > SWEEP_TABLE_ROWS ? ` (cheapest ${SWEEP_TABLE_ROWS} shown)` : ""}`, "");
+    out.push(
+      `### Sweep: ${sweep.rows.length} variants${rows.length > SWEEP_TABLE_ROWS ? ` (cheapest ${SWEEP_TABLE_ROWS} shown)` : ""}`,
+      "",
+    );
     out.push(
       ...table(
         ["variant", "parameters", "$/month", "p99 ms", "meets SLO"],
-        rows.slice(0, SWEEP_TABLE_ROWS).map((r) => [
-          r.id === plan.recommended?.id ? `**${r.id}** (recommended)` : r.id,
-          paramsText(r.params, names),
-          usd(r.monthlyCostUsd),
-          r.p99Ms.toFixed(1),
-          sweepMeetsSlo(r, plan.slo) ? "yes" : "no",
-        ]),
+        rows
+          .slice(0, SWEEP_TABLE_ROWS)
+          .map((r) => [
+            r.id === plan.recommended?.id ? `**${r.id}** (recommended)` : r.id,
+            paramsText(r.params, names),
+            usd(r.monthlyCostUsd),
+            r.p99Ms.toFixed(1),
+            sweepMeetsSlo(r, plan.slo) ? "yes" : "no",
+          ]),
         ["l", "l", "r", "r", "l"],
       ),
       "",
     );
-    if (failed.length) out.push(`${failed.length} variant${failed.length === 1 ? "" : "s"} failed: ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`, "");
+    if (failed.length)
+      out.push(
+        `${failed.length} variant${failed.length === 1 ? "" : "s"} failed: ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`,
+        "",
+      );
   }
 
   if (ctx.chartLinks && ctx.chartLinks.length > 0) {

@@ -11,7 +11,9 @@ export function sweepMeetsSlo(r: SweepRow, slo: { latencyMs: number; percentile:
  * Pareto frontier of (cost, p99), both minimised: the points no other point beats on both. Sorted by
  * cost then p99 then id, so ties resolve the same way every time.
  */
-export function paretoFrontier<T extends { id: string; cost: number; p99: number }>(points: readonly T[]): T[] {
+export function paretoFrontier<T extends { id: string; cost: number; p99: number }>(
+  points: readonly T[],
+): T[] {
   const sorted = points
     .filter((p) => Number.isFinite(p.cost) && Number.isFinite(p.p99))
     .sort((a, b) => a.cost - b.cost || a.p99 - b.p99 || a.id.localeCompare(b.id));

@@ -71,7 +71,10 @@ export function platformCandidates(summary: Summary): Candidate[] {
 }
 
 /** Candidates from a sweep: every variant that ran and has both cost and p99. */
-export function sweepCandidates(sweep: SweepTable, slo: { latencyMs: number; percentile: number }): Candidate[] {
+export function sweepCandidates(
+  sweep: SweepTable,
+  slo: { latencyMs: number; percentile: number },
+): Candidate[] {
   return sweep.rows
     .filter((r) => r.error === undefined && Number.isFinite(r.monthlyCostUsd) && Number.isFinite(r.p99Ms))
     .map((r) => ({
@@ -127,10 +130,13 @@ export function plan(input: {
       : undefined);
   if (!slo) return undefined;
   const fromSweep = sweep !== undefined && sweep.rows.length > 0;
-  const candidates = (fromSweep ? sweepCandidates(sweep, slo) : summary ? platformCandidates(summary) : []).sort(byCost);
+  const candidates = (
+    fromSweep ? sweepCandidates(sweep, slo) : summary ? platformCandidates(summary) : []
+  ).sort(byCost);
   if (candidates.length === 0) return undefined;
   const meeting = candidates.filter((c) => c.meetsSlo);
-  const named = fromSweep && sweep.recommended ? candidates.find((c) => c.id === sweep.recommended) : undefined;
+  const named =
+    fromSweep && sweep.recommended ? candidates.find((c) => c.id === sweep.recommended) : undefined;
   const recommended = named ?? meeting[0];
   const closest = recommended
     ? undefined
@@ -151,7 +157,8 @@ export function plan(input: {
   };
 }
 
-const usd = (v: number) => `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = (v: number) =>
+  `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const x = (m: number) => `×${m.toFixed(2)}`;
 
@@ -165,19 +172,25 @@ export function planSentences(p: Plan): string[] {
     const r = p.recommended;
     out.push(
       `Run **${r.id}**: the cheapest of the ${what} meeting the SLO (${sloText}), at **${usd(r.monthlyUsd)} a month** with p99 ${ms(r.p99Ms)}` +
-        (r.requestsWithinSlo !== undefined ? ` and ${(r.requestsWithinSlo * 100).toFixed(2)}% of requests within ${p.slo.latencyMs} ms.` : "."),
+        (r.requestsWithinSlo !== undefined
+          ? ` and ${(r.requestsWithinSlo * 100).toFixed(2)}% of requests within ${p.slo.latencyMs} ms.`
+          : "."),
     );
     out.push(`${meeting} of ${p.candidates.length} ${what} ${meeting === 1 ? "meets" : "meet"} the SLO.`);
     const cheaper = p.candidates.filter((c) => c.monthlyUsd < r.monthlyUsd && !c.meetsSlo);
     if (cheaper.length > 0) {
       const c = cheaper[0];
-      out.push(`The cheapest overall, ${c.id} (${usd(c.monthlyUsd)} a month), misses the SLO with p99 ${ms(c.p99Ms)}.`);
+      out.push(
+        `The cheapest overall, ${c.id} (${usd(c.monthlyUsd)} a month), misses the SLO with p99 ${ms(c.p99Ms)}.`,
+      );
     }
   } else if (p.closest) {
     const c = p.closest;
     out.push(
       `**None of the ${p.candidates.length} ${what} meets the SLO** (${sloText}). The closest is ${c.id}: p99 ${ms(c.p99Ms)}` +
-        (c.requestsWithinSlo !== undefined ? `, ${(c.requestsWithinSlo * 100).toFixed(2)}% of requests within ${p.slo.latencyMs} ms` : "") +
+        (c.requestsWithinSlo !== undefined
+          ? `, ${(c.requestsWithinSlo * 100).toFixed(2)}% of requests within ${p.slo.latencyMs} ms`
+          : "") +
         `, ${usd(c.monthlyUsd)} a month. Give it more capacity (a lower scaling target, bigger tasks or a higher minimum) before relying on it.`,
     );
   }
@@ -186,16 +199,24 @@ export function planSentences(p: Plan): string[] {
     out.push(
       `Headroom at peak: at the busiest minute (${h.peakTime}, ${h.peakRps.toFixed(1)} req/s) ${h.platform} had ${h.tasks.toFixed(0)} tasks in service at ${h.cpuPercent.toFixed(0)}% CPU, ` +
         `so ${h.headroomPercent.toFixed(0)}% spare CPU` +
-        (h.cpuPercent > 0 ? ` (about ${x(100 / h.cpuPercent)} that traffic before the running tasks saturate).` : ".") +
-        (h.maxCpuTime !== h.peakTime ? ` CPU peaked at ${h.maxCpuPercent.toFixed(0)}% at ${h.maxCpuTime}.` : ""),
+        (h.cpuPercent > 0
+          ? ` (about ${x(100 / h.cpuPercent)} that traffic before the running tasks saturate).`
+          : ".") +
+        (h.maxCpuTime !== h.peakTime
+          ? ` CPU peaked at ${h.maxCpuPercent.toFixed(0)}% at ${h.maxCpuTime}.`
+          : ""),
     );
   }
   const g = p.growth;
   if (g) {
     if (g.failsAt === undefined) {
-      out.push(`What would break it: nothing up to ${x(g.maxMultiplier)} the traffic; ${g.platform} still meets the SLO there.`);
+      out.push(
+        `What would break it: nothing up to ${x(g.maxMultiplier)} the traffic; ${g.platform} still meets the SLO there.`,
+      );
     } else if (g.holdsUpTo === undefined) {
-      out.push(`What would break it: ${g.platform} misses the SLO even at ${x(g.failsAt)} the traffic; ${g.breaks}.`);
+      out.push(
+        `What would break it: ${g.platform} misses the SLO even at ${x(g.failsAt)} the traffic; ${g.breaks}.`,
+      );
     } else {
       out.push(
         `What would break it: ${g.platform} meets the SLO up to **${x(g.holdsUpTo)}** the traffic and misses it at ${x(g.failsAt)}: ${g.breaks}.`,

@@ -56,10 +56,16 @@ export function parseSweep(raw: unknown): SweepTable {
   list.forEach((v, i) => {
     if (!isObj(v)) return;
     const variant = String(v.id ?? v.variant ?? v.name ?? `v${i + 1}`);
-    const params = (
-      [v.params, v.parameters, v.values, v.matrix].find(isObj) ?? {}
-    ) as Record<string, unknown>;
-    const error = typeof v.error === "string" ? v.error : isObj(v.error) ? String(v.error.message ?? "failed") : undefined;
+    const params = ([v.params, v.parameters, v.values, v.matrix].find(isObj) ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const error =
+      typeof v.error === "string"
+        ? v.error
+        : isObj(v.error)
+          ? String(v.error.message ?? "failed")
+          : undefined;
     const platforms = get(v, "summary.platforms") ?? v.platforms;
     if (isObj(platforms) && Object.keys(platforms).length > 0) {
       const names = Object.keys(platforms);
@@ -99,7 +105,8 @@ export function parseSweep(raw: unknown): SweepTable {
     if (lat !== undefined) slo = { latencyMs: lat, percentile: num(get(raw, "slo.percentile")) ?? 99 };
   }
   const rec = isObj(raw) ? (raw.recommended ?? raw.cheapestMeetingSlo ?? raw.best) : undefined;
-  const recommended = typeof rec === "string" ? rec : isObj(rec) ? String(rec.id ?? rec.variant ?? "") || undefined : undefined;
+  const recommended =
+    typeof rec === "string" ? rec : isObj(rec) ? String(rec.id ?? rec.variant ?? "") || undefined : undefined;
   const scenario = isObj(raw) && typeof raw.scenario === "string" ? raw.scenario : undefined;
   return { scenario, rows, slo, recommended };
 }

@@ -31,7 +31,9 @@ const MetricRef = z.strictObject({
 /** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html */
 const MetricDataQuery = z
   .strictObject({
-    Id: z.string().regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
+    Id: z
+      .string()
+      .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
     Expression: z.string().min(1).optional(),
     Label: z.string().optional(),
     MetricStat: z
@@ -63,23 +65,30 @@ export const CustomizedMetricSpecification = z
   .superRefine((c, ctx) => {
     if (c.Metrics !== undefined) {
       for (const k of ["MetricName", "Namespace", "Dimensions", "Statistic", "Unit"] as const) {
-        if (c[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: `${k} can't be combined with Metrics` });
+        if (c[k] !== undefined)
+          ctx.addIssue({ code: "custom", path: [k], message: `${k} can't be combined with Metrics` });
       }
       const returning = c.Metrics.filter((q) => q.ReturnData !== false);
       if (c.Metrics.length > 1 && c.Metrics.filter((q) => q.ReturnData === true).length !== 1) {
-        ctx.addIssue({ code: "custom", path: ["Metrics"], message: "exactly one query must have ReturnData: true" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["Metrics"],
+          message: "exactly one query must have ReturnData: true",
+        });
       } else if (returning.length === 0) {
         ctx.addIssue({ code: "custom", path: ["Metrics"], message: "one query must return data" });
       }
       const ids = new Set<string>();
       c.Metrics.forEach((q, i) => {
-        if (ids.has(q.Id)) ctx.addIssue({ code: "custom", path: ["Metrics", i, "Id"], message: `duplicate Id "${q.Id}"` });
+        if (ids.has(q.Id))
+          ctx.addIssue({ code: "custom", path: ["Metrics", i, "Id"], message: `duplicate Id "${q.Id}"` });
         ids.add(q.Id);
       });
       return;
     }
     for (const k of ["MetricName", "Namespace", "Statistic"] as const) {
-      if (c[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `${k} is required (or give Metrics)` });
+      if (c[k] === undefined)
+        ctx.addIssue({ code: "custom", path: [k], message: `${k} is required (or give Metrics)` });
     }
   });
 export type CustomizedMetricSpecification = z.output<typeof CustomizedMetricSpecification>;
@@ -133,7 +142,11 @@ export const StepAlarm = z
   .superRefine((a, ctx) => {
     // "Valid values are 10, 30, and any multiple of 60" (PutMetricAlarm Period).
     if (a.Period !== 10 && a.Period !== 30 && a.Period % 60 !== 0) {
-      ctx.addIssue({ code: "custom", path: ["Period"], message: `Period must be 10, 30 or a multiple of 60 seconds, got ${a.Period}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["Period"],
+        message: `Period must be 10, 30 or a multiple of 60 seconds, got ${a.Period}`,
+      });
     }
     const cfg = {
       periodSeconds: a.Period,
@@ -142,8 +155,14 @@ export const StepAlarm = z
       threshold: a.Threshold,
       comparisonOperator: a.ComparisonOperator,
     };
-    const fields: Record<string, string> = { evaluationPeriods: "EvaluationPeriods", datapointsToAlarm: "DatapointsToAlarm", periodSeconds: "Period", threshold: "Threshold" };
-    for (const i of validateAlarmConfig(cfg)) ctx.addIssue({ code: "custom", path: [fields[i.field] ?? "Period"], message: i.message });
+    const fields: Record<string, string> = {
+      evaluationPeriods: "EvaluationPeriods",
+      datapointsToAlarm: "DatapointsToAlarm",
+      periodSeconds: "Period",
+      threshold: "Threshold",
+    };
+    for (const i of validateAlarmConfig(cfg))
+      ctx.addIssue({ code: "custom", path: [fields[i.field] ?? "Period"], message: i.message });
   });
 export type StepAlarm = z.output<typeof StepAlarm>;
 
@@ -171,7 +190,11 @@ export const StepScalingPolicy = z
     }));
     for (const issue of validateStepAdjustments(steps, p.Alarm.Threshold, c.AdjustmentType)) {
       const at = issue.index < 0 ? [] : [issue.index, issue.field];
-      ctx.addIssue({ code: "custom", path: ["StepScalingPolicyConfiguration", "StepAdjustments", ...at], message: issue.message });
+      ctx.addIssue({
+        code: "custom",
+        path: ["StepScalingPolicyConfiguration", "StepAdjustments", ...at],
+        message: issue.message,
+      });
     }
   });
 export type StepScalingPolicy = z.output<typeof StepScalingPolicy>;
@@ -181,7 +204,11 @@ export type StepScalingPolicy = z.output<typeof StepScalingPolicy>;
 // ---------------------------------------------------------------------------------------------------------
 
 /** Metric pairs (load metric + scaling metric) the ECS service model can provide. [S20] */
-export const PREDICTIVE_METRIC_PAIRS = ["ECSServiceCPUUtilization", "ECSServiceMemoryUtilization", "ALBRequestCount"] as const;
+export const PREDICTIVE_METRIC_PAIRS = [
+  "ECSServiceCPUUtilization",
+  "ECSServiceMemoryUtilization",
+  "ALBRequestCount",
+] as const;
 export type PredictiveMetricPair = (typeof PREDICTIVE_METRIC_PAIRS)[number];
 
 /** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingMetricSpecification.html */
@@ -197,16 +224,24 @@ const PredictiveScalingMetricSpecification = z.strictObject({
 const PredictiveScalingPolicyConfiguration = z
   .strictObject({
     // "This is an array, but we currently only support a single metric specification."
-    MetricSpecifications: z.array(PredictiveScalingMetricSpecification).length(1, "exactly one metric specification is supported"),
+    MetricSpecifications: z
+      .array(PredictiveScalingMetricSpecification)
+      .length(1, "exactly one metric specification is supported"),
     Mode: z.enum(["ForecastOnly", "ForecastAndScale"]).default("ForecastOnly"),
     // Default 300; "must be less than the forecast interval duration of 3600 seconds".
     SchedulingBufferTime: AwsSeconds.max(3599).default(300),
-    MaxCapacityBreachBehavior: z.enum(["HonorMaxCapacity", "IncreaseMaxCapacity"]).default("HonorMaxCapacity"),
+    MaxCapacityBreachBehavior: z
+      .enum(["HonorMaxCapacity", "IncreaseMaxCapacity"])
+      .default("HonorMaxCapacity"),
     MaxCapacityBuffer: z.number().int().min(0).max(100).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.MaxCapacityBuffer !== undefined && c.MaxCapacityBreachBehavior !== "IncreaseMaxCapacity") {
-      ctx.addIssue({ code: "custom", path: ["MaxCapacityBuffer"], message: "MaxCapacityBuffer applies only with MaxCapacityBreachBehavior IncreaseMaxCapacity" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["MaxCapacityBuffer"],
+        message: "MaxCapacityBuffer applies only with MaxCapacityBreachBehavior IncreaseMaxCapacity",
+      });
     }
   });
 
@@ -234,12 +269,23 @@ export const ScheduledAction = z
     StartTime: Instant.optional(),
     EndTime: Instant.optional(),
     ScalableTargetAction: z
-      .strictObject({ MinCapacity: z.number().int().min(0).optional(), MaxCapacity: z.number().int().min(0).optional() })
+      .strictObject({
+        MinCapacity: z.number().int().min(0).optional(),
+        MaxCapacity: z.number().int().min(0).optional(),
+      })
       .superRefine((a, ctx) => {
         if (a.MinCapacity === undefined && a.MaxCapacity === undefined) {
           ctx.addIssue({ code: "custom", message: "give MinCapacity, MaxCapacity or both" });
-        } else if (a.MinCapacity !== undefined && a.MaxCapacity !== undefined && a.MinCapacity > a.MaxCapacity) {
-          ctx.addIssue({ code: "custom", path: ["MinCapacity"], message: `MinCapacity ${a.MinCapacity} exceeds MaxCapacity ${a.MaxCapacity}` });
+        } else if (
+          a.MinCapacity !== undefined &&
+          a.MaxCapacity !== undefined &&
+          a.MinCapacity > a.MaxCapacity
+        ) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["MinCapacity"],
+            message: `MinCapacity ${a.MinCapacity} exceeds MaxCapacity ${a.MaxCapacity}`,
+          });
         }
       }),
   })
@@ -248,7 +294,11 @@ export const ScheduledAction = z
       parseSchedule(a.Schedule, { timezone: a.Timezone, startTimeMs: a.StartTime, endTimeMs: a.EndTime });
     } catch (e) {
       if (!(e instanceof ScheduleExpressionError)) throw e;
-      const path = /time zone/.test(e.message) ? "Timezone" : /EndTime/.test(e.message) ? "EndTime" : "Schedule";
+      const path = /time zone/.test(e.message)
+        ? "Timezone"
+        : /EndTime/.test(e.message)
+          ? "EndTime"
+          : "Schedule";
       ctx.addIssue({ code: "custom", path: [path], message: e.message });
     }
   });
@@ -280,14 +330,20 @@ export function checkScalingSetup(
   const metrics = new Map<string, number>();
   p.scalingPolicies.forEach((sp, i) => {
     if (names.has(sp.PolicyName)) {
-      ctx.addIssue({ code: "custom", path: ["scalingPolicies", i, "PolicyName"], message: `duplicate PolicyName (policy ${names.get(sp.PolicyName)} has it)` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["scalingPolicies", i, "PolicyName"],
+        message: `duplicate PolicyName (policy ${names.get(sp.PolicyName)} has it)`,
+      });
     } else names.set(sp.PolicyName, i);
     if (sp.PolicyType !== "TargetTrackingScaling") return;
     const c = sp.TargetTrackingScalingPolicyConfiguration as {
       PredefinedMetricSpecification?: { PredefinedMetricType: string };
       CustomizedMetricSpecification?: unknown;
     };
-    const key = c.PredefinedMetricSpecification?.PredefinedMetricType ?? JSON.stringify(c.CustomizedMetricSpecification);
+    const key =
+      c.PredefinedMetricSpecification?.PredefinedMetricType ??
+      JSON.stringify(c.CustomizedMetricSpecification);
     if (metrics.has(key)) {
       ctx.addIssue({
         code: "custom",
@@ -299,7 +355,11 @@ export function checkScalingSetup(
   const actions = new Set<string>();
   p.scheduledActions?.forEach((a, i) => {
     if (actions.has(a.ScheduledActionName)) {
-      ctx.addIssue({ code: "custom", path: ["scheduledActions", i, "ScheduledActionName"], message: "duplicate ScheduledActionName" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["scheduledActions", i, "ScheduledActionName"],
+        message: "duplicate ScheduledActionName",
+      });
     }
     actions.add(a.ScheduledActionName);
   });

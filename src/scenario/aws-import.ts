@@ -33,7 +33,9 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !
 
 function listOf(src: { file: string; json: unknown }, key: string): Obj[] {
   if (!isObj(src.json) || !Array.isArray(src.json[key])) {
-    throw new InputError(`expected the JSON printed by the AWS CLI, an object with a "${key}" list`, { file: src.file });
+    throw new InputError(`expected the JSON printed by the AWS CLI, an object with a "${key}" list`, {
+      file: src.file,
+    });
   }
   return (src.json[key] as unknown[]).map((x, i) => {
     if (!isObj(x)) throw new InputError("expected an object", { file: src.file, path: `${key}[${i}]` });
@@ -69,10 +71,14 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
   const policies = x.policies ? listOf(x.policies, "ScalingPolicies") : [];
   const actions = x.scheduledActions ? listOf(x.scheduledActions, "ScheduledActions") : [];
   const alarms = x.alarms ? listOf(x.alarms, "MetricAlarms") : [];
-  const ids = [...new Set([...policies, ...actions].map((p) => String(p.ResourceId ?? "")).filter(Boolean))].sort();
+  const ids = [
+    ...new Set([...policies, ...actions].map((p) => String(p.ResourceId ?? "")).filter(Boolean)),
+  ].sort();
   let resourceId = x.resourceId ?? null;
   if (resourceId === null && ids.length > 1) {
-    throw new InputError(`the exports describe ${ids.length} services (${ids.join(", ")}); choose one with --resource-id`);
+    throw new InputError(
+      `the exports describe ${ids.length} services (${ids.join(", ")}); choose one with --resource-id`,
+    );
   }
   resourceId ??= ids[0] ?? null;
   const mine = (o: Obj) => resourceId === null || o.ResourceId === undefined || o.ResourceId === resourceId;
@@ -88,7 +94,8 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
       out.StepScalingPolicyConfiguration = p.StepScalingPolicyConfiguration;
       const names = new Set(((p.Alarms as Obj[] | undefined) ?? []).map((a) => a.AlarmName));
       const alarm = alarms.find(
-        (a) => names.has(a.AlarmName) || (Array.isArray(a.AlarmActions) && a.AlarmActions.includes(p.PolicyARN)),
+        (a) =>
+          names.has(a.AlarmName) || (Array.isArray(a.AlarmActions) && a.AlarmActions.includes(p.PolicyARN)),
       );
       if (!alarm) {
         throw new InputError(
@@ -97,9 +104,12 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
         );
       }
       if (alarm.ExtendedStatistic !== undefined || alarm.Metrics !== undefined) {
-        throw new InputError(`alarm "${String(alarm.AlarmName)}": only alarms on one metric with a Statistic are supported`, {
-          file: x.alarms!.file,
-        });
+        throw new InputError(
+          `alarm "${String(alarm.AlarmName)}": only alarms on one metric with a Statistic are supported`,
+          {
+            file: x.alarms!.file,
+          },
+        );
       }
       out.Alarm = pick(alarm, ALARM_FIELDS);
     } else if (p.PolicyType === "PredictiveScaling") {
@@ -127,7 +137,9 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
 }
 
 function check(
-  r: { success: true } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } },
+  r:
+    | { success: true }
+    | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } },
   file: string,
   at: string,
 ): void {

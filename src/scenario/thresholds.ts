@@ -87,7 +87,8 @@ function exprField(unit: ThresholdUnit, description: string) {
       const out: ThresholdExpr[] = [];
       texts.forEach((text, i) => {
         const p = parseThresholdExpr(text, unit);
-        if (typeof p === "string") ctx.addIssue({ code: "custom", message: p, path: typeof v === "string" ? [] : [i] });
+        if (typeof p === "string")
+          ctx.addIssue({ code: "custom", message: p, path: typeof v === "string" ? [] : [i] });
         else out.push(p);
       });
       return out.length === texts.length ? out : z.NEVER;
@@ -108,11 +109,9 @@ export const PlatformThresholds = z.strictObject(shape);
 export type PlatformThresholds = Partial<Record<ThresholdMetric, ThresholdExpr[]>>;
 
 /** Platform name (or `"*"` for all) → criteria. */
-export const Thresholds = z
-  .record(z.string(), PlatformThresholds)
-  .meta({
-    description: 'Pass/fail criteria per platform ("*" = every platform), e.g. p99LatencyMs: "< 400".',
-  });
+export const Thresholds = z.record(z.string(), PlatformThresholds).meta({
+  description: 'Pass/fail criteria per platform ("*" = every platform), e.g. p99LatencyMs: "< 400".',
+});
 export type ThresholdsSpec = Record<string, PlatformThresholds>;
 
 /** Cross-field rule for the scenario: every threshold key names a platform of the scenario or is "*". */

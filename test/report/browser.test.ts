@@ -27,7 +27,9 @@ function findChromium(): string | undefined {
 
 const chromiumPath = findChromium();
 if (!chromiumPath) {
-  console.warn("browser test skipped: no `chromium` on PATH (apt-get install -y chromium; .ci/run installs it)");
+  console.warn(
+    "browser test skipped: no `chromium` on PATH (apt-get install -y chromium; .ci/run installs it)",
+  );
 }
 
 // Flags as measured in shared/reference/stack.md: headless, no sandbox (root in CI), no background traffic.
@@ -52,7 +54,11 @@ describe.skipIf(!chromiumPath)("HTML report in headless Chromium", () => {
     const profile = mkdtempSync(join(tmpdir(), "scalesim-chromium-"));
     const report = await buildReport(readReportDir(dir), { images: false });
     writeReportFiles(out, report.files);
-    const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: ARGS, headless: true });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      args: ARGS,
+      headless: true,
+    });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -66,8 +72,9 @@ describe.skipIf(!chromiumPath)("HTML report in headless Chromium", () => {
       });
       await page.setViewportSize({ width: 1000, height: 900 });
       await page.goto(pathToFileURL(join(out, "report.html")).href);
+      // A string, evaluated in the page (the test itself is compiled without the DOM library).
       await page.waitForFunction(
-        () => [...document.querySelectorAll("[data-chart]")].every((e) => e.hasAttribute("data-rendered") || e.hasAttribute("data-error")),
+        '[...document.querySelectorAll("[data-chart]")].every((e) => e.hasAttribute("data-rendered") || e.hasAttribute("data-error"))',
         undefined,
         { timeout: 30_000 },
       );

@@ -16,7 +16,14 @@ describe("scalesim run with thresholds and --report", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("thresholds: 1 of 4 FAILED");
     expect(r.stdout).toContain("FAIL  x86.monthlyCostUsd < $100  (actual $204.19)");
-    for (const f of ["summary.json", "thresholds.json", "report.html", "report.md", "charts/latency.svg", "charts/latency.png"]) {
+    for (const f of [
+      "summary.json",
+      "thresholds.json",
+      "report.html",
+      "report.md",
+      "charts/latency.svg",
+      "charts/latency.png",
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const th = JSON.parse(readFileSync(join(out, "thresholds.json"), "utf8"));
@@ -49,7 +56,14 @@ describe("scalesim report", () => {
   });
 
   it("--compare names a platform the run does not have: bad input", () => {
-    const r = cli(["report", join(FIXTURES, "two-platforms"), "--out", join(tmp, "x"), "--compare", "x86,ec2"]);
+    const r = cli([
+      "report",
+      join(FIXTURES, "two-platforms"),
+      "--out",
+      join(tmp, "x"),
+      "--compare",
+      "x86,ec2",
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no platform named "ec2"');
   });

@@ -7,12 +7,23 @@ import type { PlatformSummary, Summary } from "../../src/report/summary.js";
 const summary = readReportDir(new URL("./fixtures/two-platforms", import.meta.url).pathname).summary!;
 
 /** A platform summary with the fields the comparison reads, the rest from the fixture. */
-function platform(kind: string, totalUsd: number, cpuPercentOfPaid: number, taskHours: number, billedTaskHours: number): PlatformSummary {
+function platform(
+  kind: string,
+  totalUsd: number,
+  cpuPercentOfPaid: number,
+  taskHours: number,
+  billedTaskHours: number,
+): PlatformSummary {
   const base = summary.platforms.x86;
   return {
     ...base,
     kind,
-    cost: { ...base.cost, totalUsd, monthlyUsd: totalUsd * 100, meters: [{ name: "x", unit: "h", quantity: 1, usd: totalUsd }] },
+    cost: {
+      ...base.cost,
+      totalUsd,
+      monthlyUsd: totalUsd * 100,
+      meters: [{ name: "x", unit: "h", quantity: 1, usd: totalUsd }],
+    },
     capacity: { ...base.capacity, taskHours, billedTaskHours },
     utilisation: { cpuPercentOfPaid },
   };
@@ -27,9 +38,13 @@ describe("costBreakdown", () => {
         fc.double({ min: 0.01, max: 1e3, noNaN: true }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (total, util, billed, runningShare) => {
-          const b = costBreakdown("p", platform("ecs-fargate", total, util * runningShare, billed * runningShare, billed));
+          const b = costBreakdown(
+            "p",
+            platform("ecs-fargate", total, util * runningShare, billed * runningShare, billed),
+          );
           expect(b.usedUsd + b.idleUsd + b.billingOverheadUsd).toBeCloseTo(total, 6);
-          for (const part of [b.usedUsd, b.idleUsd, b.billingOverheadUsd]) expect(part).toBeGreaterThanOrEqual(-1e-9);
+          for (const part of [b.usedUsd, b.idleUsd, b.billingOverheadUsd])
+            expect(part).toBeGreaterThanOrEqual(-1e-9);
         },
       ),
     );
@@ -56,7 +71,10 @@ describe("costBreakdown", () => {
 });
 
 describe("compare", () => {
-  const two = (a: PlatformSummary, b: PlatformSummary): Summary => ({ ...summary, platforms: { ec2: a, fargate: b } });
+  const two = (a: PlatformSummary, b: PlatformSummary): Summary => ({
+    ...summary,
+    platforms: { ec2: a, fargate: b },
+  });
 
   it("break-even: at u* the dearer platform's cost, scaled as 1/u, equals the cheaper one's", () => {
     fc.assert(
@@ -65,7 +83,11 @@ describe("compare", () => {
         fc.double({ min: 1, max: 1e3, noNaN: true }),
         fc.double({ min: 1, max: 100, noNaN: true }),
         (costA, costB, utilA) => {
-          const c = compare(two(platform("ecs-ec2", costA, utilA, 10, 10), platform("ecs-fargate", costB, 50, 10, 10)), "ec2", "fargate");
+          const c = compare(
+            two(platform("ecs-ec2", costA, utilA, 10, 10), platform("ecs-fargate", costB, 50, 10, 10)),
+            "ec2",
+            "fargate",
+          );
           const dear = costA >= costB ? c.a : c.b;
           const cheap = costA >= costB ? c.b : c.a;
           expect(c.breakEven.platform).toBe(dear.name);
@@ -93,12 +115,17 @@ describe("compare", () => {
 
 describe("choosePair", () => {
   it("puts the non-Fargate platform against the Fargate one by default", () => {
-    const s: Summary = { ...summary, platforms: { fargate: summary.platforms.x86, ec2: { ...summary.platforms.arm, kind: "ecs-ec2" } } };
+    const s: Summary = {
+      ...summary,
+      platforms: { fargate: summary.platforms.x86, ec2: { ...summary.platforms.arm, kind: "ecs-ec2" } },
+    };
     expect(choosePair(s)).toEqual(["ec2", "fargate"]);
   });
   it("takes the names given, and explains a wrong one or a single platform", () => {
     expect(choosePair(summary, "arm", "x86")).toEqual(["arm", "x86"]);
     expect(choosePair(summary, "nope")).toContain('no platform named "nope"');
-    expect(choosePair({ ...summary, platforms: { x86: summary.platforms.x86 } })).toContain("needs two platforms");
+    expect(choosePair({ ...summary, platforms: { x86: summary.platforms.x86 } })).toContain(
+      "needs two platforms",
+    );
   });
 });

@@ -29,7 +29,8 @@ function golden(name: string, actual: string): void {
     writeFileSync(file, actual);
     return;
   }
-  if (!existsSync(file)) throw new Error(`golden file ${name} is missing; run with SCALESIM_UPDATE_GOLDEN=1 to create it`);
+  if (!existsSync(file))
+    throw new Error(`golden file ${name} is missing; run with SCALESIM_UPDATE_GOLDEN=1 to create it`);
   expect(actual).toBe(readFileSync(file, "utf8"));
 }
 
@@ -73,7 +74,8 @@ describe.each(CASES)("report of $name", ({ name, dir }) => {
     const a = await buildReport(input);
     const b = await buildReport(readReportDir(dir));
     expect(Object.keys(a.files).sort()).toEqual(Object.keys(b.files).sort());
-    for (const k of Object.keys(a.files)) expect(Buffer.from(a.files[k]).equals(Buffer.from(b.files[k])), k).toBe(true);
+    for (const k of Object.keys(a.files))
+      expect(Buffer.from(a.files[k]).equals(Buffer.from(b.files[k])), k).toBe(true);
     for (const c of charts) {
       expect(a.files[`charts/${c.name}.svg`]).toMatch(/^<svg/);
       expect((a.files[`charts/${c.name}.png`] as Buffer).subarray(1, 4).toString()).toBe("PNG");

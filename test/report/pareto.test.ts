@@ -4,7 +4,11 @@ import { bucketSize, CHART_POINT_CAP, cumulative, downsample } from "../../src/r
 import { paretoFrontier, shortParamNames, sweepMeetsSlo } from "../../src/report/pareto.js";
 import { parseSweep } from "../../src/report/sweep-input.js";
 
-const point = fc.record({ id: fc.string({ maxLength: 3 }), cost: fc.integer({ min: 0, max: 50 }), p99: fc.integer({ min: 0, max: 50 }) });
+const point = fc.record({
+  id: fc.string({ maxLength: 3 }),
+  cost: fc.integer({ min: 0, max: 50 }),
+  p99: fc.integer({ min: 0, max: 50 }),
+});
 const dominates = (a: { cost: number; p99: number }, b: { cost: number; p99: number }) =>
   a.cost <= b.cost && a.p99 <= b.p99 && (a.cost < b.cost || a.p99 < b.p99);
 
@@ -14,8 +18,11 @@ describe("paretoFrontier", () => {
       fc.property(fc.array(point, { maxLength: 40 }), (pts) => {
         const f = paretoFrontier(pts);
         for (const p of f) expect(pts.some((q) => dominates(q, p))).toBe(false);
-        for (const p of pts) if (!f.includes(p)) expect(f.some((q) => dominates(q, p) || (q.cost === p.cost && q.p99 === p.p99))).toBe(true);
-        for (let i = 1; i < f.length; i++) expect(f[i].cost >= f[i - 1].cost && f[i].p99 < f[i - 1].p99).toBe(true);
+        for (const p of pts)
+          if (!f.includes(p))
+            expect(f.some((q) => dominates(q, p) || (q.cost === p.cost && q.p99 === p.p99))).toBe(true);
+        for (let i = 1; i < f.length; i++)
+          expect(f[i].cost >= f[i - 1].cost && f[i].p99 < f[i - 1].p99).toBe(true);
       }),
     );
   });
@@ -24,17 +31,21 @@ describe("paretoFrontier", () => {
 describe("downsampling for charts", () => {
   it("never draws more than the cap, and keeps the maximum, the mean and the final cumulative value", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 5000 }), fc.integer({ min: 1, max: 200 }), (xs, cap) => {
-        const k = bucketSize(xs.length, cap);
-        const max = downsample(xs, k, "max");
-        expect(max.length).toBeLessThanOrEqual(cap);
-        expect(max.length).toBe(Math.ceil(xs.length / k));
-        expect(Math.max(...max)).toBe(Math.max(...xs));
-        const mean = downsample(xs, k, "mean");
-        mean.forEach((m, b) => expect(m).toBeLessThanOrEqual(max[b] * (1 + 1e-12)));
-        const cum = downsample(cumulative(xs), k, "last");
-        expect(cum[cum.length - 1]).toBe(cumulative(xs)[xs.length - 1]);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 5000 }),
+        fc.integer({ min: 1, max: 200 }),
+        (xs, cap) => {
+          const k = bucketSize(xs.length, cap);
+          const max = downsample(xs, k, "max");
+          expect(max.length).toBeLessThanOrEqual(cap);
+          expect(max.length).toBe(Math.ceil(xs.length / k));
+          expect(Math.max(...max)).toBe(Math.max(...xs));
+          const mean = downsample(xs, k, "mean");
+          mean.forEach((m, b) => expect(m).toBeLessThanOrEqual(max[b] * (1 + 1e-12)));
+          const cum = downsample(cumulative(xs), k, "last");
+          expect(cum[cum.length - 1]).toBe(cumulative(xs)[xs.length - 1]);
+        },
+      ),
     );
   });
 
@@ -52,7 +63,13 @@ describe("sweep.json", () => {
   it("reads flat rows as well as rows with summaries", () => {
     const t = parseSweep({
       runs: [
-        { variant: "a", parameters: { "traffic.multiplier": 2 }, monthlyCostUsd: 10, p99Ms: 300, meetsSlo: false },
+        {
+          variant: "a",
+          parameters: { "traffic.multiplier": 2 },
+          monthlyCostUsd: 10,
+          p99Ms: 300,
+          meetsSlo: false,
+        },
         { id: "b", params: {}, error: { message: "boom" } },
       ],
       recommended: { id: "a" },
@@ -80,7 +97,8 @@ describe("sweep.json", () => {
         "platforms.ec2.task.cpu",
       ]),
     ).toEqual({
-      "platforms.fargate.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue": "TargetValue",
+      "platforms.fargate.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue":
+        "TargetValue",
       "platforms.fargate.task.cpu": "fargate.task.cpu",
       "platforms.ec2.task.cpu": "ec2.task.cpu",
     });

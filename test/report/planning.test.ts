@@ -52,7 +52,10 @@ describe("findBreakingMultiplier", () => {
     expect(g.failsAt! / g.holdsUpTo! - 1).toBeLessThanOrEqual(0.02);
     for (const p of g.probes) expect(p.meetsSlo, `×${p.multiplier}`).toBe(p.multiplier <= g.holdsUpTo!);
     // Run the failing multiplier independently: the scenario with its multiplier scaled misses the SLO.
-    const again = await run({ ...scenario, traffic: { ...scenario.traffic, multiplier: scenario.traffic.multiplier * g.failsAt! } });
+    const again = await run({
+      ...scenario,
+      traffic: { ...scenario.traffic, multiplier: scenario.traffic.multiplier * g.failsAt! },
+    });
     expect(meetsSlo(again.summary.platforms.x86)).toBe(false);
     // x86 may grow to 20 tasks; at the failing multiplier it is pinned there.
     expect(g.probes.find((p) => p.multiplier === g.failsAt)!.maxTasks).toBe(20);

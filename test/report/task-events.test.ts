@@ -60,9 +60,26 @@ describe("EventBridge shape of task state-change events", () => {
     const { resources: _r, detail: _d, ...plain } = env;
     expect(ev).toMatchObject(plain);
     expect(ev.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(ev.resources[0]).toMatch(/^arn:aws:ecs:us-west-2:111122223333:task\/FargateCluster\/[0-9a-f]{32}$/);
+    expect(ev.resources[0]).toMatch(
+      /^arn:aws:ecs:us-west-2:111122223333:task\/FargateCluster\/[0-9a-f]{32}$/,
+    );
     const d = DOCUMENTED.detail;
-    for (const k of ["clusterArn", "createdAt", "launchType", "cpu", "memory", "desiredStatus", "group", "lastStatus", "pullStartedAt", "startedAt", "pullStoppedAt", "updatedAt", "taskDefinitionArn", "version"] as const) {
+    for (const k of [
+      "clusterArn",
+      "createdAt",
+      "launchType",
+      "cpu",
+      "memory",
+      "desiredStatus",
+      "group",
+      "lastStatus",
+      "pullStartedAt",
+      "startedAt",
+      "pullStoppedAt",
+      "updatedAt",
+      "taskDefinitionArn",
+      "version",
+    ] as const) {
       expect(ev.detail[k], k).toEqual(d[k]);
     }
     expect(ev.detail.taskArn).toBe(ev.resources[0]);
@@ -97,14 +114,18 @@ platforms:
 describe("scalesim run --events", () => {
   it("writes the scale-out's task lifecycle as JSON lines in time order, mapped onto the run's start", async () => {
     const out = await run(parseScenario(SCENARIO));
-    const lines = taskEventsJsonl(out.result).trim().split("\n").map((l) => JSON.parse(l));
+    const lines = taskEventsJsonl(out.result)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(3);
     const times = lines.map((e) => Date.parse(e.detail.updatedAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(new Set(lines.map((e) => e.detail.group))).toEqual(new Set(["service:web"]));
     // Every launched task walks PROVISIONING → PENDING → RUNNING, in that order.
     const byTask = new Map<string, string[]>();
-    for (const e of lines) byTask.set(e.detail.taskArn, [...(byTask.get(e.detail.taskArn) ?? []), e.detail.lastStatus]);
+    for (const e of lines)
+      byTask.set(e.detail.taskArn, [...(byTask.get(e.detail.taskArn) ?? []), e.detail.lastStatus]);
     const launched = [...byTask.values()].filter((s) => s[0] === "PROVISIONING");
     expect(launched.length).toBeGreaterThan(0);
     for (const s of launched) expect(s.slice(0, 3)).toEqual(["PROVISIONING", "PENDING", "RUNNING"]);

@@ -3,7 +3,11 @@ import { isInputError } from "../../src/errors.js";
 import { readReportDir } from "../../src/report/input.js";
 import { compareOp, evaluateThresholds, formatThresholdResults } from "../../src/report/thresholds.js";
 import { parseScenario } from "../../src/scenario/load.js";
-import { parseThresholdExpr, THRESHOLD_METRIC_NAMES, type ThresholdsSpec } from "../../src/scenario/thresholds.js";
+import {
+  parseThresholdExpr,
+  THRESHOLD_METRIC_NAMES,
+  type ThresholdsSpec,
+} from "../../src/scenario/thresholds.js";
 
 const fixture = readReportDir(new URL("./fixtures/two-platforms", import.meta.url).pathname).summary!;
 
@@ -38,14 +42,14 @@ describe("threshold expressions", () => {
   });
 
   it("compares as k6 does: strict and non-strict", () => {
-    expect([compareOp(1, "<", 1), compareOp(1, "<=", 1), compareOp(2, ">", 1), compareOp(1, ">=", 1), compareOp(0, "==", 0), compareOp(0, "!=", 0)]).toEqual([
-      false,
-      true,
-      true,
-      true,
-      true,
-      false,
-    ]);
+    expect([
+      compareOp(1, "<", 1),
+      compareOp(1, "<=", 1),
+      compareOp(2, ">", 1),
+      compareOp(1, ">=", 1),
+      compareOp(0, "==", 0),
+      compareOp(0, "!=", 0),
+    ]).toEqual([false, true, true, true, true, false]);
   });
 });
 
@@ -54,7 +58,10 @@ describe("evaluateThresholds", () => {
     parseScenario(scenarioWith(s)).thresholds as ThresholdsSpec;
 
   it("applies '*' to every platform and names the actual value", () => {
-    const results = evaluateThresholds(spec({ "*": { p99LatencyMs: "< 300ms" }, x86: { monthlyCostUsd: "< $100" } }), fixture);
+    const results = evaluateThresholds(
+      spec({ "*": { p99LatencyMs: "< 300ms" }, x86: { monthlyCostUsd: "< $100" } }),
+      fixture,
+    );
     expect(results.map((r) => [r.platform, r.metric, r.ok])).toEqual([
       ["x86", "p99LatencyMs", true],
       ["x86", "monthlyCostUsd", false],
@@ -69,7 +76,14 @@ describe("evaluateThresholds", () => {
   it("every metric reads a finite number from a summary", () => {
     const all = Object.fromEntries(THRESHOLD_METRIC_NAMES.map((m) => [m, ">= -1"]));
     // biome-ignore lint/suspicious/noExplicitAny: units differ per metric; "-1" parses for all of them
-    const results = evaluateThresholds({ x86: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, [{ op: ">=", value: -1, text: v }]])) as any }, fixture);
+    const results = evaluateThresholds(
+      {
+        x86: Object.fromEntries(
+          Object.entries(all).map(([k, v]) => [k, [{ op: ">=", value: -1, text: v }]]),
+        ) as any,
+      },
+      fixture,
+    );
     expect(results).toHaveLength(THRESHOLD_METRIC_NAMES.length);
     for (const r of results) expect(Number.isFinite(r.actual), r.metric).toBe(true);
   });
@@ -98,11 +112,15 @@ describe("thresholds in a scenario file", () => {
   });
 
   it("a misspelt metric gets a suggestion", () => {
-    expect(error(scenarioWith({ x86: { p99LatencyMS: "< 400" } }))).toContain('unknown field "p99LatencyMS" (did you mean "p99LatencyMs"?)');
+    expect(error(scenarioWith({ x86: { p99LatencyMS: "< 400" } }))).toContain(
+      'unknown field "p99LatencyMS" (did you mean "p99LatencyMs"?)',
+    );
   });
 
   it("an unknown platform is named with the ones there are", () => {
-    expect(error(scenarioWith({ fargate: { p99LatencyMs: "< 400" } }))).toMatch(/thresholds\.fargate: no platform named "fargate"; thresholds apply to x86, "\*"/);
+    expect(error(scenarioWith({ fargate: { p99LatencyMs: "< 400" } }))).toMatch(
+      /thresholds\.fargate: no platform named "fargate"; thresholds apply to x86, "\*"/,
+    );
   });
 
   it("a list of expressions is accepted", () => {

@@ -12,7 +12,8 @@ import { seedOption } from "../options.js";
 async function summaryOf(source: string, seed: number | undefined): Promise<Summary> {
   if (existsSync(source) && statSync(source).isDirectory()) {
     const input = readReportDir(source);
-    if (!input.summary) throw new InputError("has no summary.json to compare platforms from", { file: source });
+    if (!input.summary)
+      throw new InputError("has no summary.json to compare platforms from", { file: source });
     return input.summary;
   }
   const scenario = loadScenario(source);
@@ -22,17 +23,26 @@ async function summaryOf(source: string, seed: number | undefined): Promise<Summ
 export function registerCompare(program: Command): void {
   program
     .command("compare")
-    .description("put two platforms side by side: cost, where the difference comes from, break-even utilisation")
+    .description(
+      "put two platforms side by side: cost, where the difference comes from, break-even utilisation",
+    )
     .argument("<source>", "an output folder (with summary.json) or a scenario file to run")
     .argument("[a]", "first platform (default: the EC2 or other non-Fargate platform)")
     .argument("[b]", "second platform (default: the Fargate platform)")
     .option("--seed <n>", "override the scenario's seed when <source> is a scenario", seedOption)
     .option("--json", "print the comparison as JSON")
-    .action(async (source: string, a: string | undefined, b: string | undefined, opts: { seed?: number; json?: boolean }) => {
-      const summary = await summaryOf(source, opts.seed);
-      const pair = choosePair(summary, a, b);
-      if (typeof pair === "string") throw new InputError(pair, { file: source });
-      const c = compare(summary, pair[0], pair[1]);
-      process.stdout.write(opts.json ? `${JSON.stringify(c, null, 2)}\n` : `${comparisonText(c)}\n`);
-    });
+    .action(
+      async (
+        source: string,
+        a: string | undefined,
+        b: string | undefined,
+        opts: { seed?: number; json?: boolean },
+      ) => {
+        const summary = await summaryOf(source, opts.seed);
+        const pair = choosePair(summary, a, b);
+        if (typeof pair === "string") throw new InputError(pair, { file: source });
+        const c = compare(summary, pair[0], pair[1]);
+        process.stdout.write(opts.json ? `${JSON.stringify(c, null, 2)}\n` : `${comparisonText(c)}\n`);
+      },
+    );
 }

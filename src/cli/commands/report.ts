@@ -17,18 +17,24 @@ export interface ReportCliOptions {
 
 function multiplierOption(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 1) throw new InvalidArgumentError("the largest growth multiplier is a number above 1");
+  if (!Number.isFinite(n) || n <= 1)
+    throw new InvalidArgumentError("the largest growth multiplier is a number above 1");
   return n;
 }
 
 function pairOption(v: string): [string, string] {
   const parts = v.split(",").map((s) => s.trim());
-  if (parts.length !== 2 || parts.some((p) => p === "")) throw new InvalidArgumentError("give two platform names: A,B");
+  if (parts.length !== 2 || parts.some((p) => p === ""))
+    throw new InvalidArgumentError("give two platform names: A,B");
   return [parts[0], parts[1]];
 }
 
 /** The growth search for the platform the plan would recommend (or the closest one), when the scenario is at hand. */
-async function growthFor(scenario: Scenario, input: ReportInput, maxMultiplier?: number): Promise<GrowthResult | undefined> {
+async function growthFor(
+  scenario: Scenario,
+  input: ReportInput,
+  maxMultiplier?: number,
+): Promise<GrowthResult | undefined> {
   const p = plan({ summary: input.summary, sweep: undefined, series: input.series });
   const platform = p?.recommended?.platform ?? p?.closest?.platform;
   if (!platform || !(platform in scenario.platforms)) return undefined;
@@ -45,11 +51,17 @@ export async function writeReport(
   if (opts.compare && input.summary) {
     for (const n of opts.compare) {
       if (!(n in input.summary.platforms)) {
-        throw new InputError(`no platform named "${n}" (have: ${Object.keys(input.summary.platforms).join(", ")})`, { path: "--compare" });
+        throw new InputError(
+          `no platform named "${n}" (have: ${Object.keys(input.summary.platforms).join(", ")})`,
+          { path: "--compare" },
+        );
       }
     }
   }
-  const growth = scenario && opts.growth !== false && !input.sweep ? await growthFor(scenario, input, opts.growthMax) : undefined;
+  const growth =
+    scenario && opts.growth !== false && !input.sweep
+      ? await growthFor(scenario, input, opts.growthMax)
+      : undefined;
   const report = await buildReport(input, { growth, compare: opts.compare, images: opts.images });
   writeReportFiles(dir, report.files);
   const charts = report.charts.map((c) => c.name).join(", ");
@@ -68,7 +80,12 @@ export function checkRunThresholds(scenario: Scenario, out: RunOutput): { passed
 }
 
 /** `run --report`: the report of the outputs just written, from memory. */
-export async function reportAfterRun(dir: string, scenario: Scenario, out: RunOutput, opts: ReportCliOptions): Promise<void> {
+export async function reportAfterRun(
+  dir: string,
+  scenario: Scenario,
+  out: RunOutput,
+  opts: ReportCliOptions,
+): Promise<void> {
   await writeReport(dir, parseReportFiles(out.files, dir), scenario, opts);
 }
 
@@ -77,7 +94,10 @@ export function registerReport(program: Command): void {
     .command("report")
     .description("write an HTML report (offline), a Markdown summary and chart images from an output folder")
     .argument("<dir>", "folder written by `scalesim run --out` or `scalesim sweep --out`")
-    .option("-s, --scenario <file>", "the scenario that produced the folder: enables the traffic-growth search")
+    .option(
+      "-s, --scenario <file>",
+      "the scenario that produced the folder: enables the traffic-growth search",
+    )
     .option("--no-growth", "skip the traffic-growth search even with --scenario")
     .option("--growth-max <x>", "largest traffic multiplier the growth search tries", multiplierOption, 8)
     .option("--compare <a,b>", "the two platforms to put side by side", pairOption)
@@ -87,7 +107,15 @@ export function registerReport(program: Command): void {
     .action(
       async (
         dir: string,
-        opts: { scenario?: string; growth: boolean; growthMax: number; compare?: [string, string]; images: boolean; out?: string; markdown?: boolean },
+        opts: {
+          scenario?: string;
+          growth: boolean;
+          growthMax: number;
+          compare?: [string, string];
+          images: boolean;
+          out?: string;
+          markdown?: boolean;
+        },
       ) => {
         const input = readReportDir(dir);
         const scenario = opts.scenario ? loadScenario(opts.scenario) : undefined;

@@ -24,7 +24,8 @@ export const DIVIDE_BY_ZERO_IS_MISSING = true;
 
 /** Parse an expression; throws MetricMathError. */
 export function parseMetricMath(expression: string): MathNode {
-  const tokens = expression.match(/\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[-+*/()]|\S)/g) ?? [];
+  const tokens =
+    expression.match(/\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[-+*/()]|\S)/g) ?? [];
   const toks = tokens.map((t) => t.trim());
   let i = 0;
   const fail = (msg: string): never => {
@@ -94,28 +95,28 @@ export function mathIds(node: MathNode, into: Set<string> = new Set()): Set<stri
 }
 
 /**
- * Value of the expression for one period; `valueOf(id)` gives each query's datapoint (null = missing).
+ * Value of the expression for one period; `valueOfId(id)` gives each query's datapoint (null = missing).
  * Any missing input, a division by zero or a non-finite result makes the datapoint missing.
  */
-export function evaluateMetricMath(node: MathNode, valueOf: (id: string) => number | null): number | null {
-  const v = evalNode(node, valueOf);
+export function evaluateMetricMath(node: MathNode, valueOfId: (id: string) => number | null): number | null {
+  const v = evalNode(node, valueOfId);
   return v === null || !Number.isFinite(v) ? null : v;
 }
 
-function evalNode(node: MathNode, valueOf: (id: string) => number | null): number | null {
+function evalNode(node: MathNode, valueOfId: (id: string) => number | null): number | null {
   switch (node.op) {
     case "num":
       return node.value;
     case "id":
-      return valueOf(node.id);
+      return valueOfId(node.id);
     case "neg": {
-      const a = evalNode(node.arg, valueOf);
+      const a = evalNode(node.arg, valueOfId);
       return a === null ? null : -a;
     }
   }
-  const a = evalNode(node.left, valueOf);
+  const a = evalNode(node.left, valueOfId);
   if (a === null) return null;
-  const b = evalNode(node.right, valueOf);
+  const b = evalNode(node.right, valueOfId);
   if (b === null) return null;
   switch (node.op) {
     case "+":

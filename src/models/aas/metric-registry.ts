@@ -1,5 +1,11 @@
 import type { TimeMs } from "../../engine/time.js";
-import { evaluateMetricMath, type MathNode, MetricMathError, mathIds, parseMetricMath } from "./metric-math.js";
+import {
+  evaluateMetricMath,
+  type MathNode,
+  MetricMathError,
+  mathIds,
+  parseMetricMath,
+} from "./metric-math.js";
 
 /**
  * CloudWatch as the scaling policies of one scalable target see it: the metrics the simulated models
@@ -68,7 +74,8 @@ export class MetricRegistry {
    */
   resolve(ref: MetricRef, periodMs?: TimeMs): MetricSource {
     const found = this.metrics.filter(
-      (m) => m.metricName === ref.MetricName && (ref.Namespace === undefined || m.namespace === ref.Namespace),
+      (m) =>
+        m.metricName === ref.MetricName && (ref.Namespace === undefined || m.namespace === ref.Namespace),
     );
     if (found.length === 0) {
       throw new MetricLookupError(
@@ -102,7 +109,11 @@ export class MetricRegistry {
    */
   customized(spec: CustomizedMetricSpec): MetricSource {
     if (spec.Metrics === undefined) {
-      return this.resolve({ Namespace: spec.Namespace, MetricName: spec.MetricName!, Statistic: spec.Statistic! });
+      return this.resolve({
+        Namespace: spec.Namespace,
+        MetricName: spec.MetricName!,
+        Statistic: spec.Statistic!,
+      });
     }
     const byId = new Map<string, MetricSource>();
     const queries = spec.Metrics;
@@ -144,7 +155,10 @@ export interface CustomizedMetricSpec {
     readonly Id: string;
     readonly Expression?: string;
     readonly Label?: string;
-    readonly MetricStat?: { readonly Metric: { readonly MetricName: string; readonly Namespace: string }; readonly Stat: Statistic };
+    readonly MetricStat?: {
+      readonly Metric: { readonly MetricName: string; readonly Namespace: string };
+      readonly Stat: Statistic;
+    };
     readonly ReturnData?: boolean;
   }>;
 }
@@ -199,7 +213,12 @@ export class RollupSeries extends DerivedSeries {
   protected compute(i: number): number | null {
     const d = this.source.datapoints;
     let n = 0;
-    let acc = this.stat === "Minimum" ? Number.POSITIVE_INFINITY : this.stat === "Maximum" ? Number.NEGATIVE_INFINITY : 0;
+    let acc =
+      this.stat === "Minimum"
+        ? Number.POSITIVE_INFINITY
+        : this.stat === "Maximum"
+          ? Number.NEGATIVE_INFINITY
+          : 0;
     for (let k = i * this.factor; k < (i + 1) * this.factor; k++) {
       const v = d[k];
       if (v === null || Number.isNaN(v)) continue;
@@ -228,7 +247,8 @@ export class ExpressionSeries extends DerivedSeries {
     this.ids = [...inputs.keys()].sort();
     this.sources = this.ids.map((id) => inputs.get(id)!);
     const periods = new Set(this.sources.map((s) => s.periodMs));
-    if (periods.size > 1) throw new MetricMathError(`metric math "${name}" mixes metrics of different periods`);
+    if (periods.size > 1)
+      throw new MetricMathError(`metric math "${name}" mixes metrics of different periods`);
     this.periodMs = this.sources[0]?.periodMs ?? 60_000;
   }
 

@@ -1,5 +1,11 @@
 import type { TimeMs } from "../../engine/time.js";
-import { type AlarmConfig, type AlarmState, evaluateAlarm, evaluationRangeSize, INITIAL_ALARM_STATE } from "./alarm.js";
+import {
+  type AlarmConfig,
+  type AlarmState,
+  evaluateAlarm,
+  evaluationRangeSize,
+  INITIAL_ALARM_STATE,
+} from "./alarm.js";
 import type { MetricSource } from "./metric-registry.js";
 import { type PolicyDecision, targetTrackingDecision } from "./target-tracking.js";
 

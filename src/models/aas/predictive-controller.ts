@@ -57,7 +57,10 @@ export class PredictiveController {
 
   start(): void {
     // Forecast refreshes at 00:00, 06:00, 12:00 and 18:00 UTC (assumption: aligned to UTC quarters of a day).
-    const sixAligned = (FORECAST_REFRESH_MS - (((this.opts.startMs % FORECAST_REFRESH_MS) + FORECAST_REFRESH_MS) % FORECAST_REFRESH_MS)) % FORECAST_REFRESH_MS;
+    const sixAligned =
+      (FORECAST_REFRESH_MS -
+        (((this.opts.startMs % FORECAST_REFRESH_MS) + FORECAST_REFRESH_MS) % FORECAST_REFRESH_MS)) %
+      FORECAST_REFRESH_MS;
     for (let t = sixAligned; t <= this.opts.durationMs; t += FORECAST_REFRESH_MS) {
       this.sim.at(t, (now) => this.forecast(now), Phase.control);
     }
@@ -94,9 +97,14 @@ export class PredictiveController {
     const known = history.filter((v) => v !== null).length;
     const fromHour = Math.ceil((now - this.hour0) / HOUR_MS);
     if (known < MIN_HISTORY_HOURS) {
-      this.controller.logForecast(now, this.spec.name, `no forecast: ${known} h of metric history, ${MIN_HISTORY_HOURS} h needed`, {
-        historyHours: known,
-      });
+      this.controller.logForecast(
+        now,
+        this.spec.name,
+        `no forecast: ${known} h of metric history, ${MIN_HISTORY_HOURS} h needed`,
+        {
+          historyHours: known,
+        },
+      );
       return;
     }
     const loads = forecastHourlyLoad(history, fromHour, FORECAST_HORIZON_HOURS, this.opts.halfLifeDays);
@@ -117,7 +125,11 @@ export class PredictiveController {
       now,
       this.spec.name,
       `forecast from ${known} h of ${this.spec.metricPair} history: capacity for the next ${FORECAST_HORIZON_HOURS} h`,
-      { historyHours: known, firstHourT: (this.hour0 + fromHour * HOUR_MS) / 1000, forecastCapacity: capacities },
+      {
+        historyHours: known,
+        firstHourT: (this.hour0 + fromHour * HOUR_MS) / 1000,
+        forecastCapacity: capacities,
+      },
     );
   }
 
@@ -127,7 +139,12 @@ export class PredictiveController {
       this.controller.releasePredictive(this.spec.name);
       return;
     }
-    const max = effectiveMaxCapacity(this.controller.maxCapacity, p.capacity, this.spec.maxCapacityBreachBehavior, this.spec.maxCapacityBuffer);
+    const max = effectiveMaxCapacity(
+      this.controller.maxCapacity,
+      p.capacity,
+      this.spec.maxCapacityBreachBehavior,
+      this.spec.maxCapacityBuffer,
+    );
     this.controller.applyPredictive(now, this.spec.name, p.capacity, max, {
       [this.spec.name]: {
         metric: this.spec.metricPair,

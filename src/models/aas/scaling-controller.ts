@@ -2,7 +2,12 @@ import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { DecisionSink } from "../decisions.js";
 import type { AlarmConfig } from "./alarm.js";
-import { type EvaluationContext, type PolicyRunner, TargetTrackingRunner, type TargetTrackingPolicySpec } from "./policy-runner.js";
+import {
+  type EvaluationContext,
+  type PolicyRunner,
+  TargetTrackingRunner,
+  type TargetTrackingPolicySpec,
+} from "./policy-runner.js";
 import {
   applyCapacityLimits,
   applyCooldown,
@@ -167,7 +172,8 @@ export class ScalingController {
     if (combined.direction === "none") {
       if (suppressed.length > 0) this.hold(now, base, current, suppressed.join("; "), "suspended");
       // Some target-tracking policies are ready to scale in, another is not: say which.
-      else if (combined.reason.startsWith("scale-in held")) this.hold(now, base, current, combined.reason, "not-ready");
+      else if (combined.reason.startsWith("scale-in held"))
+        this.hold(now, base, current, combined.reason, "not-ready");
       return;
     }
     let proposed = combined.capacity;
@@ -200,7 +206,10 @@ export class ScalingController {
             capacity: limited.capacity,
             direction: limited.capacity > current ? ("out" as const) : ("in" as const),
             cancelsScaleInCooldown: limited.capacity > current && inActive,
-            reason: limited.capacity > current ? `scale out to ${limited.capacity}` : `scale in to ${limited.capacity}`,
+            reason:
+              limited.capacity > current
+                ? `scale out to ${limited.capacity}`
+                : `scale in to ${limited.capacity}`,
           }
         : applyCooldown({
             current,
@@ -246,11 +255,28 @@ export class ScalingController {
    * policies keep scaling inside the new bounds. Not subject to cooldowns.
    * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html
    */
-  applyScheduled(now: TimeMs, name: string, min: number | undefined, max: number | undefined, reason: string): void {
-    const base = { t: now / 1000, controller: "applicationAutoScaling.scheduled", policy: name, running: this.target.runningCount };
+  applyScheduled(
+    now: TimeMs,
+    name: string,
+    min: number | undefined,
+    max: number | undefined,
+    reason: string,
+  ): void {
+    const base = {
+      t: now / 1000,
+      controller: "applicationAutoScaling.scheduled",
+      policy: name,
+      running: this.target.runningCount,
+    };
     const current = this.target.desiredCount;
     if (this.suspended.ScheduledScalingSuspended) {
-      this.log({ ...base, action: "skip", from: current, to: current, reason: `${reason}; ScheduledScalingSuspended: action skipped` });
+      this.log({
+        ...base,
+        action: "skip",
+        from: current,
+        to: current,
+        reason: `${reason}; ScheduledScalingSuspended: action skipped`,
+      });
       return;
     }
     const newMin = min ?? this.minCapacity;
@@ -290,7 +316,13 @@ export class ScalingController {
    * the desired count to the forecast if it is lower, never lower it; the forecast also holds dynamic
    * scale-in for the hour. `maxCapacity` is the maximum in force for the forecast (IncreaseMaxCapacity).
    */
-  applyPredictive(now: TimeMs, policy: string, capacity: number, maxCapacity: number, inputs: Record<string, unknown>): void {
+  applyPredictive(
+    now: TimeMs,
+    policy: string,
+    capacity: number,
+    maxCapacity: number,
+    inputs: Record<string, unknown>,
+  ): void {
     if (maxCapacity > this.maxCapacity) {
       // "The increased maximum capacity then becomes the new normal maximum capacity" (EC2 Auto Scaling
       // PredictiveScalingConfiguration); assumed the same for Application Auto Scaling.
@@ -338,19 +370,35 @@ export class ScalingController {
   /** Log a predictive forecast (ForecastOnly and ForecastAndScale). */
   logForecast(now: TimeMs, policy: string, reason: string, inputs: Record<string, unknown>): void {
     const d = this.target.desiredCount;
-    this.log({ t: now / 1000, controller: "applicationAutoScaling.predictive", policy, action: "forecast", from: d, to: d, reason, inputs });
+    this.log({
+      t: now / 1000,
+      controller: "applicationAutoScaling.predictive",
+      policy,
+      action: "forecast",
+      from: d,
+      to: d,
+      reason,
+      inputs,
+    });
   }
 
   private setDesired(to: number): void {
-    if (this.opts.activityDurationMs > 0) this.sim.after(this.opts.activityDurationMs, () => this.target.setDesiredCount(to));
+    if (this.opts.activityDurationMs > 0)
+      this.sim.after(this.opts.activityDurationMs, () => this.target.setDesiredCount(to));
     else this.target.setDesiredCount(to);
   }
 
   /** Cooldowns running at `now` (seconds since the start at which they end). */
   private cooldownState(now: TimeMs): Record<string, unknown> {
     const out: Record<string, unknown> = {
-      scaleOutEndsAt: this.scaleOutCooldownEndsAt !== null && now < this.scaleOutCooldownEndsAt ? this.scaleOutCooldownEndsAt / 1000 : null,
-      scaleInEndsAt: this.scaleInCooldownEndsAt !== null && now < this.scaleInCooldownEndsAt ? this.scaleInCooldownEndsAt / 1000 : null,
+      scaleOutEndsAt:
+        this.scaleOutCooldownEndsAt !== null && now < this.scaleOutCooldownEndsAt
+          ? this.scaleOutCooldownEndsAt / 1000
+          : null,
+      scaleInEndsAt:
+        this.scaleInCooldownEndsAt !== null && now < this.scaleInCooldownEndsAt
+          ? this.scaleInCooldownEndsAt / 1000
+          : null,
     };
     for (const r of this.runners) {
       const c = r.cooldown?.(now);

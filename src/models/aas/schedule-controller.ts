@@ -54,7 +54,7 @@ export class ScheduleController {
 
   start(): void {
     // Occurrences at the run's first instant count, so search from just before it.
-    this.schedules.forEach((s) => this.arm(s, this.opts.startMs - 1));
+    for (const s of this.schedules) this.arm(s, this.opts.startMs - 1);
   }
 
   private arm(s: { spec: ScheduledActionSpec; schedule: Schedule }, afterMs: number): void {
@@ -68,8 +68,19 @@ export class ScheduleController {
         const when = new Date(next).toISOString();
         const min = s.spec.minCapacity;
         const max = s.spec.maxCapacity;
-        const what = [min !== undefined ? `MinCapacity ${min}` : "", max !== undefined ? `MaxCapacity ${max}` : ""].filter(Boolean).join(", ");
-        this.controller.applyScheduled(now, s.spec.name, min, max, `scheduled action ${s.spec.schedule} fired at ${when}: ${what}`);
+        const what = [
+          min !== undefined ? `MinCapacity ${min}` : "",
+          max !== undefined ? `MaxCapacity ${max}` : "",
+        ]
+          .filter(Boolean)
+          .join(", ");
+        this.controller.applyScheduled(
+          now,
+          s.spec.name,
+          min,
+          max,
+          `scheduled action ${s.spec.schedule} fired at ${when}: ${what}`,
+        );
         this.arm(s, next);
       },
       Phase.schedule,

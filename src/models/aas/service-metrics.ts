@@ -18,8 +18,18 @@ export function publishEcsServiceMetrics(
   minutes: MinuteSeries,
 ): void {
   const UTIL = ["Average", "Minimum", "Maximum"] as const;
-  registry.publish({ namespace: "AWS/ECS", metricName: "CPUUtilization", statistics: UTIL, series: metrics.cpu });
-  registry.publish({ namespace: "AWS/ECS", metricName: "MemoryUtilization", statistics: UTIL, series: metrics.memory });
+  registry.publish({
+    namespace: "AWS/ECS",
+    metricName: "CPUUtilization",
+    statistics: UTIL,
+    series: metrics.cpu,
+  });
+  registry.publish({
+    namespace: "AWS/ECS",
+    metricName: "MemoryUtilization",
+    statistics: UTIL,
+    series: metrics.memory,
+  });
   registry.publish({
     namespace: "AWS/ApplicationELB",
     metricName: "RequestCountPerTarget",
@@ -34,7 +44,9 @@ export function publishEcsServiceMetrics(
     metricName: "RequestCount",
     statistics: ["Sum"],
     // ELB counts requests for which it could choose a target: none in a minute without a healthy target.
-    series: new MinuteColumnSeries("RequestCount", closed, (m) => (c.arrived[m] > 0 && c.inService[m] > 0 ? c.arrived[m] : null)),
+    series: new MinuteColumnSeries("RequestCount", closed, (m) =>
+      c.arrived[m] > 0 && c.inService[m] > 0 ? c.arrived[m] : null,
+    ),
   });
   registry.publish({
     namespace: "ECS/ContainerInsights",

@@ -64,7 +64,8 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
       try {
         return f();
       } catch (e) {
-        if (e instanceof MetricLookupError || e instanceof MetricMathError) throw new InputError(e.message, { path: `${at}.${field}` });
+        if (e instanceof MetricLookupError || e instanceof MetricMathError)
+          throw new InputError(e.message, { path: `${at}.${field}` });
         throw e;
       }
     };
@@ -101,7 +102,10 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
         const c = sp.StepScalingPolicyConfiguration;
         const al = sp.Alarm;
         const metric = lookup("Alarm.MetricName", () =>
-          s.registry.resolve({ Namespace: al.Namespace, MetricName: al.MetricName, Statistic: al.Statistic }, al.Period * SECOND),
+          s.registry.resolve(
+            { Namespace: al.Namespace, MetricName: al.MetricName, Statistic: al.Statistic },
+            al.Period * SECOND,
+          ),
         );
         const extra = num(a, "cloudwatch.evaluationRangeExtraPeriods");
         controller.addPolicy(
@@ -200,16 +204,27 @@ function loadOf(
   pair: "ECSServiceCPUUtilization" | "ECSServiceMemoryUtilization" | "ALBRequestCount",
 ): { loadAt: (minute: number) => number | null; minutesKnown: () => number } {
   if (pair === "ALBRequestCount") {
-    const rc = registry.resolve({ Namespace: "AWS/ApplicationELB", MetricName: "RequestCount", Statistic: "Sum" });
+    const rc = registry.resolve({
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "RequestCount",
+      Statistic: "Sum",
+    });
     // ELB publishes nothing in a minute without requests: that minute's load is 0.
-    return { loadAt: (m) => (m < rc.datapoints.length ? (rc.datapoints[m] ?? 0) : null), minutesKnown: () => rc.datapoints.length };
+    return {
+      loadAt: (m) => (m < rc.datapoints.length ? (rc.datapoints[m] ?? 0) : null),
+      minutesKnown: () => rc.datapoints.length,
+    };
   }
   const util = registry.resolve({
     Namespace: "AWS/ECS",
     MetricName: pair === "ECSServiceCPUUtilization" ? "CPUUtilization" : "MemoryUtilization",
     Statistic: "Average",
   });
-  const tasks = registry.resolve({ Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Statistic: "Average" });
+  const tasks = registry.resolve({
+    Namespace: "ECS/ContainerInsights",
+    MetricName: "RunningTaskCount",
+    Statistic: "Average",
+  });
   return {
     loadAt: (m) => {
       const u = util.datapoints[m];

@@ -1,5 +1,11 @@
 import type { TimeMs } from "../../engine/time.js";
-import { type AlarmConfig, type AlarmState, explainAlarm, evaluationRangeSize, INITIAL_ALARM_STATE } from "./alarm.js";
+import {
+  type AlarmConfig,
+  type AlarmState,
+  explainAlarm,
+  evaluationRangeSize,
+  INITIAL_ALARM_STATE,
+} from "./alarm.js";
 import type { MetricSource } from "./metric-registry.js";
 import { type EvaluationContext, type PolicyRunner, round } from "./policy-runner.js";
 import {
@@ -91,7 +97,8 @@ export class StepPolicyRunner implements PolicyRunner {
     if (this.state !== "ALARM") return none(`alarm ${this.state}`);
     if (value === null) return none("alarm in ALARM but no datapoint to aggregate");
     const i = selectStepAdjustment(s.steps, s.alarm.threshold, value);
-    if (i < 0) return none(`${s.metricAggregationType ?? "Average"} ${round(value)} matches no step adjustment`);
+    if (i < 0)
+      return none(`${s.metricAggregationType ?? "Average"} ${round(value)} matches no step adjustment`);
     const adj = {
       adjustmentType: s.adjustmentType,
       scalingAdjustment: s.steps[i].scalingAdjustment,
@@ -101,16 +108,35 @@ export class StepPolicyRunner implements PolicyRunner {
     const raw = stepCapacity({ ...adj, current: ctx.desired });
     const dir = raw > ctx.desired ? "out" : raw < ctx.desired ? "in" : "none";
     const base = scalingBase(ctx.desired, dir, ctx.minCapacity, ctx.maxCapacity);
-    const d = stepPolicyDecision({ ...adj, policy: s.name, current: base, now: ctx.now, cooldown: this.cool });
+    const d = stepPolicyDecision({
+      ...adj,
+      policy: s.name,
+      current: base,
+      now: ctx.now,
+      cooldown: this.cool,
+    });
     this.inputs.step = i;
     this.last = d;
-    return { ...d, reason: `alarm ALARM, ${s.metricAggregationType ?? "Average"} ${round(value)}: ${d.reason}` };
+    return {
+      ...d,
+      reason: `alarm ALARM, ${s.metricAggregationType ?? "Average"} ${round(value)}: ${d.reason}`,
+    };
   }
 
   acted(direction: "out" | "in", own: boolean, completesAt: TimeMs): void {
     if (own && this.last !== null && this.last.direction === direction) {
-      this.cool = stepCooldownAfter(this.last, completesAt, this.spec.cooldownMs ?? ECS_DEFAULT_STEP_COOLDOWN_MS, this.cool);
-    } else if (direction === "out" && this.cool !== null && this.cool.direction === "in" && completesAt < this.cool.endsAt) {
+      this.cool = stepCooldownAfter(
+        this.last,
+        completesAt,
+        this.spec.cooldownMs ?? ECS_DEFAULT_STEP_COOLDOWN_MS,
+        this.cool,
+      );
+    } else if (
+      direction === "out" &&
+      this.cool !== null &&
+      this.cool.direction === "in" &&
+      completesAt < this.cool.endsAt
+    ) {
       // A scale-out ends a scale-in cooldown (assumption `scaling.cooldownScope`).
       this.cool = null;
     }

@@ -201,20 +201,24 @@ export class ClusterAutoScaling {
         minSize: asg.cfg.minSize,
         maxSize: asg.cfg.maxSize,
       });
-      if (to <= from)
-        return this.hold(
+      if (to <= from) {
+        this.hold(
           s,
           base,
           from,
           `CPR ${inputs.cpr} > ${p.targetCapacity}; desired ${from} already covers ${to}`,
         );
-      if (young > 0)
-        return this.hold(
+        return;
+      }
+      if (young > 0) {
+        this.hold(
           s,
           base,
           from,
           `CPR ${inputs.cpr} > ${p.targetCapacity}; scale-out blocked: ${young} instance(s) within instanceWarmupPeriod ${p.instanceWarmupMs / 1000}s`,
         );
+        return;
+      }
       s.lastHold = "";
       s.scaleOutEvents++;
       this.log({
@@ -237,13 +241,15 @@ export class ClusterAutoScaling {
         maxFraction: this.opts.scaleInMaxFraction,
         minSize: asg.cfg.minSize,
       });
-      if (to >= from)
-        return this.hold(
+      if (to >= from) {
+        this.hold(
           s,
           base,
           from,
           `CPR ${inputs.cpr} < ${p.targetCapacity} for 15 datapoints; nothing to remove (minSize ${asg.cfg.minSize})`,
         );
+        return;
+      }
       s.lastHold = "";
       s.scaleInEvents++;
       this.log({

@@ -23,7 +23,13 @@ export interface Task {
   healthyAt?: TimeMs;
   stoppingAt?: TimeMs;
   stoppedAt?: TimeMs;
-  stopCode?: "ServiceSchedulerInitiated" | "SpotInterruption" | "TerminationNotice" | "TaskFailedToStart";
+  stopCode?:
+    | "ServiceSchedulerInitiated"
+    | "SpotInterruption"
+    | "TerminationNotice"
+    | "TaskFailedToStart"
+    | "EssentialContainerExited"
+    | "UserInitiated";
   stoppedReason?: string;
 }
 

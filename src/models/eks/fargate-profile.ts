@@ -17,7 +17,10 @@ export const EKS_FARGATE_OVERHEAD_MIB = 256;
  * https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html
  * Worked example (aws-semantics W8): 1 vCPU / 8 GB → 8.25 GB does not exist at 1 vCPU → 2 vCPU / 9 GB.
  */
-export function eksFargateSize(cpuMilli: number, memoryMiB: number): { cpu: number; memoryMiB: number } | undefined {
+export function eksFargateSize(
+  cpuMilli: number,
+  memoryMiB: number,
+): { cpu: number; memoryMiB: number } | undefined {
   // No requests at all: 0.25 vCPU / 0.5 GB (same page).
   const units = Math.max(256, Math.ceil((cpuMilli * 1024) / 1000));
   return smallestFargateSizeCovering(units, Math.max(512, memoryMiB + EKS_FARGATE_OVERHEAD_MIB));
@@ -81,7 +84,8 @@ export class FargateProfileHost implements PodHost {
 
   /** Bill pods still alive at the end of the run. */
   finish(pods: readonly Pod[], endMs: TimeMs): void {
-    for (const p of pods) if (p.pullStartedAt !== undefined && p.stoppedAt === undefined) this.bill(p.pullStartedAt, endMs);
+    for (const p of pods)
+      if (p.pullStartedAt !== undefined && p.stoppedAt === undefined) this.bill(p.pullStartedAt, endMs);
   }
 
   private bill(startMs: TimeMs, endMs: TimeMs): void {

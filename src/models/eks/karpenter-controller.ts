@@ -6,7 +6,13 @@ import type { CostLedger } from "../billing/ledger.js";
 import type { DecisionSink } from "../decisions.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "../ec2/instance-launch.js";
 import type { Cluster, KNode } from "../k8s/cluster.js";
-import { allowedDisruptions, type Budget, cheapestFit, type Offering, planNodeClaims } from "../k8s/karpenter.js";
+import {
+  allowedDisruptions,
+  type Budget,
+  cheapestFit,
+  type Offering,
+  planNodeClaims,
+} from "../k8s/karpenter.js";
 import { fitsElsewhere, podsPerNode } from "../k8s/scheduler.js";
 
 export interface KarpenterOptions {
@@ -119,22 +125,31 @@ export class KarpenterController {
     if (this.batchTimer || this.batchStart === undefined) return;
     const at = Math.min(this.lastIncrease + this.opts.batchIdleMs, this.batchStart + this.opts.batchMaxMs);
     this.batchTimer = true;
-    this.sim.at(Math.max(at, this.sim.now), (t) => {
-      this.batchTimer = false;
-      const close = Math.min(this.lastIncrease + this.opts.batchIdleMs, (this.batchStart ?? t) + this.opts.batchMaxMs);
-      if (t < close) {
-        this.armBatch();
-        return;
-      }
-      this.batchStart = undefined;
-      this.provision(t);
-    }, Phase.control);
+    this.sim.at(
+      Math.max(at, this.sim.now),
+      (t) => {
+        this.batchTimer = false;
+        const close = Math.min(
+          this.lastIncrease + this.opts.batchIdleMs,
+          (this.batchStart ?? t) + this.opts.batchMaxMs,
+        );
+        if (t < close) {
+          this.armBatch();
+          return;
+        }
+        this.batchStart = undefined;
+        this.provision(t);
+      },
+      Phase.control,
+    );
   }
 
   /** Room left for pending pods on NodeClaims that have not joined yet. */
   private inFlightRoom(): number {
     let room = 0;
-    for (const c of this.alive) if (c.node === undefined && !c.deleting) room += podsPerNode(c.offering.type.alloc, this.cluster.opts.request);
+    for (const c of this.alive)
+      if (c.node === undefined && !c.deleting)
+        room += podsPerNode(c.offering.type.alloc, this.cluster.opts.request);
     return room;
   }
 
@@ -151,7 +166,14 @@ export class KarpenterController {
     for (const plan of planNodeClaims(this.opts.offerings, req, pending)) {
       const t = plan.offering.type;
       if (cpu + t.vcpu * 1000 > this.opts.limitCpuMilli || mem + t.memoryMiB > this.opts.limitMemoryMiB) {
-        this.log({ t: now / 1000, controller: "karpenter", action: "limit", from: this.alive.length, to: this.alive.length, reason: `NodePool ${this.opts.nodePool} limits reached`, });
+        this.log({
+          t: now / 1000,
+          controller: "karpenter",
+          action: "limit",
+          from: this.alive.length,
+          to: this.alive.length,
+          reason: `NodePool ${this.opts.nodePool} limits reached`,
+        });
         break;
       }
       cpu += t.vcpu * 1000;
@@ -228,7 +250,14 @@ export class KarpenterController {
       // Karpenter taints and drains the node on the interruption notice and replaces capacity in parallel.
       if (c.node) this.cluster.drain(c.node, t);
       c.deleting = true;
-      this.log({ t: t / 1000, controller: "karpenter", action: "spot-interruption", from: this.alive.length, to: this.alive.length - 1, reason: `${c.offering.type.name} reclaimed in 2 minutes` });
+      this.log({
+        t: t / 1000,
+        controller: "karpenter",
+        action: "spot-interruption",
+        from: this.alive.length,
+        to: this.alive.length - 1,
+        reason: `${c.offering.type.name} reclaimed in 2 minutes`,
+      });
       this.sim.after(SPOT_NOTICE_MS, (t2) => this.terminate(c, t2));
     });
   }
@@ -263,7 +292,14 @@ export class KarpenterController {
       for (const c of ready) {
         if (now - c.launchedAt < o.expireAfterMs) continue;
         this.expirations++;
-        this.log({ t: now / 1000, controller: "karpenter", action: "expire", from: alive.length, to: alive.length - 1, reason: `${c.node!.name} reached expireAfter` });
+        this.log({
+          t: now / 1000,
+          controller: "karpenter",
+          action: "expire",
+          from: alive.length,
+          to: alive.length - 1,
+          reason: `${c.node!.name} reached expireAfter`,
+        });
         this.deleteClaim(c, now);
       }
     }
@@ -271,30 +307,64 @@ export class KarpenterController {
     const deleting = alive.filter((c) => c.deleting).length;
     const notReady = alive.filter((c) => c.node === undefined && !c.deleting).length;
     let allowed = allowedDisruptions(o.budgets, alive.length, deleting, notReady, "Empty");
-    const settled = (c: NodeClaim) => !c.deleting && c.node !== undefined && now - c.node.lastPodEventAt >= (o.consolidateAfterMs ?? 0);
+    const settled = (c: NodeClaim) =>
+      !c.deleting && c.node !== undefined && now - c.node.lastPodEventAt >= (o.consolidateAfterMs ?? 0);
     for (const c of ready) {
       if (allowed <= 0) break;
       if (!settled(c) || c.node!.podCount > 0) continue;
       allowed--;
       this.consolidations++;
-      this.log({ t: now / 1000, controller: "karpenter", action: "consolidate-empty", from: this.alive.length, to: this.alive.length - 1, reason: `${c.node!.name} (${c.offering.type.name}) is empty` });
+      this.log({
+        t: now / 1000,
+        controller: "karpenter",
+        action: "consolidate-empty",
+        from: this.alive.length,
+        to: this.alive.length - 1,
+        reason: `${c.node!.name} (${c.offering.type.name}) is empty`,
+      });
       this.deleteClaim(c, now);
     }
     if (o.consolidationPolicy !== "WhenEmptyOrUnderutilized") return;
     // Consolidation waits for provisioning to settle: no pending pods and nothing launching.
-    if (this.cluster.unschedulable().length > 0 || notReady > 0 || alive.some((c) => c.replaces && c.node === undefined)) return;
-    allowed = Math.min(allowed, allowedDisruptions(o.budgets, alive.length, alive.filter((c) => c.deleting).length, notReady, "Underutilized"));
+    if (
+      this.cluster.unschedulable().length > 0 ||
+      notReady > 0 ||
+      alive.some((c) => c.replaces && c.node === undefined)
+    )
+      return;
+    allowed = Math.min(
+      allowed,
+      allowedDisruptions(
+        o.budgets,
+        alive.length,
+        alive.filter((c) => c.deleting).length,
+        notReady,
+        "Underutilized",
+      ),
+    );
     if (allowed <= 0) return;
     const req = this.cluster.opts.request;
     const candidates = this.alive
       .filter((c) => settled(c) && c.node!.podCount > 0)
-      .sort((a, b) => a.node!.podCount - b.node!.podCount || b.offering.pricePerHour - a.offering.pricePerHour || a.id - b.id);
+      .sort(
+        (a, b) =>
+          a.node!.podCount - b.node!.podCount ||
+          b.offering.pricePerHour - a.offering.pricePerHour ||
+          a.id - b.id,
+      );
     for (const c of candidates) {
       const node = c.node!;
       const others = this.cluster.nodes.filter((n) => n !== node && !n.cordoned);
       if (fitsElsewhere(others, req, node.podCount)) {
         this.consolidations++;
-        this.log({ t: now / 1000, controller: "karpenter", action: "consolidate-delete", from: this.alive.length, to: this.alive.length - 1, reason: `${node.name}'s ${node.podCount} pods fit on other nodes` });
+        this.log({
+          t: now / 1000,
+          controller: "karpenter",
+          action: "consolidate-delete",
+          from: this.alive.length,
+          to: this.alive.length - 1,
+          reason: `${node.name}'s ${node.podCount} pods fit on other nodes`,
+        });
         this.deleteClaim(c, now);
         return;
       }
@@ -302,7 +372,14 @@ export class KarpenterController {
       const cheaper = cheapestFit(o.offerings, req, node.podCount);
       if (cheaper && cheaper.pricePerHour < c.offering.pricePerHour) {
         this.consolidations++;
-        this.log({ t: now / 1000, controller: "karpenter", action: "consolidate-replace", from: this.alive.length, to: this.alive.length, reason: `${node.name} (${c.offering.type.name} ${c.offering.capacityType} $${c.offering.pricePerHour.toFixed(4)}/h) → ${cheaper.type.name} ${cheaper.capacityType} $${cheaper.pricePerHour.toFixed(4)}/h` });
+        this.log({
+          t: now / 1000,
+          controller: "karpenter",
+          action: "consolidate-replace",
+          from: this.alive.length,
+          to: this.alive.length,
+          reason: `${node.name} (${c.offering.type.name} ${c.offering.capacityType} $${c.offering.pricePerHour.toFixed(4)}/h) → ${cheaper.type.name} ${cheaper.capacityType} $${cheaper.pricePerHour.toFixed(4)}/h`,
+        });
         node.cordoned = true;
         this.boot(this.newClaim(cheaper, node.podCount, now, c));
         return;
@@ -317,8 +394,18 @@ export class KarpenterController {
     if (c.runningAt !== undefined) {
       const ch = instanceCharge(c.offering.type.onDemandPerHour, factor, c.runningAt, endMs);
       const span = Math.max(1, endMs - c.runningAt);
-      this.ledger.addInterval(c.runningAt, Math.max(endMs, c.runningAt + 1), ch.usedUsd / span, ch.minimumUsd);
-      this.ledger.addToMeter(`ec2.${c.offering.capacityType}.${c.offering.type.name}`, "instance-hours", ch.seconds / 3600, ch.usedUsd + ch.minimumUsd);
+      this.ledger.addInterval(
+        c.runningAt,
+        Math.max(endMs, c.runningAt + 1),
+        ch.usedUsd / span,
+        ch.minimumUsd,
+      );
+      this.ledger.addToMeter(
+        `ec2.${c.offering.capacityType}.${c.offering.type.name}`,
+        "instance-hours",
+        ch.seconds / 3600,
+        ch.usedUsd + ch.minimumUsd,
+      );
       this.billedInstanceSeconds += ch.seconds;
       this.billedVcpuSeconds += ch.seconds * c.offering.type.vcpu;
     }
@@ -326,7 +413,12 @@ export class KarpenterController {
     if (ebs > 0) {
       const span = Math.max(1, endMs - c.launchedAt);
       this.ledger.addInterval(c.launchedAt, Math.max(endMs, c.launchedAt + 1), ebs / span, 0);
-      this.ledger.addToMeter("ebs.gp3", "GB-months", (this.opts.rootVolumeGb * (endMs - c.launchedAt)) / 3_600_000 / 730, ebs);
+      this.ledger.addToMeter(
+        "ebs.gp3",
+        "GB-months",
+        (this.opts.rootVolumeGb * (endMs - c.launchedAt)) / 3_600_000 / 730,
+        ebs,
+      );
     }
   }
 

@@ -4,7 +4,11 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { constantFactor } from "../billing/ec2.js";
 import type { CostLedger } from "../billing/ledger.js";
-import { type AsgInstance, AutoScalingGroup, INSTANCES_DISTRIBUTION_DEFAULTS } from "../ec2/auto-scaling-group.js";
+import {
+  type AsgInstance,
+  AutoScalingGroup,
+  INSTANCES_DISTRIBUTION_DEFAULTS,
+} from "../ec2/auto-scaling-group.js";
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
 import type { Cluster, KNode } from "../k8s/cluster.js";
 import type { CaNodeGroup } from "../k8s/cluster-autoscaler.js";
@@ -50,7 +54,11 @@ export class EksNodeGroup implements CaNodeGroup {
     private readonly cluster: Cluster,
     readonly spec: NodeGroupSpec,
     ledger: CostLedger,
-    rng: { launch: ReturnType<Simulation["rng"]>; interruptions: ReturnType<Simulation["rng"]>; termination: ReturnType<Simulation["rng"]> },
+    rng: {
+      launch: ReturnType<Simulation["rng"]>;
+      interruptions: ReturnType<Simulation["rng"]>;
+      termination: ReturnType<Simulation["rng"]>;
+    },
     private readonly drainMs: TimeMs,
   ) {
     this.id = spec.name;
@@ -152,7 +160,8 @@ export class EksNodeGroup implements CaNodeGroup {
 
   upcoming(): TimeMs[] {
     const out: TimeMs[] = [];
-    for (const i of this.asg.instances) if (i.state === "pending" || i.state === "running") out.push(i.launchedAt);
+    for (const i of this.asg.instances)
+      if (i.state === "pending" || i.state === "running") out.push(i.launchedAt);
     return out;
   }
 
@@ -175,7 +184,8 @@ export class EksNodeGroup implements CaNodeGroup {
   deleteUpcoming(): void {
     let oldest: AsgInstance | undefined;
     for (const i of this.asg.instances)
-      if ((i.state === "pending" || i.state === "running") && (!oldest || i.launchedAt < oldest.launchedAt)) oldest = i;
+      if ((i.state === "pending" || i.state === "running") && (!oldest || i.launchedAt < oldest.launchedAt))
+        oldest = i;
     if (!oldest) return;
     this.victims.add(oldest.id);
     this.asg.setDesired(this.asg.desired - 1);

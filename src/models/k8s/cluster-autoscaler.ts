@@ -21,7 +21,14 @@ export interface CaNodeGroup {
   readonly minSize: number;
   readonly maxSize: number;
   /** Allocatable of a new node, its vCPU / GiB capacity and price. */
-  readonly template: { cpuMilli: number; memoryMiB: number; pods: number; vcpu: number; memoryGiB: number; pricePerHour: number };
+  readonly template: {
+    cpuMilli: number;
+    memoryMiB: number;
+    pods: number;
+    vcpu: number;
+    memoryGiB: number;
+    pricePerHour: number;
+  };
   /** The group's target size (ASG desired capacity). */
   targetSize(): number;
   /** Ready nodes of the group. */
@@ -120,7 +127,15 @@ export class ClusterAutoscaler {
       for (const since of g.upcoming()) {
         if (now - since < this.opts.maxNodeProvisionTimeMs) continue;
         g.deleteUpcoming();
-        this.log({ t: now / 1000, controller: "cluster-autoscaler", action: "provision-timeout", from: g.targetSize() + 1, to: g.targetSize(), reason: `an instance of ${g.id} did not join within max-node-provision-time`, group: g.id });
+        this.log({
+          t: now / 1000,
+          controller: "cluster-autoscaler",
+          action: "provision-timeout",
+          from: g.targetSize() + 1,
+          to: g.targetSize(),
+          reason: `an instance of ${g.id} did not join within max-node-provision-time`,
+          group: g.id,
+        });
       }
     }
     const scaledUp = this.scaleUp(now);
@@ -150,7 +165,10 @@ export class ClusterAutoscaler {
         { maxNodes: Math.min(room, this.opts.maxNodesPerScaleUp || room) },
       );
       if (est.nodeCount === 0) continue;
-      const pods = Array.from({ length: est.podCount }, () => ({ cpuMilli: req.cpuMilli, memoryBytes: req.memoryMiB * MiB }));
+      const pods = Array.from({ length: est.podCount }, () => ({
+        cpuMilli: req.cpuMilli,
+        memoryBytes: req.memoryMiB * MiB,
+      }));
       options.push({ nodeGroupId: g.id, nodeCount: est.nodeCount, pods });
       infos[g.id] = { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB };
     }
@@ -229,7 +247,14 @@ export class ClusterAutoscaler {
   private noScaleUp(now: TimeMs, size: number, reason: string): void {
     if (reason === this.lastRefusal) return;
     this.lastRefusal = reason;
-    this.log({ t: now / 1000, controller: "cluster-autoscaler", action: "no-scale-up", from: size, to: size, reason });
+    this.log({
+      t: now / 1000,
+      controller: "cluster-autoscaler",
+      action: "no-scale-up",
+      from: size,
+      to: size,
+      reason,
+    });
   }
 
   private scaleDown(now: TimeMs): void {
@@ -242,7 +267,8 @@ export class ClusterAutoscaler {
       for (const n of g.nodes()) {
         if (n.cordoned) continue;
         const others = ready.filter((m) => m !== n && !removing.has(m.id));
-        const unneeded = nodeUtilization(n) < o.scaleDownUtilizationThreshold && fitsElsewhere(others, req, n.podCount);
+        const unneeded =
+          nodeUtilization(n) < o.scaleDownUtilizationThreshold && fitsElsewhere(others, req, n.podCount);
         if (!unneeded) {
           this.unneededSince.delete(n.id);
           continue;
@@ -251,7 +277,11 @@ export class ClusterAutoscaler {
         candidates.push({ node: n, group: g });
       }
     }
-    if (now - this.lastScaleUpAt < o.scaleDownDelayAfterAddMs || now - this.lastScaleDownAt < o.scaleDownDelayAfterDeleteMs) return;
+    if (
+      now - this.lastScaleUpAt < o.scaleDownDelayAfterAddMs ||
+      now - this.lastScaleDownAt < o.scaleDownDelayAfterDeleteMs
+    )
+      return;
     const sizes = new Map(this.groups.map((g) => [g.id, g.targetSize()]));
     let empties = 0;
     let nonEmpty = 0;

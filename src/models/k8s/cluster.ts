@@ -86,7 +86,9 @@ export class Cluster implements PodHost {
   }
 
   podsOn(node: KNode): Pod[] {
-    return this.deployment ? this.deployment.pods.filter((p) => p.nodeId === node.id && p.deletingAt === undefined) : [];
+    return this.deployment
+      ? this.deployment.pods.filter((p) => p.nodeId === node.id && p.deletingAt === undefined)
+      : [];
   }
 
   /** Cordon the node and evict its pods (the ReplicaSet recreates them elsewhere). */

@@ -211,7 +211,10 @@ export class Deployment implements ServingCapacity {
     if (pod.inService) {
       pod.inService = false;
       this.setInService(-1, now);
-      delay = Math.min(this.opts.terminationGraceMs, drainTime(this.opts.targetGroup, this.opts.inFlightDrain()));
+      delay = Math.min(
+        this.opts.terminationGraceMs,
+        drainTime(this.opts.targetGroup, this.opts.inFlightDrain()),
+      );
     } else if (pod.runningAt !== undefined) {
       delay = Math.min(this.opts.terminationGraceMs, 1000);
     }

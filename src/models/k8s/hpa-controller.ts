@@ -2,7 +2,13 @@ import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { DecisionSink } from "../decisions.js";
 import type { Deployment } from "./deployment.js";
-import { type Behavior, combineMetricProposals, type HpaState, reconcileReplicas, tolerancesFor } from "./hpa-behavior.js";
+import {
+  type Behavior,
+  combineMetricProposals,
+  type HpaState,
+  reconcileReplicas,
+  tolerancesFor,
+} from "./hpa-behavior.js";
 import {
   getExternalMetricReplicas,
   getExternalPerPodMetricReplicas,
@@ -75,14 +81,20 @@ export class PodMetricsScraper {
     const servedRate = dt > 0 ? (c.served - this.last.served) / dt : 0;
     const nIn = this.deployment.inServiceCount;
     const u = this.usage;
-    const inFlightPerPod = nIn > 0 ? ((servedRate / nIn) * (u.serviceMeanMs + (c.currentDelayMs ?? 0))) / 1000 : 0;
+    const inFlightPerPod =
+      nIn > 0 ? ((servedRate / nIn) * (u.serviceMeanMs + (c.currentDelayMs ?? 0))) / 1000 : 0;
     this.latest.clear();
     for (const p of this.deployment.pods) {
-      if (p.runningAt === undefined || p.deletingAt !== undefined || p.runningAt > t - this.resolutionMs) continue;
+      if (p.runningAt === undefined || p.deletingAt !== undefined || p.runningAt > t - this.resolutionMs)
+        continue;
       const serving = p.inService;
       this.latest.set(p.name, {
-        cpuMilli: Math.round(1000 * (u.capacityVcpu * u.cpuIdle + (serving ? Math.min(busy, u.capacityVcpu) : 0))),
-        memoryBytes: Math.round((u.memoryBaselineMiB + (serving ? u.memoryPerInFlightMiB * inFlightPerPod : 0)) * 1048576),
+        cpuMilli: Math.round(
+          1000 * (u.capacityVcpu * u.cpuIdle + (serving ? Math.min(busy, u.capacityVcpu) : 0)),
+        ),
+        memoryBytes: Math.round(
+          (u.memoryBaselineMiB + (serving ? u.memoryPerInFlightMiB * inFlightPerPod : 0)) * 1048576,
+        ),
         rps: serving && nIn > 0 ? rate / nIn : 0,
       });
     }
@@ -167,7 +179,11 @@ export class HpaController {
             metrics: s.samples((x) => (m.name === "cpu" ? x.cpuMilli : x.memoryBytes)),
             tolerances,
           });
-          return { metric: `${m.name} utilization`, proposal: r.ok ? r.replicas : null, value: r.ok ? r.utilization : undefined };
+          return {
+            metric: `${m.name} utilization`,
+            proposal: r.ok ? r.replicas : null,
+            value: r.ok ? r.utilization : undefined,
+          };
         }
         case "ResourceValue": {
           const r = getRawResourceReplicas({
@@ -179,7 +195,11 @@ export class HpaController {
             metrics: s.samples((x) => (m.name === "cpu" ? x.cpuMilli : x.memoryBytes)),
             tolerances,
           });
-          return { metric: `${m.name} average value`, proposal: r.ok ? r.replicas : null, value: r.ok ? r.usage : undefined };
+          return {
+            metric: `${m.name} average value`,
+            proposal: r.ok ? r.replicas : null,
+            value: r.ok ? r.usage : undefined,
+          };
         }
         case "Pods": {
           const r = getMetricReplicas({
@@ -190,10 +210,15 @@ export class HpaController {
             metrics: s.samples((x) => x.rps * 1000),
             tolerances,
           });
-          return { metric: "pods requests_per_second", proposal: r.ok ? r.replicas : null, value: r.ok ? r.usage / 1000 : undefined };
+          return {
+            metric: "pods requests_per_second",
+            proposal: r.ok ? r.replicas : null,
+            value: r.ok ? r.usage / 1000 : undefined,
+          };
         }
         case "External": {
-          if (s.latestAt < 0) return { metric: "external requests_per_second", proposal: null, value: undefined };
+          if (s.latestAt < 0)
+            return { metric: "external requests_per_second", proposal: null, value: undefined };
           const r = getExternalMetricReplicas({
             currentReplicas: current,
             targetUsage: m.valueMilli,
@@ -201,17 +226,26 @@ export class HpaController {
             pods,
             tolerances,
           });
-          return { metric: "external requests_per_second", proposal: r.ok ? r.replicas : null, value: s.requestRate };
+          return {
+            metric: "external requests_per_second",
+            proposal: r.ok ? r.replicas : null,
+            value: s.requestRate,
+          };
         }
-        case "ExternalAverage": {
-          if (s.latestAt < 0) return { metric: "external requests_per_second", proposal: null, value: undefined };
+        default: {
+          if (s.latestAt < 0)
+            return { metric: "external requests_per_second", proposal: null, value: undefined };
           const r = getExternalPerPodMetricReplicas({
             statusReplicas: Math.max(1, d.activeCount),
             targetAverageUsage: m.averageValueMilli,
             samples: [Math.round(s.requestRate * 1000)],
             tolerances,
           });
-          return { metric: "external requests_per_second (per pod)", proposal: r.replicas, value: s.requestRate };
+          return {
+            metric: "external requests_per_second (per pod)",
+            proposal: r.replicas,
+            value: s.requestRate,
+          };
         }
       }
     });

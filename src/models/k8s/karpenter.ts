@@ -110,7 +110,10 @@ export function allowedOfferings(
         if (all.every((r) => satisfies(o, r))) out.push(o);
       }
   return out.sort(
-    (a, b) => a.pricePerHour - b.pricePerHour || a.type.name.localeCompare(b.type.name) || a.zone.localeCompare(b.zone),
+    (a, b) =>
+      a.pricePerHour - b.pricePerHour ||
+      a.type.name.localeCompare(b.type.name) ||
+      a.zone.localeCompare(b.zone),
   );
 }
 
@@ -120,7 +123,11 @@ export function allowedOfferings(
  * (lowest-price for On-Demand; price-capacity-optimized for Spot, whose capacity signal the simulator lacks).
  * https://karpenter.sh/docs/concepts/scheduling/#capacity-type
  */
-export function cheapestFit(offerings: readonly Offering[], req: PodRequest, pods: number): Offering | undefined {
+export function cheapestFit(
+  offerings: readonly Offering[],
+  req: PodRequest,
+  pods: number,
+): Offering | undefined {
   let best: Offering | undefined;
   for (const o of offerings) {
     if (podsPerNode(o.type.alloc, req) < pods) continue;
@@ -144,7 +151,11 @@ export interface NodeClaimPlan {
  * some allowed instance type can still hold them all, then launches the cheapest offering that fits its pods.
  * Returns [] when no allowed type can hold one pod.
  */
-export function planNodeClaims(offerings: readonly Offering[], req: PodRequest, count: number): NodeClaimPlan[] {
+export function planNodeClaims(
+  offerings: readonly Offering[],
+  req: PodRequest,
+  count: number,
+): NodeClaimPlan[] {
   let maxFit = 0;
   for (const o of offerings) maxFit = Math.max(maxFit, podsPerNode(o.type.alloc, req));
   if (maxFit === 0) return [];

@@ -65,7 +65,10 @@ export function selectNode(
 }
 
 /** How many more copies of `pod` a node with this allocatable holds when empty. */
-export function podsPerNode(alloc: { cpuMilli: number; memoryMiB: number; pods: number }, pod: PodRequest): number {
+export function podsPerNode(
+  alloc: { cpuMilli: number; memoryMiB: number; pods: number },
+  pod: PodRequest,
+): number {
   const byCpu = pod.cpuMilli > 0 ? Math.floor(alloc.cpuMilli / pod.cpuMilli) : Number.POSITIVE_INFINITY;
   const byMem = pod.memoryMiB > 0 ? Math.floor(alloc.memoryMiB / pod.memoryMiB) : Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(byCpu, byMem, alloc.pods));

@@ -41,7 +41,13 @@ function launchSpec(d: Distribution | undefined, meanMs: TimeMs): LaunchTimeSpec
 function taskView(pod: Pod, views: Map<number, Task>): Task {
   let t = views.get(pod.id);
   if (!t) {
-    t = { id: pod.id, status: "PROVISIONING", desiredStatus: "RUNNING", createdAt: pod.createdAt, inService: false };
+    t = {
+      id: pod.id,
+      status: "PROVISIONING",
+      desiredStatus: "RUNNING",
+      createdAt: pod.createdAt,
+      inService: false,
+    };
     views.set(pod.id, t);
   }
   t.inService = pod.inService;
@@ -75,11 +81,19 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
   const w = scenario.workload;
   const service = makeDistribution(
-    { distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv, values: w.serviceTime.values ?? input.requestTrace?.serviceMs },
+    {
+      distribution: w.serviceTime.distribution,
+      mean: w.serviceTime.mean,
+      cv: w.serviceTime.cv,
+      values: w.serviceTime.values ?? input.requestTrace?.serviceMs,
+    },
     "workload.serviceTime",
   );
 
-  const req = { cpuMilli: p.deployment.resources.requests.cpu, memoryMiB: p.deployment.resources.requests.memory };
+  const req = {
+    cpuMilli: p.deployment.resources.requests.cpu,
+    memoryMiB: p.deployment.resources.requests.memory,
+  };
   // A pod runs on at most its CPU limit; without one, on its request (bursting onto idle node CPU is not modelled).
   const podVcpu = (p.deployment.resources.limits?.cpu ?? req.cpuMilli) / 1000;
 
@@ -87,7 +101,12 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   const cpPerHour = p.controlPlane.pricePerHour ?? EKS_CONTROL_PLANE_PER_HOUR[p.controlPlane.support];
   if (input.durationMs > 0 && cpPerHour > 0) {
     ledger.addInterval(0, input.durationMs, cpPerHour / 3_600_000);
-    ledger.addToMeter("eks.control-plane", "cluster-hours", input.durationMs / 3_600_000, (cpPerHour * input.durationMs) / 3_600_000);
+    ledger.addToMeter(
+      "eks.control-plane",
+      "cluster-hours",
+      input.durationMs / 3_600_000,
+      (cpPerHour * input.durationMs) / 3_600_000,
+    );
   }
 
   const azs = p.availabilityZones ?? ["a", "b", "c"].map((s) => `${scenario.region}${s}`);
@@ -96,7 +115,8 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   const pendingMean = num(a, "ec2.pendingTime");
   const joinMean = num(a, "eks.nodeJoinTime");
   const spotDiscount = (s?: { discount?: number }) => s?.discount ?? num(a, "ec2Spot.discount");
-  const spotFreq = (s?: { interruptionFrequency?: number }) => s?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency");
+  const spotFreq = (s?: { interruptionFrequency?: number }) =>
+    s?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency");
   const price = (t: string) => {
     try {
       return instancePrice(t, scenario.region);
@@ -122,7 +142,10 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   const n = p.nodes;
   if (n.fargateProfile) {
     const size = eksFargateSize(req.cpuMilli, req.memoryMiB);
-    if (!size) throw new InputError("no Fargate size covers the pod's requests plus 256 MiB", { path: `${path}.deployment.resources` });
+    if (!size)
+      throw new InputError("no Fargate size covers the pod's requests plus 256 MiB", {
+        path: `${path}.deployment.resources`,
+      });
     const rates = fargateRates(scenario.region, "x86_64");
     if (typeof rates === "string") throw new InputError(rates, { path });
     fargateVcpu = size.cpu / 1024;
@@ -176,7 +199,11 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
             availabilityZones: azs,
           },
           ledger,
-          { launch: rng(`${g.name}.launch`), interruptions: rng(`${g.name}.spot`), termination: rng(`${g.name}.termination`) },
+          {
+            launch: rng(`${g.name}.launch`),
+            interruptions: rng(`${g.name}.spot`),
+            termination: rng(`${g.name}.termination`),
+          },
           drainMs,
         ),
       );
@@ -216,14 +243,27 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
         const perHour = info.pricePerHour[scenario.region];
         if (perHour === undefined) continue;
         const { family, size } = familyAndSize(t);
-        types.push({ name: t, family, size, arch: info.arch === "arm64" ? "arm64" : "amd64", vcpu: info.vcpu, memoryMiB: info.memoryMiB, alloc: nodeAllocatable(t), onDemandPerHour: perHour });
+        types.push({
+          name: t,
+          family,
+          size,
+          arch: info.arch === "arm64" ? "arm64" : "amd64",
+          vcpu: info.vcpu,
+          memoryMiB: info.memoryMiB,
+          alloc: nodeAllocatable(t),
+          onDemandPerHour: perHour,
+        });
       }
       const spotFactor = 1 - spotDiscount(k.spot);
       const offerings = allowedOfferings(types, azs, k.nodePool.requirements, spotFactor);
       if (offerings.length === 0)
-        throw new InputError("the NodePool's requirements allow no pinned instance type in this region", { path: `${path}.nodes.karpenter.nodePool.requirements` });
+        throw new InputError("the NodePool's requirements allow no pinned instance type in this region", {
+          path: `${path}.nodes.karpenter.nodePool.requirements`,
+        });
       if (!offerings.some((o) => podsPerNode(o.type.alloc, req) > 0))
-        throw new InputError("no instance type the NodePool allows can hold one pod", { path: `${path}.nodes.karpenter.nodePool.requirements` });
+        throw new InputError("no instance type the NodePool allows can hold one pod", {
+          path: `${path}.nodes.karpenter.nodePool.requirements`,
+        });
       const lim = k.nodePool.limits;
       karpenter = new KarpenterController(
         sim,
@@ -232,7 +272,10 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
           nodePool: "default",
           offerings,
           consolidationPolicy: k.nodePool.disruption.consolidationPolicy,
-          consolidateAfterMs: k.nodePool.disruption.consolidateAfter === "Never" ? null : k.nodePool.disruption.consolidateAfter,
+          consolidateAfterMs:
+            k.nodePool.disruption.consolidateAfter === "Never"
+              ? null
+              : k.nodePool.disruption.consolidateAfter,
           budgets: k.nodePool.disruption.budgets,
           expireAfterMs: k.nodePool.expireAfter === "Never" ? null : k.nodePool.expireAfter,
           batchIdleMs: k.batchIdleDuration,
@@ -246,7 +289,11 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
           drainMs,
           disruptionPollMs: 10 * SECOND,
         },
-        new InstanceLaunchModel(launchSpec(k.pendingTime, pendingMean), launchSpec(k.joinTime, joinMean), rng("karpenter.launch")),
+        new InstanceLaunchModel(
+          launchSpec(k.pendingTime, pendingMean),
+          launchSpec(k.joinTime, joinMean),
+          rng("karpenter.launch"),
+        ),
         ledger,
         { interruptions: rng("karpenter.spot") },
         log,
@@ -304,7 +351,10 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     // Memory utilisation is against the pod's request, as the HPA computes it.
     task: { vcpu: podVcpu, memoryMiB: req.memoryMiB },
     service: target,
-    routing: { algorithm: p.loadBalancer.algorithm ?? "round_robin", slowStartMs: p.loadBalancer.slowStart ?? 0 },
+    routing: {
+      algorithm: p.loadBalancer.algorithm ?? "round_robin",
+      slowStartMs: p.loadBalancer.slowStart ?? 0,
+    },
     sloMs: scenario.slo.latency,
     metrics,
     minutes: series,
@@ -321,7 +371,8 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   let nodeMax = 0;
   let nodeSeconds = 0;
   let nodeSince = 0;
-  const nodeCount = () => (karpenter ? karpenter.nodeCount : groups.reduce((s, g) => s + g.asg.instances.length, 0));
+  const nodeCount = () =>
+    karpenter ? karpenter.nodeCount : groups.reduce((s, g) => s + g.asg.instances.length, 0);
   let lastNodes = 0;
   const trackNodes = (now: TimeMs) => {
     nodeSeconds += (lastNodes * (now - nodeSince)) / 1000;
@@ -355,19 +406,31 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
       sim,
       deployment,
       () => traffic,
-      { capacityVcpu: podVcpu, cpuIdle: w2.cpuIdle, memoryBaselineMiB: w2.memory?.baseline ?? 0, memoryPerInFlightMiB: w2.memory?.perInFlight ?? 0, serviceMeanMs: service.mean },
+      {
+        capacityVcpu: podVcpu,
+        cpuIdle: w2.cpuIdle,
+        memoryBaselineMiB: w2.memory?.baseline ?? 0,
+        memoryPerInFlightMiB: w2.memory?.perInFlight ?? 0,
+        serviceMeanMs: service.mean,
+      },
       p.metricsResolution,
     );
     scraper.start();
     const metricsSpec: HpaMetricSpec[] = h.metrics.map((m): HpaMetricSpec => {
       if (m.type === "Resource") {
         const t = m.resource.target;
-        if (t.type === "Utilization") return { type: "Resource", name: m.resource.name, utilization: t.averageUtilization };
+        if (t.type === "Utilization")
+          return { type: "Resource", name: m.resource.name, utilization: t.averageUtilization };
         const v = m.resource.name === "cpu" ? parseMilliCpu(t.averageValue) : parseK8sMemory(t.averageValue);
         const value = v.ok ? v.value : 0;
-        return { type: "ResourceValue", name: m.resource.name, averageValue: m.resource.name === "cpu" ? value : Math.round(value * 1048576) };
+        return {
+          type: "ResourceValue",
+          name: m.resource.name,
+          averageValue: m.resource.name === "cpu" ? value : Math.round(value * 1048576),
+        };
       }
-      if (m.type === "Pods") return { type: "Pods", averageValueMilli: Math.round(m.pods.target.averageValue * 1000) };
+      if (m.type === "Pods")
+        return { type: "Pods", averageValueMilli: Math.round(m.pods.target.averageValue * 1000) };
       const t = m.external.target;
       return t.type === "Value"
         ? { type: "External", valueMilli: Math.round(t.value * 1000) }
@@ -414,7 +477,13 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   if (fargate) paidVcpuSeconds = fargate.billedPodSeconds * fargateVcpu;
   for (const g of groups) paidVcpuSeconds += g.asg.billedVcpuSeconds;
   if (karpenter) paidVcpuSeconds += karpenter.billedVcpuSeconds;
-  const checks = invariantChecks(requests, perMinuteCost, totalUsd, decisions, p.hpa ?? { minReplicas: p.deployment.replicas, maxReplicas: p.deployment.replicas });
+  const checks = invariantChecks(
+    requests,
+    perMinuteCost,
+    totalUsd,
+    decisions,
+    p.hpa ?? { minReplicas: p.deployment.replicas, maxReplicas: p.deployment.replicas },
+  );
   return {
     name,
     kind: p.kind,
@@ -430,14 +499,40 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     },
     cost: { totalUsd, meters: ledger.meterList() },
     scaling: { scaleOutEvents: hpa?.scaleUps ?? 0, scaleInEvents: hpa?.scaleDowns ?? 0 },
-    utilisation: { cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / paidVcpuSeconds : 0 },
+    utilisation: {
+      cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / paidVcpuSeconds : 0,
+    },
     decisions,
     checks,
     details: {
-      nodes: fargate ? "fargate" : { max: nodeMax, mean: input.durationMs > 0 ? nodeSeconds / (input.durationMs / 1000) : 0, nodeHours: nodeSeconds / 3600 },
+      nodes: fargate
+        ? "fargate"
+        : {
+            max: nodeMax,
+            mean: input.durationMs > 0 ? nodeSeconds / (input.durationMs / 1000) : 0,
+            nodeHours: nodeSeconds / 3600,
+          },
       ...(ca ? { clusterAutoscaler: { scaleUps: ca.scaleUps, scaleDowns: ca.scaleDowns } } : {}),
-      ...(karpenter ? { karpenter: { launches: karpenter.launches, consolidations: karpenter.consolidations, expirations: karpenter.expirations, spotInterruptions: karpenter.interruptions } } : {}),
-      ...(groups.length ? { nodeGroups: Object.fromEntries(groups.map((g) => [g.id, { managed: g.spec.managed, launches: g.asg.launches, spotInterruptions: g.asg.interruptions }])) } : {}),
+      ...(karpenter
+        ? {
+            karpenter: {
+              launches: karpenter.launches,
+              consolidations: karpenter.consolidations,
+              expirations: karpenter.expirations,
+              spotInterruptions: karpenter.interruptions,
+            },
+          }
+        : {}),
+      ...(groups.length
+        ? {
+            nodeGroups: Object.fromEntries(
+              groups.map((g) => [
+                g.id,
+                { managed: g.spec.managed, launches: g.asg.launches, spotInterruptions: g.asg.interruptions },
+              ]),
+            ),
+          }
+        : {}),
       ...(fargate ? { fargatePodSize: { vcpu: fargateVcpu } } : {}),
     },
   };
@@ -453,7 +548,9 @@ function invariantChecks(
   const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;
   let minuteSum = 0;
   for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
-  const outside = decisions.find((d) => d.controller === "hpa" && (d.to < bounds.minReplicas || d.to > bounds.maxReplicas));
+  const outside = decisions.find(
+    (d) => d.controller === "hpa" && (d.to < bounds.minReplicas || d.to > bounds.maxReplicas),
+  );
   return [
     {
       name: "requests conserved",
@@ -468,7 +565,9 @@ function invariantChecks(
     {
       name: "replicas within the HPA's min/max",
       ok: outside === undefined,
-      detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every HPA decision within [${bounds.minReplicas}, ${bounds.maxReplicas}]`,
+      detail: outside
+        ? `decision at t=${outside.t}s set ${outside.to}`
+        : `every HPA decision within [${bounds.minReplicas}, ${bounds.maxReplicas}]`,
     },
   ];
 }

@@ -2,6 +2,8 @@ import type { Platform } from "../../scenario/schema.js";
 import { runAppRunner } from "./app-runner.js";
 import { runEcsEc2 } from "./ecs-ec2.js";
 import { runEcsFargate } from "./ecs-fargate.js";
+import { runEventBridgeTasks } from "./eventbridge-tasks.js";
+import { runSqsWorker } from "./sqs-worker.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import { runEks } from "./eks.js";
 import type { PlatformResult } from "./result.js";
@@ -16,6 +18,8 @@ const RUNNERS: { [K in Platform["kind"]]: Runner<K> } = {
   "ecs-ec2": runEcsEc2,
   "app-runner": runAppRunner,
   eks: runEks,
+  "sqs-worker": runSqsWorker,
+  "eventbridge-tasks": runEventBridgeTasks,
 };
 
 export function runPlatform(input: PlatformRunInput<Platform>): PlatformResult {

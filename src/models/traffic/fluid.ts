@@ -81,6 +81,7 @@ export class FluidTraffic implements Continuous {
   private readonly gMax: number;
   // Slot-wait cache: recomputed only when the per-task arrival rate changes.
   private lastLambdaTask = -1;
+  private lastTargets = -1;
   private pWait = 0;
   private waitMeanMs = 0;
   // Minute accumulators.
@@ -204,7 +205,7 @@ export class FluidTraffic implements Continuous {
       this.minuteTimedOut += expired;
 
       const lambdaTask = lambda / n;
-      if (lambdaTask !== this.lastLambdaTask) this.updateSlotWait(lambdaTask);
+      if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) this.updateSlotWait(lambdaTask, n);
       const base = (backlog / mu) * 1000 + this.cpuStretchMs;
       const recorded = a - expired - rejected;
       this.latency.recordWithWait(recorded > 0 ? recorded : 0, base, this.pWait, this.waitMeanMs);
@@ -231,8 +232,13 @@ export class FluidTraffic implements Continuous {
   /** Processor sharing: extra time of the CPU part, E[W]·(g − 1), ms (see the class comment). */
   private cpuStretchMs = 0;
 
-  private updateSlotWait(lambdaTask: number): void {
+  private updateSlotWait(lambdaTask: number, targets: number): void {
     this.lastLambdaTask = lambdaTask;
+    this.lastTargets = targets;
+    // Round robin (and least outstanding requests) over n targets turns Poisson arrivals into an
+    // Erlang-n stream at each target: inter-arrival cv² = 1/n (Allen–Cunneen's ca²). The PS part, exact
+    // for Poisson (n = 1), is scaled by the same (ca² + 1)/2 heuristic.
+    const ca2 = 1 / targets;
     if (this.ps && this.workS > 0) {
       const v = this.task.vcpu;
       const a = lambdaTask * this.workS;
@@ -241,7 +247,7 @@ export class FluidTraffic implements Continuous {
       if (rho >= 1) g = this.gMax;
       else if (v <= 1) g = 1 / (v * (1 - rho));
       else g = 1 + erlangCFast(v, a) / (v * (1 - rho));
-      this.cpuStretchMs = this.workS * 1000 * (Math.min(g, this.gMax) - 1);
+      this.cpuStretchMs = this.workS * 1000 * (Math.min(g, this.gMax) - 1) * (rho >= 1 ? 1 : (1 + ca2) / 2);
     } else this.cpuStretchMs = 0;
     const muSlot = 1000 / this.w.service.mean;
     const c = this.w.concurrency;
@@ -251,7 +257,7 @@ export class FluidTraffic implements Continuous {
       return;
     }
     const p = mgcProbWait(lambdaTask, muSlot, c);
-    const wq = mgcMeanWait(lambdaTask, muSlot, c, this.w.service.cv * this.w.service.cv);
+    const wq = mgcMeanWait(lambdaTask, muSlot, c, this.w.service.cv * this.w.service.cv, ca2);
     this.pWait = p;
     // Mean wait of those who wait: E[Wq] / P(wait > 0).
     this.waitMeanMs = p > 1e-12 ? (wq / p) * 1000 : 0;

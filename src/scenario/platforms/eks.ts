@@ -67,7 +67,10 @@ const HpaRules = z.strictObject({
   tolerance: z.number().min(0).optional(),
 });
 
-const UtilizationTarget = z.strictObject({ type: z.literal("Utilization"), averageUtilization: z.number().int().positive() });
+const UtilizationTarget = z.strictObject({
+  type: z.literal("Utilization"),
+  averageUtilization: z.number().int().positive(),
+});
 const ResourceMetric = z.strictObject({
   type: z.literal("Resource"),
   resource: z.strictObject({
@@ -104,9 +107,15 @@ const Hpa = z
     // spec.minReplicas defaults to 1. https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
     minReplicas: z.number().int().min(1).default(1),
     maxReplicas: z.number().int().min(1),
-    metrics: z.array(HpaMetric).min(1).default([
-      { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } },
-    ]),
+    metrics: z
+      .array(HpaMetric)
+      .min(1)
+      .default([
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } },
+        },
+      ]),
     behavior: z.strictObject({ scaleUp: HpaRules.optional(), scaleDown: HpaRules.optional() }).optional(),
     // kube-controller-manager flags. https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/
     syncPeriod: Duration.default(15_000),
@@ -116,11 +125,23 @@ const Hpa = z
   })
   .superRefine((h, ctx) => {
     if (h.minReplicas > h.maxReplicas)
-      ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `minReplicas ${h.minReplicas} exceeds maxReplicas ${h.maxReplicas}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["minReplicas"],
+        message: `minReplicas ${h.minReplicas} exceeds maxReplicas ${h.maxReplicas}`,
+      });
     h.metrics.forEach((m, i) => {
       if (m.type === "Resource" && m.resource.target.type === "AverageValue") {
-        const p = m.resource.name === "cpu" ? parseMilliCpu(m.resource.target.averageValue) : parseK8sMemory(m.resource.target.averageValue);
-        if (!p.ok) ctx.addIssue({ code: "custom", path: ["metrics", i, "resource", "target", "averageValue"], message: p.message });
+        const p =
+          m.resource.name === "cpu"
+            ? parseMilliCpu(m.resource.target.averageValue)
+            : parseK8sMemory(m.resource.target.averageValue);
+        if (!p.ok)
+          ctx.addIssue({
+            code: "custom",
+            path: ["metrics", i, "resource", "target", "averageValue"],
+            message: p.message,
+          });
       }
     });
   });
@@ -131,13 +152,24 @@ const InstanceTypeName = z.string().superRefine((t, ctx) => {
   try {
     instanceType(t);
   } catch {
-    ctx.addIssue({ code: "custom", message: `unknown instance type "${t}"; pinned types: ${listInstanceTypes().join(", ")}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `unknown instance type "${t}"; pinned types: ${listInstanceTypes().join(", ")}`,
+    });
   }
 });
 
 const Spot = z.strictObject({
-  discount: z.number().min(0).lt(1).optional().meta({ description: "Spot price = On-Demand × (1 − discount); default: assumption ec2Spot.discount." }),
-  interruptionFrequency: z.number().min(0).max(1).optional().meta({ description: "Share of Spot instances interrupted per month; default: assumption ec2Spot.interruptionFrequency." }),
+  discount: z
+    .number()
+    .min(0)
+    .lt(1)
+    .optional()
+    .meta({ description: "Spot price = On-Demand × (1 − discount); default: assumption ec2Spot.discount." }),
+  interruptionFrequency: z.number().min(0).max(1).optional().meta({
+    description:
+      "Share of Spot instances interrupted per month; default: assumption ec2Spot.interruptionFrequency.",
+  }),
 });
 
 const NodeGroup = z
@@ -152,20 +184,37 @@ const NodeGroup = z
     // CreateNodegroup's diskSize default 20 GiB. Same source.
     diskSize: z.number().int().min(1).default(20),
     spot: Spot.optional(),
-    pendingTime: DistributionSpec.optional().meta({ description: "EC2 pending (not billed); default: assumption ec2.pendingTime." }),
-    joinTime: DistributionSpec.optional().meta({ description: "Boot, kubelet registration and node Ready (billed); default: assumption eks.nodeJoinTime." }),
+    pendingTime: DistributionSpec.optional().meta({
+      description: "EC2 pending (not billed); default: assumption ec2.pendingTime.",
+    }),
+    joinTime: DistributionSpec.optional().meta({
+      description:
+        "Boot, kubelet registration and node Ready (billed); default: assumption eks.nodeJoinTime.",
+    }),
   })
   .superRefine((g, ctx) => {
-    if (g.minSize > g.maxSize) ctx.addIssue({ code: "custom", path: ["minSize"], message: `minSize ${g.minSize} exceeds maxSize ${g.maxSize}` });
+    if (g.minSize > g.maxSize)
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSize"],
+        message: `minSize ${g.minSize} exceeds maxSize ${g.maxSize}`,
+      });
     if (g.desiredSize !== undefined && (g.desiredSize < g.minSize || g.desiredSize > g.maxSize))
-      ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `desiredSize ${g.desiredSize} must be within [${g.minSize}, ${g.maxSize}]` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredSize"],
+        message: `desiredSize ${g.desiredSize} must be within [${g.minSize}, ${g.maxSize}]`,
+      });
   });
 
 const EXPANDERS = ["random", "most-pods", "least-waste", "price", "priority"] as const;
 /** Cluster Autoscaler flags, defaults from https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md */
 const ClusterAutoscaler = z.strictObject({
   expander: z.union([z.enum(EXPANDERS), z.array(z.enum(EXPANDERS)).min(1)]).default("random"),
-  priorities: z.record(z.string(), z.array(z.string())).optional().meta({ description: "priority expander ConfigMap: priority → node-group name regexps." }),
+  priorities: z
+    .record(z.string(), z.array(z.string()))
+    .optional()
+    .meta({ description: "priority expander ConfigMap: priority → node-group name regexps." }),
   scanInterval: Duration.default(10_000),
   scaleDownEnabled: z.boolean().default(true),
   scaleDownUtilizationThreshold: z.number().min(0).max(1).default(0.5),
@@ -176,8 +225,13 @@ const ClusterAutoscaler = z.strictObject({
   maxNodeProvisionTime: Duration.default(900_000),
   maxGracefulTerminationSec: z.number().int().min(0).default(600),
   maxNodesTotal: z.number().int().min(0).default(0).meta({ description: "0 = no limit." }),
-  coresTotal: z.strictObject({ min: z.number().int().min(0).default(0), max: z.number().int().min(0) }).optional(),
-  memoryTotal: z.strictObject({ min: z.number().int().min(0).default(0), max: z.number().int().min(0) }).optional().meta({ description: "GiB, as --memory-total." }),
+  coresTotal: z
+    .strictObject({ min: z.number().int().min(0).default(0), max: z.number().int().min(0) })
+    .optional(),
+  memoryTotal: z
+    .strictObject({ min: z.number().int().min(0).default(0), max: z.number().int().min(0) })
+    .optional()
+    .meta({ description: "GiB, as --memory-total." }),
   maxNodesPerScaleUp: z.number().int().min(0).default(1000),
 });
 
@@ -205,11 +259,20 @@ const NodePool = z.strictObject({
   requirements: z.array(Requirement).default([]),
   disruption: z
     .strictObject({
-      consolidationPolicy: z.enum(["WhenEmpty", "WhenEmptyOrUnderutilized"]).default("WhenEmptyOrUnderutilized"),
+      consolidationPolicy: z
+        .enum(["WhenEmpty", "WhenEmptyOrUnderutilized"])
+        .default("WhenEmptyOrUnderutilized"),
       consolidateAfter: z.union([z.literal("Never"), Duration]).default(0),
-      budgets: z.array(Budget).min(1).default([{ nodes: "10%" }]),
+      budgets: z
+        .array(Budget)
+        .min(1)
+        .default([{ nodes: "10%" }]),
     })
-    .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: 0, budgets: [{ nodes: "10%" }] }),
+    .default({
+      consolidationPolicy: "WhenEmptyOrUnderutilized",
+      consolidateAfter: 0,
+      budgets: [{ nodes: "10%" }],
+    }),
   expireAfter: z.union([z.literal("Never"), Duration]).default(720 * 3_600_000),
   limits: z.strictObject({ cpu: Cpu.optional(), memory: Memory.optional() }).optional(),
 });
@@ -238,13 +301,26 @@ const Nodes = z
     const groups = n.managedNodeGroups !== undefined || n.selfManagedNodeGroups !== undefined;
     const kinds = [groups, n.karpenter !== undefined, n.fargateProfile !== undefined].filter(Boolean).length;
     if (kinds !== 1)
-      ctx.addIssue({ code: "custom", message: "give exactly one of node groups (managedNodeGroups / selfManagedNodeGroups, optionally with clusterAutoscaler), karpenter, or fargateProfile" });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "give exactly one of node groups (managedNodeGroups / selfManagedNodeGroups, optionally with clusterAutoscaler), karpenter, or fargateProfile",
+      });
     if (n.clusterAutoscaler && !groups)
-      ctx.addIssue({ code: "custom", path: ["clusterAutoscaler"], message: "the Cluster Autoscaler scales node groups; add managedNodeGroups or selfManagedNodeGroups" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["clusterAutoscaler"],
+        message: "the Cluster Autoscaler scales node groups; add managedNodeGroups or selfManagedNodeGroups",
+      });
     const seen = new Set<string>();
     for (const key of ["managedNodeGroups", "selfManagedNodeGroups"] as const) {
       n[key]?.forEach((g, i) => {
-        if (seen.has(g.name)) ctx.addIssue({ code: "custom", path: [key, i, "name"], message: `node group ${g.name} appears twice` });
+        if (seen.has(g.name))
+          ctx.addIssue({
+            code: "custom",
+            path: [key, i, "name"],
+            message: `node group ${g.name} appears twice`,
+          });
         seen.add(g.name);
       });
     }
@@ -255,7 +331,10 @@ export const EksPlatform = z
     kind: z.literal("eks"),
     // EKS control plane support tier, or an explicit price.
     controlPlane: z
-      .strictObject({ support: z.enum(["standard", "extended"]).default("standard"), pricePerHour: z.number().min(0).optional() })
+      .strictObject({
+        support: z.enum(["standard", "extended"]).default("standard"),
+        pricePerHour: z.number().min(0).optional(),
+      })
       .default({ support: "standard" }),
     deployment: Deployment,
     hpa: Hpa.optional(),
@@ -273,18 +352,37 @@ export const EksPlatform = z
     // https://github.com/kubernetes-sigs/metrics-server/blob/master/FAQ.md#how-often-metrics-are-scraped
     metricsResolution: Duration.default(15_000),
     scheduler: z
-      .strictObject({ scoringStrategy: z.enum(["LeastAllocated", "MostAllocated"]).default("LeastAllocated") })
+      .strictObject({
+        scoringStrategy: z.enum(["LeastAllocated", "MostAllocated"]).default("LeastAllocated"),
+      })
       .default({ scoringStrategy: "LeastAllocated" }),
-    availabilityZones: z.array(z.string()).min(1).optional().meta({ description: "Default: <region>a, <region>b, <region>c." }),
+    availabilityZones: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .meta({ description: "Default: <region>a, <region>b, <region>c." }),
   })
   .superRefine((p, ctx) => {
     const req = p.deployment.resources.requests;
     const lim = p.deployment.resources.limits;
     if (lim?.cpu !== undefined && lim.cpu < req.cpu)
-      ctx.addIssue({ code: "custom", path: ["deployment", "resources", "limits", "cpu"], message: "the CPU limit must not be below the request" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployment", "resources", "limits", "cpu"],
+        message: "the CPU limit must not be below the request",
+      });
     if (lim?.memory !== undefined && lim.memory < req.memory)
-      ctx.addIssue({ code: "custom", path: ["deployment", "resources", "limits", "memory"], message: "the memory limit must not be below the request" });
-    if (req.cpu <= 0) ctx.addIssue({ code: "custom", path: ["deployment", "resources", "requests", "cpu"], message: "the CPU request must be positive" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployment", "resources", "limits", "memory"],
+        message: "the memory limit must not be below the request",
+      });
+    if (req.cpu <= 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployment", "resources", "requests", "cpu"],
+        message: "the CPU request must be positive",
+      });
     // A pod must fit some node type (or Fargate), else it stays Pending for ever.
     const fits = (type: string) => {
       const a = nodeAllocatable(type);
@@ -294,23 +392,42 @@ export const EksPlatform = z
       p.nodes[key]?.forEach((g, i) => {
         g.instanceTypes.forEach((t, j) => {
           if (EKS_MAX_PODS[t] !== undefined && !fits(t))
-            ctx.addIssue({ code: "custom", path: ["nodes", key, i, "instanceTypes", j], message: `a pod requesting ${req.cpu}m / ${req.memory} MiB does not fit ${t} (allocatable ${nodeAllocatable(t).cpuMilli}m / ${nodeAllocatable(t).memoryMiB} MiB)` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["nodes", key, i, "instanceTypes", j],
+              message: `a pod requesting ${req.cpu}m / ${req.memory} MiB does not fit ${t} (allocatable ${nodeAllocatable(t).cpuMilli}m / ${nodeAllocatable(t).memoryMiB} MiB)`,
+            });
         });
       });
     }
-    if (p.nodes.fargateProfile && !smallestFargateSizeCovering(Math.ceil((req.cpu * 1024) / 1000), req.memory + 256))
-      ctx.addIssue({ code: "custom", path: ["deployment", "resources", "requests"], message: "no Fargate size covers these requests plus 256 MiB (max 16 vCPU / 120 GB)" });
+    if (
+      p.nodes.fargateProfile &&
+      !smallestFargateSizeCovering(Math.ceil((req.cpu * 1024) / 1000), req.memory + 256)
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployment", "resources", "requests"],
+        message: "no Fargate size covers these requests plus 256 MiB (max 16 vCPU / 120 GB)",
+      });
     const families = new Set(listInstanceTypes().map((t) => familyAndSize(t).family));
     p.nodes.karpenter?.nodePool.requirements.forEach((r, i) => {
       if (r.key === "karpenter.k8s.aws/instance-family" && r.operator === "In")
         r.values.forEach((v, j) => {
           if (!families.has(v))
-            ctx.addIssue({ code: "custom", path: ["nodes", "karpenter", "nodePool", "requirements", i, "values", j], message: `no pinned instance family "${v}"; pinned: ${[...families].sort().join(", ")}` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["nodes", "karpenter", "nodePool", "requirements", i, "values", j],
+              message: `no pinned instance family "${v}"; pinned: ${[...families].sort().join(", ")}`,
+            });
         });
       if (r.key === "karpenter.sh/capacity-type")
         r.values.forEach((v, j) => {
           if (v !== "on-demand" && v !== "spot")
-            ctx.addIssue({ code: "custom", path: ["nodes", "karpenter", "nodePool", "requirements", i, "values", j], message: `capacity type is "on-demand" or "spot", got "${v}"` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["nodes", "karpenter", "nodePool", "requirements", i, "values", j],
+              message: `capacity type is "on-demand" or "spot", got "${v}"`,
+            });
         });
     });
   });

@@ -28,8 +28,18 @@ describe("metric math", () => {
 describe("metric registry", () => {
   const registry = () => {
     const r = new MetricRegistry();
-    r.publish({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistics: ["Sum", "Average"], series: new ScriptedMetric("q", [1500, 1500, null, 900]) });
-    r.publish({ namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", statistics: ["Average"], series: new ScriptedMetric("n", [10, 10, 10, 0]) });
+    r.publish({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistics: ["Sum", "Average"],
+      series: new ScriptedMetric("q", [1500, 1500, null, 900]),
+    });
+    r.publish({
+      namespace: "ECS/ContainerInsights",
+      metricName: "RunningTaskCount",
+      statistics: ["Average"],
+      series: new ScriptedMetric("n", [10, 10, 10, 0]),
+    });
     return r;
   };
 
@@ -37,8 +47,22 @@ describe("metric registry", () => {
     // Metric math in the shape of application-auto-scaling-target-tracking-metric-math.html.
     const series = registry().customized({
       Metrics: [
-        { Id: "m1", MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible" }, Stat: "Sum" }, ReturnData: false },
-        { Id: "m2", MetricStat: { Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount" }, Stat: "Average" }, ReturnData: false },
+        {
+          Id: "m1",
+          MetricStat: {
+            Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible" },
+            Stat: "Sum",
+          },
+          ReturnData: false,
+        },
+        {
+          Id: "m2",
+          MetricStat: {
+            Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount" },
+            Stat: "Average",
+          },
+          ReturnData: false,
+        },
         { Id: "e1", Expression: "m1 / m2", Label: "backlog per task", ReturnData: true },
       ],
     });
@@ -50,7 +74,12 @@ describe("metric registry", () => {
 
   it("rolls a 60-s metric up to an alarm's longer period with the alarm's statistic", () => {
     const r = new MetricRegistry();
-    r.publish({ namespace: "N", metricName: "M", statistics: ["Sum", "Average", "Maximum", "Minimum"], series: new ScriptedMetric("m", [1, 2, 3, null, 5, 6, 7]) });
+    r.publish({
+      namespace: "N",
+      metricName: "M",
+      statistics: ["Sum", "Average", "Maximum", "Minimum"],
+      series: new ScriptedMetric("m", [1, 2, 3, null, 5, 6, 7]),
+    });
     const sum = r.resolve({ MetricName: "M", Statistic: "Sum" }, 180_000);
     expect(sum.datapoints).toEqual([6, 11]);
     expect(r.resolve({ MetricName: "M", Statistic: "Average" }, 180_000).datapoints).toEqual([2, 5.5]);
@@ -61,8 +90,12 @@ describe("metric registry", () => {
 
   it("names what is available when a metric or statistic is not produced", () => {
     const r = registry();
-    expect(() => r.resolve({ MetricName: "CPUUtilization", Statistic: "Average" })).toThrow(/not produced.*ApproximateNumberOfMessagesVisible/);
+    expect(() => r.resolve({ MetricName: "CPUUtilization", Statistic: "Average" })).toThrow(
+      /not produced.*ApproximateNumberOfMessagesVisible/,
+    );
     expect(() => r.resolve({ MetricName: "RunningTaskCount", Statistic: "Sum" })).toThrow(MetricLookupError);
-    expect(() => r.resolve({ MetricName: "RunningTaskCount", Statistic: "Average" }, 90_000)).toThrow(/multiple/);
+    expect(() => r.resolve({ MetricName: "RunningTaskCount", Statistic: "Average" }, 90_000)).toThrow(
+      /multiple/,
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { HOUR, MINUTE } from "../../../src/engine/time.js";
 import { PredictiveController } from "../../../src/models/aas/predictive-controller.js";
-import { effectiveMaxCapacity, forecastHourlyLoad, requiredCapacity } from "../../../src/models/aas/predictive.js";
+import {
+  effectiveMaxCapacity,
+  forecastHourlyLoad,
+  requiredCapacity,
+} from "../../../src/models/aas/predictive.js";
 import { ScalingController } from "../../../src/models/aas/scaling-controller.js";
 import { BASE_OPTS, InstantTarget, logSink, newSim } from "./helpers.js";
 

@@ -14,7 +14,12 @@ const step = (lo: number | null, hi: number | null, adj: number): StepAdjustment
   scalingAdjustment: adj,
 });
 
-function ttSpec(name: string, metric: ScriptedMetric, target: number, extra: Partial<{ disableScaleIn: boolean; out: number; in: number }> = {}) {
+function ttSpec(
+  name: string,
+  metric: ScriptedMetric,
+  target: number,
+  extra: Partial<{ disableScaleIn: boolean; out: number; in: number }> = {},
+) {
   return {
     name,
     targetValue: target,
@@ -38,7 +43,13 @@ function stepRunner(
 ) {
   return new StepPolicyRunner({
     name,
-    alarm: { periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, threshold, comparisonOperator: op },
+    alarm: {
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      threshold,
+      comparisonOperator: op,
+    },
     metric,
     metricName: metric.name,
     adjustmentType: type,
@@ -54,7 +65,13 @@ describe("target tracking in the controller", () => {
     const metric = new ScriptedMetric("CPU", values);
     const target = new InstantTarget(sim, 4);
     const { decisions, log } = logSink();
-    const c = new ScalingController(sim, target, [ttSpec("cpu60", metric, 60)], { ...BASE_OPTS, minCapacity: 1, maxCapacity: 20 }, log);
+    const c = new ScalingController(
+      sim,
+      target,
+      [ttSpec("cpu60", metric, 60)],
+      { ...BASE_OPTS, minCapacity: 1, maxCapacity: 20 },
+      log,
+    );
     c.start();
     sim.run(20 * MINUTE);
     const first = decisions.find((d) => d.action === "scale-out")!;
@@ -93,7 +110,13 @@ describe("target tracking in the controller", () => {
     const mem = new ScriptedMetric("Mem", Array(40).fill(58)); // between 0.9 × 60 and 60: neither alarm
     const target = new InstantTarget(sim, 10);
     const { decisions, log } = logSink();
-    const c = new ScalingController(sim, target, [ttSpec("cpu", cpu, 60), ttSpec("mem", mem, 60)], { ...BASE_OPTS, minCapacity: 1, maxCapacity: 20 }, log);
+    const c = new ScalingController(
+      sim,
+      target,
+      [ttSpec("cpu", cpu, 60), ttSpec("mem", mem, 60)],
+      { ...BASE_OPTS, minCapacity: 1, maxCapacity: 20 },
+      log,
+    );
     c.start();
     sim.run(30 * MINUTE);
     expect(decisions.filter((d) => d.action === "scale-in")).toHaveLength(0);
@@ -105,8 +128,17 @@ describe("target tracking in the controller", () => {
     const sim = newSim();
     // An SQS-style backlog published by a queue model: visible at 0 tasks.
     const registry = new MetricRegistry();
-    registry.publish({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistics: ["Sum", "Average"], series: new ScriptedMetric("q", [0, 0, 500, 500, 500, 500, 500, 500]) });
-    const metric = registry.customized({ Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Statistic: "Sum" });
+    registry.publish({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistics: ["Sum", "Average"],
+      series: new ScriptedMetric("q", [0, 0, 500, 500, 500, 500, 500, 500]),
+    });
+    const metric = registry.customized({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Statistic: "Sum",
+    });
     const target = new InstantTarget(sim, 0);
     const { decisions, log } = logSink();
     const c = new ScalingController(sim, target, [], { ...BASE_OPTS, minCapacity: 0, maxCapacity: 10 }, log);
@@ -128,7 +160,9 @@ describe("step scaling in the controller", () => {
     const target = new InstantTarget(sim, 4);
     const { decisions, log } = logSink();
     const c = new ScalingController(sim, target, [], { ...BASE_OPTS, minCapacity: 1, maxCapacity: 20 }, log);
-    c.addPolicy(stepRunner("out", metric, 50, "GreaterThanOrEqualToThreshold", [step(0, 20, 2), step(20, null, 3)]));
+    c.addPolicy(
+      stepRunner("out", metric, 50, "GreaterThanOrEqualToThreshold", [step(0, 20, 2), step(20, null, 3)]),
+    );
     c.start();
     sim.run(10 * MINUTE);
     const outs = decisions.filter((d) => d.action === "scale-out").map((d) => [d.t, d.from, d.to]);
@@ -149,7 +183,9 @@ describe("step scaling in the controller", () => {
     c.addPolicy(stepRunner("out", cpu, 70, "GreaterThanOrEqualToThreshold", [step(0, null, 2)], 60));
     c.start();
     sim.run(20 * MINUTE);
-    const acts = decisions.filter((d) => d.action === "scale-in" || d.action === "scale-out").map((d) => [d.t, d.policy, d.to]);
+    const acts = decisions
+      .filter((d) => d.action === "scale-in" || d.action === "scale-out")
+      .map((d) => [d.t, d.policy, d.to]);
     // in at 3 min; blocked until 13 min by its 600-s cooldown; out at 11 min ends it; in again at 17 min.
     expect(acts).toEqual([
       [180, "in", 9],
@@ -168,10 +204,24 @@ describe("step scaling in the controller", () => {
     const { decisions, log } = logSink();
     const c = new ScalingController(sim, target, [], { ...BASE_OPTS, minCapacity: 1, maxCapacity: 100 }, log);
     c.addPolicy(stepRunner("plus3", cpu, 50, "GreaterThanOrEqualToThreshold", [step(0, null, 3)]));
-    c.addPolicy(stepRunner("pct200", cpu, 50, "GreaterThanOrEqualToThreshold", [step(0, null, 200)], 300, "PercentChangeInCapacity"));
+    c.addPolicy(
+      stepRunner(
+        "pct200",
+        cpu,
+        50,
+        "GreaterThanOrEqualToThreshold",
+        [step(0, null, 200)],
+        300,
+        "PercentChangeInCapacity",
+      ),
+    );
     c.start();
     sim.run(3 * MINUTE);
-    expect(decisions.find((d) => d.action === "scale-out")).toMatchObject({ policy: "pct200", from: 10, to: 30 });
+    expect(decisions.find((d) => d.action === "scale-out")).toMatchObject({
+      policy: "pct200",
+      from: 10,
+      to: 30,
+    });
   });
 });
 
@@ -181,12 +231,22 @@ describe("suspend flags and bounds", () => {
     const cpu = new ScriptedMetric("CPU", [...Array(5).fill(90), ...Array(20).fill(10)]);
     const target = new InstantTarget(sim, 5);
     const { decisions, log } = logSink();
-    const c = new ScalingController(sim, target, [ttSpec("cpu", cpu, 60)], {
-      ...BASE_OPTS,
-      minCapacity: 1,
-      maxCapacity: 20,
-      suspendedState: { DynamicScalingOutSuspended: true, DynamicScalingInSuspended: false, ScheduledScalingSuspended: false },
-    }, log);
+    const c = new ScalingController(
+      sim,
+      target,
+      [ttSpec("cpu", cpu, 60)],
+      {
+        ...BASE_OPTS,
+        minCapacity: 1,
+        maxCapacity: 20,
+        suspendedState: {
+          DynamicScalingOutSuspended: true,
+          DynamicScalingInSuspended: false,
+          ScheduledScalingSuspended: false,
+        },
+      },
+      log,
+    );
     c.start();
     sim.run(25 * MINUTE);
     expect(decisions.some((d) => d.action === "scale-out")).toBe(false);
@@ -216,7 +276,10 @@ describe("suspend flags and bounds", () => {
 });
 
 describe("properties on random metric sequences", () => {
-  const metricArb = fc.array(fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 200 })), { minLength: 5, maxLength: 60 });
+  const metricArb = fc.array(fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 200 })), {
+    minLength: 5,
+    maxLength: 60,
+  });
   const setup = (a: (number | null)[], b: (number | null)[], min: number, span: number, start: number) => {
     const sim = newSim();
     const m1 = new ScriptedMetric("A", a);
@@ -231,13 +294,30 @@ describe("properties on random metric sequences", () => {
       { ...BASE_OPTS, minCapacity: min, maxCapacity: max, scaleInDatapoints: 3 },
       log,
     );
-    c.addPolicy(stepRunner("stepOut", m1, 150, "GreaterThanOrEqualToThreshold", [step(0, 30, 1), step(30, null, 3)], 120));
-    c.addPolicy(stepRunner("stepIn", m2, 20, "LessThanThreshold", [step(null, 0, -50)], 240, "PercentChangeInCapacity"));
+    c.addPolicy(
+      stepRunner(
+        "stepOut",
+        m1,
+        150,
+        "GreaterThanOrEqualToThreshold",
+        [step(0, 30, 1), step(30, null, 3)],
+        120,
+      ),
+    );
+    c.addPolicy(
+      stepRunner("stepIn", m2, 20, "LessThanThreshold", [step(null, 0, -50)], 240, "PercentChangeInCapacity"),
+    );
     c.start();
     sim.run(Math.max(a.length, b.length) * MINUTE + MINUTE);
     return { decisions, target, min, max };
   };
-  const args = [metricArb, metricArb, fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 30 })] as const;
+  const args = [
+    metricArb,
+    metricArb,
+    fc.integer({ min: 0, max: 5 }),
+    fc.integer({ min: 0, max: 20 }),
+    fc.integer({ min: 0, max: 30 }),
+  ] as const;
 
   it("every policy-driven change lands within [min, max]", () => {
     fc.assert(

@@ -1,0 +1,61 @@
+import { type AssumptionValues, num } from "../../assumptions.js";
+import { fargateRates } from "../../data/fargate.js";
+import type { Simulation } from "../../engine/sim.js";
+import type { TimeMs } from "../../engine/time.js";
+import { InputError } from "../../errors.js";
+import type { EcsCompute } from "../../scenario/platforms/ecs-compute.js";
+import type { ContainerImageSpec } from "../../scenario/image.js";
+import type { CostLedger } from "../billing/ledger.js";
+import type { DecisionSink } from "../decisions.js";
+import type { TaskLauncher } from "../ecs/service.js";
+import type { Task } from "../ecs/task.js";
+import { FargateLauncher } from "../fargate/launcher.js";
+import { fargateImagePull } from "../image/pull.js";
+import { buildEcsEc2Capacity } from "./ecs-ec2.js";
+import type { LauncherReport } from "./result.js";
+
+export type ComputeLauncher = TaskLauncher & {
+  finish(tasks: readonly Task[], endMs: TimeMs): void;
+  billedTaskSeconds: number;
+  report?(): LauncherReport;
+};
+
+export interface BuiltCompute {
+  launcher: ComputeLauncher;
+  launchType: "FARGATE" | "EC2";
+  /** Tasks a service may launch per minute: 500 on Fargate, 250 on EC2. https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html */
+  launchesPerMinute: number;
+  task: { vcpu: number; memoryMiB: number };
+}
+
+/**
+ * The launcher of an `ecs-fargate` or `ecs-ec2` compute block, as those platform kinds build it, for models
+ * other than the web service (queue workers, RunTask jobs).
+ */
+export function buildCompute(
+  name: string,
+  c: EcsCompute,
+  ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink; region: string; assumptions: AssumptionValues; image?: ContainerImageSpec },
+): BuiltCompute {
+  const a = ctx.assumptions;
+  const task = { vcpu: c.task.cpu / 1024, memoryMiB: c.task.memory };
+  if (c.kind === "ecs-fargate") {
+    const rates = c.pricing ?? fargateRates(ctx.region, c.task.architecture);
+    if (typeof rates === "string") throw new InputError(rates, { path: `platforms.${name}.compute.pricing` });
+    const launcher = new FargateLauncher(ctx.sim, {
+      size: { vcpu: task.vcpu, memoryGb: c.task.memory / 1024 },
+      rates,
+      provisioningMs: num(a, "fargate.provisioningTime"),
+      pendingMs: num(a, "fargate.pendingTime"),
+      ledger: ctx.ledger,
+      rng: ctx.sim.rng(`${name}.fargate.startup`),
+      image: fargateImagePull(ctx.image, a),
+    });
+    return { launcher, launchType: "FARGATE", launchesPerMinute: 500, task };
+  }
+  const { launcher } = buildEcsEc2Capacity(
+    { name, platform: c, region: ctx.region, assumptions: a },
+    { sim: ctx.sim, ledger: ctx.ledger, log: ctx.log },
+  );
+  return { launcher, launchType: "EC2", launchesPerMinute: 250, task };
+}

@@ -1,0 +1,328 @@
+import { num } from "../../assumptions.js";
+import { Phase, Simulation } from "../../engine/sim.js";
+import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
+import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
+import { MetricRegistry, type Statistic } from "../aas/metric-registry.js";
+import { buildAutoScaling } from "../aas/setup.js";
+import { CostLedger } from "../billing/ledger.js";
+import { MetricSeries } from "../cloudwatch/metric.js";
+import type { Decision } from "../decisions.js";
+import { EcsService } from "../ecs/service.js";
+import { TaskEventLog } from "../ecs/task-events.js";
+import { makeDistribution } from "../latency/distributions.js";
+import { LogHistogram } from "../latency/histogram.js";
+import type { LatencyStats } from "../latency/recorder.js";
+import { sqsRequestsUsd } from "../sqs/backlog.js";
+import { SqsQueue } from "../sqs/queue.js";
+import { QueueWorkers } from "../sqs/workers.js";
+import { MinuteSeries } from "../traffic/minute-series.js";
+import { WholeArrivals } from "../traffic/whole-arrivals.js";
+import { buildCompute } from "./ecs-compute.js";
+import type { PlatformRunInput } from "./ecs-service.js";
+import type { PlatformResult } from "./result.js";
+
+const GAUGE: readonly Statistic[] = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
+
+/**
+ * Queue workers: the scenario's traffic is the stream of messages sent to an SQS queue; an ECS service of
+ * workers (Fargate or EC2) polls it, scaled by Application Auto Scaling on whatever the policies name —
+ * typically backlog per task, `m1 / m2` over AWS/SQS ApproximateNumberOfMessagesVisible and
+ * ECS/ContainerInsights RunningTaskCount. The queue publishes its CloudWatch metrics once a minute.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+ */
+export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): PlatformResult {
+  const { name, platform: p, scenario, assumptions: a } = input;
+  const c = p.compute;
+  const sim = new Simulation(input.seed);
+  const minutes = Math.ceil(input.durationMs / MINUTE);
+  const ledger = new CostLedger(minutes);
+  const series = new MinuteSeries(minutes);
+  const cols = series.columns;
+  const decisions: Decision[] = [];
+  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
+  const w = scenario.workload;
+  const compute = buildCompute(name, c, { sim, ledger, log, region: scenario.region, assumptions: a, image: w.image });
+
+  const queue = new SqsQueue();
+  const sloMs = scenario.slo.latency;
+  const runHist = new LogHistogram();
+  const minuteHist = new LogHistogram();
+  let withinSlo = 0;
+  let minuteWithin = 0;
+
+  let workers: QueueWorkers | undefined;
+  const ecs = new EcsService(sim, compute.launcher, {
+    name,
+    desiredCount: c.service.desiredCount,
+    targetGroup: { healthCheckInterval: 0, healthyThreshold: 0, deregistrationDelay: 0 },
+    loadBalanced: false,
+    stopDuration: num(a, "ecs.stopDuration"),
+    stopDelay: (task) => (workers ? workers.sigterm(task, sim.now) : num(a, "ecs.stopDuration")),
+    scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
+    launchesPerMinute: compute.launchesPerMinute,
+    inFlightDrain: () => 0,
+  });
+  workers = new QueueWorkers(sim, queue, {
+    pollers: p.worker.pollers,
+    maxMessages: p.worker.MaxNumberOfMessages,
+    waitTimeMs: (p.worker.WaitTimeSeconds ?? p.queue.ReceiveMessageWaitTimeSeconds) * SECOND,
+    emptyReceiveDelayMs: p.worker.emptyReceiveDelay,
+    visibilityTimeoutMs: p.queue.VisibilityTimeout * SECOND,
+    maxReceiveCount: p.queue.maxReceiveCount ?? 0,
+    failureRate: p.worker.failureRate,
+    deleteBatch: p.worker.deleteBatch,
+    processing: makeDistribution({ distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv }),
+    cpuPerMessageMs: w.cpuPerRequest,
+    stopTimeoutMs: p.worker.stopTimeout,
+    idleExitMs: num(a, "ecs.stopDuration"),
+    rng: sim.rng(`${name}.sqs.processing`),
+    onDeleted(latencyMs) {
+      const v = Math.max(latencyMs, 0.01);
+      runHist.record(v);
+      minuteHist.record(v);
+      if (latencyMs <= sloMs) {
+        withinSlo++;
+        minuteWithin++;
+      }
+    },
+  });
+  const ws = workers;
+
+  // Running-task time per minute (RunningTaskCount is the minute's average) and capacity statistics.
+  let lastT = 0;
+  let runningMs = 0;
+  let minuteRunningMs = 0;
+  let capMin = Number.POSITIVE_INFINITY;
+  let capMax = 0;
+  const integrate = (now: TimeMs) => {
+    const dt = now - lastT;
+    runningMs += ecs.runningCount * dt;
+    minuteRunningMs += ecs.runningCount * dt;
+    lastT = now;
+  };
+  const taskEvents = new TaskEventLog({
+    group: `service:${name}`,
+    launchType: compute.launchType,
+    cpu: c.task.cpu,
+    memory: c.task.memory,
+  });
+  ecs.observers.push({
+    taskChanged(task, now) {
+      integrate(now);
+      if (task.status === "RUNNING" && task.desiredStatus === "RUNNING") ws.taskStarted(task, now);
+      if (task.status === "STOPPED") ws.taskStopped(task, now);
+      capMin = Math.min(capMin, ecs.runningCount);
+      capMax = Math.max(capMax, ecs.runningCount);
+    },
+  });
+  ecs.observers.push(taskEvents);
+  ecs.warmStart(0);
+  capMin = capMax = ecs.runningCount;
+
+  // Messages: the traffic series, whole messages per engine tick (fractions carried to the next tick).
+  const tick = scenario.engine.tick;
+  const arrivals = new WholeArrivals(input.rates, input.stepMs);
+  sim.every(
+    tick,
+    (now) => {
+      const n = arrivals.take(now - tick, tick);
+      if (n > 0) {
+        queue.send(now, n);
+        ws.messagesAvailable(now);
+      }
+    },
+    Phase.lifecycle,
+  );
+
+  // CloudWatch: AWS/SQS metrics once a minute; ECS/ContainerInsights RunningTaskCount (minute average).
+  const m = {
+    visible: new MetricSeries("ApproximateNumberOfMessagesVisible", MINUTE),
+    notVisible: new MetricSeries("ApproximateNumberOfMessagesNotVisible", MINUTE),
+    age: new MetricSeries("ApproximateAgeOfOldestMessage", MINUTE),
+    sent: new MetricSeries("NumberOfMessagesSent", MINUTE),
+    received: new MetricSeries("NumberOfMessagesReceived", MINUTE),
+    deleted: new MetricSeries("NumberOfMessagesDeleted", MINUTE),
+    empty: new MetricSeries("NumberOfEmptyReceives", MINUTE),
+    running: new MetricSeries("RunningTaskCount", MINUTE),
+  };
+  const registry = new MetricRegistry();
+  const pub = (metricName: string, series: MetricSeries, ns = "AWS/SQS") =>
+    registry.publish({ namespace: ns, metricName, statistics: GAUGE, series });
+  pub("ApproximateNumberOfMessagesVisible", m.visible);
+  pub("ApproximateNumberOfMessagesNotVisible", m.notVisible);
+  pub("ApproximateAgeOfOldestMessage", m.age);
+  pub("NumberOfMessagesSent", m.sent);
+  pub("NumberOfMessagesReceived", m.received);
+  pub("NumberOfMessagesDeleted", m.deleted);
+  pub("NumberOfEmptyReceives", m.empty);
+  registry.publish({ namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", statistics: ["Average"], series: m.running });
+
+  const ageSloMs = p.slo?.ageOfOldestMessage;
+  let maxAgeMs = 0;
+  let minutesOverAge = 0;
+  let last = { sent: 0, received: 0, deleted: 0, empty: 0, dead: 0 };
+  let minute = 0;
+  sim.every(
+    MINUTE,
+    (now) => {
+      integrate(now);
+      const oldest = queue.oldestSentAt();
+      const ageMs = oldest === null ? 0 : now - oldest;
+      maxAgeMs = Math.max(maxAgeMs, ageMs);
+      if (ageSloMs !== undefined && ageMs > ageSloMs) minutesOverAge++;
+      m.visible.closeWith(queue.visible);
+      m.notVisible.closeWith(queue.inFlight);
+      m.age.closeWith(Math.floor(ageMs / 1000));
+      m.sent.closeWith(queue.sent - last.sent);
+      m.received.closeWith(queue.received - last.received);
+      m.deleted.closeWith(queue.deleted - last.deleted);
+      m.empty.closeWith(ws.emptyReceives - last.empty);
+      m.running.closeWith(minuteRunningMs / MINUTE);
+      if (minute < minutes) {
+        const stats = statsOf(minuteHist, minuteWithin);
+        cols.arrived[minute] = queue.sent - last.sent;
+        cols.served[minute] = queue.deleted - last.deleted;
+        cols.dropped[minute] = queue.deadLettered - last.dead;
+        cols.timedOut[minute] = 0;
+        cols.desired[minute] = ecs.desiredCount;
+        cols.running[minute] = minuteRunningMs / MINUTE;
+        cols.inService[minute] = minuteRunningMs / MINUTE;
+        cols.cpuPercent[minute] = Number.NaN;
+        cols.memoryPercent[minute] = Number.NaN;
+        cols.latencyMeanMs[minute] = stats.count > 0 ? stats.mean : Number.NaN;
+        cols.p50Ms[minute] = stats.count > 0 ? stats.p50 : Number.NaN;
+        cols.p95Ms[minute] = stats.count > 0 ? stats.p95 : Number.NaN;
+        cols.p99Ms[minute] = stats.count > 0 ? stats.p99 : Number.NaN;
+        // Messages sent this minute count against the SLO through those deleted within the latency.
+        cols.withinSlo[minute] = Math.min(minuteWithin, cols.arrived[minute]);
+      }
+      minute++;
+      minuteHist.reset();
+      minuteWithin = 0;
+      minuteRunningMs = 0;
+      last = { sent: queue.sent, received: queue.received, deleted: queue.deleted, empty: ws.emptyReceives, dead: queue.deadLettered };
+    },
+    Phase.metrics,
+  );
+
+  const autoScaling = buildAutoScaling({
+    sim,
+    target: ecs,
+    registry,
+    predefined: {},
+    policies: c.scalingPolicies,
+    scheduledActions: c.scheduledActions,
+    suspendedState: c.service.SuspendedState,
+    bounds: { minCapacity: c.service.minCapacity, maxCapacity: c.service.maxCapacity },
+    assumptions: a,
+    startMs: input.startMs ?? 0,
+    durationMs: input.durationMs,
+    log,
+    path: `platforms.${name}.compute`,
+  });
+  autoScaling.start();
+
+  sim.run(input.durationMs);
+  integrate(input.durationMs);
+  ws.finish(input.durationMs);
+  compute.launcher.finish(ecs.tasks, input.durationMs);
+
+  // SQS requests: one SendMessage per message, every ReceiveMessage (empty ones too), every delete call.
+  const sqsRequests = queue.sent + ws.receiveRequests + ws.deleteRequests;
+  const sqsUsd = sqsRequestsUsd(sqsRequests, p.queue.type);
+  ledger.addInterval(0, Math.max(1, input.durationMs), sqsUsd / Math.max(1, input.durationMs));
+  ledger.addToMeter(`sqs.requests`, "requests", sqsRequests, sqsUsd);
+
+  const perMinuteCost = ledger.perMinute();
+  cols.costUsd.set(perMinuteCost);
+  const totalUsd = ledger.totalUsd();
+  const extra = compute.launcher.report?.() ?? {};
+  const requests = {
+    arrived: queue.sent,
+    served: queue.deleted,
+    dropped: queue.deadLettered,
+    timedOut: 0,
+    inFlightAtEnd: queue.visible + queue.inFlight,
+  };
+  let minuteSum = 0;
+  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
+  const lo = Math.min(c.service.minCapacity, c.service.desiredCount);
+  const hi = Math.max(c.service.maxCapacity, c.service.desiredCount);
+  const outside = decisions.find((d) => d.controller === "applicationAutoScaling" && (d.to < lo || d.to > hi));
+  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * compute.task.vcpu;
+  const ageMinutes = Math.min(minute, minutes);
+  return {
+    name,
+    kind: p.kind,
+    minutes: series,
+    requests,
+    latency: statsOf(runHist, withinSlo),
+    capacity: {
+      min: Number.isFinite(capMin) ? capMin : 0,
+      max: capMax,
+      mean: input.durationMs > 0 ? runningMs / input.durationMs : 0,
+      taskHours: runningMs / 3_600_000,
+      billedTaskHours: compute.launcher.billedTaskSeconds / 3600,
+    },
+    cost: { totalUsd, meters: ledger.meterList() },
+    scaling: { scaleOutEvents: autoScaling.controller.scaleOutEvents, scaleInEvents: autoScaling.controller.scaleInEvents },
+    utilisation: { cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * ws.cpuSeconds) / paidVcpuSeconds : 0 },
+    decisions,
+    taskEvents: [taskEvents],
+    details: {
+      queue: {
+        messagesSent: queue.sent,
+        messagesDeleted: queue.deleted,
+        deadLettered: queue.deadLettered,
+        redelivered: queue.redelivered,
+        duplicateProcessing: ws.duplicates,
+        processingFailures: ws.failures,
+        visibleAtEnd: queue.visible,
+        inFlightAtEnd: queue.inFlight,
+        maxAgeOfOldestMessageSeconds: Math.floor(maxAgeMs / 1000),
+        ageSlo:
+          ageSloMs === undefined
+            ? null
+            : { seconds: ageSloMs / 1000, minutesOver: minutesOverAge, attainment: ageMinutes > 0 ? 1 - minutesOverAge / ageMinutes : 1 },
+        sqsRequests: { total: sqsRequests, receive: ws.receiveRequests, emptyReceive: ws.emptyReceives, delete: ws.deleteRequests, send: queue.sent },
+        costPerMillionMessagesUsd: queue.deleted > 0 ? (1e6 * totalUsd) / queue.deleted : 0,
+      },
+    },
+    checks: [
+      {
+        name: "messages conserved",
+        ok: queue.sent === queue.deleted + queue.deadLettered + queue.visible + queue.inFlight,
+        detail: `sent ${queue.sent} = deleted ${queue.deleted} + dead-lettered ${queue.deadLettered} + visible ${queue.visible} + in flight ${queue.inFlight}`,
+      },
+      {
+        name: "cost equals the sum of its meters",
+        ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
+        detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
+      },
+      {
+        name: "desired count within min/max",
+        ok: outside === undefined,
+        detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every decision within [${lo}, ${hi}]`,
+      },
+      ...(extra.checks ?? []),
+    ],
+    ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
+    ...(extra.instances ? { instances: extra.instances } : {}),
+  };
+}
+
+/** Latency statistics of a histogram of end-to-end message latencies. */
+function statsOf(h: LogHistogram, within: number): LatencyStats {
+  const n = h.count;
+  if (n === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, withinSlo: 0, count: 0 };
+  return {
+    mean: h.mean,
+    p50: h.quantile(0.5),
+    p90: h.quantile(0.9),
+    p95: h.quantile(0.95),
+    p99: h.quantile(0.99),
+    max: h.max,
+    withinSlo: within,
+    count: n,
+  };
+}
