@@ -26,7 +26,8 @@ for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
     const r = await runSweep(plan, { out: dir, workers });
     times[workers].push(performance.now() - t0);
-    if (r.ran !== plan.runs.length || r.failed) throw new Error(`expected ${plan.runs.length} ok runs, got ${r.ran} (${r.failed} failed)`);
+    if (r.ran !== plan.runs.length || r.failed)
+      throw new Error(`expected ${plan.runs.length} ok runs, got ${r.ran} (${r.failed} failed)`);
     tables[workers] = readFileSync(join(dir, "sweep.csv"), "utf8");
     rmSync(dir, { recursive: true, force: true });
   }
@@ -34,8 +35,14 @@ for (let i = 0; i < repeats; i++) {
 const m1 = median(times[1]);
 const m2 = median(times[2]);
 const n = plan.variants.length;
-console.log(`${n} variants of ${plan.baseFile.split("/").pop()} (${availableParallelism()} cores, worker ${workerEntry().compiled ? "compiled dist/" : "source via tsx"})`);
-console.log(`1 worker:  median ${(m1 / 1000).toFixed(2)} s → ${((n / m1) * 60_000).toFixed(1)} variants/min  (runs: ${times[1].map((t) => (t / 1000).toFixed(2)).join(", ")})`);
-console.log(`2 workers: median ${(m2 / 1000).toFixed(2)} s → ${((n / m2) * 60_000).toFixed(1)} variants/min  (runs: ${times[2].map((t) => (t / 1000).toFixed(2)).join(", ")})`);
+console.log(
+  `${n} variants of ${plan.baseFile.split("/").pop()} (${availableParallelism()} cores, worker ${workerEntry().compiled ? "compiled dist/" : "source via tsx"})`,
+);
+console.log(
+  `1 worker:  median ${(m1 / 1000).toFixed(2)} s → ${((n / m1) * 60_000).toFixed(1)} variants/min  (runs: ${times[1].map((t) => (t / 1000).toFixed(2)).join(", ")})`,
+);
+console.log(
+  `2 workers: median ${(m2 / 1000).toFixed(2)} s → ${((n / m2) * 60_000).toFixed(1)} variants/min  (runs: ${times[2].map((t) => (t / 1000).toFixed(2)).join(", ")})`,
+);
 console.log(`speed-up 2 vs 1 workers: ${(m1 / m2).toFixed(2)}× (goal ≥ 1.8)`);
 console.log(`tables identical: ${tables[1] === tables[2] ? "yes" : "NO"}`);

@@ -421,6 +421,15 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     basis: "chosen",
     source: "https://aws.amazon.com/apprunner/pricing/",
   },
+  {
+    id: "alb.lorTieBreak",
+    kind: "choice",
+    default: "rotate",
+    choices: ["rotate"],
+    statement: "request mode, least_outstanding_requests: among targets with equally few requests in progress the scan starts one target further on each request (AWS does not document ties)",
+    basis: "chosen",
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#modify-routing-algorithm",
+  },
 ];
 
 const BY_ID = new Map(ASSUMPTIONS.map((a) => [a.id, a]));

@@ -14,7 +14,7 @@ import type { GrowthResult } from "./growth.js";
 import { reportHtml } from "./html.js";
 import type { ReportInput } from "./input.js";
 import { reportMarkdown } from "./markdown.js";
-import { type Plan, plan as makePlan } from "./planning.js";
+import { type Plan, plan as makePlan, recommendedIds } from "./planning.js";
 
 /**
  * A report from an output folder's files: report.html (self-contained), report.md (for a PR comment)
@@ -47,7 +47,7 @@ export function reportCharts(input: ReportInput, plan: Plan | undefined, cap = C
     slo ? latencyChart(input.series, slo, cap) : undefined,
     costChart(input.series, cap),
     utilisationChart(input.series, input.summary, cap),
-    input.sweep && slo ? paretoChart(input.sweep, slo, plan?.recommended?.id) : undefined,
+    input.sweep && slo ? paretoChart(input.sweep, slo, recommendedIds(plan)) : undefined,
   ];
   return charts.filter((c): c is Chart => c !== undefined);
 }

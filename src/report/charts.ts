@@ -284,7 +284,7 @@ export function utilisationChart(
 export function paretoChart(
   sweep: SweepTable,
   slo: { latencyMs: number; percentile: number },
-  recommended: string | undefined,
+  recommended: readonly string[],
 ): Chart | undefined {
   const ok = sweep.rows.filter(
     (r) => r.error === undefined && Number.isFinite(r.monthlyCostUsd) && Number.isFinite(r.p99Ms),
@@ -299,7 +299,7 @@ export function paretoChart(
     params: paramsText(r.params, names),
   }));
   const frontier = paretoFrontier(points).map((p, i) => ({ ...p, order: i }));
-  const rec = points.filter((p) => p.id === recommended);
+  const rec = points.filter((p) => recommended.includes(p.id));
   const layer: VlSpec[] = [
     {
       data: { values: frontier },

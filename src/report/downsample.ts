@@ -26,7 +26,7 @@ export function downsample(values: ArrayLike<number>, k: number, stat: BucketSta
       if (Number.isNaN(v)) continue;
       n++;
       last = v;
-      if (stat === "max") acc = v > acc ? v : acc;
+      if (stat === "max") acc = Math.max(acc, v);
       else acc += v;
     }
     out.push(n === 0 ? Number.NaN : stat === "mean" ? acc / n : stat === "max" ? acc : last);

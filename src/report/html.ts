@@ -5,7 +5,7 @@ import type { Chart } from "./charts.js";
 import { type Comparison, explainComparison, meetsSlo } from "./compare.js";
 import type { ReportInput } from "./input.js";
 import { paramsText, shortParamNames, sweepMeetsSlo } from "./pareto.js";
-import { PLANNING_ASSUMPTIONS, type Plan, planSentences } from "./planning.js";
+import { PLANNING_ASSUMPTIONS, type Plan, planSentences, recommendedIds } from "./planning.js";
 import { formatMetricValue } from "./thresholds.js";
 
 /**
@@ -229,7 +229,7 @@ export function reportHtml(ctx: HtmlContext): string {
     const names = shortParamNames(sweep.rows.flatMap((r) => Object.keys(r.params)));
     const rows = sweep.rows.map((r) => [
       {
-        html: r.id === plan.recommended?.id ? `<strong>${esc(r.id)}</strong> (recommended)` : esc(r.id),
+        html: recommendedIds(plan).includes(r.id) ? `<strong>${esc(r.id)}</strong> (recommended)` : esc(r.id),
         sort: r.id,
       },
       paramsText(r.params, names),

@@ -1,6 +1,6 @@
 import { type Comparison, explainComparison, meetsSlo } from "./compare.js";
 import type { ReportInput } from "./input.js";
-import { type Plan, planSentences } from "./planning.js";
+import { type Plan, planSentences, recommendedIds } from "./planning.js";
 import { paramsText, shortParamNames, sweepMeetsSlo } from "./pareto.js";
 import { formatMetricValue } from "./thresholds.js";
 
@@ -164,7 +164,7 @@ export function reportMarkdown(ctx: MarkdownContext): string {
         rows
           .slice(0, SWEEP_TABLE_ROWS)
           .map((r) => [
-            r.id === plan.recommended?.id ? `**${r.id}** (recommended)` : r.id,
+            recommendedIds(plan).includes(r.id) ? `**${r.id}** (recommended)` : r.id,
             paramsText(r.params, names),
             usd(r.monthlyCostUsd),
             r.p99Ms.toFixed(1),

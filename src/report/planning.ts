@@ -43,6 +43,8 @@ export interface Plan {
   closest: Candidate | undefined;
   headroom: Headroom | undefined;
   growth: GrowthResult | undefined;
+  /** The sweep's recommendation per group (groupBy), when it ranked several groups. */
+  groups: { label: string; recommended: Candidate | undefined }[];
   assumptions: string[];
 }
 
@@ -113,6 +115,13 @@ export function headroomAtPeak(s: PlatformSeries): Headroom | undefined {
   };
 }
 
+/** The ids to highlight as recommended: one per ranking group, or the single recommendation. */
+export function recommendedIds(p: Plan | undefined): string[] {
+  if (!p) return [];
+  if (p.groups.length > 1) return p.groups.flatMap((g) => (g.recommended ? [g.recommended.id] : []));
+  return p.recommended ? [p.recommended.id] : [];
+}
+
 export function plan(input: {
   summary?: Summary;
   sweep?: SweepTable;
@@ -153,6 +162,9 @@ export function plan(input: {
     closest,
     headroom: series ? headroomAtPeak(series) : undefined,
     growth: input.growth,
+    groups: fromSweep
+      ? sweep.groups.map((g) => ({ label: g.label, recommended: candidates.find((c) => c.id === g.recommended) }))
+      : [],
     assumptions: [...PLANNING_ASSUMPTIONS, ...(summary?.assumptions ?? [])],
   };
 }
@@ -168,7 +180,10 @@ export function planSentences(p: Plan): string[] {
   const sloText = `p${p.slo.percentile} ≤ ${p.slo.latencyMs} ms`;
   const meeting = p.candidates.filter((c) => c.meetsSlo).length;
   const what = p.source === "sweep" ? "variants" : "platforms";
-  if (p.recommended) {
+  if (p.groups.length > 1) {
+    // Ranked within groups (e.g. per traffic level): one recommendation per group, none across them.
+    out.push(`The sweep ranks ${p.groups.length} groups separately; ${meeting} of ${p.candidates.length} ${what} meet the SLO.`);
+  } else if (p.recommended) {
     const r = p.recommended;
     out.push(
       `Run **${r.id}**: the cheapest of the ${what} meeting the SLO (${sloText}), at **${usd(r.monthlyUsd)} a month** with p99 ${ms(r.p99Ms)}` +
@@ -192,6 +207,14 @@ export function planSentences(p: Plan): string[] {
           ? `, ${(c.requestsWithinSlo * 100).toFixed(2)}% of requests within ${p.slo.latencyMs} ms`
           : "") +
         `, ${usd(c.monthlyUsd)} a month. Give it more capacity (a lower scaling target, bigger tasks or a higher minimum) before relying on it.`,
+    );
+  }
+  for (const g of p.groups) {
+    const r = g.recommended;
+    out.push(
+      r
+        ? `For ${g.label}: run **${r.id}**, ${usd(r.monthlyUsd)} a month, p99 ${ms(r.p99Ms)}.`
+        : `For ${g.label}: no variant meets the SLO.`,
     );
   }
   const h = p.headroom;

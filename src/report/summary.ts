@@ -29,6 +29,8 @@ export interface PlatformSummary {
   capacityCost?: { inUseUsd: number; idleUsd: number };
   /** EC2: container instances. */
   instances?: PlatformResult["instances"];
+  /** Kind-specific figures: `queue` (sqs-worker), `jobs` (eventbridge-tasks), `appRunner` (app-runner). */
+  details?: Record<string, unknown>;
 }
 
 export interface Summary {
@@ -139,7 +141,16 @@ function platformSummary(
     checks: p.checks,
     ...(p.capacityCost ? { capacityCost: { inUseUsd: r(p.capacityCost.inUseUsd), idleUsd: r(p.capacityCost.idleUsd) } } : {}),
     ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
+    ...(p.details ? { details: roundDeep(p.details) as Record<string, unknown> } : {}),
   };
+}
+
+/** Numbers anywhere in a details object, rounded like the rest of the summary. */
+function roundDeep(v: unknown): unknown {
+  if (typeof v === "number") return r(v);
+  if (Array.isArray(v)) return v.map(roundDeep);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
+  return v;
 }
 
 function withComparison(platforms: Record<string, PlatformSummary>): { comparison?: LaunchTypeComparison } {

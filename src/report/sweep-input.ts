@@ -1,7 +1,9 @@
 /**
- * A sweep's table as the report needs it, read tolerantly from sweep.json: a list of variants (at the top
- * level or under `variants`/`runs`/`rows`/`results`), each with an id, its parameters, and either a
- * summary with platforms or flat metrics. A variant × platform becomes one row.
+ * A sweep's table as the report needs it, read from sweep.json. `scalesim sweep` writes
+ * `{format: "scalesim-sweep-table/1", rows: [one per variant × platform], groups: [ranking per groupBy
+ * value]}` (src/sweep/table.ts); other shapes are read tolerantly too: a list of variants (at the top level
+ * or under `variants`/`runs`/`rows`/`results`), each with an id, its parameters, and either a summary with
+ * platforms or flat metrics. A variant × platform becomes one row.
  */
 export interface SweepRow {
   /** Variant id, suffixed with `/platform` when the variant has several platforms. */
@@ -20,7 +22,17 @@ export interface SweepRow {
   error: string | undefined;
 }
 
+export interface SweepGroup {
+  /** The groupBy values, e.g. `traffic.multiplier=0.075`. */
+  label: string;
+  /** The sweep's cheapest row meeting the SLO in this group, or null. */
+  recommended: string | null;
+  candidates: number;
+}
+
 export interface SweepTable {
+  /** The sweep's own ranking groups (groupBy), when it ranked more than one. */
+  groups: SweepGroup[];
   /** The base scenario's name, when sweep.json gives it. */
   scenario: string | undefined;
   rows: SweepRow[];
@@ -56,16 +68,17 @@ export function parseSweep(raw: unknown): SweepTable {
   list.forEach((v, i) => {
     if (!isObj(v)) return;
     const variant = String(v.id ?? v.variant ?? v.name ?? `v${i + 1}`);
-    const params = ([v.params, v.parameters, v.values, v.matrix].find(isObj) ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const params = ([v.params, v.parameters, v.values, v.matrix].find(isObj) ?? {}) as Record<string, unknown>;
+    const status = typeof v.status === "string" ? v.status : "ok";
+    // `scalesim sweep` writes error "" for a row that ran; a failed or missing row says so in `status`.
     const error =
-      typeof v.error === "string"
+      typeof v.error === "string" && v.error !== ""
         ? v.error
         : isObj(v.error)
           ? String(v.error.message ?? "failed")
-          : undefined;
+          : status !== "ok"
+            ? status
+            : undefined;
     const platforms = get(v, "summary.platforms") ?? v.platforms;
     if (isObj(platforms) && Object.keys(platforms).length > 0) {
       const names = Object.keys(platforms);
@@ -86,27 +99,44 @@ export function parseSweep(raw: unknown): SweepTable {
       }
       return;
     }
+    const platform = typeof v.platform === "string" ? v.platform : "";
     rows.push({
-      id: variant,
+      // `v012/fargate`, as the sweep's ranking refers to rows.
+      id: platform ? `${variant}/${platform}` : variant,
       variant,
-      platform: String(v.platform ?? ""),
+      platform,
       params,
       monthlyCostUsd: num(v.monthlyCostUsd, v.monthlyUsd, get(v, "cost.monthlyUsd")) ?? Number.NaN,
       p99Ms: num(v.p99Ms, v.p99LatencyMs, v.p99, get(v, "latencyMs.p99")) ?? Number.NaN,
       attainment: num(v.sloAttainment, v.attainment, get(v, "slo.attainment")),
-      requestsWithinSlo: num(v.requestsWithinSlo, get(v, "slo.requestsWithinLatency")),
+      requestsWithinSlo: num(v.requestsWithinSlo, v.requestsWithinLatency, get(v, "slo.requestsWithinLatency")),
       meetsSlo: typeof v.meetsSlo === "boolean" ? v.meetsSlo : undefined,
       error,
     });
   });
   let slo: SweepTable["slo"];
-  if (isObj(raw)) {
-    const lat = num(get(raw, "slo.latencyMs"), get(raw, "slo.latency"));
-    if (lat !== undefined) slo = { latencyMs: lat, percentile: num(get(raw, "slo.percentile")) ?? 99 };
+  const first = list.find(isObj);
+  const lat = isObj(raw) ? num(get(raw, "slo.latencyMs"), get(raw, "slo.latency")) : undefined;
+  if (lat !== undefined) slo = { latencyMs: lat, percentile: num(get(raw, "slo.percentile")) ?? 99 };
+  else if (first && num(first.sloLatencyMs) !== undefined) {
+    slo = { latencyMs: num(first.sloLatencyMs) as number, percentile: num(first.sloPercentile) ?? 99 };
   }
-  const rec = isObj(raw) ? (raw.recommended ?? raw.cheapestMeetingSlo ?? raw.best) : undefined;
+  const rawGroups = isObj(raw) && Array.isArray(raw.groups) ? raw.groups.filter(isObj) : [];
+  const groups: SweepGroup[] = rawGroups.map((g) => ({
+    label: Object.entries(isObj(g.params) ? g.params : {})
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(", "),
+    recommended: typeof g.cheapestMeetingSlo === "string" ? g.cheapestMeetingSlo : null,
+    candidates: num(g.candidates) ?? 0,
+  }));
+  const rec = isObj(raw)
+    ? (raw.recommended ??
+      raw.cheapestMeetingSlo ??
+      raw.best ??
+      (groups.length === 1 ? (groups[0].recommended ?? undefined) : undefined))
+    : undefined;
   const recommended =
     typeof rec === "string" ? rec : isObj(rec) ? String(rec.id ?? rec.variant ?? "") || undefined : undefined;
   const scenario = isObj(raw) && typeof raw.scenario === "string" ? raw.scenario : undefined;
-  return { scenario, rows, slo, recommended };
+  return { scenario, rows, slo, recommended, groups: groups.length > 1 ? groups : [] };
 }

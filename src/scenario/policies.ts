@@ -36,7 +36,10 @@ const TargetTrackingScalingPolicyConfiguration = z
   })
   .superRefine((c, ctx) => {
     if ((c.PredefinedMetricSpecification === undefined) === (c.CustomizedMetricSpecification === undefined)) {
-      ctx.addIssue({ code: "custom", message: "give exactly one of PredefinedMetricSpecification or CustomizedMetricSpecification" });
+      ctx.addIssue({
+        code: "custom",
+        message: "give exactly one of PredefinedMetricSpecification or CustomizedMetricSpecification",
+      });
     }
   });
 
@@ -46,7 +49,11 @@ export const TargetTrackingPolicy = z.strictObject({
   TargetTrackingScalingPolicyConfiguration,
 });
 
-export const ScalingPolicy = z.discriminatedUnion("PolicyType", [TargetTrackingPolicy, StepScalingPolicy, PredictiveScalingPolicy]);
+export const ScalingPolicy = z.discriminatedUnion("PolicyType", [
+  TargetTrackingPolicy,
+  StepScalingPolicy,
+  PredictiveScalingPolicy,
+]);
 export type ScalingPolicy = z.output<typeof ScalingPolicy>;
 export type TargetTrackingPolicy = z.output<typeof TargetTrackingPolicy>;
 export type { PredictiveScalingPolicy, StepScalingPolicy } from "./aas.js";

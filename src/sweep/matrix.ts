@@ -14,7 +14,9 @@ import { stream } from "../engine/rng.js";
 import { canonicalJson } from "./path.js";
 
 /** Where a value came from inside the sweep block (for error positions). */
-export type Origin = { from: "matrix"; key: string; index: number } | { from: "include"; entry: number; key: string };
+export type Origin =
+  | { from: "matrix"; key: string; index: number }
+  | { from: "include"; entry: number; key: string };
 
 export interface Assignment {
   key: string;
@@ -53,13 +55,18 @@ export function expandMatrix(spec: MatrixSpec): Combination[] {
   const canon = values.map((vs) => vs.map(canonicalJson));
   let size = keys.length === 0 ? 0 : 1;
   for (const vs of values) size *= vs.length;
-  if (!Number.isSafeInteger(size)) throw new MatrixError(`the matrix has more than 2^53 combinations`, ["matrix"]);
+  if (!Number.isSafeInteger(size))
+    throw new MatrixError(`the matrix has more than 2^53 combinations`, ["matrix"]);
 
   // Exclude entries as (key position, canonical value) pairs; GitHub rejects keys outside the matrix.
   const excludes = spec.exclude.map((entry, e) =>
     Object.entries(entry).map(([k, v]) => {
       const pos = keys.indexOf(k);
-      if (pos < 0) throw new MatrixError(`exclude key "${k}" is not a matrix key (matrix keys: ${keys.join(", ") || "none"})`, ["exclude", e, k]);
+      if (pos < 0)
+        throw new MatrixError(
+          `exclude key "${k}" is not a matrix key (matrix keys: ${keys.join(", ") || "none"})`,
+          ["exclude", e, k],
+        );
       return { pos, value: canonicalJson(v) };
     }),
   );
@@ -81,12 +88,21 @@ export function expandMatrix(spec: MatrixSpec): Combination[] {
   const indices = spec.sample ? sampleIndices(size, spec.sample, excluded) : allIndices(size, excluded);
   const originals: Combination[] = indices.map((index) => {
     const d = decode(index).slice();
-    return keys.map((key, k) => ({ key, value: values[k][d[k]], origin: { from: "matrix", key, index: d[k] } as Origin }));
+    return keys.map((key, k) => ({
+      key,
+      value: values[k][d[k]],
+      origin: { from: "matrix", key, index: d[k] } as Origin,
+    }));
   });
 
   const extras: Combination[] = [];
   spec.include.forEach((entry, e) => {
-    const pairs = Object.entries(entry).map(([key, value]) => ({ key, value, canon: canonicalJson(value), pos: keys.indexOf(key) }));
+    const pairs = Object.entries(entry).map(([key, value]) => ({
+      key,
+      value,
+      canon: canonicalJson(value),
+      pos: keys.indexOf(key),
+    }));
     let fitted = false;
     for (const combo of originals) {
       // An original matrix value may not be overwritten; keys the matrix does not have are free to add.
@@ -95,20 +111,30 @@ export function expandMatrix(spec: MatrixSpec): Combination[] {
       fitted = true;
       for (const p of pairs) {
         if (p.pos >= 0) continue;
-        const a: Assignment = { key: p.key, value: p.value, origin: { from: "include", entry: e, key: p.key } };
+        const a: Assignment = {
+          key: p.key,
+          value: p.value,
+          origin: { from: "include", entry: e, key: p.key },
+        };
         const at = combo.findIndex((x) => x.key === p.key);
         if (at >= 0) combo[at] = a;
         else combo.push(a);
       }
     }
-    if (!fitted) extras.push(pairs.map((p) => ({ key: p.key, value: p.value, origin: { from: "include", entry: e, key: p.key } })));
+    if (!fitted)
+      extras.push(
+        pairs.map((p) => ({ key: p.key, value: p.value, origin: { from: "include", entry: e, key: p.key } })),
+      );
   });
   return [...originals, ...extras];
 }
 
 function allIndices(size: number, excluded: (i: number) => boolean): number[] {
   if (size > ENUMERATION_LIMIT) {
-    throw new MatrixError(`the matrix has ${size} combinations; add sample: { count: N } to run a random subset`, ["matrix"]);
+    throw new MatrixError(
+      `the matrix has ${size} combinations; add sample: { count: N } to run a random subset`,
+      ["matrix"],
+    );
   }
   const out: number[] = [];
   for (let i = 0; i < size; i++) if (!excluded(i)) out.push(i);
@@ -120,7 +146,11 @@ function allIndices(size: number, excluded: (i: number) => boolean): number[] {
  * in matrix order. Small spaces: partial Fisher–Yates over the list. Large spaces: rejection of repeats and
  * excluded draws, which stays uniform over the remaining combinations.
  */
-export function sampleIndices(size: number, sample: { count: number; seed: number }, excluded: (i: number) => boolean = () => false): number[] {
+export function sampleIndices(
+  size: number,
+  sample: { count: number; seed: number },
+  excluded: (i: number) => boolean = () => false,
+): number[] {
   const rng = stream(sample.seed, SAMPLE_STREAM);
   if (size <= ENUMERATION_LIMIT) {
     const pool = allIndices(size, excluded);
@@ -137,7 +167,10 @@ export function sampleIndices(size: number, sample: { count: number; seed: numbe
   const maxDraws = sample.count * 1000;
   for (let draws = 0; chosen.size < sample.count; draws++) {
     if (draws >= maxDraws) {
-      throw new MatrixError(`could not draw ${sample.count} distinct combinations; most of the matrix is excluded`, ["sample", "count"]);
+      throw new MatrixError(
+        `could not draw ${sample.count} distinct combinations; most of the matrix is excluded`,
+        ["sample", "count"],
+      );
     }
     const i = Math.floor(rng.next() * size);
     if (!chosen.has(i) && !excluded(i)) chosen.add(i);

@@ -17,13 +17,20 @@ export interface MergeResult {
   missing: number;
 }
 
-export function mergeSweeps(dirs: readonly string[], out: string, options: { allowPartial?: boolean } = {}): MergeResult {
+export function mergeSweeps(
+  dirs: readonly string[],
+  out: string,
+  options: { allowPartial?: boolean } = {},
+): MergeResult {
   if (dirs.length === 0) throw new InputError("give at least one sweep output folder");
   const metas = dirs.map((d) => readMeta(d));
   const { shard: _shard, ...meta }: PlanMeta & { shard: unknown } = metas[0];
   metas.forEach((m, i) => {
     if (m.hash !== meta.hash) {
-      throw new InputError(`holds a different sweep (plan ${m.hash}, but ${dirs[0]} holds plan ${meta.hash})`, { file: join(dirs[i], META_FILE) });
+      throw new InputError(
+        `holds a different sweep (plan ${m.hash}, but ${dirs[0]} holds plan ${meta.hash})`,
+        { file: join(dirs[i], META_FILE) },
+      );
     }
   });
   // A finished run wins over a failed attempt of the same run; otherwise the first folder's record.
@@ -41,7 +48,9 @@ export function mergeSweeps(dirs: readonly string[], out: string, options: { all
     const have = new Set(shards.map((s) => s.index));
     const absent = count ? Array.from({ length: count }, (_, i) => i).filter((i) => !have.has(i)) : [];
     const hint = absent.length ? `; shards not given: ${absent.map((i) => `${i}/${count}`).join(", ")}` : "";
-    throw new InputError(`${missingRuns.length} of ${meta.runs.length} runs are missing (first: ${missingRuns[0].run})${hint}; use --allow-partial to merge anyway`);
+    throw new InputError(
+      `${missingRuns.length} of ${meta.runs.length} runs are missing (first: ${missingRuns[0].run})${hint}; use --allow-partial to merge anyway`,
+    );
   }
   const table = buildTable(meta, records);
   const files = tableFiles(table);

@@ -9,7 +9,10 @@ export type PathSegment = string | number;
 export function parsePath(text: string): { ok: true; path: PathSegment[] } | { ok: false; message: string } {
   const path: PathSegment[] = [];
   let i = 0;
-  const fail = (why: string) => ({ ok: false as const, message: `bad path "${text}": ${why} at character ${i + 1}` });
+  const fail = (why: string) => ({
+    ok: false as const,
+    message: `bad path "${text}": ${why} at character ${i + 1}`,
+  });
   let expectKey = true;
   while (i < text.length) {
     const c = text[i];
@@ -72,7 +75,11 @@ function describe(v: unknown): string {
  * can set a field the base leaves to its default; list indexes must exist. Returns an error message when
  * the path runs through something that is not a mapping or a list.
  */
-export function setPath(root: Record<string, unknown>, path: readonly PathSegment[], value: unknown): string | undefined {
+export function setPath(
+  root: Record<string, unknown>,
+  path: readonly PathSegment[],
+  value: unknown,
+): string | undefined {
   let node: unknown = root;
   for (let k = 0; k < path.length; k++) {
     const seg = path[k];
@@ -80,7 +87,8 @@ export function setPath(root: Record<string, unknown>, path: readonly PathSegmen
     const here = formatPath(path.slice(0, k)) || "the scenario";
     if (typeof seg === "number") {
       if (!Array.isArray(node)) return `${here} is ${describe(node)}, not a list, so [${seg}] cannot be set`;
-      if (seg >= node.length) return `${here} has ${node.length} entr${node.length === 1 ? "y" : "ies"}; index ${seg} is out of range`;
+      if (seg >= node.length)
+        return `${here} has ${node.length} entr${node.length === 1 ? "y" : "ies"}; index ${seg} is out of range`;
       if (last) node[seg] = value;
       else node = node[seg];
       continue;
@@ -93,7 +101,8 @@ export function setPath(root: Record<string, unknown>, path: readonly PathSegmen
       map[seg] = value;
     } else {
       if (map[seg] === undefined) {
-        if (typeof path[k + 1] === "number") return `${formatPath(path.slice(0, k + 1))} does not exist, so it has no entry [${path[k + 1]}]`;
+        if (typeof path[k + 1] === "number")
+          return `${formatPath(path.slice(0, k + 1))} does not exist, so it has no entry [${path[k + 1]}]`;
         map[seg] = {};
       }
       node = map[seg];

@@ -11,7 +11,15 @@ import { fromObject } from "../scenario/load.js";
 import { LocatedDocument } from "../scenario/locate.js";
 import { type SweepBlock, SweepFile } from "../scenario/sweep.js";
 import { type Combination, expandMatrix, MatrixError, type Origin } from "./matrix.js";
-import { canonicalJson, commonPrefix, formatPath, getPath, type PathSegment, parsePath, setPath } from "./path.js";
+import {
+  canonicalJson,
+  commonPrefix,
+  formatPath,
+  getPath,
+  type PathSegment,
+  parsePath,
+  setPath,
+} from "./path.js";
 import { runSeed, type SeedMode } from "./seeds.js";
 
 export interface PlannedVariant {
@@ -80,7 +88,12 @@ export function loadSweepPlan(file: string, options: PlanOptions = {}): SweepPla
 }
 
 /** Plan from text (tests, and callers that hold the YAML in memory). */
-export function parseSweepPlan(text: string, file: string, baseDir: string, options: PlanOptions = {}): SweepPlan {
+export function parseSweepPlan(
+  text: string,
+  file: string,
+  baseDir: string,
+  options: PlanOptions = {},
+): SweepPlan {
   return planSweep(sourceFromText(text, file, baseDir), options);
 }
 
@@ -100,7 +113,8 @@ function readSource(file: string): SweepSource {
 function locatedOf(text: string, file: string): LocatedDocument {
   const located = LocatedDocument.parse(text);
   const syntax = located.syntaxError();
-  if (syntax) throw new InputError(`invalid YAML: ${syntax.message}`, { file, line: syntax.line, col: syntax.col });
+  if (syntax)
+    throw new InputError(`invalid YAML: ${syntax.message}`, { file, line: syntax.line, col: syntax.col });
   return located;
 }
 
@@ -117,7 +131,12 @@ function sourceFromText(text: string, file: string, dir: string): SweepSource {
       const keyOf = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
       const pos = located.position(path, keyOf);
       const message = keyOf ? `unknown field "${keyOf}"; expected base and sweep` : issue.message;
-      throw new InputError(message, { file, line: pos.line, col: pos.col, path: formatPath(keyOf ? [...path, keyOf] : path) });
+      throw new InputError(message, {
+        file,
+        line: pos.line,
+        col: pos.col,
+        path: formatPath(keyOf ? [...path, keyOf] : path),
+      });
     }
     const baseFile = resolve(dir, parsed.data.base);
     const baseText = readText(baseFile, `base scenario ${parsed.data.base}`);
@@ -125,24 +144,49 @@ function sourceFromText(text: string, file: string, dir: string): SweepSource {
     const baseRaw = baseLocated.toJS() as Record<string, unknown>;
     fromObject(baseRaw, { file: baseFile, baseDir: dirname(baseFile), located: baseLocated });
     const { sweep: _ignored, ...base } = baseRaw;
-    return { sweepFile: file, located, prefix: ["sweep"], block: parsed.data.sweep, base, baseFile, baseDir: dirname(baseFile) };
+    return {
+      sweepFile: file,
+      located,
+      prefix: ["sweep"],
+      block: parsed.data.sweep,
+      base,
+      baseFile,
+      baseDir: dirname(baseFile),
+    };
   }
   // A scenario carrying its own sweep block: validating it checks the block too, with positions.
   const scenario = fromObject(raw, { file, baseDir: dir, located });
   if (!scenario.sweep) {
-    throw new InputError("this scenario has no `sweep:` block (add one, or give a sweep file with `base:` and `sweep:`)", { file, line: 1, col: 1 });
+    throw new InputError(
+      "this scenario has no `sweep:` block (add one, or give a sweep file with `base:` and `sweep:`)",
+      { file, line: 1, col: 1 },
+    );
   }
   const { sweep: _block, ...base } = raw as Record<string, unknown>;
-  return { sweepFile: file, located, prefix: ["sweep"], block: scenario.sweep, base, baseFile: file, baseDir: dir };
+  return {
+    sweepFile: file,
+    located,
+    prefix: ["sweep"],
+    block: scenario.sweep,
+    base,
+    baseFile: file,
+    baseDir: dir,
+  };
 }
 
 function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
   const block = src.block;
   const at = (inner: PathSegment[], keyOf?: string) => {
     const pos = src.located.position([...src.prefix, ...inner], keyOf);
-    return { file: src.sweepFile, line: pos.line, col: pos.col, path: formatPath([...src.prefix, ...inner, ...(keyOf ? [keyOf] : [])]) };
+    return {
+      file: src.sweepFile,
+      line: pos.line,
+      col: pos.col,
+      path: formatPath([...src.prefix, ...inner, ...(keyOf ? [keyOf] : [])]),
+    };
   };
-  const originPath = (o: Origin): PathSegment[] => (o.from === "matrix" ? ["matrix", o.key, o.index] : ["include", o.entry, o.key]);
+  const originPath = (o: Origin): PathSegment[] =>
+    o.from === "matrix" ? ["matrix", o.key, o.index] : ["include", o.entry, o.key];
 
   // Every key must be a path before anything expands.
   const parsedKeys = new Map<string, PathSegment[]>();
@@ -150,7 +194,8 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
     if (parsedKeys.has(key)) return;
     const p = parsePath(key);
     if (!p.ok) throw new InputError(p.message, at(where, key));
-    if (p.path[0] === "sweep") throw new InputError("a sweep cannot vary its own sweep block", at(where, key));
+    if (p.path[0] === "sweep")
+      throw new InputError("a sweep cannot vary its own sweep block", at(where, key));
     parsedKeys.set(key, p.path);
   };
   for (const key of Object.keys(block.matrix)) checkKey(key, ["matrix"]);
@@ -169,9 +214,11 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
     throw e;
   }
   block.groupBy.forEach((key, g) => {
-    if (!parsedKeys.has(key)) throw new InputError(`"${key}" is not a matrix or include key`, at(["groupBy", g]));
+    if (!parsedKeys.has(key))
+      throw new InputError(`"${key}" is not a matrix or include key`, at(["groupBy", g]));
   });
-  if (combos.length === 0) throw new InputError("every matrix combination is excluded: the sweep has no variants", at(["exclude"]));
+  if (combos.length === 0)
+    throw new InputError("every matrix combination is excluded: the sweep has no variants", at(["exclude"]));
 
   const seeds = options.seeds ?? block.seeds;
   const replications = options.replications ?? block.replications;
@@ -224,7 +271,13 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
     scenarios.push(scenario);
     for (let r = 0; r < replications; r++) {
       const seed = runSeed(seeds, valid.seed, paramsCanon, r);
-      runs.push({ run: `${id}.r${r}`, variant: index, replication: r, seed, key: hash(`${scenarioCanon}\n${seed}`).slice(0, 20) });
+      runs.push({
+        run: `${id}.r${r}`,
+        variant: index,
+        replication: r,
+        seed,
+        key: hash(`${scenarioCanon}\n${seed}`).slice(0, 20),
+      });
     }
   });
 
@@ -240,7 +293,14 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
     variants,
     runs,
   };
-  return { ...meta, hash: hash(canonicalJson(meta)).slice(0, 20), baseFile: src.baseFile, baseDir: src.baseDir, sweepFile: src.sweepFile, scenarios };
+  return {
+    ...meta,
+    hash: hash(canonicalJson(meta)).slice(0, 20),
+    baseFile: src.baseFile,
+    baseDir: src.baseDir,
+    sweepFile: src.sweepFile,
+    scenarios,
+  };
 }
 
 function hash(text: string): string {

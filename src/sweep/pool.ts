@@ -36,7 +36,10 @@ export function workerEntry(): { filename: string; execArgv: string[]; compiled:
   const root = resolve(dirname(here), "../..");
   const dist = join(root, "dist", "sweep", "worker.js");
   const source = join(root, "src", "sweep", "worker.ts");
-  if (force === "dist" || (force !== "source" && existsSync(dist) && statSync(dist).mtimeMs >= newestSource(join(root, "src")))) {
+  if (
+    force === "dist" ||
+    (force !== "source" && existsSync(dist) && statSync(dist).mtimeMs >= newestSource(join(root, "src")))
+  ) {
     return { filename: dist, execArgv: [], compiled: true };
   }
   return { filename: source, execArgv: ["--import", "tsx"], compiled: false };

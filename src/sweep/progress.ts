@@ -41,7 +41,11 @@ function formatEta(seconds: number): string {
  * Plain lines: one at the start, then at most one per `intervalMs`, and one at the end. The ETA extrapolates
  * the rate of the runs finished in this process (resumed runs do not count towards the rate).
  */
-export function linesProgress(write: (s: string) => void, intervalMs = 5000, now: () => number = () => performance.now()): Progress {
+export function linesProgress(
+  write: (s: string) => void,
+  intervalMs = 5000,
+  now: () => number = () => performance.now(),
+): Progress {
   let t0 = 0;
   let last = 0;
   let startDone = 0;

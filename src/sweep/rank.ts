@@ -23,14 +23,17 @@ export function paretoFront(points: readonly Point[]): number[] {
   const out: number[] = [];
   for (let i = 0; i < points.length; i++) {
     let dominated = false;
-    for (let j = 0; j < points.length && !dominated; j++) dominated = j !== i && dominates(points[j], points[i]);
+    for (let j = 0; j < points.length && !dominated; j++)
+      dominated = j !== i && dominates(points[j], points[i]);
     if (!dominated) out.push(i);
   }
   return out;
 }
 
 function paretoFront2(points: readonly Point[]): number[] {
-  const order = points.map((_, i) => i).sort((a, b) => points[a][0] - points[b][0] || points[a][1] - points[b][1] || a - b);
+  const order = points
+    .map((_, i) => i)
+    .sort((a, b) => points[a][0] - points[b][0] || points[a][1] - points[b][1] || a - b);
   const out: number[] = [];
   let bestY = Number.POSITIVE_INFINITY;
   let k = 0;
@@ -49,7 +52,11 @@ function paretoFront2(points: readonly Point[]): number[] {
 }
 
 /** Index of the cheapest point among `eligible` (cost, then p99, then input order), or -1. */
-export function cheapest(costs: readonly number[], p99s: readonly number[], eligible: readonly boolean[]): number {
+export function cheapest(
+  costs: readonly number[],
+  p99s: readonly number[],
+  eligible: readonly boolean[],
+): number {
   let best = -1;
   for (let i = 0; i < costs.length; i++) {
     if (!eligible[i]) continue;

@@ -58,14 +58,21 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     // Runs with the same key (identical variants) run once.
     const mine = new Map<string, PlannedRun>();
     for (const run of shardRuns(plan.runs, shard)) if (!mine.has(run.key)) mine.set(run.key, run);
-    const done = (rec: RunRecord | undefined) => rec !== undefined && !(options.retryFailed && rec.status === "failed");
+    const done = (rec: RunRecord | undefined) =>
+      rec !== undefined && !(options.retryFailed && rec.status === "failed");
     const todo = [...mine.values()].filter((run) => !done(log.existing.get(run.key)));
     const state: ProgressState = { done: mine.size - todo.length, total: mine.size, failed: 0 };
-    for (const run of mine.values()) if (done(log.existing.get(run.key)) && log.existing.get(run.key)!.status === "failed") state.failed++;
+    for (const run of mine.values())
+      if (done(log.existing.get(run.key)) && log.existing.get(run.key)!.status === "failed") state.failed++;
     const resumed = state.done;
 
     const wanted = options.workers ?? defaultWorkers();
-    const executor: Executor | undefined = todo.length === 0 ? undefined : wanted <= 0 ? inlineExecutor() : workerPool(Math.min(wanted, todo.length));
+    const executor: Executor | undefined =
+      todo.length === 0
+        ? undefined
+        : wanted <= 0
+          ? inlineExecutor()
+          : workerPool(Math.min(wanted, todo.length));
     options.onStart?.({ ...state, resumed, threads: executor?.threads ?? 0 });
     const records = new Map(log.existing);
     let ran = 0;
@@ -117,7 +124,13 @@ async function schedule(
   const lane = async (): Promise<void> => {
     while (!stopped && !signal?.aborted && next < todo.length) {
       const run = todo[next++];
-      const outcome = await executor.run({ key: run.key, seed: run.seed, scenario: plan.scenarios[run.variant], file: plan.baseFile, baseDir: plan.baseDir });
+      const outcome = await executor.run({
+        key: run.key,
+        seed: run.seed,
+        scenario: plan.scenarios[run.variant],
+        file: plan.baseFile,
+        baseDir: plan.baseDir,
+      });
       // A run that finishes after an interrupt is still a finished run: keep it.
       onRecord(makeRecord(run, plan.variants[run.variant], outcome));
     }

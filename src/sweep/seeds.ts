@@ -15,7 +15,13 @@ export function deriveSeed(seed: number, name: string): number {
   return stream(seed, name).nextU32();
 }
 
-export function runSeed(mode: SeedMode, scenarioSeed: number, paramsCanon: string, replication: number): number {
-  if (mode === "independent") return deriveSeed(scenarioSeed, `sweep.independent.${replication}.${paramsCanon}`);
+export function runSeed(
+  mode: SeedMode,
+  scenarioSeed: number,
+  paramsCanon: string,
+  replication: number,
+): number {
+  if (mode === "independent")
+    return deriveSeed(scenarioSeed, `sweep.independent.${replication}.${paramsCanon}`);
   return replication === 0 ? scenarioSeed : deriveSeed(scenarioSeed, `sweep.replication.${replication}`);
 }

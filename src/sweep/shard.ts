@@ -10,7 +10,10 @@ import type { Shard } from "./store.js";
 
 export const SHARD_INDEX_VARIABLES = ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] as const;
 
-export function parseShard(text: string, env: Record<string, string | undefined> = process.env): Shard | string {
+export function parseShard(
+  text: string,
+  env: Record<string, string | undefined> = process.env,
+): Shard | string {
   const m = /^\s*(auto|\d+)\s*(?:\/\s*(\d+)\s*)?$/.exec(text);
   if (!m) return `expected i/N (0 ≤ i < N) or auto[/N], got "${text}"`;
   let index: number;
@@ -23,7 +26,8 @@ export function parseShard(text: string, env: Record<string, string | undefined>
   const countText = m[2] ?? (m[1] === "auto" ? env.AWS_BATCH_JOB_ARRAY_SIZE : undefined);
   if (countText === undefined) return "give the number of shards: i/N";
   const count = Number(countText);
-  if (!Number.isInteger(count) || count < 1) return `the number of shards must be a positive integer, got ${countText}`;
+  if (!Number.isInteger(count) || count < 1)
+    return `the number of shards must be a positive integer, got ${countText}`;
   if (index >= count) return `shard index ${index} is not below the number of shards ${count}`;
   return { index, count };
 }

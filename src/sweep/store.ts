@@ -35,8 +35,18 @@ export interface StoredMeta extends PlanMeta {
 }
 
 export function makeRecord(run: PlannedRun, variant: PlannedVariant, outcome: RunOutcome): RunRecord {
-  const head = { run: run.run, variant: run.variant, id: variant.id, replication: run.replication, seed: run.seed, key: run.key, params: variant.params };
-  return outcome.status === "ok" ? { ...head, status: "ok", platforms: outcome.platforms } : { ...head, status: "failed", error: outcome.error };
+  const head = {
+    run: run.run,
+    variant: run.variant,
+    id: variant.id,
+    replication: run.replication,
+    seed: run.seed,
+    key: run.key,
+    params: variant.params,
+  };
+  return outcome.status === "ok"
+    ? { ...head, status: "ok", platforms: outcome.platforms }
+    : { ...head, status: "failed", error: outcome.error };
 }
 
 /** Parse runs.jsonl text; a torn last line (no newline: the process died mid-write) is left out. */
@@ -123,13 +133,15 @@ export function writeMeta(dir: string, meta: PlanMeta, shard: Shard | null): voi
 
 export function readMeta(dir: string): StoredMeta {
   const file = join(dir, META_FILE);
-  if (!existsSync(file)) throw new InputError(`no ${META_FILE} here: not the output folder of a sweep`, { file: dir });
+  if (!existsSync(file))
+    throw new InputError(`no ${META_FILE} here: not the output folder of a sweep`, { file: dir });
   let meta: StoredMeta;
   try {
     meta = JSON.parse(readFileSync(file, "utf8")) as StoredMeta;
   } catch (e) {
     throw new InputError(`cannot read the sweep plan: ${(e as Error).message}`, { file });
   }
-  if (meta.format !== "scalesim-sweep/1") throw new InputError(`unknown sweep output format ${JSON.stringify(meta.format)}`, { file });
+  if (meta.format !== "scalesim-sweep/1")
+    throw new InputError(`unknown sweep output format ${JSON.stringify(meta.format)}`, { file });
   return meta;
 }

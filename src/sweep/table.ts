@@ -222,10 +222,12 @@ function rank(rows: SweepRow[], minAttainment: number | null, groupBy: readonly 
     const cand = members.filter((x) => x.status === "ok" && x.checksOk);
     for (const x of cand) {
       x.meetsSlo =
-        x.requestsWithinLatency >= x.sloPercentile / 100 - 1e-12 && (minAttainment === null || x.sloAttainment >= minAttainment - 1e-12);
+        x.requestsWithinLatency >= x.sloPercentile / 100 - 1e-12 &&
+        (minAttainment === null || x.sloAttainment >= minAttainment - 1e-12);
     }
     for (const i of paretoFront(cand.map((x) => [x.costUsd, x.p99Ms]))) cand[i].paretoCostP99 = true;
-    for (const i of paretoFront(cand.map((x) => [x.costUsd, x.p99Ms, -x.sloAttainment]))) cand[i].paretoCostP99Slo = true;
+    for (const i of paretoFront(cand.map((x) => [x.costUsd, x.p99Ms, -x.sloAttainment])))
+      cand[i].paretoCostP99Slo = true;
     const best = cheapest(
       cand.map((x) => x.costUsd),
       cand.map((x) => x.p99Ms),
@@ -290,7 +292,11 @@ export function tableCsv(t: SweepTable): string {
   const head = ["variant", "id", ...t.paramKeys, ...CSV_COLUMNS.map(([h]) => h)];
   const lines = [head.map(csvCell).join(",")];
   for (const x of t.rows) {
-    lines.push([x.variant, x.id, ...t.paramKeys.map((k) => x.params[k]), ...CSV_COLUMNS.map(([, f]) => f(x))].map(csvCell).join(","));
+    lines.push(
+      [x.variant, x.id, ...t.paramKeys.map((k) => x.params[k]), ...CSV_COLUMNS.map(([, f]) => f(x))]
+        .map(csvCell)
+        .join(","),
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -302,28 +308,44 @@ export function tableJson(t: SweepTable): string {
 
 /** Short parameter names for printing: the last path segment, or the whole path where that is ambiguous. */
 function shortNames(keys: readonly string[]): Map<string, string> {
-  const last = (k: string) => k.split(/[.[\]"]+/).filter(Boolean).pop() ?? k;
+  const last = (k: string) =>
+    k
+      .split(/[.[\]"]+/)
+      .filter(Boolean)
+      .pop() ?? k;
   const m = new Map<string, string>();
   for (const k of keys) m.set(k, keys.filter((o) => last(o) === last(k)).length > 1 ? k : last(k));
   return m;
 }
 
-function paramText(t: SweepTable, row: SweepRow, names: Map<string, string>, skip: ReadonlySet<string> = new Set()): string {
+function paramText(
+  t: SweepTable,
+  row: SweepRow,
+  names: Map<string, string>,
+  skip: ReadonlySet<string> = new Set(),
+): string {
   return t.paramKeys
     .filter((k) => k in row.params && !skip.has(k))
-    .map((k) => `${names.get(k)}=${typeof row.params[k] === "object" ? JSON.stringify(row.params[k]) : String(row.params[k])}`)
+    .map(
+      (k) =>
+        `${names.get(k)}=${typeof row.params[k] === "object" ? JSON.stringify(row.params[k]) : String(row.params[k])}`,
+    )
     .join(" ");
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const withCi = (x: number, ci: number | null, digits: number) => (ci === null ? x.toFixed(digits) : `${x.toFixed(digits)}±${ci.toFixed(digits)}`);
+const withCi = (x: number, ci: number | null, digits: number) =>
+  ci === null ? x.toFixed(digits) : `${x.toFixed(digits)}±${ci.toFixed(digits)}`;
 
 /** The ranking as printed after a sweep and written to ranking.txt. */
 export function rankingText(t: SweepTable): string {
   const names = shortNames(t.paramKeys);
   const byRef = new Map(t.rows.map((x) => [rowRef(x), x]));
   const cand = t.rows.filter((x) => x.status === "ok" && x.checksOk);
-  const reps = t.replications === 1 ? "1 replication" : `${t.replications} replications (means, ${Math.round(t.confidence * 100)}% intervals)`;
+  const reps =
+    t.replications === 1
+      ? "1 replication"
+      : `${t.replications} replications (means, ${Math.round(t.confidence * 100)}% intervals)`;
   const lines = [
     `${t.scenario}: ${t.rows.length ? new Set(t.rows.map((x) => x.variant)).size : 0} variants × ${reps} = ${t.runs.total} runs; ${t.runs.ok} ok, ${t.runs.failed} failed${t.runs.missing ? `, ${t.runs.missing} missing` : ""}; ${t.seeds} seeds`,
   ];
@@ -336,21 +358,38 @@ export function rankingText(t: SweepTable): string {
     `${rowRef(x)}: $${withCi(x.costUsd, x.costUsdCi, 2)}, p99 ${withCi(x.p99Ms, x.p99MsCi, 1)} ms, ${pct(x.requestsWithinLatency)} of requests within SLO, ${pct(x.sloAttainment)} of minutes  [${paramText(t, x, names)}]`;
   const grouped = new Set(t.groupBy);
   for (const g of t.groups) {
-    const members = t.rows.filter((x) => t.groupBy.every((k) => canonicalJson(x.params[k] ?? null) === canonicalJson(g.params[k])));
+    const members = t.rows.filter((x) =>
+      t.groupBy.every((k) => canonicalJson(x.params[k] ?? null) === canonicalJson(g.params[k])),
+    );
     const gc = members.filter((x) => x.status === "ok" && x.checksOk);
-    if (t.groupBy.length) lines.push("", `${t.groupBy.map((k) => `${names.get(k)}=${JSON.stringify(g.params[k])}`).join(" ")}:`);
+    if (t.groupBy.length)
+      lines.push("", `${t.groupBy.map((k) => `${names.get(k)}=${JSON.stringify(g.params[k])}`).join(" ")}:`);
     const best = g.cheapestMeetingSlo ? byRef.get(g.cheapestMeetingSlo) : undefined;
     if (best) lines.push(`cheapest meeting the SLO: ${describe(best)}`);
     else if (gc.length) {
-      const closest = [...gc].sort((a, b) => b.requestsWithinLatency - a.requestsWithinLatency || a.costUsd - b.costUsd)[0];
+      const closest = [...gc].sort(
+        (a, b) => b.requestsWithinLatency - a.requestsWithinLatency || a.costUsd - b.costUsd,
+      )[0];
       lines.push(`no variant meets the SLO; closest: ${describe(closest)}`);
     } else lines.push("no variant finished: nothing to rank");
-    const front = g.frontierCostP99.map((ref) => byRef.get(ref)!).sort((a, b) => a.costUsd - b.costUsd || a.p99Ms - b.p99Ms || a.variant - b.variant);
+    const front = g.frontierCostP99
+      .map((ref) => byRef.get(ref)!)
+      .sort((a, b) => a.costUsd - b.costUsd || a.p99Ms - b.p99Ms || a.variant - b.variant);
     if (!front.length) continue;
-    lines.push(`Pareto frontier, cost vs p99 (${front.length} of ${gc.length}; cost–p99–SLO frontier: ${g.frontierCostP99Slo.length}):`);
+    lines.push(
+      `Pareto frontier, cost vs p99 (${front.length} of ${gc.length}; cost–p99–SLO frontier: ${g.frontierCostP99Slo.length}):`,
+    );
     const head = ["variant", "cost $", "p99 ms", "within SLO", "SLO min.", "meets", "parameters"];
     const shown = (x: SweepRow) => paramText(t, x, names, grouped);
-    const body = front.map((x) => [rowRef(x), withCi(x.costUsd, x.costUsdCi, 2), withCi(x.p99Ms, x.p99MsCi, 1), pct(x.requestsWithinLatency), pct(x.sloAttainment), x.meetsSlo ? "yes" : "no", shown(x)]);
+    const body = front.map((x) => [
+      rowRef(x),
+      withCi(x.costUsd, x.costUsdCi, 2),
+      withCi(x.p99Ms, x.p99MsCi, 1),
+      pct(x.requestsWithinLatency),
+      pct(x.sloAttainment),
+      x.meetsSlo ? "yes" : "no",
+      shown(x),
+    ]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const fmt = (cells: string[]) =>
       `  ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`.trimEnd();

@@ -43,13 +43,18 @@ export interface RunMetrics {
   checksOk: boolean;
 }
 
-export type RunOutcome = { status: "ok"; platforms: Record<string, RunMetrics> } | { status: "failed"; error: string };
+export type RunOutcome =
+  | { status: "ok"; platforms: Record<string, RunMetrics> }
+  | { status: "failed"; error: string };
 
 /** Loaded traffic by what `loadTraffic` is given; a few entries suffice (variants rarely vary traces). */
 const traffic = new Map<string, Promise<RateSeries>>();
 const TRAFFIC_CACHE_ENTRIES = 4;
 
-function cachedTraffic(spec: Parameters<typeof loadTraffic>[0], options: Parameters<typeof loadTraffic>[1]): Promise<RateSeries> {
+function cachedTraffic(
+  spec: Parameters<typeof loadTraffic>[0],
+  options: Parameters<typeof loadTraffic>[1],
+): Promise<RateSeries> {
   // A trace file does not depend on the seed; only synthetic shapes draw from it.
   const key = canonicalJson({ spec, options: spec.synthetic ? options : { ...options, seed: undefined } });
   let hit = traffic.get(key);

@@ -57,15 +57,21 @@ describe.each(CASES)("report of $name", ({ name, dir }) => {
     const vl = await import("vega-lite");
     for (const c of charts) {
       const warnings: string[] = [];
+      const record = (...m: unknown[]) => {
+        warnings.push(m.join(" "));
+        return logger;
+      };
       const logger = {
         level: () => logger,
-        warn: (...m: unknown[]) => (warnings.push(m.join(" ")), logger),
+        warn: record,
+        error: record,
         info: () => logger,
         debug: () => logger,
-        error: (...m: unknown[]) => (warnings.push(m.join(" ")), logger),
       };
-      // biome-ignore lint/suspicious/noExplicitAny: the logger interface is internal to vega-lite
-      vl.compile(c.spec as any, { logger: logger as any });
+      type Compile = typeof vl.compile;
+      vl.compile(c.spec as unknown as Parameters<Compile>[0], {
+        logger: logger as unknown as NonNullable<Parameters<Compile>[1]>["logger"],
+      });
       expect(warnings, c.name).toEqual([]);
     }
   });

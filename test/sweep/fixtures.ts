@@ -32,7 +32,8 @@ ${extra}sweep:
 ${sweep}`;
 }
 
-export const TARGETS = "platforms.fargate.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue";
+export const TARGETS =
+  "platforms.fargate.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue";
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "scalesim-sweep-"));

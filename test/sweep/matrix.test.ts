@@ -2,12 +2,19 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ENUMERATION_LIMIT, expandMatrix, MatrixError, sampleIndices } from "../../src/sweep/matrix.js";
 
-const plain = (combos: ReturnType<typeof expandMatrix>) => combos.map((c) => Object.fromEntries(c.map((a) => [a.key, a.value])));
+const plain = (combos: ReturnType<typeof expandMatrix>) =>
+  combos.map((c) => Object.fromEntries(c.map((a) => [a.key, a.value])));
 
 // https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/running-variations-of-jobs-in-a-workflow
 describe("expandMatrix follows GitHub Actions matrix semantics", () => {
   it("orders combinations with the first key varying slowest (the docs' version × os example)", () => {
-    const combos = plain(expandMatrix({ matrix: { version: [10, 12, 14], os: ["ubuntu-latest", "windows-latest"] }, include: [], exclude: [] }));
+    const combos = plain(
+      expandMatrix({
+        matrix: { version: [10, 12, 14], os: ["ubuntu-latest", "windows-latest"] },
+        include: [],
+        exclude: [],
+      }),
+    );
     expect(combos).toEqual([
       { version: 10, os: "ubuntu-latest" },
       { version: 10, os: "windows-latest" },
@@ -22,7 +29,13 @@ describe("expandMatrix follows GitHub Actions matrix semantics", () => {
     const combos = plain(
       expandMatrix({
         matrix: { fruit: ["apple", "pear"], animal: ["cat", "dog"] },
-        include: [{ color: "green" }, { color: "pink", animal: "cat" }, { fruit: "apple", shape: "circle" }, { fruit: "banana" }, { fruit: "banana", animal: "cat" }],
+        include: [
+          { color: "green" },
+          { color: "pink", animal: "cat" },
+          { fruit: "apple", shape: "circle" },
+          { fruit: "banana" },
+          { fruit: "banana", animal: "cat" },
+        ],
         exclude: [],
       }),
     );
@@ -39,7 +52,11 @@ describe("expandMatrix follows GitHub Actions matrix semantics", () => {
   it("drops partial matches of exclude (the docs' os × version × environment example: 12 − 3 = 9)", () => {
     const combos = plain(
       expandMatrix({
-        matrix: { os: ["macos-latest", "windows-latest"], version: [12, 14, 16], environment: ["staging", "production"] },
+        matrix: {
+          os: ["macos-latest", "windows-latest"],
+          version: [12, 14, 16],
+          environment: ["staging", "production"],
+        },
         include: [],
         exclude: [
           { os: "macos-latest", version: 12, environment: "production" },
@@ -58,7 +75,13 @@ describe("expandMatrix follows GitHub Actions matrix semantics", () => {
       { cpu: 512, memory: 1024 },
       { cpu: 1024, memory: 2048 },
     ];
-    const combos = plain(expandMatrix({ matrix: { task, v: [18, "18"] }, include: [], exclude: [{ task: { memory: 1024, cpu: 512 }, v: "18" }] }));
+    const combos = plain(
+      expandMatrix({
+        matrix: { task, v: [18, "18"] },
+        include: [],
+        exclude: [{ task: { memory: 1024, cpu: 512 }, v: "18" }],
+      }),
+    );
     expect(combos).toHaveLength(3);
     expect(combos).toContainEqual({ task: task[0], v: 18 });
   });
@@ -95,15 +118,21 @@ describe("expandMatrix follows GitHub Actions matrix semantics", () => {
 describe("seeded sampling", () => {
   it("is a property: distinct, ascending, not excluded, min(count, available) long, same for the same seed", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 2, max: 7 }), (size, count, seed, mod) => {
-        const excluded = (i: number) => i % mod === 0;
-        const got = sampleIndices(size, { count, seed }, excluded);
-        const available = Array.from({ length: size }, (_, i) => i).filter((i) => !excluded(i)).length;
-        expect(got).toHaveLength(Math.min(count, available));
-        for (let i = 1; i < got.length; i++) expect(got[i]).toBeGreaterThan(got[i - 1]);
-        for (const i of got) expect(excluded(i) || i < 0 || i >= size).toBe(false);
-        expect(sampleIndices(size, { count, seed }, excluded)).toEqual(got);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 2, max: 7 }),
+        (size, count, seed, mod) => {
+          const excluded = (i: number) => i % mod === 0;
+          const got = sampleIndices(size, { count, seed }, excluded);
+          const available = Array.from({ length: size }, (_, i) => i).filter((i) => !excluded(i)).length;
+          expect(got).toHaveLength(Math.min(count, available));
+          for (let i = 1; i < got.length; i++) expect(got[i]).toBeGreaterThan(got[i - 1]);
+          for (const i of got) expect(excluded(i) || i < 0 || i >= size).toBe(false);
+          expect(sampleIndices(size, { count, seed }, excluded)).toEqual(got);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -119,6 +148,8 @@ describe("seeded sampling", () => {
   });
 
   it("different seeds give different samples", () => {
-    expect(sampleIndices(10_000, { count: 10, seed: 1 })).not.toEqual(sampleIndices(10_000, { count: 10, seed: 2 }));
+    expect(sampleIndices(10_000, { count: 10, seed: 1 })).not.toEqual(
+      sampleIndices(10_000, { count: 10, seed: 2 }),
+    );
   });
 });

@@ -4,12 +4,27 @@ import { canonicalJson, formatPath, parsePath, setPath } from "../../src/sweep/p
 
 describe("scenario paths", () => {
   it("parses AWS-shaped paths with list indexes", () => {
-    const p = parsePath("platforms.fargate.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue");
-    expect(p).toEqual({ ok: true, path: ["platforms", "fargate", "scalingPolicies", 0, "TargetTrackingScalingPolicyConfiguration", "TargetValue"] });
+    const p = parsePath(
+      "platforms.fargate.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue",
+    );
+    expect(p).toEqual({
+      ok: true,
+      path: [
+        "platforms",
+        "fargate",
+        "scalingPolicies",
+        0,
+        "TargetTrackingScalingPolicyConfiguration",
+        "TargetValue",
+      ],
+    });
   });
 
   it("quotes keys with dots", () => {
-    expect(parsePath('platforms["api.v2"].task.cpu')).toEqual({ ok: true, path: ["platforms", "api.v2", "task", "cpu"] });
+    expect(parsePath('platforms["api.v2"].task.cpu')).toEqual({
+      ok: true,
+      path: ["platforms", "api.v2", "task", "cpu"],
+    });
     expect(formatPath(["platforms", "api.v2", "task"])).toBe('platforms["api.v2"].task');
   });
 
@@ -20,10 +35,13 @@ describe("scenario paths", () => {
   it("round-trips through formatPath (property)", () => {
     const seg = fc.oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.nat({ max: 20 }));
     fc.assert(
-      fc.property(fc.array(seg, { minLength: 1, maxLength: 6 }).filter((p) => typeof p[0] === "string"), (path) => {
-        const back = parsePath(formatPath(path));
-        expect(back).toEqual({ ok: true, path });
-      }),
+      fc.property(
+        fc.array(seg, { minLength: 1, maxLength: 6 }).filter((p) => typeof p[0] === "string"),
+        (path) => {
+          const back = parsePath(formatPath(path));
+          expect(back).toEqual({ ok: true, path });
+        },
+      ),
     );
   });
 

@@ -23,7 +23,9 @@ function lineOf(text: string, needle: string): number {
 
 describe("sweep plans", () => {
   it("expands the matrix into variants with runs, seeds and stable keys", () => {
-    const text = sweepYaml(`  matrix:\n    ${TARGETS}: [40, 60]\n    traffic.synthetic.peak: [100, 150, 200]\n`);
+    const text = sweepYaml(
+      `  matrix:\n    ${TARGETS}: [40, 60]\n    traffic.synthetic.peak: [100, 150, 200]\n`,
+    );
     const plan = parseSweepPlan(text, "s.yaml", "/tmp");
     expect(plan.variants.map((v) => v.id)).toEqual(["v000", "v001", "v002", "v003", "v004", "v005"]);
     expect(plan.variants[4].params).toEqual({ [TARGETS]: 60, "traffic.synthetic.peak": 150 });
@@ -31,7 +33,12 @@ describe("sweep plans", () => {
     const again = parseSweepPlan(text, "other.yaml", "/elsewhere");
     expect(again.runs.map((r) => r.key)).toEqual(plan.runs.map((r) => r.key));
     expect(new Set(plan.runs.map((r) => r.key)).size).toBe(6);
-    const tt = (plan.scenarios[4].platforms as Record<string, { scalingPolicies: { TargetTrackingScalingPolicyConfiguration: { TargetValue: number } }[] }>).fargate;
+    const tt = (
+      plan.scenarios[4].platforms as Record<
+        string,
+        { scalingPolicies: { TargetTrackingScalingPolicyConfiguration: { TargetValue: number } }[] }
+      >
+    ).fargate;
     expect(tt.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(60);
     expect(plan.scenarios[0]).not.toHaveProperty("sweep");
   });
@@ -51,7 +58,9 @@ describe("sweep plans", () => {
   });
 
   it("points a variant that fails validation at the line of its sweep entry", () => {
-    const text = sweepYaml(`  matrix:\n    platforms.fargate.task:\n      - { cpu: 1024, memory: 2048 }\n      - { cpu: 4096, memory: 2048 }\n`);
+    const text = sweepYaml(
+      `  matrix:\n    platforms.fargate.task:\n      - { cpu: 1024, memory: 2048 }\n      - { cpu: 4096, memory: 2048 }\n`,
+    );
     const e = planError(text);
     expect(e.location.line).toBe(lineOf(text, "cpu: 4096"));
     expect(e.location.path).toBe('sweep.matrix["platforms.fargate.task"][1]');
@@ -86,7 +95,10 @@ describe("sweep plans", () => {
   it("reads a sweep file beside its base scenario", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "base.yaml"), sweepYaml("  matrix: { seed: [1] }\n"));
-    writeFileSync(join(dir, "targets.yaml"), `base: base.yaml\nsweep:\n  matrix:\n    ${TARGETS}: [30, 50, 70]\n`);
+    writeFileSync(
+      join(dir, "targets.yaml"),
+      `base: base.yaml\nsweep:\n  matrix:\n    ${TARGETS}: [30, 50, 70]\n`,
+    );
     const plan = loadSweepPlan(join(dir, "targets.yaml"));
     expect(plan.variants).toHaveLength(3);
     expect(plan.baseFile).toBe(join(dir, "base.yaml"));

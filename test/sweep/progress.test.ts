@@ -11,7 +11,11 @@ describe("sweep progress", () => {
   it("prints plain lines at most once per interval, with rate and ETA from this session's runs", () => {
     let t = 0;
     const out: string[] = [];
-    const p = linesProgress((s) => out.push(s), 5000, () => t);
+    const p = linesProgress(
+      (s) => out.push(s),
+      5000,
+      () => t,
+    );
     p.start({ done: 10, total: 40, failed: 0 }); // 10 resumed
     t = 1000;
     p.update({ done: 12, total: 40, failed: 0 }); // within the interval: silent

@@ -46,20 +46,28 @@ describe("sweeps end to end", () => {
       const dir = tempDir();
       const r = await runSweep(plan(), { out: dir, workers });
       expect(r.ran).toBe(16);
-      for (const f of ["sweep.csv", "sweep.json", "ranking.txt", "sweep.meta.json"]) expect(read(dir, f)).toBe(read(reference, f));
+      for (const f of ["sweep.csv", "sweep.json", "ranking.txt", "sweep.meta.json"])
+        expect(read(dir, f)).toBe(read(reference, f));
       expect(sortedLines(dir)).toEqual(sortedLines(reference));
     }
     const table = JSON.parse(read(reference, "sweep.json"));
     expect(table.rows).toHaveLength(8);
     expect(table.rows[0].costUsdCi).toBeGreaterThan(0);
-    expect(read(reference, "sweep.csv").split("\n")[0]).toContain(`${TARGETS},traffic.synthetic.peak,platform`);
+    expect(read(reference, "sweep.csv").split("\n")[0]).toContain(
+      `${TARGETS},traffic.synthetic.peak,platform`,
+    );
   });
 
   it("resumes an interrupted sweep without redoing finished runs, past a torn last line", async () => {
     await ensureReference();
     const dir = tempDir();
     const abort = new AbortController();
-    const first = await runSweep(plan(), { out: dir, workers: 0, signal: abort.signal, onProgress: (s) => s.done >= 5 && abort.abort() });
+    const first = await runSweep(plan(), {
+      out: dir,
+      workers: 0,
+      signal: abort.signal,
+      onProgress: (s) => s.done >= 5 && abort.abort(),
+    });
     expect(first.interrupted).toBe(true);
     expect(first.table).toBeUndefined();
     expect(existsSync(join(dir, "sweep.csv"))).toBe(false);
@@ -97,13 +105,19 @@ describe("sweeps end to end", () => {
     expect(shards.map((d) => readRuns(d).length)).toEqual([6, 5, 5]);
     const merged = tempDir();
     mergeSweeps(shards, merged);
-    for (const f of ["sweep.csv", "sweep.json", "ranking.txt"]) expect(read(merged, f)).toBe(read(reference, f));
+    for (const f of ["sweep.csv", "sweep.json", "ranking.txt"])
+      expect(read(merged, f)).toBe(read(reference, f));
     expect(read(merged, "runs.jsonl").trim().split("\n").sort()).toEqual(sortedLines(reference));
-    expect(() => mergeSweeps(shards.slice(0, 2), tempDir())).toThrow(/5 of 16 runs are missing.*shards not given: 2\/3/);
+    expect(() => mergeSweeps(shards.slice(0, 2), tempDir())).toThrow(
+      /5 of 16 runs are missing.*shards not given: 2\/3/,
+    );
     const partial = mergeSweeps(shards.slice(0, 2), tempDir(), { allowPartial: true });
     expect(partial.table.rows.some((x) => x.status === "missing")).toBe(true);
     const other = tempDir();
-    await runSweep(parseSweepPlan(sweepYaml(`  matrix:\n    ${TARGETS}: [40]\n`), "s.yaml", "/tmp"), { out: other, workers: 0 });
+    await runSweep(parseSweepPlan(sweepYaml(`  matrix:\n    ${TARGETS}: [40]\n`), "s.yaml", "/tmp"), {
+      out: other,
+      workers: 0,
+    });
     expect(() => mergeSweeps([shards[0], other], tempDir())).toThrow(/holds a different sweep/);
   });
 });

@@ -6,13 +6,18 @@ export function registerMerge(program: Command): void {
     .command("merge")
     .description("combine the output folders of sweep shards into the table a single run gives")
     .argument("<dirs...>", "output folders of `scalesim sweep --shard i/N`")
-    .requiredOption("-o, --out <dir>", "folder for the merged runs.jsonl, sweep.csv, sweep.json and ranking.txt")
+    .requiredOption(
+      "-o, --out <dir>",
+      "folder for the merged runs.jsonl, sweep.csv, sweep.json and ranking.txt",
+    )
     .option("--allow-partial", "merge even when runs are missing (their rows say status missing)")
     .option("-q, --quiet", "do not print the ranking")
     .action((dirs: string[], opts: { out: string; allowPartial?: boolean; quiet?: boolean }) => {
       const r = mergeSweeps(dirs, opts.out, { allowPartial: opts.allowPartial });
       if (!opts.quiet) process.stdout.write(r.ranking);
-      process.stdout.write(`merged ${r.dirs} folder${r.dirs === 1 ? "" : "s"} into ${opts.out}${r.missing ? ` (${r.missing} runs missing)` : ""}\n`);
+      process.stdout.write(
+        `merged ${r.dirs} folder${r.dirs === 1 ? "" : "s"} into ${opts.out}${r.missing ? ` (${r.missing} runs missing)` : ""}\n`,
+      );
       if (r.table.runs.failed > 0) process.exitCode = 3;
     });
 }

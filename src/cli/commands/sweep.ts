@@ -40,21 +40,45 @@ export function registerSweep(program: Command): void {
     .command("sweep")
     .description("run every variant of a scenario's sweep: block on worker threads and rank the results")
     .argument("<file>", "scenario with a sweep: block, or a sweep file with base: and sweep:")
-    .option("-o, --out <dir>", "output folder (runs.jsonl, sweep.csv, sweep.json, ranking.txt); default results/<name>-sweep")
-    .option("-w, --workers <n>", `worker threads; 0 runs on the main thread (default ${defaultWorkers()})`, countOption(0))
+    .option(
+      "-o, --out <dir>",
+      "output folder (runs.jsonl, sweep.csv, sweep.json, ranking.txt); default results/<name>-sweep",
+    )
+    .option(
+      "-w, --workers <n>",
+      `worker threads; 0 runs on the main thread (default ${defaultWorkers()})`,
+      countOption(0),
+    )
     .option("--seed <n>", "override the base scenario's seed", seedOption)
-    .option("--seeds <mode>", "common (same random streams for every variant, the default) or independent", (v: string) => {
-      if (v !== "common" && v !== "independent") throw new InvalidArgumentError("expected common or independent");
-      return v;
-    })
-    .option("--replications <n>", "runs per variant with different seeds; the table shows means and confidence intervals", countOption(1))
-    .option("--shard <i/N>", "run only slice i of N (0-based); auto reads JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX", shardOption)
+    .option(
+      "--seeds <mode>",
+      "common (same random streams for every variant, the default) or independent",
+      (v: string) => {
+        if (v !== "common" && v !== "independent")
+          throw new InvalidArgumentError("expected common or independent");
+        return v;
+      },
+    )
+    .option(
+      "--replications <n>",
+      "runs per variant with different seeds; the table shows means and confidence intervals",
+      countOption(1),
+    )
+    .option(
+      "--shard <i/N>",
+      "run only slice i of N (0-based); auto reads JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX",
+      shardOption,
+    )
     .option("--fresh", "ignore runs already in the output folder and start over")
     .option("--retry-failed", "run again the runs recorded as failed")
     .option("-q, --quiet", "no progress output")
     .option("--list", "validate and list the variants without running them")
     .action(async (file: string, opts: SweepOpts) => {
-      const plan = loadSweepPlan(file, { seed: opts.seed, seeds: opts.seeds, replications: opts.replications });
+      const plan = loadSweepPlan(file, {
+        seed: opts.seed,
+        seeds: opts.seeds,
+        replications: opts.replications,
+      });
       if (opts.list) {
         for (const v of plan.variants) process.stdout.write(`${v.id}  ${JSON.stringify(v.params)}\n`);
         process.stdout.write(`${file}: ok (${plan.variants.length} variants, ${plan.runs.length} runs)\n`);
@@ -67,7 +91,9 @@ export function registerSweep(program: Command): void {
       const onSigint = () => {
         interrupts++;
         if (interrupts > 1) process.exit(130);
-        process.stderr.write("\nscalesim: stopping after the runs in progress (Ctrl-C again to quit now); rerun the same command to resume\n");
+        process.stderr.write(
+          "\nscalesim: stopping after the runs in progress (Ctrl-C again to quit now); rerun the same command to resume\n",
+        );
         abort.abort();
       };
       process.on("SIGINT", onSigint);
@@ -83,9 +109,12 @@ export function registerSweep(program: Command): void {
           onStart: (s) => {
             state = s;
             if (!opts.quiet) {
-              const where = opts.shard && opts.shard.count > 1 ? `shard ${opts.shard.index}/${opts.shard.count}: ` : "";
+              const where =
+                opts.shard && opts.shard.count > 1 ? `shard ${opts.shard.index}/${opts.shard.count}: ` : "";
               const resumed = s.resumed ? `, ${s.resumed} already done in ${out}` : "";
-              process.stderr.write(`${where}${s.total} runs of ${plan.variants.length} variants on ${s.threads || "no"} thread${s.threads === 1 ? "" : "s"}${resumed}\n`);
+              process.stderr.write(
+                `${where}${s.total} runs of ${plan.variants.length} variants on ${s.threads || "no"} thread${s.threads === 1 ? "" : "s"}${resumed}\n`,
+              );
             }
             progress.start(s);
           },
@@ -96,7 +125,9 @@ export function registerSweep(program: Command): void {
         });
         progress.stop(state);
         if (result.interrupted) {
-          process.stderr.write(`scalesim: interrupted with ${result.total - result.resumed - result.ran} runs left; rerun to resume\n`);
+          process.stderr.write(
+            `scalesim: interrupted with ${result.total - result.resumed - result.ran} runs left; rerun to resume\n`,
+          );
           process.exitCode = 130;
           return;
         }
@@ -104,7 +135,9 @@ export function registerSweep(program: Command): void {
           process.stdout.write(result.ranking);
           process.stdout.write(`wrote runs.jsonl, sweep.csv, sweep.json, ranking.txt to ${out}\n`);
         } else {
-          process.stdout.write(`shard ${opts.shard?.index}/${opts.shard?.count}: ${result.total} runs (${result.failed} failed) in ${out}/runs.jsonl; combine the shards with scalesim merge\n`);
+          process.stdout.write(
+            `shard ${opts.shard?.index}/${opts.shard?.count}: ${result.total} runs (${result.failed} failed) in ${out}/runs.jsonl; combine the shards with scalesim merge\n`,
+          );
         }
         // A failed run or a failed invariant check is not the user's input: exit 3, as `run` does.
         const badChecks = result.table?.rows.some((r) => r.status === "ok" && !r.checksOk) ?? false;

@@ -38,6 +38,7 @@ import {
   type TieBreak,
 } from "./placement.js";
 import { nextProvider, providerToScaleIn, type StrategyItem } from "./strategy.js";
+import { type ContainerImage, HostImageCache, type ImagePullBehavior, type PullRates, pullMs } from "../image/pull.js";
 
 /** Registered resources of one instance type, as the ECS agent reports them. */
 export interface RegisteredResources {
@@ -67,6 +68,11 @@ export interface EcsEc2LauncherOptions {
   /** Mean placement-to-RUNNING time (assumption `ecsEc2.taskStartTime`). */
   readonly taskStartMs: TimeMs;
   readonly rng: { placement: Rng; start: Rng };
+  /**
+   * When the workload names an image: the pull on each instance (full the first time, then as
+   * ECS_IMAGE_PULL_BEHAVIOR says) plus the container start replace `taskStartMs`. src/models/image/pull.ts
+   */
+  readonly imagePull?: { image: ContainerImage; rates: PullRates; behavior: ImagePullBehavior; containerStartMs: TimeMs };
 }
 
 /** A container instance as the scheduler tracks it. */
@@ -113,6 +119,8 @@ export class EcsEc2Launcher implements TaskLauncher {
   private orphanedAtStart = 0;
   private maxWaitMs = 0;
   private closedShares = { cpu: 0, mem: 0, ms: 0 };
+  /** Instances holding the workload's image. */
+  private readonly images = new HostImageCache();
 
   constructor(
     private readonly sim: Simulation,
@@ -409,7 +417,16 @@ export class EcsEc2Launcher implements TaskLauncher {
     const svc = this.service;
     if (!svc) return;
     svc.taskPending(task, this.sim.now);
-    const d = this.start ? Math.round(this.start.sample(this.opts.rng.start)) : 0;
+    const ip = this.opts.imagePull;
+    let d: number;
+    if (ip) {
+      const pull = pullMs(ip.image, ip.rates, this.images.has(ci.inst.id), ip.behavior);
+      task.pullStoppedAt = this.sim.now + pull;
+      this.sim.after(pull, () => {
+        if (this.byInstance.get(ci.inst.id) === ci) this.images.add(ci.inst.id);
+      });
+      d = pull + ip.containerStartMs;
+    } else d = this.start ? Math.round(this.start.sample(this.opts.rng.start)) : 0;
     this.sim.after(d, (t) => {
       if (this.where.get(task.id) !== ci || task.desiredStatus !== "RUNNING") return;
       svc.taskRunning(task, t);
@@ -511,6 +528,7 @@ export class EcsEc2Launcher implements TaskLauncher {
     this.closedShares.mem += ci.memShareMs;
     this.closedShares.ms += ci.registeredMs;
     this.byInstance.delete(i.id);
+    this.images.remove(i.id);
     const k = this.cis.indexOf(ci);
     if (k >= 0) this.cis.splice(k, 1);
     svc?.reconcile();

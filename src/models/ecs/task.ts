@@ -31,6 +31,8 @@ export interface Task {
     | "EssentialContainerExited"
     | "UserInitiated";
   stoppedReason?: string;
+  /** The capacity provider the task was placed with, when the launch type uses a strategy. */
+  capacityProviderName?: string;
 }
 
 export function isActive(t: Task): boolean {

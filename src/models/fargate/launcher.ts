@@ -28,19 +28,17 @@ export interface FargateLauncherOptions {
 const STARTUP_CV = 0.3;
 
 /**
- * Fargate capacity: every task gets its own micro-VM, so launching never waits for instances. Start-up is
- * PROVISIONING (capacity and ENI, not billed) then PENDING (image pull and container start, billed).
+ * Fargate start-up: PROVISIONING (capacity and ENI, not billed) then PENDING (image pull and container
+ * start, billed). Every task gets its own micro-VM, so launching never waits for instances.
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle.html
- * https://aws.amazon.com/fargate/pricing/
  */
-export class FargateLauncher implements TaskLauncher {
+export class FargateStartup {
   private readonly provisioning: Lognormal | undefined;
   private readonly pending: Lognormal | undefined;
-  billedTaskSeconds = 0;
 
   constructor(
     private readonly sim: Simulation,
-    private readonly opts: FargateLauncherOptions,
+    private readonly opts: Pick<FargateLauncherOptions, "provisioningMs" | "pendingMs" | "rng" | "image">,
   ) {
     this.provisioning = opts.provisioningMs > 0 ? new Lognormal(opts.provisioningMs, STARTUP_CV) : undefined;
     const pendingMean = opts.image ? opts.image.pullMs : opts.pendingMs;
@@ -56,6 +54,26 @@ export class FargateLauncher implements TaskLauncher {
       if (image) task.pullStoppedAt = t + q;
       this.sim.after(q + (image ? image.startMs : 0), (t2) => service.taskRunning(task, t2));
     });
+  }
+}
+
+/**
+ * Fargate capacity billed at the on-demand rates, per second from the image pull.
+ * https://aws.amazon.com/fargate/pricing/
+ */
+export class FargateLauncher implements TaskLauncher {
+  private readonly startup: FargateStartup;
+  billedTaskSeconds = 0;
+
+  constructor(
+    sim: Simulation,
+    private readonly opts: FargateLauncherOptions,
+  ) {
+    this.startup = new FargateStartup(sim, opts);
+  }
+
+  launch(task: Task, service: EcsService): void {
+    this.startup.launch(task, service);
   }
 
   stopped(task: Task): void {

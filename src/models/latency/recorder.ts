@@ -3,7 +3,11 @@ import { LogHistogram } from "./histogram.js";
 
 /** Equal-probability strata used to represent an exponential queue wait in the fluid model. */
 export const WAIT_STRATA = 4;
-const STRATA_OFFSETS = Array.from({ length: WAIT_STRATA }, (_, k) => -Math.log(1 - (k + 0.5) / WAIT_STRATA));
+// Mid-probability points of Exp(1), −ln(1 − (k + ½)/K), rescaled so their average is exactly 1: the
+// strata keep the wait's mean (the raw midpoints' average is 0.916 for K = 4).
+const RAW_OFFSETS = Array.from({ length: WAIT_STRATA }, (_, k) => -Math.log(1 - (k + 0.5) / WAIT_STRATA));
+const RAW_MEAN = RAW_OFFSETS.reduce((s, x) => s + x, 0) / WAIT_STRATA;
+const STRATA_OFFSETS = RAW_OFFSETS.map((x) => x / RAW_MEAN);
 
 export interface LatencyStats {
   mean: number;

@@ -1,17 +1,14 @@
 import { type AssumptionValues, num } from "../../assumptions.js";
-import { fargateRates } from "../../data/fargate.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import { InputError } from "../../errors.js";
 import type { EcsCompute } from "../../scenario/platforms/ecs-compute.js";
 import type { ContainerImageSpec } from "../../scenario/image.js";
 import type { CostLedger } from "../billing/ledger.js";
 import type { DecisionSink } from "../decisions.js";
 import type { TaskLauncher } from "../ecs/service.js";
 import type { Task } from "../ecs/task.js";
-import { FargateLauncher } from "../fargate/launcher.js";
-import { fargateImagePull } from "../image/pull.js";
 import { buildEcsEc2Capacity } from "./ecs-ec2.js";
+import { buildFargateLauncher } from "./fargate-capacity.js";
 import type { LauncherReport } from "./result.js";
 
 export type ComputeLauncher = TaskLauncher & {
@@ -40,21 +37,11 @@ export function buildCompute(
   const a = ctx.assumptions;
   const task = { vcpu: c.task.cpu / 1024, memoryMiB: c.task.memory };
   if (c.kind === "ecs-fargate") {
-    const rates = c.pricing ?? fargateRates(ctx.region, c.task.architecture);
-    if (typeof rates === "string") throw new InputError(rates, { path: `platforms.${name}.compute.pricing` });
-    const launcher = new FargateLauncher(ctx.sim, {
-      size: { vcpu: task.vcpu, memoryGb: c.task.memory / 1024 },
-      rates,
-      provisioningMs: num(a, "fargate.provisioningTime"),
-      pendingMs: num(a, "fargate.pendingTime"),
-      ledger: ctx.ledger,
-      rng: ctx.sim.rng(`${name}.fargate.startup`),
-      image: fargateImagePull(ctx.image, a),
-    });
+    const launcher = buildFargateLauncher(name, c, { ...ctx, path: `platforms.${name}.compute` });
     return { launcher, launchType: "FARGATE", launchesPerMinute: 500, task };
   }
   const { launcher } = buildEcsEc2Capacity(
-    { name, platform: c, region: ctx.region, assumptions: a },
+    { name, platform: c, region: ctx.region, assumptions: a, image: ctx.image },
     { sim: ctx.sim, ledger: ctx.ledger, log: ctx.log },
   );
   return { launcher, launchType: "EC2", launchesPerMinute: 250, task };

@@ -15,6 +15,7 @@ import {
 import { ClusterAutoScaling } from "../ec2/cluster-auto-scaling.js";
 import { EcsEc2Launcher, type RegisteredResources } from "../ec2/ecs-ec2-launcher.js";
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
+import { type ContainerImage, pullRates } from "../image/pull.js";
 import type { TieBreak } from "../ec2/placement.js";
 import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
@@ -38,7 +39,7 @@ export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult 
     launchesPerMinute: 250,
     launcher: (ctx) =>
       buildEcsEc2Capacity(
-        { name: input.name, platform: p, region: input.scenario.region, assumptions: input.assumptions },
+        { name: input.name, platform: p, region: input.scenario.region, assumptions: input.assumptions, image: input.scenario.workload.image },
         ctx,
       ).launcher,
   });
@@ -55,7 +56,7 @@ export interface EcsEc2Capacity {
  * t = 0 with their desiredCapacity) and cluster auto scaling, started.
  */
 export function buildEcsEc2Capacity(
-  input: { name: string; platform: Ec2Platform; region: string; assumptions: AssumptionValues },
+  input: { name: string; platform: Ec2Platform; region: string; assumptions: AssumptionValues; image?: ContainerImage },
   ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink },
 ): EcsEc2Capacity {
   const { name, platform: p, region, assumptions: a } = input;
@@ -98,6 +99,9 @@ export function buildEcsEc2Capacity(
     tieBreak: a["placement.tieBreak"] === "first" ? "first" : ("random" as TieBreak),
     taskStartMs: num(a, "ecsEc2.taskStartTime"),
     rng: { placement: sim.rng(`${name}.ecs.placement`), start: sim.rng(`${name}.ecs.taskStart`) },
+    imagePull: input.image
+      ? { image: input.image, rates: pullRates(a), behavior: p.imagePullBehavior, containerStartMs: num(a, "container.startTime") }
+      : undefined,
   });
   const asgs = p.capacityProviders.map((c, i) => {
     const g = c.autoScalingGroup;

@@ -236,6 +236,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     taskEvents: [taskEvents],
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
+    ...(extra.details ? { details: extra.details } : {}),
   };
 }
 

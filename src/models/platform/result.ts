@@ -51,4 +51,6 @@ export interface LauncherReport {
   instances?: InstanceStats;
   /** vCPU-seconds paid for (instances); when absent, billed task-seconds × task vCPU. */
   paidVcpuSeconds?: number;
+  /** Kind-specific figures for the summary's `details` (e.g. Fargate capacity providers). */
+  details?: Record<string, unknown>;
 }

@@ -206,7 +206,7 @@ export class FluidTraffic implements Continuous {
 
       const lambdaTask = lambda / n;
       if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) this.updateSlotWait(lambdaTask, n);
-      const base = (backlog / mu) * 1000 + this.cpuStretchMs;
+      const base = (backlog / mu) * 1000;
       const recorded = a - expired - rejected;
       this.latency.recordWithWait(recorded > 0 ? recorded : 0, base, this.pWait, this.waitMeanMs);
       this.currentDelayMs = base + this.pWait * this.waitMeanMs;
@@ -231,6 +231,8 @@ export class FluidTraffic implements Continuous {
 
   /** Processor sharing: extra time of the CPU part, E[W]·(g − 1), ms (see the class comment). */
   private cpuStretchMs = 0;
+  /** Processor sharing: probability an arrival finds the CPU shared. */
+  private cpuShareProb = 0;
 
   private updateSlotWait(lambdaTask: number, targets: number): void {
     this.lastLambdaTask = lambdaTask;
@@ -247,20 +249,33 @@ export class FluidTraffic implements Continuous {
       if (rho >= 1) g = this.gMax;
       else if (v <= 1) g = 1 / (v * (1 - rho));
       else g = 1 + erlangCFast(v, a) / (v * (1 - rho));
+      this.cpuShareProb = rho >= 1 ? 1 : v <= 1 ? rho : erlangCFast(v, a);
       this.cpuStretchMs = this.workS * 1000 * (Math.min(g, this.gMax) - 1) * (rho >= 1 ? 1 : (1 + ca2) / 2);
     } else this.cpuStretchMs = 0;
     const muSlot = 1000 / this.w.service.mean;
     const c = this.w.concurrency;
     if (lambdaTask <= 0 || lambdaTask >= c * muSlot) {
-      this.pWait = 0;
-      this.waitMeanMs = 0;
+      this.setExtraDelay(0, 0);
       return;
     }
     const p = mgcProbWait(lambdaTask, muSlot, c);
     const wq = mgcMeanWait(lambdaTask, muSlot, c, this.w.service.cv * this.w.service.cv, ca2);
-    this.pWait = p;
-    // Mean wait of those who wait: E[Wq] / P(wait > 0).
-    this.waitMeanMs = p > 1e-12 ? (wq / p) * 1000 : 0;
+    this.setExtraDelay(p, wq * 1000);
+  }
+
+  /**
+   * The delay beyond the backlog wait as "with probability P an exponential time": the slot wait (P(wait),
+   * mean E[Wq]) and, under processor sharing, the CPU stretch, which a request meets with the probability
+   * that the CPU is shared (ρ for v ≤ 1, Erlang C otherwise). The larger component gives the shape; the
+   * mean is kept exactly (E[Wq] + stretch), so percentiles spread as they do in request mode.
+   */
+  private setExtraDelay(pSlot: number, slotMeanMs: number): void {
+    const stretch = this.cpuStretchMs;
+    const total = slotMeanMs + stretch;
+    const p = stretch > slotMeanMs ? this.cpuShareProb : pSlot;
+    this.pWait = p > 1e-12 && total > 0 ? Math.min(1, p) : 0;
+    // Mean wait of those who wait: E[extra] / P(extra > 0).
+    this.waitMeanMs = this.pWait > 0 ? total / this.pWait : 0;
   }
 
   private closeHighRes(): void {

@@ -4,6 +4,7 @@ import { CpuUnits, Duration, Probability, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
 import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { ImagePullBehaviorSpec } from "../image.js";
 
 /**
  * An ECS service on EC2 container instances from Auto Scaling group capacity providers.
@@ -220,6 +221,9 @@ export const Ec2Platform = z
       .min(0)
       .default(0)
       .meta({ description: "ECS_RESERVED_MEMORY in MiB (agent default 0)." }),
+    // ECS_IMAGE_PULL_BEHAVIOR of the agent (default `default`); used when the workload names an image.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html
+    imagePullBehavior: ImagePullBehaviorSpec,
   })
   .superRefine((p, ctx) => {
     checkScalingSetup(p, ctx);
@@ -239,10 +243,15 @@ export const Ec2Platform = z
     let weights = 0;
     strategy.forEach((s, i) => {
       if (!seen.has(s.capacityProvider)) {
+        // A strategy holds Fargate or Auto Scaling group providers, never both.
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+        const fargate = s.capacityProvider === "FARGATE" || s.capacityProvider === "FARGATE_SPOT";
         ctx.addIssue({
           code: "custom",
           path: ["capacityProviderStrategy", i, "capacityProvider"],
-          message: `unknown capacity provider "${s.capacityProvider}"; defined: ${names.join(", ")}`,
+          message: fargate
+            ? `a strategy may not mix Fargate and Auto Scaling group providers: ${s.capacityProvider} belongs on an ecs-fargate platform`
+            : `unknown capacity provider "${s.capacityProvider}"; defined: ${names.join(", ")}`,
         });
       }
       if (s.base > 0) withBase++;

@@ -4,6 +4,11 @@ import { CpuUnits, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
 import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import {
+  checkFargateStrategy,
+  FargateSpotOptions,
+  FargateStrategyItem,
+} from "./fargate-capacity-providers.js";
 
 /** An ECS service on Fargate behind an ALB. */
 export const FargatePlatform = z
@@ -21,13 +26,21 @@ export const FargatePlatform = z
     scheduledActions: z.array(ScheduledAction).default([]),
     loadBalancer: LoadBalancer.default(LOAD_BALANCER_DEFAULTS),
     pricing: z.strictObject({ vcpuHour: z.number().min(0), gbHour: z.number().min(0) }).optional(),
+    // Default: every task on FARGATE (docs/ecs-ec2.md, "Fargate Spot").
+    capacityProviderStrategy: z.array(FargateStrategyItem).min(1).max(20).optional(),
+    fargateSpot: FargateSpotOptions.optional(),
   })
   .superRefine((p, ctx) => {
     const problem = fargateSizeProblem(p.task.cpu, p.task.memory);
     if (problem) ctx.addIssue({ code: "custom", path: ["task", "memory"], message: problem });
     if (p.task.memoryReservation !== undefined && p.task.memoryReservation > p.task.memory) {
-      ctx.addIssue({ code: "custom", path: ["task", "memoryReservation"], message: "memoryReservation must not exceed memory" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["task", "memoryReservation"],
+        message: "memoryReservation must not exceed memory",
+      });
     }
     checkScalingSetup(p, ctx);
+    checkFargateStrategy(p, ctx);
   });
 export type FargatePlatform = z.output<typeof FargatePlatform>;

@@ -95,3 +95,51 @@ describe("image pulls on Fargate", () => {
     expect(b.billedTaskHours - b.taskHours).toBeGreaterThan(a.billedTaskHours - a.taskHours);
   });
 });
+
+function ec2Batch(behavior: string): string {
+  return `
+name: ec2-pulls
+seed: 2
+duration: 40m
+traffic: { synthetic: { shape: constant, rate: 0 } }
+workload: { cpuPerRequest: 1ms, serviceTime: 1ms, concurrency: 1, image: { size: 400MiB, layers: 10 } }
+slo: { latency: 1h }
+platforms:
+  jobs:
+    kind: eventbridge-tasks
+    compute:
+      kind: ecs-ec2
+      task: { cpu: 1024, memory: 2048 }
+      imagePullBehavior: ${behavior}
+      capacityProviders:
+        - name: cp
+          autoScalingGroup: { instanceTypes: [m6i.xlarge], minSize: 0, maxSize: 2, desiredCapacity: 1 }
+      placementStrategy: [ { type: binpack, field: cpu } ]
+    job: { duration: 2m }
+    schedules:
+      - { Name: a, ScheduleExpression: "rate(10 minutes)", TaskCount: 2 }
+`;
+}
+
+describe("image pulls on EC2 (ECS_IMAGE_PULL_BEHAVIOR)", () => {
+  const pulls = async (behavior: string) => {
+    const out = await run(parseScenario(ec2Batch(behavior)));
+    const recs = out.result.platforms[0].taskEvents![0].records.filter((r) => r.lastStatus === "RUNNING");
+    return recs.map((r) => r.pullStoppedAt! - r.pullStartedAt!);
+  };
+  // Full pull: 0.3 + 10 × 0.2 + 400 / 40 = 12.3 s.
+  it("pulls the whole image on the first start on an instance, then only the manifest (default)", async () => {
+    const p = await pulls("default");
+    expect(p.slice(0, 2)).toEqual([12_300, 12_300]);
+    // Later starts on a warm instance resolve the manifest only; a newly launched instance pulls in full.
+    expect(new Set(p)).toEqual(new Set([12_300, 300]));
+    expect(p.filter((x) => x === 300).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("with `once` a cached image is not pulled again", async () => {
+    const p = await pulls("once");
+    expect(p.slice(0, 2)).toEqual([12_300, 12_300]);
+    expect(new Set(p)).toEqual(new Set([12_300, 0]));
+    expect(p.filter((x) => x === 0).length).toBeGreaterThanOrEqual(2);
+  });
+});
