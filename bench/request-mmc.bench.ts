@@ -36,7 +36,15 @@ let wait = 0;
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   const r = steadyState(
-    { seed: i + 1, lambda: LAMBDA, service: new Exponential(1000 / MU), concurrency: C, model: "worker-pool", tasks: 1, durationMs },
+    {
+      seed: i + 1,
+      lambda: LAMBDA,
+      service: new Exponential(1000 / MU),
+      concurrency: C,
+      model: "worker-pool",
+      tasks: 1,
+      durationMs,
+    },
     0,
   );
   const wall = performance.now() - t0;
@@ -45,28 +53,42 @@ for (let i = 0; i < runs; i++) {
   ours.push(served / (wall / 1000));
 }
 const oursRate = median(ours);
-console.log(`M/M/${C} λ=${LAMBDA}/s μ=${MU}/s (ρ=${(LAMBDA / (C * MU)).toFixed(2)}), Erlang C: P(wait)=${th.probWait.toFixed(4)} E[Wq]=${th.meanWait.toFixed(4)} s`);
-console.log(`scalesim request mode: ${served} requests per run, median ${(oursRate / 1e6).toFixed(2)} M requests/s of ${runs} runs (mean wait ${wait.toFixed(4)} s); runs: ${ours.map((x) => (x / 1e6).toFixed(2)).join(", ")} M/s`);
+console.log(
+  `M/M/${C} λ=${LAMBDA}/s μ=${MU}/s (ρ=${(LAMBDA / (C * MU)).toFixed(2)}), Erlang C: P(wait)=${th.probWait.toFixed(4)} E[Wq]=${th.meanWait.toFixed(4)} s`,
+);
+console.log(
+  `scalesim request mode: ${served} requests per run, median ${(oursRate / 1e6).toFixed(2)} M requests/s of ${runs} runs (mean wait ${wait.toFixed(4)} s); runs: ${ours.map((x) => (x / 1e6).toFixed(2)).join(", ")} M/s`,
+);
 
 const script = new URL("./simpy_mmc.py", import.meta.url).pathname;
 const candidates = [process.env.SIMPY_PYTHON, "/usr/bin/python3", "python3"].filter((x): x is string => !!x);
 const python = candidates.find((p) => spawnSync(p, ["-c", "import simpy"], { stdio: "ignore" }).status === 0);
 if (!python) {
-  console.log("SimPy 3 not found (apt-get install -y python3-simpy3, or set SIMPY_PYTHON): comparison skipped");
+  console.log(
+    "SimPy 3 not found (apt-get install -y python3-simpy3, or set SIMPY_PYTHON): comparison skipped",
+  );
 } else {
   // SimPy is slower: a fifth of the customers keeps its run short; the rate is per customer either way.
   const n = Math.max(50_000, Math.floor(customers / 5));
   const rates: number[] = [];
   let simpyWait = 0;
   for (let i = 0; i < 3; i++) {
-    const out = spawnSync(python, [script, String(LAMBDA), String(MU), String(C), String(n), String(i + 1)], { encoding: "utf8" });
+    const out = spawnSync(python, [script, String(LAMBDA), String(MU), String(C), String(n), String(i + 1)], {
+      encoding: "utf8",
+    });
     if (out.status !== 0) throw new Error(`SimPy run failed: ${out.stderr}`);
     const j = JSON.parse(out.stdout) as { served: number; meanWait: number; seconds: number };
     rates.push(j.served / j.seconds);
     simpyWait = j.meanWait;
   }
   const simpyRate = median(rates);
-  const ver = spawnSync(python, ["-c", "import simpy, sys; print(simpy.__version__, sys.version.split()[0])"], { encoding: "utf8" }).stdout.trim();
-  console.log(`SimPy ${ver}: ${n} requests per run, median ${(simpyRate / 1e3).toFixed(1)} k requests/s of 3 runs (mean wait ${simpyWait.toFixed(4)} s)`);
+  const ver = spawnSync(
+    python,
+    ["-c", "import simpy, sys; print(simpy.__version__, sys.version.split()[0])"],
+    { encoding: "utf8" },
+  ).stdout.trim();
+  console.log(
+    `SimPy ${ver}: ${n} requests per run, median ${(simpyRate / 1e3).toFixed(1)} k requests/s of 3 runs (mean wait ${simpyWait.toFixed(4)} s)`,
+  );
   console.log(`ratio: scalesim request mode is ${(oursRate / simpyRate).toFixed(1)}× SimPy (goal ≥ 20×)`);
 }

@@ -45,4 +45,13 @@ console.log(
   `2 workers: median ${(m2 / 1000).toFixed(2)} s → ${((n / m2) * 60_000).toFixed(1)} variants/min  (runs: ${times[2].map((t) => (t / 1000).toFixed(2)).join(", ")})`,
 );
 console.log(`speed-up 2 vs 1 workers: ${(m1 / m2).toFixed(2)}× (goal ≥ 1.8)`);
-console.log(`tables identical: ${tables[1] === tables[2] ? "yes" : "NO"}`);
+if (tables[1] === tables[2]) console.log("tables identical: yes");
+else {
+  const a = tables[1].split("\n");
+  const b = tables[2].split("\n");
+  const at = a.findIndex((line, i) => line !== b[i]);
+  console.log(
+    `tables identical: NO (first difference on line ${at + 1}:\n  1 worker:  ${a[at]}\n  2 workers: ${b[at]})`,
+  );
+  process.exitCode = 1;
+}

@@ -14,6 +14,11 @@ export type { PlatformResult } from "./models/platform/result.js";
 export { decisionsJsonl, seriesCsv, summaryJson } from "./report/files.js";
 export { type PlatformSummary, type Summary, summarise } from "./report/summary.js";
 export { summaryTable } from "./report/table.js";
+export { buildReport, type Report, type ReportOptions, writeReportFiles } from "./report/build.js";
+export { compare, type Comparison, comparisonText } from "./report/compare.js";
+export { findBreakingMultiplier, type GrowthResult } from "./report/growth.js";
+export { parseReportFiles, type ReportInput, readReportDir } from "./report/input.js";
+export { evaluateThresholds, formatThresholdResults, type ThresholdResult } from "./report/thresholds.js";
 export {
   fromObject,
   loadScenario,

@@ -22,7 +22,8 @@ export const APP_RUNNER_SIZES: ReadonlyMap<number, readonly number[]> = new Map(
 
 export function appRunnerSizeProblem(cpuUnits: number, memoryMiB: number): string | undefined {
   const mems = APP_RUNNER_SIZES.get(cpuUnits);
-  if (!mems) return `App Runner Cpu must be one of ${[...APP_RUNNER_SIZES.keys()].join(", ")} units (0.25, 0.5, 1, 2, 4 vCPU), got ${cpuUnits}`;
+  if (!mems)
+    return `App Runner Cpu must be one of ${[...APP_RUNNER_SIZES.keys()].join(", ")} units (0.25, 0.5, 1, 2, 4 vCPU), got ${cpuUnits}`;
   if (!mems.includes(memoryMiB))
     return `App Runner ${cpuUnits / 1024} vCPU takes Memory ${mems.map((m) => `${m / 1024} GB`).join(", ")}; got ${memoryMiB} MiB`;
   return undefined;

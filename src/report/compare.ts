@@ -21,6 +21,8 @@ export interface CostBreakdown {
   idleUsd: number;
   /** Of `idleUsd`, what the platform itself reports as capacity no task reserved (EC2 packing), if it does. */
   unreservedUsd: number | undefined;
+  /** EC2: share of registered instance CPU the tasks reserved (packing), if reported. */
+  reservedCpuPercent: number | undefined;
   /** Billed outside running time: start-up before RUNNING, per-second rounding and billing minimums. */
   billingOverheadUsd: number;
   /** Cost on meters whose name says Spot. */
@@ -82,7 +84,8 @@ export function costBreakdown(name: string, p: PlatformSummary): CostBreakdown {
     utilisation,
     usedUsd,
     idleUsd,
-    unreservedUsd: pick(p, ["cost.idleUsd", "cost.idleCapacityUsd", "cost.unreservedUsd", "cost.idle.usd"]),
+    unreservedUsd: pick(p, ["capacityCost.idleUsd", "cost.idleUsd", "cost.idleCapacityUsd"]),
+    reservedCpuPercent: pick(p, ["instances.reservedCpuPercent"]),
     billingOverheadUsd,
     spotUsd,
     spotSavingsUsd: pick(p, ["cost.spotSavingsUsd", "cost.spot.savingsUsd"]),
@@ -169,10 +172,14 @@ export function explainComparison(c: Comparison): string[] {
   parts.sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]) || x[0].localeCompare(y[0]));
   for (const [label, v, detail] of parts) lines.push(`${label}: ${signed(v)} for ${a.name}; ${detail}.`);
   for (const x of [a, b]) {
-    if (x.unreservedUsd !== undefined)
+    if (x.unreservedUsd !== undefined) {
       lines.push(
-        `packing: ${x.name} reports ${usd(x.unreservedUsd)} of capacity no task reserved (part of its idle cost).`,
+        `packing: ${x.name} paid ${usd(x.unreservedUsd)} for instance capacity no task reserved (part of its idle cost)` +
+          (x.reservedCpuPercent !== undefined
+            ? `; its tasks reserved ${x.reservedCpuPercent.toFixed(1)}% of the registered CPU.`
+            : "."),
       );
+    }
     if (x.spotUsd > 0 || x.spotSavingsUsd !== undefined) {
       lines.push(
         `Spot: ${x.name} spent ${usd(x.spotUsd)} on Spot capacity${x.spotSavingsUsd !== undefined ? `, saving ${usd(x.spotSavingsUsd)} against On-Demand` : ""}.`,
@@ -186,6 +193,9 @@ export function explainComparison(c: Comparison): string[] {
       `only ${ok.name} meets the SLO; ${miss.name}'s cost is not a like-for-like alternative until it is given the capacity to meet it (p99 ${miss.p99Ms.toFixed(0)} ms).`,
     );
   }
+  const verdict = (c.reported as { verdict?: unknown } | undefined)?.verdict;
+  if (typeof verdict === "string" && verdict)
+    lines.push(`every EC2 platform against Fargate (summary.json): ${verdict}.`);
   const be = c.breakEven;
   lines.push(
     be.reachable

@@ -163,7 +163,10 @@ export function plan(input: {
     headroom: series ? headroomAtPeak(series) : undefined,
     growth: input.growth,
     groups: fromSweep
-      ? sweep.groups.map((g) => ({ label: g.label, recommended: candidates.find((c) => c.id === g.recommended) }))
+      ? sweep.groups.map((g) => ({
+          label: g.label,
+          recommended: candidates.find((c) => c.id === g.recommended),
+        }))
       : [],
     assumptions: [...PLANNING_ASSUMPTIONS, ...(summary?.assumptions ?? [])],
   };
@@ -182,7 +185,9 @@ export function planSentences(p: Plan): string[] {
   const what = p.source === "sweep" ? "variants" : "platforms";
   if (p.groups.length > 1) {
     // Ranked within groups (e.g. per traffic level): one recommendation per group, none across them.
-    out.push(`The sweep ranks ${p.groups.length} groups separately; ${meeting} of ${p.candidates.length} ${what} meet the SLO.`);
+    out.push(
+      `The sweep ranks ${p.groups.length} groups separately; ${meeting} of ${p.candidates.length} ${what} meet the SLO.`,
+    );
   } else if (p.recommended) {
     const r = p.recommended;
     out.push(

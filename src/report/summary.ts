@@ -139,7 +139,9 @@ function platformSummary(
     utilisation: { cpuPercentOfPaid: r(p.utilisation.cpuPercentOfPaid, 3) },
     scaling: p.scaling,
     checks: p.checks,
-    ...(p.capacityCost ? { capacityCost: { inUseUsd: r(p.capacityCost.inUseUsd), idleUsd: r(p.capacityCost.idleUsd) } } : {}),
+    ...(p.capacityCost
+      ? { capacityCost: { inUseUsd: r(p.capacityCost.inUseUsd), idleUsd: r(p.capacityCost.idleUsd) } }
+      : {}),
     ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
     ...(p.details ? { details: roundDeep(p.details) as Record<string, unknown> } : {}),
   };
@@ -149,7 +151,8 @@ function platformSummary(
 function roundDeep(v: unknown): unknown {
   if (typeof v === "number") return r(v);
   if (Array.isArray(v)) return v.map(roundDeep);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
   return v;
 }
 
@@ -158,7 +161,9 @@ function withComparison(platforms: Record<string, PlatformSummary>): { compariso
   return c ? { comparison: c } : {};
 }
 
-function roundInstances(i: NonNullable<PlatformResult["instances"]>): NonNullable<PlatformResult["instances"]> {
+function roundInstances(
+  i: NonNullable<PlatformResult["instances"]>,
+): NonNullable<PlatformResult["instances"]> {
   return {
     ...i,
     mean: r(i.mean, 4),

@@ -68,7 +68,10 @@ export function parseSweep(raw: unknown): SweepTable {
   list.forEach((v, i) => {
     if (!isObj(v)) return;
     const variant = String(v.id ?? v.variant ?? v.name ?? `v${i + 1}`);
-    const params = ([v.params, v.parameters, v.values, v.matrix].find(isObj) ?? {}) as Record<string, unknown>;
+    const params = ([v.params, v.parameters, v.values, v.matrix].find(isObj) ?? {}) as Record<
+      string,
+      unknown
+    >;
     const status = typeof v.status === "string" ? v.status : "ok";
     // `scalesim sweep` writes error "" for a row that ran; a failed or missing row says so in `status`.
     const error =
@@ -109,7 +112,11 @@ export function parseSweep(raw: unknown): SweepTable {
       monthlyCostUsd: num(v.monthlyCostUsd, v.monthlyUsd, get(v, "cost.monthlyUsd")) ?? Number.NaN,
       p99Ms: num(v.p99Ms, v.p99LatencyMs, v.p99, get(v, "latencyMs.p99")) ?? Number.NaN,
       attainment: num(v.sloAttainment, v.attainment, get(v, "slo.attainment")),
-      requestsWithinSlo: num(v.requestsWithinSlo, v.requestsWithinLatency, get(v, "slo.requestsWithinLatency")),
+      requestsWithinSlo: num(
+        v.requestsWithinSlo,
+        v.requestsWithinLatency,
+        get(v, "slo.requestsWithinLatency"),
+      ),
       meetsSlo: typeof v.meetsSlo === "boolean" ? v.meetsSlo : undefined,
       error,
     });

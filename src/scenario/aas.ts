@@ -2,7 +2,7 @@ import { z } from "zod";
 import { validateAlarmConfig } from "../models/aas/alarm.js";
 import { parseSchedule, ScheduleExpressionError } from "../models/aas/schedule.js";
 import { validateStepAdjustments } from "../models/aas/step-scaling.js";
-import { AwsSeconds, Instant } from "./fields.js";
+import { AwsSeconds, Duration, Instant } from "./fields.js";
 
 /**
  * Application Auto Scaling beyond target tracking on predefined metrics, in AWS's own field names so
@@ -68,22 +68,7 @@ export const CustomizedMetricSpecification = z
         if (c[k] !== undefined)
           ctx.addIssue({ code: "custom", path: [k], message: `${k} can't be combined with Metrics` });
       }
-      const returning = c.Metrics.filter((q) => q.ReturnData !== false);
-      if (c.Metrics.length > 1 && c.Metrics.filter((q) => q.ReturnData === true).length !== 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["Metrics"],
-          message: "exactly one query must have ReturnData: true",
-        });
-      } else if (returning.length === 0) {
-        ctx.addIssue({ code: "custom", path: ["Metrics"], message: "one query must return data" });
-      }
-      const ids = new Set<string>();
-      c.Metrics.forEach((q, i) => {
-        if (ids.has(q.Id))
-          ctx.addIssue({ code: "custom", path: ["Metrics", i, "Id"], message: `duplicate Id "${q.Id}"` });
-        ids.add(q.Id);
-      });
+      checkQueryList(c.Metrics, ["Metrics"], ctx);
       return;
     }
     for (const k of ["MetricName", "Namespace", "Statistic"] as const) {
@@ -92,6 +77,32 @@ export const CustomizedMetricSpecification = z
     }
   });
 export type CustomizedMetricSpecification = z.output<typeof CustomizedMetricSpecification>;
+
+/**
+ * Rules of a metric-math query list (target tracking, step-scaling alarms, predictive scaling): unique Ids,
+ * and exactly one query whose result is used, marked ReturnData true (ReturnData defaults to true, so a
+ * single query may omit it).
+ * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html
+ */
+export function checkQueryList(
+  queries: ReadonlyArray<{ Id: string; ReturnData?: boolean }>,
+  path: PropertyKey[],
+  ctx: z.core.$RefinementCtx,
+): void {
+  const returning = queries.filter((q) => q.ReturnData !== false);
+  if (queries.length > 1 && queries.filter((q) => q.ReturnData === true).length !== 1) {
+    ctx.addIssue({ code: "custom", path, message: "exactly one query must have ReturnData: true" });
+  } else if (returning.length === 0) {
+    ctx.addIssue({ code: "custom", path, message: "one query must return data" });
+  }
+  const ids = new Set<string>();
+  queries.forEach((q, i) => {
+    if (ids.has(q.Id))
+      ctx.addIssue({ code: "custom", path: [...path, i, "Id"], message: `duplicate Id "${q.Id}"` });
+    ids.add(q.Id);
+  });
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Step scaling
@@ -116,18 +127,114 @@ const StepScalingPolicyConfiguration = z.strictObject({
 });
 
 /**
+ * A query of an alarm on metric math (PutMetricAlarm `Metrics`): a metric with its Period and Stat, or an
+ * expression over other queries' Ids. "One item in the Metrics array is the expression that the alarm
+ * watches. You designate this expression by setting ReturnData to true" [PMA].
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html
+ */
+const AlarmMetricDataQuery = z
+  .strictObject({
+    Id: z
+      .string()
+      .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
+    Expression: z.string().min(1).optional(),
+    Label: z.string().optional(),
+    MetricStat: z
+      .strictObject({
+        Metric: MetricRef,
+        Period: z.number().int().positive(),
+        Stat: z.enum(STATISTICS),
+        Unit: z.string().optional(),
+      })
+      .optional(),
+    Period: z.number().int().positive().optional(),
+    ReturnData: z.boolean().optional(),
+    // Printed by describe-alarms for cross-account alarms; one account is simulated.
+    AccountId: z.string().optional(),
+  })
+  .superRefine((q, ctx) => {
+    if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
+    }
+  });
+
+/** The period shared by an alarm's metric queries (seconds), or undefined when they have none. */
+function alarmQueriesPeriod(
+  queries: ReadonlyArray<{ MetricStat?: { Period: number }; Period?: number }>,
+): number | undefined {
+  for (const q of queries) if (q.MetricStat) return q.MetricStat.Period;
+  for (const q of queries) if (q.Period !== undefined) return q.Period;
+  return undefined;
+}
+
+/**
+ * An alarm watches one metric (MetricName, Namespace, Statistic, Period) or metric math (`Metrics`), not
+ * both [PMA]; the queries of one alarm share a period. Returns the alarm's period, or undefined after an issue.
+ */
+function checkAlarmMetric(
+  a: {
+    MetricName?: string;
+    Namespace?: string;
+    Dimensions?: unknown;
+    Statistic?: string;
+    Unit?: string;
+    Period?: number;
+    Metrics?: ReadonlyArray<{ Id: string; ReturnData?: boolean; MetricStat?: { Period: number }; Period?: number }>;
+  },
+  ctx: z.core.$RefinementCtx,
+): number | undefined {
+  if (a.Metrics === undefined) {
+    let ok = true;
+    for (const k of ["MetricName", "Period"] as const) {
+      if (a[k] === undefined) {
+        ctx.addIssue({ code: "custom", path: [k], message: `${k} is required (or give Metrics)` });
+        ok = false;
+      }
+    }
+    return ok ? a.Period : undefined;
+  }
+  let ok = true;
+  for (const k of ["MetricName", "Namespace", "Dimensions", "Statistic", "Unit", "Period"] as const) {
+    if (a[k] !== undefined) {
+      ctx.addIssue({ code: "custom", path: [k], message: `${k} can't be combined with Metrics` });
+      ok = false;
+    }
+  }
+  checkQueryList(a.Metrics, ["Metrics"], ctx);
+  const period = alarmQueriesPeriod(a.Metrics);
+  if (period === undefined) {
+    ctx.addIssue({ code: "custom", path: ["Metrics"], message: "give at least one MetricStat with its Period" });
+    return undefined;
+  }
+  a.Metrics.forEach((q, i) => {
+    const p = q.MetricStat?.Period ?? q.Period;
+    if (p !== undefined && p !== period) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["Metrics", i, q.MetricStat ? "MetricStat" : "Period"],
+        message: `the queries of one alarm share a period: ${p} s here, ${period} s in the first`,
+      });
+      ok = false;
+    }
+  });
+  return ok ? period : undefined;
+}
+
+/**
  * The CloudWatch alarm that invokes a step policy, in PutMetricAlarm's field names [PMA]. The metric is
  * one the simulated service publishes (see docs/application-auto-scaling.md for the list).
  */
 export const StepAlarm = z
   .strictObject({
     AlarmName: z.string().optional(),
-    MetricName: z.string().min(1),
+    MetricName: z.string().min(1).optional(),
     Namespace: z.string().min(1).optional(),
     Dimensions: z.array(Dimension).optional(),
-    Statistic: z.enum(STATISTICS).default("Average"),
+    // Average when a single metric is given without a Statistic (see the transform below).
+    Statistic: z.enum(STATISTICS).optional(),
     Unit: z.string().optional(),
-    Period: z.number().int().positive(),
+    Period: z.number().int().positive().optional(),
+    Metrics: z.array(AlarmMetricDataQuery).min(1).optional(),
     EvaluationPeriods: z.number().int().min(1),
     DatapointsToAlarm: z.number().int().min(1).optional(),
     Threshold: z.number(),
@@ -140,16 +247,18 @@ export const StepAlarm = z
     TreatMissingData: z.enum(["missing", "ignore", "breaching", "notBreaching"]).default("missing"),
   })
   .superRefine((a, ctx) => {
+    const period = checkAlarmMetric(a, ctx);
+    if (period === undefined) return;
     // "Valid values are 10, 30, and any multiple of 60" (PutMetricAlarm Period).
-    if (a.Period !== 10 && a.Period !== 30 && a.Period % 60 !== 0) {
+    if (period !== 10 && period !== 30 && period % 60 !== 0) {
       ctx.addIssue({
         code: "custom",
         path: ["Period"],
-        message: `Period must be 10, 30 or a multiple of 60 seconds, got ${a.Period}`,
+        message: `Period must be 10, 30 or a multiple of 60 seconds, got ${period}`,
       });
     }
     const cfg = {
-      periodSeconds: a.Period,
+      periodSeconds: period,
       evaluationPeriods: a.EvaluationPeriods,
       datapointsToAlarm: a.DatapointsToAlarm,
       threshold: a.Threshold,
@@ -163,7 +272,13 @@ export const StepAlarm = z
     };
     for (const i of validateAlarmConfig(cfg))
       ctx.addIssue({ code: "custom", path: [fields[i.field] ?? "Period"], message: i.message });
-  });
+  })
+  // The alarm's period is the one of its metric queries when it watches metric math.
+  .transform((a) => ({
+    ...a,
+    Statistic: a.Statistic ?? ("Average" as const),
+    Period: a.Period ?? alarmQueriesPeriod(a.Metrics ?? [])!,
+  }));
 export type StepAlarm = z.output<typeof StepAlarm>;
 
 export const StepScalingPolicy = z
@@ -311,6 +426,42 @@ export const SuspendedState = z.strictObject({
   ScheduledScalingSuspended: z.boolean().default(false),
 });
 export type SuspendedState = z.output<typeof SuspendedState>;
+
+/**
+ * A later RegisterScalableTarget call with `--suspended-state`, at `at` after the run's start: how a run
+ * suspends and resumes scaling mid-way (AWS keeps the policies and actions while suspended).
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
+ * The guide suspends "only" scale-in with `{ "DynamicScalingInSuspended": true }`; whether the flags a call
+ * omits keep their value or return to false is not documented. Assumption (OMITTED_FLAGS_KEEP_THEIR_VALUE
+ * in src/models/aas/suspension.ts): they keep it; write all three flags to leave no doubt.
+ */
+export const SuspendedStateChange = z.strictObject({
+  at: Duration,
+  SuspendedState: z
+    .strictObject({
+      DynamicScalingInSuspended: z.boolean().optional(),
+      DynamicScalingOutSuspended: z.boolean().optional(),
+      ScheduledScalingSuspended: z.boolean().optional(),
+    })
+    .refine((f) => Object.values(f).some((v) => v !== undefined), "give at least one suspend flag"),
+});
+export type SuspendedStateChange = z.output<typeof SuspendedStateChange>;
+
+/** Changes of the suspended state come in time order (two calls at one instant would race). */
+export function checkSuspendedStateChanges(
+  changes: ReadonlyArray<{ at: number }> | undefined,
+  ctx: Ctx,
+): void {
+  changes?.forEach((c, i) => {
+    if (i > 0 && c.at <= changes[i - 1].at) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["suspendedStateChanges", i, "at"],
+        message: "suspendedStateChanges must be in increasing order of `at`",
+      });
+    }
+  });
+}
 
 type Ctx = z.core.$RefinementCtx;
 

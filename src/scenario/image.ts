@@ -8,10 +8,18 @@ import { Size } from "./fields.js";
 export const ContainerImageSpec = z
   .strictObject({
     size: Size.meta({ description: 'Compressed size of all layers, e.g. "450MiB".' }),
-    layers: z.number().int().min(1).max(127).default(8).meta({ description: "Number of layers (Docker allows at most 127)." }),
+    layers: z
+      .number()
+      .int()
+      .min(1)
+      .max(127)
+      .default(8)
+      .meta({ description: "Number of layers (Docker allows at most 127)." }),
   })
   .transform((i) => ({ sizeMiB: i.size, layers: i.layers }));
 export type ContainerImageSpec = z.output<typeof ContainerImageSpec>;
 
 /** ECS_IMAGE_PULL_BEHAVIOR of the ECS agent on EC2 container instances; the agent's default is `default`. */
-export const ImagePullBehaviorSpec = z.enum(["default", "always", "once", "prefer-cached"]).default("default");
+export const ImagePullBehaviorSpec = z
+  .enum(["default", "always", "once", "prefer-cached"])
+  .default("default");

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ASSUMPTIONS, assumptionDef } from "../assumptions.js";
 import { parseDuration } from "./units.js";
-import { DistributionSpec, Duration, Instant, Size } from "./fields.js";
+import { Duration, Instant, Size } from "./fields.js";
 import { ContainerImageSpec } from "./image.js";
 import { PLATFORM_SCHEMAS } from "./platforms/index.js";
 import { ServiceTimeSpec } from "./service-time.js";
@@ -108,7 +108,8 @@ const Workload = z.strictObject({
     description: "Requests a task holds waiting beyond its `concurrency`; more are rejected (503, an SLO miss). Default: unbounded.",
   }),
   image: ContainerImageSpec.optional().meta({
-    description: "Container image (size, layers): sets the image pull time of task starts. See docs/image-pulls.md.",
+    description:
+      "Container image (size, layers): sets the image pull time of task starts. See docs/image-pulls.md.",
   }),
 });
 

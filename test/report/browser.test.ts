@@ -48,6 +48,7 @@ describe.skipIf(!chromiumPath)("HTML report in headless Chromium", () => {
   it.each([
     ["two-platforms", join(HERE, "fixtures", "two-platforms")],
     ["sweep", join(HERE, "fixtures", "sweep")],
+    ["sweep-targets", join(HERE, "fixtures", "sweep-targets")],
   ])("%s: every chart renders, no console errors, no network", async (name, dir) => {
     const { chromium } = await import("playwright-core");
     const out = mkdtempSync(join(tmpdir(), "scalesim-report-"));

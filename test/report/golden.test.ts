@@ -15,7 +15,8 @@ import { plan } from "../../src/report/planning.js";
  *   SCALESIM_UPDATE_GOLDEN=1 npx vitest run test/report/golden.test.ts
  *
  * The fixture folder two-platforms/ is `scalesim run test/report/fixtures/two-platforms.yaml --out
- * test/report/fixtures/two-platforms`; sweep/sweep.json is hand-written in the shape `scalesim sweep` writes.
+ * test/report/fixtures/two-platforms`; sweep-targets/sweep.json is `scalesim sweep scenarios/sweep-targets.yaml`'s;
+ * sweep/sweep.json is hand-written in another shape the reader accepts (summaries per variant).
  */
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const FIXTURES = join(HERE, "fixtures");
@@ -37,6 +38,7 @@ function golden(name: string, actual: string): void {
 const CASES = [
   { name: "two-platforms", dir: join(FIXTURES, "two-platforms") },
   { name: "sweep", dir: join(FIXTURES, "sweep") },
+  { name: "sweep-targets", dir: join(FIXTURES, "sweep-targets") },
 ];
 
 describe.each(CASES)("report of $name", ({ name, dir }) => {

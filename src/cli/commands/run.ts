@@ -15,7 +15,10 @@ export function registerRun(program: Command): void {
     .option("-o, --out <dir>", "write summary.json, series.csv and decisions.jsonl into this folder")
     .option("--seed <n>", "override the scenario's seed", seedOption)
     .option("--json", "print summary.json to stdout instead of the table")
-    .option("--events <file>", "write the simulated ECS task state changes as EventBridge JSON lines (docs/task-events.md)")
+    .option(
+      "--events <file>",
+      "write the simulated ECS task state changes as EventBridge JSON lines (docs/task-events.md)",
+    )
     .option("--report", "also write report.html, report.md and chart images into the --out folder")
     .option("--no-growth", "with --report: skip the traffic-growth search")
     .action(async (file: string, opts: { out?: string; seed?: number; json?: boolean; events?: string; report?: boolean; growth: boolean }) => {

@@ -74,11 +74,7 @@ export function translateAwsCron(fields: string): AwsCron {
   ] as const) {
     if (!PLAIN.test(v)) fail(source, `${name} field "${v}" may only use digits and , - * /`);
   }
-  const domRestricted = dom !== "*" && dom !== "?";
-  const dowRestricted = dow !== "*" && dow !== "?";
-  if (domRestricted && dowRestricted) {
-    fail(source, "Day-of-month and Day-of-week can't both be specified; use ? in one of them");
-  }
+  checkDayFields(source, dom, dow);
   const { expr: domExpr, nearestWeekday } = translateDayOfMonth(source, dom);
   const monExpr = translateMonth(source, mon);
   const dowExpr = translateDayOfWeek(source, dow);
@@ -92,6 +88,29 @@ export function translateAwsCron(fields: string): AwsCron {
     fail(source, (e as Error).message);
   }
   return { source, parserExpression, years, nearestWeekday, months };
+}
+
+/**
+ * "You can't specify the Day-of-month and Day-of-week fields in the same cron expression. If you specify a
+ * value or a * (asterisk) in one of the fields, you must use a ? (question mark) in the other." (cron
+ * expressions reference, Limitations; the `*` wildcard's own entry: "You can't use * in both the
+ * Day-of-month and Day-of-week fields. If you use it in one, you must use ? in the other.")
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
+ * So exactly one of the two is `?`: `* *` and `1 *` are rejected as well as `1 2`. Every example of the
+ * Application Auto Scaling guide follows this (`0 10 * * ? *`, `30 6 ? * MON *`); the guide's 2023 text
+ * showed `30 6 * * 2 *`, which the current guide replaced with `30 6 ? * MON *`, and AWS rejects such
+ * expressions ("Parameter ScheduleExpression is not valid", awsdocs/amazon-cloudwatch-events-user-guide#2).
+ * `? ?` is rejected too: the rule pairs `?` with a value or `*` in the other field, and the Quartz dialect
+ * the reference follows allows `?` in only one of them.
+ */
+function checkDayFields(source: string, dom: string, dow: string): void {
+  if (dom === "?" && dow === "?") {
+    fail(source, "Day-of-month and Day-of-week can't both be ?; give a value or * in one of them");
+  }
+  if (dom !== "?" && dow !== "?") {
+    const what = dom === "*" && dow === "*" ? "* can't be used in both" : "can't both be specified";
+    fail(source, `Day-of-month and Day-of-week ${what}; use ? in one of them (e.g. 0 10 * * ? *)`);
+  }
 }
 
 function translateDayOfMonth(

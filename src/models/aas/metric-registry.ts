@@ -115,8 +115,16 @@ export class MetricRegistry {
         Statistic: spec.Statistic!,
       });
     }
+    return this.query(spec.Metrics);
+  }
+
+  /**
+   * The series of a metric-math query list (the query with ReturnData true, or the only one). A MetricStat
+   * with its own Period (alarms) is read at that period; others at the published period. Throws
+   * MetricLookupError or MetricMathError.
+   */
+  query(queries: ReadonlyArray<MetricDataQuery>): MetricSource {
     const byId = new Map<string, MetricSource>();
-    const queries = spec.Metrics;
     const resolving = new Set<string>();
     const sourceOf = (id: string): MetricSource => {
       const known = byId.get(id);
@@ -127,11 +135,14 @@ export class MetricRegistry {
       resolving.add(id);
       let s: MetricSource;
       if (q.MetricStat) {
-        s = this.resolve({
-          Namespace: q.MetricStat.Metric.Namespace,
-          MetricName: q.MetricStat.Metric.MetricName,
-          Statistic: q.MetricStat.Stat,
-        });
+        s = this.resolve(
+          {
+            Namespace: q.MetricStat.Metric.Namespace,
+            MetricName: q.MetricStat.Metric.MetricName,
+            Statistic: q.MetricStat.Stat,
+          },
+          q.MetricStat.Period === undefined ? undefined : q.MetricStat.Period * 1000,
+        );
       } else {
         const node = parseMetricMath(q.Expression!);
         const inputs = new Map<string, MetricSource>();
@@ -141,9 +152,25 @@ export class MetricRegistry {
       byId.set(id, s);
       return s;
     };
-    const ret = queries.length === 1 ? queries[0] : queries.find((q) => q.ReturnData === true)!;
+    const ret =
+      queries.length === 1
+        ? queries[0]
+        : (queries.find((q) => q.ReturnData === true) ?? queries.find((q) => q.ReturnData !== false)!);
     return sourceOf(ret.Id);
   }
+}
+
+/** One query of a metric-math list, in CloudWatch's field names (MetricStat.Period only in alarms). */
+export interface MetricDataQuery {
+  readonly Id: string;
+  readonly Expression?: string;
+  readonly Label?: string;
+  readonly MetricStat?: {
+    readonly Metric: { readonly MetricName: string; readonly Namespace: string };
+    readonly Stat: Statistic;
+    readonly Period?: number;
+  };
+  readonly ReturnData?: boolean;
 }
 
 /** The shape of CustomizedMetricSpecification this registry reads (AWS field names). */
@@ -151,16 +178,7 @@ export interface CustomizedMetricSpec {
   readonly MetricName?: string;
   readonly Namespace?: string;
   readonly Statistic?: Statistic;
-  readonly Metrics?: ReadonlyArray<{
-    readonly Id: string;
-    readonly Expression?: string;
-    readonly Label?: string;
-    readonly MetricStat?: {
-      readonly Metric: { readonly MetricName: string; readonly Namespace: string };
-      readonly Stat: Statistic;
-    };
-    readonly ReturnData?: boolean;
-  }>;
+  readonly Metrics?: ReadonlyArray<MetricDataQuery>;
 }
 
 /** A series computed from others as their datapoints appear; computed values are kept. */

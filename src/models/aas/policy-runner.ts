@@ -19,6 +19,11 @@ export interface EvaluationContext {
   readonly minCapacity: number;
   readonly maxCapacity: number;
   readonly publishDelayMs: TimeMs;
+  /**
+   * Dynamic scaling was just resumed: a policy whose alarm is in breach acts now, even without a new
+   * datapoint (ScalingController.setSuspendedState).
+   */
+  readonly resumed?: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   TargetTrackingRunner,
   type TargetTrackingPolicySpec,
 } from "./policy-runner.js";
+import { applySuspendedState, type SuspendedStatePatch, suspendedStateDiff } from "./suspension.js";
 import {
   applyCapacityLimits,
   applyCooldown,
@@ -82,7 +83,8 @@ export class ScalingController {
   private readonly runners: PolicyRunner[] = [];
   minCapacity: number;
   maxCapacity: number;
-  readonly suspended: SuspendedFlags;
+  /** Replaced, never mutated, by setSuspendedState. */
+  suspended: SuspendedFlags;
   private scaleOutCooldownEndsAt: TimeMs | null = null;
   private scaleInCooldownEndsAt: TimeMs | null = null;
   /** Capacity a ForecastAndScale predictive policy asks for in the current hour (the largest request wins). */
@@ -131,12 +133,13 @@ export class ScalingController {
     }
   }
 
-  private evaluate(now: TimeMs): void {
+  private evaluate(now: TimeMs, resumed = false): void {
     // Policies with different periods wake the controller at the same instant: evaluate once.
-    if (now === this.lastEvaluatedAt) return;
+    if (now === this.lastEvaluatedAt && !resumed) return;
     this.lastEvaluatedAt = now;
     const current = this.target.desiredCount;
     const ctx: EvaluationContext = {
+      resumed,
       now,
       desired: current,
       running: this.target.runningCount,
@@ -247,6 +250,37 @@ export class ScalingController {
       cooldown,
     });
     this.setDesired(cd.capacity);
+  }
+
+  /**
+   * A RegisterScalableTarget call with SuspendedState during the run (suspension.ts). Resuming dynamic
+   * scaling evaluates at once the policies whose alarms are in breach ("When you resume scale in/out,
+   * Application Auto Scaling evaluates policies with alarm thresholds that are currently in breach");
+   * resuming scheduled scaling runs only the actions whose time has not yet passed, so the ones skipped
+   * while suspended stay skipped.
+   * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
+   */
+  setSuspendedState(now: TimeMs, patch: SuspendedStatePatch): void {
+    const before = this.suspended;
+    this.suspended = applySuspendedState(before, patch);
+    const { suspended, resumed } = suspendedStateDiff(before, this.suspended);
+    const d = this.target.desiredCount;
+    const what = [
+      suspended.length > 0 ? `suspended ${suspended.join(", ")}` : "",
+      resumed.length > 0 ? `resumed ${resumed.join(", ")}` : "",
+    ].filter(Boolean);
+    const dynamic = resumed.some((f) => f.startsWith("Dynamic"));
+    this.log({
+      t: now / 1000,
+      controller: "applicationAutoScaling",
+      action: resumed.length > 0 ? "resume" : suspended.length > 0 ? "suspend" : "set-suspended-state",
+      from: d,
+      to: d,
+      reason: `RegisterScalableTarget SuspendedState: ${what.join("; ") || "no change"}${dynamic ? "; policies whose alarms are in breach are evaluated now" : ""}${resumed.includes("ScheduledScalingSuspended") ? "; only scheduled actions whose time has not yet passed will run" : ""}`,
+      suspendedState: { ...this.suspended },
+    });
+    this.lastHold = "";
+    if (dynamic && this.runners.length > 0) this.evaluate(now, true);
   }
 
   /**

@@ -2,7 +2,7 @@ import { type AssumptionValues, num } from "../../assumptions.js";
 import type { Simulation } from "../../engine/sim.js";
 import { SECOND, type TimeMs } from "../../engine/time.js";
 import { InputError } from "../../errors.js";
-import type { ScheduledAction, SuspendedState } from "../../scenario/aas.js";
+import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../../scenario/aas.js";
 import type { PredefinedMetric, ScalingPolicy } from "../../scenario/policies.js";
 import type { DecisionSink } from "../decisions.js";
 import { MetricMathError } from "./metric-math.js";
@@ -12,6 +12,7 @@ import { PredictiveController } from "./predictive-controller.js";
 import { ScalingController, type ScalableTarget, targetTrackingAlarmsFor } from "./scaling-controller.js";
 import { ScheduleController } from "./schedule-controller.js";
 import { StepPolicyRunner } from "./step-controller.js";
+import { scheduleSuspendedStateChanges } from "./suspension.js";
 
 export interface AutoScalingSetup {
   sim: Simulation;
@@ -22,6 +23,8 @@ export interface AutoScalingSetup {
   policies: ReadonlyArray<ScalingPolicy>;
   scheduledActions: ReadonlyArray<ScheduledAction>;
   suspendedState?: SuspendedState;
+  /** Later RegisterScalableTarget calls with SuspendedState (suspension.ts). */
+  suspendedStateChanges?: ReadonlyArray<SuspendedStateChange>;
   bounds: { minCapacity: number; maxCapacity: number };
   assumptions: AssumptionValues;
   /** Epoch ms of simulated time 0, and the run's length. */
@@ -101,12 +104,16 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
       case "StepScaling": {
         const c = sp.StepScalingPolicyConfiguration;
         const al = sp.Alarm;
-        const metric = lookup("Alarm.MetricName", () =>
-          s.registry.resolve(
-            { Namespace: al.Namespace, MetricName: al.MetricName, Statistic: al.Statistic },
-            al.Period * SECOND,
-          ),
-        );
+        // An alarm on one metric, or on metric math (PutMetricAlarm `Metrics`, metric-math.ts).
+        const metric = al.Metrics
+          ? lookup("Alarm.Metrics", () => s.registry.query(al.Metrics!))
+          : lookup("Alarm.MetricName", () =>
+              s.registry.resolve(
+                { Namespace: al.Namespace, MetricName: al.MetricName!, Statistic: al.Statistic },
+                al.Period * SECOND,
+              ),
+            );
+        const returned = al.Metrics?.find((q) => q.ReturnData !== false && (al.Metrics!.length === 1 || q.ReturnData === true));
         const extra = num(a, "cloudwatch.evaluationRangeExtraPeriods");
         controller.addPolicy(
           new StepPolicyRunner({
@@ -121,7 +128,9 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
               evaluationRange: al.EvaluationPeriods + extra,
             },
             metric,
-            metricName: `${al.Namespace ? `${al.Namespace} ` : ""}${al.MetricName} ${al.Statistic}`,
+            metricName: returned
+              ? (returned.Label ?? returned.Expression ?? returned.Id)
+              : `${al.Namespace ? `${al.Namespace} ` : ""}${al.MetricName} ${al.Statistic}`,
             adjustmentType: c.AdjustmentType,
             steps: c.StepAdjustments.map((st) => ({
               metricIntervalLowerBound: st.MetricIntervalLowerBound ?? null,
@@ -190,6 +199,12 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
       if (controller.policyCount > 0) controller.start();
       for (const p of predictive) p.start();
       schedule?.start();
+      scheduleSuspendedStateChanges(
+        s.sim,
+        controller,
+        (s.suspendedStateChanges ?? []).map((c) => ({ atMs: c.at, flags: c.SuspendedState })),
+        s.durationMs,
+      );
     },
   };
 }

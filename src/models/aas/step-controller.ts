@@ -70,8 +70,9 @@ export class StepPolicyRunner implements PolicyRunner {
   evaluate(ctx: EvaluationContext): PolicyDecision | null {
     const s = this.spec;
     const visible = s.metric.visibleCount(ctx.now, ctx.publishDelayMs);
-    // The alarm is evaluated once per period: nothing new, nothing to say.
-    if (visible === this.seen) return null;
+    // The alarm is evaluated once per period: nothing new, nothing to say (unless scaling was just resumed:
+    // then an alarm in breach invokes the policy at once).
+    if (visible === this.seen && !ctx.resumed) return null;
     this.seen = visible;
     const recent = s.metric.datapoints.slice(Math.max(0, visible - evaluationRangeSize(s.alarm)), visible);
     const ev = explainAlarm(s.alarm, recent, this.state);

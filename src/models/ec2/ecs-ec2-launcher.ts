@@ -38,7 +38,13 @@ import {
   type TieBreak,
 } from "./placement.js";
 import { nextProvider, providerToScaleIn, type StrategyItem } from "./strategy.js";
-import { type ContainerImage, HostImageCache, type ImagePullBehavior, type PullRates, pullMs } from "../image/pull.js";
+import {
+  type ContainerImage,
+  HostImageCache,
+  type ImagePullBehavior,
+  type PullRates,
+  pullMs,
+} from "../image/pull.js";
 
 /** Registered resources of one instance type, as the ECS agent reports them. */
 export interface RegisteredResources {
@@ -72,7 +78,12 @@ export interface EcsEc2LauncherOptions {
    * When the workload names an image: the pull on each instance (full the first time, then as
    * ECS_IMAGE_PULL_BEHAVIOR says) plus the container start replace `taskStartMs`. src/models/image/pull.ts
    */
-  readonly imagePull?: { image: ContainerImage; rates: PullRates; behavior: ImagePullBehavior; containerStartMs: TimeMs };
+  readonly imagePull?: {
+    image: ContainerImage;
+    rates: PullRates;
+    behavior: ImagePullBehavior;
+    containerStartMs: TimeMs;
+  };
 }
 
 /** A container instance as the scheduler tracks it. */

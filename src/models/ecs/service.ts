@@ -240,7 +240,8 @@ export class EcsService {
     task.stoppingAt = now;
     this.notify(task, now);
     // A task that never started its containers stops at once; a running one gets SIGTERM.
-    let delay = task.pullStartedAt === undefined ? 0 : (this.opts.stopDelay?.(task) ?? this.opts.stopDuration);
+    let delay =
+      task.pullStartedAt === undefined ? 0 : (this.opts.stopDelay?.(task) ?? this.opts.stopDuration);
     if (deadline !== undefined) delay = Math.min(delay, Math.max(0, deadline - now));
     this.sim.after(delay, (t) => {
       task.status = "STOPPED";

@@ -53,7 +53,12 @@ export class TaskEventLog implements ServiceObserver {
     let version = prev?.version ?? 0;
     // Same status and desired status (e.g. the target group marking a RUNNING task healthy): no event.
     if (prev && prev.status === task.status && prev.desired === task.desiredStatus) return;
-    if (prev && prev.desired === "RUNNING" && task.desiredStatus === "STOPPED" && prev.status !== task.status) {
+    if (
+      prev &&
+      prev.desired === "RUNNING" &&
+      task.desiredStatus === "STOPPED" &&
+      prev.status !== task.status
+    ) {
       this.records.push(this.record(task, now, ++version, prev.status));
     }
     this.records.push(this.record(task, now, ++version, task.status));

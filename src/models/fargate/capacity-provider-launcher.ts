@@ -45,7 +45,7 @@ export interface FargateCapacityOptions {
 }
 
 interface ProviderTally {
-  launched: number;
+  placed: number;
   interruptions: number;
   billedSeconds: number;
   usd: number;
@@ -78,13 +78,12 @@ export class FargateCapacityLauncher implements TaskLauncher {
     this.factors = opts.strategy.map((s) =>
       s.capacityProvider === "FARGATE_SPOT" ? opts.spot.factor : constantFactor(1),
     );
-    this.tally = opts.strategy.map(() => ({ launched: 0, interruptions: 0, billedSeconds: 0, usd: 0 }));
+    this.tally = opts.strategy.map(() => ({ placed: 0, interruptions: 0, billedSeconds: 0, usd: 0 }));
   }
 
   launch(task: Task, service: EcsService): void {
     this.service = service;
-    const p = this.assign(task);
-    this.tally[p].launched++;
+    this.assign(task);
     this.opts.startup.launch(task, service);
   }
 
@@ -141,7 +140,7 @@ export class FargateCapacityLauncher implements TaskLauncher {
     this.opts.strategy.forEach((s, i) => {
       const t = this.tally[i];
       out[s.capacityProvider] = {
-        tasksLaunched: t.launched,
+        tasksPlaced: t.placed,
         billedTaskHours: t.billedSeconds / 3600,
         usd: t.usd,
         ...(s.capacityProvider === "FARGATE_SPOT" ? { interruptions: t.interruptions } : {}),
@@ -150,7 +149,7 @@ export class FargateCapacityLauncher implements TaskLauncher {
     return { capacityProviders: out };
   }
 
-  private assign(task: Task, now: TimeMs = this.sim.now): number {
+  private assign(task: Task, now: TimeMs = this.sim.now): void {
     let p: number;
     if (this.spotReplacements > 0 && this.spotIndex >= 0) {
       this.spotReplacements--;
@@ -159,9 +158,9 @@ export class FargateCapacityLauncher implements TaskLauncher {
       p = nextProvider(this.opts.strategy, this.activeCounts());
     }
     this.providerOf.set(task.id, p);
+    this.tally[p].placed++;
     task.capacityProviderName = this.opts.strategy[p].capacityProvider;
     if (p === this.spotIndex) this.armInterruption(task, now);
-    return p;
   }
 
   /** One exponential draw per Spot task, in launch order: the hazard runs over the task's life. */
@@ -186,7 +185,9 @@ export class FargateCapacityLauncher implements TaskLauncher {
   private bill(p: number, startMs: TimeMs, endMs: TimeMs): void {
     const c = fargateCharge(this.opts.size, this.opts.rates, this.factors[p], startMs, endMs);
     const f = this.factors[p];
-    const perMs = (this.opts.size.vcpu * this.opts.rates.vcpuHour + this.opts.size.memoryGb * this.opts.rates.gbHour) / 3_600_000;
+    const perMs =
+      (this.opts.size.vcpu * this.opts.rates.vcpuHour + this.opts.size.memoryGb * this.opts.rates.gbHour) /
+      3_600_000;
     // Spread the run over the minutes it covers, one price segment at a time; the minimum lands at the end.
     const end = endMs;
     for (let i = 0; i < f.at.length; i++) {
@@ -196,7 +197,12 @@ export class FargateCapacityLauncher implements TaskLauncher {
     }
     this.opts.ledger.addInterval(end, end, 0, c.vcpuUsd + c.memoryUsd - c.usedUsd);
     const prefix = this.opts.strategy[p].capacityProvider === "FARGATE_SPOT" ? "fargateSpot" : "fargate";
-    this.opts.ledger.addToMeter(`${prefix}.vcpu`, "vCPU-hours", (this.opts.size.vcpu * c.seconds) / 3600, c.vcpuUsd);
+    this.opts.ledger.addToMeter(
+      `${prefix}.vcpu`,
+      "vCPU-hours",
+      (this.opts.size.vcpu * c.seconds) / 3600,
+      c.vcpuUsd,
+    );
     this.opts.ledger.addToMeter(
       `${prefix}.memory`,
       "GB-hours",

@@ -37,7 +37,9 @@ export interface PullRates {
 /** Time to pull the whole image onto a host that holds none of its layers. */
 export function fullPullMs(image: ContainerImage, rates: PullRates): TimeMs {
   return Math.round(
-    rates.manifestCheckMs + image.layers * rates.layerOverheadMs + (image.sizeMiB / rates.mibPerSecond) * 1000,
+    rates.manifestCheckMs +
+      image.layers * rates.layerOverheadMs +
+      (image.sizeMiB / rates.mibPerSecond) * 1000,
   );
 }
 

@@ -13,6 +13,16 @@ import {
   priceBestOption,
   priorityFilter,
 } from "./expander.js";
+import {
+  applyResourceLimits,
+  atomicNodeCount,
+  balanceScaleUp,
+  type ClusterLimits,
+  capToMaxNodesTotal,
+  type ScaleUpCandidate,
+  similarTemplates,
+  skipReason,
+} from "./ca-scale-up.js";
 import { fitsElsewhere, podsPerNode } from "./scheduler.js";
 
 /** A node group as the Cluster Autoscaler's cloud provider sees it (an EC2 Auto Scaling group). */
@@ -28,7 +38,11 @@ export interface CaNodeGroup {
     vcpu: number;
     memoryGiB: number;
     pricePerHour: number;
+    /** Labels the similarity check compares (instance type, capacity type); node-group and zone labels excluded. */
+    labels?: Readonly<Record<string, string>>;
   };
+  /** ZeroOrMaxNodeScaling: the group only grows from zero to its maximum in one step (atomic scale-up). */
+  readonly zeroOrMaxNodeScaling?: boolean;
   /** The group's target size (ASG desired capacity). */
   targetSize(): number;
   /** Ready nodes of the group. */
@@ -60,6 +74,16 @@ export interface CaOptions {
   maxCoresTotal: number;
   maxMemoryGiBTotal: number;
   maxNodesPerScaleUp: number;
+  /** --balance-similar-node-groups (default false): split a scale-up evenly over similar groups. */
+  balanceSimilarNodeGroups?: boolean;
+}
+
+/** What the last scale-up attempt considered and did (the CA's ScaleUpStatus, for tests and reports). */
+export interface ScaleUpStatus {
+  readonly options: readonly { group: string; nodes: number; pods: number }[];
+  readonly skipped: readonly { group: string; reason: string }[];
+  readonly increases: readonly { group: string; from: number; to: number }[];
+  readonly noScaleUpReason?: string;
 }
 
 /** Price per hour of a pod's share (mean of cpu and memory fractions) of the cheapest group's node. */
@@ -95,6 +119,7 @@ export class ClusterAutoscaler {
   private lastScaleDownAt = Number.NEGATIVE_INFINITY;
   scaleUps = 0;
   scaleDowns = 0;
+  lastScaleUp?: ScaleUpStatus;
 
   constructor(
     private readonly sim: Simulation,
@@ -109,17 +134,36 @@ export class ClusterAutoscaler {
     this.sim.every(this.opts.scanIntervalMs, (t) => this.runOnce(t), Phase.control);
   }
 
-  private totals(): { nodes: number; cores: number; memGiB: number } {
+  /** Totals by target size: nodes running plus upcoming (calculateScaleUpCoresMemoryTotal). */
+  private totals(): { nodes: number; cores: number; memoryMiB: number } {
     let nodes = 0;
     let cores = 0;
-    let memGiB = 0;
+    let memoryMiB = 0;
     for (const g of this.groups) {
       const k = g.targetSize();
       nodes += k;
       cores += k * g.template.vcpu;
-      memGiB += k * g.template.memoryGiB;
+      memoryMiB += k * g.template.memoryGiB * 1024;
     }
-    return { nodes, cores, memGiB };
+    return { nodes, cores, memoryMiB };
+  }
+
+  private candidate(g: CaNodeGroup): ScaleUpCandidate {
+    const t = g.template;
+    return {
+      id: g.id,
+      targetSize: g.targetSize(),
+      maxSize: g.maxSize,
+      zeroOrMaxNodeScaling: g.zeroOrMaxNodeScaling,
+      template: {
+        vcpu: t.vcpu,
+        memoryMiBCapacity: t.memoryGiB * 1024,
+        cpuMilli: t.cpuMilli,
+        memoryMiB: t.memoryMiB,
+        pods: t.pods,
+        labels: t.labels,
+      },
+    };
   }
 
   runOnce(now: TimeMs): void {
@@ -153,12 +197,25 @@ export class ClusterAutoscaler {
     const remaining = pending - upcomingRoom;
     if (remaining <= 0) return false;
 
+    const tot = this.totals();
+    const limits: ClusterLimits = {
+      maxNodes: this.opts.maxNodesTotal,
+      maxCores: this.opts.maxCoresTotal,
+      maxMemoryMiB: this.opts.maxMemoryGiBTotal * 1024,
+    };
     const options: ExpansionOption[] = [];
     const infos: Record<string, { cpuMilli: number; memoryBytes: number }> = {};
+    const skipped: { group: string; reason: string }[] = [];
     const MiB = 1048576;
     for (const g of this.groups) {
+      const cand = this.candidate(g);
+      // filterValidScaleUpNodeGroups: at max size, or one node (an atomic group: all of it) over a limit.
+      const skip = skipReason(cand, tot, limits);
+      if (skip) {
+        skipped.push({ group: g.id, reason: skip });
+        continue;
+      }
       const room = g.maxSize - g.targetSize();
-      if (room <= 0) continue;
       const est = estimateNodes(
         [{ pod: { cpuMilli: req.cpuMilli, memoryBytes: req.memoryMiB * MiB }, count: remaining }],
         { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB, maxPods: g.template.pods },
@@ -169,13 +226,22 @@ export class ClusterAutoscaler {
         cpuMilli: req.cpuMilli,
         memoryBytes: req.memoryMiB * MiB,
       }));
-      options.push({ nodeGroupId: g.id, nodeCount: est.nodeCount, pods });
+      options.push({ nodeGroupId: g.id, nodeCount: atomicNodeCount(cand, est.nodeCount), pods });
       infos[g.id] = { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB };
     }
-    if (options.length === 0) {
-      this.noScaleUp(now, 0, `pending pods; every node group is at its maximum size or too small`);
+    const considered = options.map((o) => ({ group: o.nodeGroupId, nodes: o.nodeCount, pods: o.pods.length }));
+    const refuse = (reason: string, size: number): false => {
+      this.lastScaleUp = { options: considered, skipped, increases: [], noScaleUpReason: reason };
+      this.noScaleUp(now, size, reason);
       return false;
-    }
+    };
+    if (options.length === 0)
+      return refuse(
+        skipped.length > 0
+          ? `pending pods; no node group can take them (${skipped.map((k) => `${k.group}: ${k.reason}`).join("; ")})`
+          : "pending pods; every node group is at its maximum size or too small",
+        0,
+      );
     const byId = new Map(this.groups.map((g) => [g.id, g]));
     const filters: ExpanderFilter[] = this.opts.expanders.flatMap((e): ExpanderFilter[] => {
       switch (e) {
@@ -204,40 +270,50 @@ export class ClusterAutoscaler {
     const chosen = chooseOption(options, filters, () => this.rng.next());
     if (!chosen) return false;
     const g = byId.get(chosen.nodeGroupId)!;
-    let count = chosen.nodeCount;
-    // Cluster-wide limits (--max-nodes-total, --cores-total, --memory-total).
-    const tot = this.totals();
-    const limits: string[] = [];
-    if (this.opts.maxNodesTotal > 0 && tot.nodes + count > this.opts.maxNodesTotal) {
-      count = this.opts.maxNodesTotal - tot.nodes;
-      limits.push("max-nodes-total");
+    // --max-nodes-total (GetCappedNewNodeCount), then --cores-total / --memory-total (applyLimits).
+    const capped: string[] = [];
+    let count = capToMaxNodesTotal(chosen.nodeCount, tot.nodes, this.opts.maxNodesTotal);
+    if (count < chosen.nodeCount) capped.push("max-nodes-total");
+    if (count < 1) return refuse("max node total count already reached", g.targetSize());
+    const lim = applyResourceLimits(count, this.candidate(g).template, tot, limits);
+    count = lim.allowed;
+    for (const r of lim.exceeded) capped.push(`max cluster ${r}`);
+    if (count <= 0) return refuse(`${capped.join(", ")} limit reached`, g.targetSize());
+    // --balance-similar-node-groups: spread over the valid groups whose template matches and that take the
+    // same pods (ComputeSimilarNodeGroups); atomic groups are never balanced.
+    const targets = [g];
+    if (this.opts.balanceSimilarNodeGroups && !g.zeroOrMaxNodeScaling) {
+      const t = this.candidate(g).template;
+      for (const o of options) {
+        const h = byId.get(o.nodeGroupId)!;
+        if (h === g || h.zeroOrMaxNodeScaling) continue;
+        if (similarTemplates(t, this.candidate(h).template)) targets.push(h);
+      }
     }
-    if (tot.cores + count * g.template.vcpu > this.opts.maxCoresTotal) {
-      count = Math.floor((this.opts.maxCoresTotal - tot.cores) / g.template.vcpu);
-      limits.push("max cluster cpu");
-    }
-    if (tot.memGiB + count * g.template.memoryGiB > this.opts.maxMemoryGiBTotal) {
-      count = Math.floor((this.opts.maxMemoryGiBTotal - tot.memGiB) / g.template.memoryGiB);
-      limits.push("max cluster memory");
-    }
-    if (count <= 0) {
-      this.noScaleUp(now, g.targetSize(), `${limits.join(", ")} limit reached`);
-      return false;
-    }
-    const from = g.targetSize();
-    g.increaseSize(count);
+    const plan = balanceScaleUp(
+      targets.map((x) => ({ id: x.id, currentSize: x.targetSize(), maxSize: x.maxSize })),
+      count,
+    );
     this.lastRefusal = "";
     this.lastScaleUpAt = now;
-    this.scaleUps++;
-    this.log({
-      t: now / 1000,
-      controller: "cluster-autoscaler",
-      action: "scale-up",
-      from,
-      to: from + count,
-      reason: `${remaining} pending pods need ${chosen.nodeCount} × ${g.id} (expander ${this.opts.expanders.join(",")}${options.length > 1 ? ` among ${options.map((o) => `${o.nodeGroupId}+${o.nodeCount}`).join(", ")}` : ""})${limits.length ? `; capped by ${limits.join(", ")}` : ""}`,
-      group: g.id,
-    });
+    this.lastScaleUp = {
+      options: considered,
+      skipped,
+      increases: plan.map((p) => ({ group: p.id, from: p.currentSize, to: p.newSize })),
+    };
+    for (const p of plan) {
+      byId.get(p.id)!.increaseSize(p.newSize - p.currentSize);
+      this.scaleUps++;
+      this.log({
+        t: now / 1000,
+        controller: "cluster-autoscaler",
+        action: "scale-up",
+        from: p.currentSize,
+        to: p.newSize,
+        reason: `${remaining} pending pods need ${chosen.nodeCount} × ${g.id} (expander ${this.opts.expanders.join(",")}${options.length > 1 ? ` among ${options.map((o) => `${o.nodeGroupId}+${o.nodeCount}`).join(", ")}` : ""})${capped.length ? `; capped by ${capped.join(", ")}` : ""}${plan.length > 1 ? `; balanced over ${plan.map((q) => q.id).join(", ")}` : ""}`,
+        group: p.id,
+      });
+    }
     return true;
   }
 

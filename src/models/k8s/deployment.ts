@@ -49,8 +49,11 @@ export interface DeploymentOptions {
   readinessProbe: { initialDelaySeconds: number; periodSeconds: number; successThreshold: number };
   terminationGraceMs: TimeMs;
   targetGroup: TargetGroupConfig;
-  /** Expected time for a terminating pod's in-flight requests to finish (from the traffic model). */
-  inFlightDrain: () => TimeMs;
+  /**
+   * Expected time for a terminating pod's in-flight requests to finish (from the traffic model); +Infinity
+   * when unknown (request mode: the traffic model calls `inFlightDone` when the last one finishes).
+   */
+  inFlightDrain: (pod: Pod) => TimeMs;
 }
 
 /**
@@ -208,24 +211,35 @@ export class Deployment implements ServingCapacity {
     this.activeCount--;
     if (pod.runningAt !== undefined) this.runningCount--;
     let delay = 0;
-    if (pod.inService) {
+    const wasInService = pod.inService;
+    if (wasInService) {
       pod.inService = false;
       this.setInService(-1, now);
-      delay = Math.min(
-        this.opts.terminationGraceMs,
-        drainTime(this.opts.targetGroup, this.opts.inFlightDrain()),
-      );
     } else if (pod.runningAt !== undefined) {
       delay = Math.min(this.opts.terminationGraceMs, 1000);
     }
+    // Observers (the traffic model) see the pod leave the endpoints before its drain time is asked for.
     this.notify(pod, now);
-    this.sim.after(delay, (t) => {
-      pod.stoppedAt = t;
-      this.host.release(pod, t);
-      const i = this.pods.indexOf(pod);
-      if (i >= 0) this.pods.splice(i, 1);
-      this.notify(pod, t);
-    });
+    if (wasInService)
+      delay = Math.min(
+        this.opts.terminationGraceMs,
+        drainTime(this.opts.targetGroup, this.opts.inFlightDrain(pod)),
+      );
+    this.sim.after(delay, (t) => this.podExited(pod, t));
+  }
+
+  /** The last in-flight request of a terminating pod finished: its process exits now (request mode). */
+  inFlightDone(pod: Pod, now: TimeMs): void {
+    if (pod.deletingAt !== undefined) this.podExited(pod, now);
+  }
+
+  private podExited(pod: Pod, t: TimeMs): void {
+    if (pod.stoppedAt !== undefined) return;
+    pod.stoppedAt = t;
+    this.host.release(pod, t);
+    const i = this.pods.indexOf(pod);
+    if (i >= 0) this.pods.splice(i, 1);
+    this.notify(pod, t);
   }
 
   /** Eviction (node drain, Spot notice): delete, then let the ReplicaSet replace the pod. */

@@ -6,6 +6,7 @@ import {
   type Behavior,
   combineMetricProposals,
   type HpaState,
+  type ReconcileResult,
   reconcileReplicas,
   tolerancesFor,
 } from "./hpa-behavior.js";
@@ -141,6 +142,10 @@ export class HpaController {
   private state: HpaState = { scaleUpEvents: [], scaleDownEvents: [] };
   scaleUps = 0;
   scaleDowns = 0;
+  /** `status` after the last sync: desired replicas and the AbleToScale / ScalingLimited conditions. */
+  status: Pick<ReconcileResult, "desiredReplicas" | "ableToScale" | "scalingLimited" | "skipped"> = {
+    desiredReplicas: 0,
+  };
 
   constructor(
     private readonly sim: Simulation,
@@ -269,6 +274,12 @@ export class HpaController {
       nowMs: now,
     });
     this.state = r.state;
+    this.status = {
+      desiredReplicas: r.desiredReplicas,
+      ableToScale: r.ableToScale,
+      scalingLimited: r.scalingLimited,
+      skipped: r.skipped,
+    };
     if (!r.rescale) return;
     if (r.desiredReplicas > current) this.scaleUps++;
     else this.scaleDowns++;

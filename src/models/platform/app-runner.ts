@@ -46,12 +46,17 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   const series = new MinuteSeries(minutes);
   const decisions: Decision[] = [];
   const w = scenario.workload;
-  const service = makeDistribution({ distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv });
+  const service = makeDistribution({
+    distribution: w.serviceTime.distribution,
+    mean: w.serviceTime.mean,
+    cv: w.serviceTime.cv,
+  });
   const latency = new LatencyRecorder(service, scenario.slo.latency);
   const idleTimeoutMs = num(a, "appRunner.activeIdleTimeout");
   const image = w.image;
   const startMs =
-    num(a, "appRunner.instanceStartTime") + (image ? fullPullMs(image, pullRates(a)) + num(a, "container.startTime") : 0);
+    num(a, "appRunner.instanceStartTime") +
+    (image ? fullPullMs(image, pullRates(a)) + num(a, "container.startTime") : 0);
 
   // Instances in creation order; scale-in removes the newest (none is preferred by AWS documentation).
   const instances: Instance[] = [];
@@ -68,13 +73,25 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
 
   const closeActive = (inst: Instance, endMs: TimeMs) => {
     const seconds = activeBilledSeconds(inst.activeSince, endMs);
-    const usd = ((vcpu * rates.activeVcpuHour + memoryGb * (rates.activeGbHour - rates.provisionedGbHour)) * seconds) / 3600;
+    const usd =
+      ((vcpu * rates.activeVcpuHour + memoryGb * (rates.activeGbHour - rates.provisionedGbHour)) * seconds) /
+      3600;
     const span = Math.max(1, endMs - inst.activeSince);
     const exact = (usd * span) / (seconds * 1000);
     ledger.addInterval(inst.activeSince, inst.activeSince + span, exact / span, usd - exact);
-    ledger.addToMeter("appRunner.activeVcpu", "vCPU-hours", (vcpu * seconds) / 3600, (vcpu * rates.activeVcpuHour * seconds) / 3600);
+    ledger.addToMeter(
+      "appRunner.activeVcpu",
+      "vCPU-hours",
+      (vcpu * seconds) / 3600,
+      (vcpu * rates.activeVcpuHour * seconds) / 3600,
+    );
     if (rates.activeGbHour !== rates.provisionedGbHour)
-      ledger.addToMeter("appRunner.activeMemory", "GB-hours", (memoryGb * seconds) / 3600, (memoryGb * (rates.activeGbHour - rates.provisionedGbHour) * seconds) / 3600);
+      ledger.addToMeter(
+        "appRunner.activeMemory",
+        "GB-hours",
+        (memoryGb * seconds) / 3600,
+        (memoryGb * (rates.activeGbHour - rates.provisionedGbHour) * seconds) / 3600,
+      );
     activeVcpuSeconds += vcpu * seconds;
     inst.active = false;
   };
@@ -89,7 +106,13 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     provisionedSeconds += seconds;
   };
   const addInstance = (now: TimeMs, warm: boolean) => {
-    const inst: Instance = { readyAt: now + (warm ? 0 : startMs), ready: warm, active: false, activeSince: 0, busyUntil: 0 };
+    const inst: Instance = {
+      readyAt: now + (warm ? 0 : startMs),
+      ready: warm,
+      active: false,
+      activeSince: 0,
+      busyUntil: 0,
+    };
     instances.push(inst);
     if (warm) {
       fleet.inServiceCount++;
@@ -108,7 +131,8 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     const inst = instances.pop();
     if (!inst) return;
     if (inst.ready) {
-      if (inst.active) closeActive(inst, Math.max(now, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)));
+      if (inst.active)
+        closeActive(inst, Math.max(now, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)));
       closeProvisioned(inst, now);
       fleet.inServiceCount--;
       fleet.runningCount--;
@@ -235,7 +259,11 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   sim.run(input.durationMs);
   for (const inst of instances) {
     if (!inst.ready) continue;
-    if (inst.active) closeActive(inst, Math.min(input.durationMs, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)));
+    if (inst.active)
+      closeActive(
+        inst,
+        Math.min(input.durationMs, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)),
+      );
     closeProvisioned(inst, input.durationMs);
   }
 
@@ -269,7 +297,9 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     },
     cost: { totalUsd, meters: ledger.meterList() },
     scaling: { scaleOutEvents: scaleOut, scaleInEvents: scaleIn },
-    utilisation: { cpuPercentOfPaid: activeVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / activeVcpuSeconds : 0 },
+    utilisation: {
+      cpuPercentOfPaid: activeVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / activeVcpuSeconds : 0,
+    },
     decisions,
     details: {
       appRunner: {
@@ -294,7 +324,9 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
       {
         name: "instances within MinSize/MaxSize",
         ok: outside === undefined,
-        detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every decision within [${cfg.MinSize}, ${cfg.MaxSize}]`,
+        detail: outside
+          ? `decision at t=${outside.t}s set ${outside.to}`
+          : `every decision within [${cfg.MinSize}, ${cfg.MaxSize}]`,
       },
       {
         name: "active time within provisioned time",

@@ -32,7 +32,14 @@ export interface BuiltCompute {
 export function buildCompute(
   name: string,
   c: EcsCompute,
-  ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink; region: string; assumptions: AssumptionValues; image?: ContainerImageSpec },
+  ctx: {
+    sim: Simulation;
+    ledger: CostLedger;
+    log: DecisionSink;
+    region: string;
+    assumptions: AssumptionValues;
+    image?: ContainerImageSpec;
+  },
 ): BuiltCompute {
   const a = ctx.assumptions;
   const task = { vcpu: c.task.cpu / 1024, memoryMiB: c.task.memory };

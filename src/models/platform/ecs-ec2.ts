@@ -30,16 +30,23 @@ const LAUNCH_CV = 0.3;
 export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult {
   const { platform: p } = input;
   return runEcsService(input, {
-    task: { vcpu: p.task.cpu / 1024, memoryMiB: p.task.memory },
+    task: { vcpu: p.task.cpu / 1024, memoryMiB: p.task.memory, memoryReservationMiB: p.task.memoryReservation },
     service: p.service,
     scalingPolicies: p.scalingPolicies,
+    scheduledActions: p.scheduledActions,
     loadBalancer: p.loadBalancer,
     // The service scheduler launches up to 250 EC2 tasks per minute per service.
     // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
     launchesPerMinute: 250,
     launcher: (ctx) =>
       buildEcsEc2Capacity(
-        { name: input.name, platform: p, region: input.scenario.region, assumptions: input.assumptions, image: input.scenario.workload.image },
+        {
+          name: input.name,
+          platform: p,
+          region: input.scenario.region,
+          assumptions: input.assumptions,
+          image: input.scenario.workload.image,
+        },
         ctx,
       ).launcher,
   });
@@ -56,7 +63,13 @@ export interface EcsEc2Capacity {
  * t = 0 with their desiredCapacity) and cluster auto scaling, started.
  */
 export function buildEcsEc2Capacity(
-  input: { name: string; platform: Ec2Platform; region: string; assumptions: AssumptionValues; image?: ContainerImage },
+  input: {
+    name: string;
+    platform: Ec2Platform;
+    region: string;
+    assumptions: AssumptionValues;
+    image?: ContainerImage;
+  },
   ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink },
 ): EcsEc2Capacity {
   const { name, platform: p, region, assumptions: a } = input;
@@ -100,7 +113,12 @@ export function buildEcsEc2Capacity(
     taskStartMs: num(a, "ecsEc2.taskStartTime"),
     rng: { placement: sim.rng(`${name}.ecs.placement`), start: sim.rng(`${name}.ecs.taskStart`) },
     imagePull: input.image
-      ? { image: input.image, rates: pullRates(a), behavior: p.imagePullBehavior, containerStartMs: num(a, "container.startTime") }
+      ? {
+          image: input.image,
+          rates: pullRates(a),
+          behavior: p.imagePullBehavior,
+          containerStartMs: num(a, "container.startTime"),
+        }
       : undefined,
   });
   const asgs = p.capacityProviders.map((c, i) => {

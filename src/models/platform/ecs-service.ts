@@ -5,7 +5,7 @@ import type { Platform, ScenarioData } from "../../scenario/schema.js";
 import type { ScalingPolicy } from "../../scenario/policies.js";
 import type { TargetGroupConfig } from "../alb/target-group.js";
 import type { Task } from "../ecs/task.js";
-import type { ScheduledAction, SuspendedState } from "../../scenario/aas.js";
+import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../../scenario/aas.js";
 import { MetricRegistry } from "../aas/metric-registry.js";
 import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
 import { buildAutoScaling } from "../aas/setup.js";
@@ -40,7 +40,13 @@ export interface PlatformRunInput<P = Platform> {
 export interface EcsServiceParts {
   /** Task size as the traffic model and the ECS metrics see it. */
   task: { vcpu: number; memoryMiB: number; memoryReservationMiB?: number };
-  service: { desiredCount: number; minCapacity: number; maxCapacity: number; SuspendedState?: SuspendedState };
+  service: {
+    desiredCount: number;
+    minCapacity: number;
+    maxCapacity: number;
+    SuspendedState?: SuspendedState;
+    suspendedStateChanges?: SuspendedStateChange[];
+  };
   scalingPolicies: ScalingPolicy[];
   scheduledActions?: ScheduledAction[];
   /** Models beside the service (e.g. a queue) publish their CloudWatch metrics for scaling policies here. */
@@ -185,6 +191,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     policies: p.scalingPolicies,
     scheduledActions: p.scheduledActions ?? [],
     suspendedState: p.service.SuspendedState,
+    suspendedStateChanges: p.service.suspendedStateChanges,
     bounds: p.service,
     assumptions: a,
     startMs: input.startMs ?? 0,

@@ -312,7 +312,9 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     readinessProbe: p.deployment.readinessProbe,
     terminationGraceMs: p.deployment.terminationGracePeriodSeconds * SECOND,
     targetGroup: p.loadBalancer,
-    inFlightDrain: () => (traffic ? traffic.inFlightDrainMs(undefined as unknown as Task) : 0),
+    // Request mode: the pod observer below has just built the pod's task view; fluid mode needs none kept.
+    inFlightDrain: (pod) =>
+      traffic ? traffic.inFlightDrainMs(views.get(pod.id) ?? taskView(pod, new Map())) : 0,
   });
   cluster?.attach(deployment);
   deployment.observers.push((pod, now) => {
@@ -320,9 +322,23 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     const t = taskView(pod, views);
     for (const o of observers) o.taskChanged?.(t, now);
   });
-  const target = Object.assign(deployment, { observers, drained: () => {} }) as Deployment & {
-    observers: ServiceObserver[];
-    drained(task: Task): void;
+  // The traffic model's view of the Deployment: its counters, and task-shaped observers fed by the pod
+  // observer above (the Deployment's own pod observers must stay functions).
+  const target = {
+    get inServiceCount() {
+      return deployment.inServiceCount;
+    },
+    get runningCount() {
+      return deployment.runningCount;
+    },
+    get desiredCount() {
+      return deployment.desiredCount;
+    },
+    observers,
+    drained: (task: Task) => {
+      const pod = deployment.pods.find((q) => q.id === task.id);
+      if (pod) deployment.inFlightDone(pod, sim.now);
+    },
   };
   const metrics = {
     cpu: new MetricSeries("CPUUtilization", MINUTE),

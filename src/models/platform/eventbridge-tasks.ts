@@ -36,8 +36,19 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   const cols = series.columns;
   const decisions: Decision[] = [];
   const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
-  const compute = buildCompute(name, c, { sim, ledger, log, region: scenario.region, assumptions: a, image: scenario.workload.image });
-  const duration = makeDistribution({ distribution: p.job.duration.distribution, mean: p.job.duration.mean, cv: p.job.duration.cv });
+  const compute = buildCompute(name, c, {
+    sim,
+    ledger,
+    log,
+    region: scenario.region,
+    assumptions: a,
+    image: scenario.workload.image,
+  });
+  const duration = makeDistribution({
+    distribution: p.job.duration.distribution,
+    mean: p.job.duration.mean,
+    cv: p.job.duration.cv,
+  });
   const rngDuration = sim.rng(`${name}.jobs.duration`);
   const rngWindow = sim.rng(`${name}.jobs.flexibleWindow`);
   const sloMs = scenario.slo.latency;
@@ -103,7 +114,12 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     admit();
   };
 
-  const taskEvents = new TaskEventLog({ group: `family:${name}`, launchType: compute.launchType, cpu: c.task.cpu, memory: c.task.memory });
+  const taskEvents = new TaskEventLog({
+    group: `family:${name}`,
+    launchType: compute.launchType,
+    cpu: c.task.cpu,
+    memory: c.task.memory,
+  });
   ecs.observers.push({
     taskChanged(task: Task, now: TimeMs) {
       if (task.status === "PROVISIONING" && !submittedAt.has(task.id)) {
@@ -164,20 +180,35 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
       endTimeMs: s.EndDate,
       rateAnchorMs: startMs,
     });
-    const windowMs = s.FlexibleTimeWindow.Mode === "FLEXIBLE" ? (s.FlexibleTimeWindow.MaximumWindowInMinutes ?? 0) * MINUTE : 0;
+    const windowMs =
+      s.FlexibleTimeWindow.Mode === "FLEXIBLE"
+        ? (s.FlexibleTimeWindow.MaximumWindowInMinutes ?? 0) * MINUTE
+        : 0;
     const armFrom = (afterEpoch: number) => {
       const next = schedule.nextFire(afterEpoch);
       if (next === null) return;
       const at = next - startMs;
       if (at > input.durationMs) return;
-      sim.at(Math.max(0, at), (now) => {
-        // FLEXIBLE: the invocation falls within the window after the scheduled time (uniformly: AWS states
-        // only "within the window"). https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
-        const delay = windowMs > 0 ? Math.floor(rngWindow.next() * windowMs) : 0;
-        sim.after(delay, (t) => submit(t, s.TaskCount), Phase.schedule);
-        decisions.push({ t: now / 1000, platform: name, controller: "eventBridgeScheduler", action: "run-task", from: 0, to: s.TaskCount, reason: `schedule ${s.Name}: ${s.ScheduleExpression}${s.ScheduleExpressionTimezone ? ` (${s.ScheduleExpressionTimezone})` : ""}${delay > 0 ? `, flexible window delay ${delay / 1000}s` : ""}` });
-        armFrom(next);
-      }, Phase.schedule);
+      sim.at(
+        Math.max(0, at),
+        (now) => {
+          // FLEXIBLE: the invocation falls within the window after the scheduled time (uniformly: AWS states
+          // only "within the window"). https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
+          const delay = windowMs > 0 ? Math.floor(rngWindow.next() * windowMs) : 0;
+          sim.after(delay, (t) => submit(t, s.TaskCount), Phase.schedule);
+          decisions.push({
+            t: now / 1000,
+            platform: name,
+            controller: "eventBridgeScheduler",
+            action: "run-task",
+            from: 0,
+            to: s.TaskCount,
+            reason: `schedule ${s.Name}: ${s.ScheduleExpression}${s.ScheduleExpressionTimezone ? ` (${s.ScheduleExpressionTimezone})` : ""}${delay > 0 ? `, flexible window delay ${delay / 1000}s` : ""}`,
+          });
+          armFrom(next);
+        },
+        Phase.schedule,
+      );
     };
     armFrom(startMs - 1);
   }
@@ -185,10 +216,14 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   if (p.eventTarget) {
     const tick = scenario.engine.tick;
     const arrivals = new WholeArrivals(input.rates, input.stepMs);
-    sim.every(tick, (now) => {
-      const n = arrivals.take(now - tick, tick);
-      if (n > 0) submit(now, n);
-    }, Phase.lifecycle);
+    sim.every(
+      tick,
+      (now) => {
+        const n = arrivals.take(now - tick, tick);
+        if (n > 0) submit(now, n);
+      },
+      Phase.lifecycle,
+    );
   }
 
   // Per-minute series.
@@ -202,28 +237,32 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   };
   ecs.observers.unshift({ taskChanged: (_t, now) => integrate(now) });
   let minute = 0;
-  sim.every(MINUTE, (now) => {
-    integrate(now);
-    if (minute < minutes) {
-      const st = statsOf(minuteCompletion, 0);
-      cols.arrived[minute] = minuteSubmitted;
-      cols.served[minute] = minuteCompleted;
-      cols.dropped[minute] = minuteLost;
-      cols.desired[minute] = ecs.desiredCount;
-      cols.running[minute] = minuteRunningMs / MINUTE;
-      cols.inService[minute] = minuteRunningMs / MINUTE;
-      cols.cpuPercent[minute] = Number.NaN;
-      cols.memoryPercent[minute] = Number.NaN;
-      cols.latencyMeanMs[minute] = st.count > 0 ? st.mean : Number.NaN;
-      cols.p50Ms[minute] = st.count > 0 ? st.p50 : Number.NaN;
-      cols.p95Ms[minute] = st.count > 0 ? st.p95 : Number.NaN;
-      cols.p99Ms[minute] = st.count > 0 ? st.p99 : Number.NaN;
-    }
-    minute++;
-    minuteCompletion.reset();
-    minuteSubmitted = minuteCompleted = minuteLost = 0;
-    minuteRunningMs = 0;
-  }, Phase.metrics);
+  sim.every(
+    MINUTE,
+    (now) => {
+      integrate(now);
+      if (minute < minutes) {
+        const st = statsOf(minuteCompletion, 0);
+        cols.arrived[minute] = minuteSubmitted;
+        cols.served[minute] = minuteCompleted;
+        cols.dropped[minute] = minuteLost;
+        cols.desired[minute] = ecs.desiredCount;
+        cols.running[minute] = minuteRunningMs / MINUTE;
+        cols.inService[minute] = minuteRunningMs / MINUTE;
+        cols.cpuPercent[minute] = Number.NaN;
+        cols.memoryPercent[minute] = Number.NaN;
+        cols.latencyMeanMs[minute] = st.count > 0 ? st.mean : Number.NaN;
+        cols.p50Ms[minute] = st.count > 0 ? st.p50 : Number.NaN;
+        cols.p95Ms[minute] = st.count > 0 ? st.p95 : Number.NaN;
+        cols.p99Ms[minute] = st.count > 0 ? st.p99 : Number.NaN;
+      }
+      minute++;
+      minuteCompletion.reset();
+      minuteSubmitted = minuteCompleted = minuteLost = 0;
+      minuteRunningMs = 0;
+    },
+    Phase.metrics,
+  );
 
   sim.run(input.durationMs);
   integrate(input.durationMs);
@@ -256,7 +295,9 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     cost: { totalUsd, meters: ledger.meterList() },
     scaling: { scaleOutEvents: 0, scaleInEvents: 0 },
     // Jobs are taken to keep their task's vCPUs busy while RUNNING.
-    utilisation: { cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * (runningMs / 1000) * vcpu) / paidVcpuSeconds : 0 },
+    utilisation: {
+      cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * (runningMs / 1000) * vcpu) / paidVcpuSeconds : 0,
+    },
     decisions,
     taskEvents: [taskEvents],
     details: {
@@ -287,7 +328,8 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
       {
         name: "vCPU quota respected",
         ok: quota === undefined || maxHeld * vcpu <= quota + 1e-9,
-        detail: quota === undefined ? "no quota" : `at most ${maxHeld} tasks × ${vcpu} vCPU within ${quota} vCPU`,
+        detail:
+          quota === undefined ? "no quota" : `at most ${maxHeld} tasks × ${vcpu} vCPU within ${quota} vCPU`,
       },
       ...(extra.checks ?? []),
     ],
@@ -298,7 +340,16 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
 
 function statsOf(h: LogHistogram, within: number): LatencyStats {
   if (h.count === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, withinSlo: 0, count: 0 };
-  return { mean: h.mean, p50: h.quantile(0.5), p90: h.quantile(0.9), p95: h.quantile(0.95), p99: h.quantile(0.99), max: h.max, withinSlo: within, count: h.count };
+  return {
+    mean: h.mean,
+    p50: h.quantile(0.5),
+    p90: h.quantile(0.9),
+    p95: h.quantile(0.95),
+    p99: h.quantile(0.99),
+    max: h.max,
+    withinSlo: within,
+    count: h.count,
+  };
 }
 
 function secondsOf(s: LatencyStats): { mean: number; p50: number; p95: number; max: number } {

@@ -44,7 +44,10 @@ export function buildFargateLauncher(
   if (!strategy) return new FargateLauncher(sim, { size, rates, ledger, ...startup });
   const spot = p.fargateSpot;
   const factor: PriceFactorSeries = spot?.priceSeries
-    ? { at: [0, ...spot.priceSeries.slice(1).map((x) => x.at)], factor: spot.priceSeries.map((x) => 1 - x.discount) }
+    ? {
+        at: [0, ...spot.priceSeries.slice(1).map((x) => x.at)],
+        factor: spot.priceSeries.map((x) => 1 - x.discount),
+      }
     : constantFactor(1 - (spot?.discount ?? num(a, "fargateSpot.discount")));
   return new FargateCapacityLauncher(sim, {
     size,

@@ -41,7 +41,14 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   const decisions: Decision[] = [];
   const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
   const w = scenario.workload;
-  const compute = buildCompute(name, c, { sim, ledger, log, region: scenario.region, assumptions: a, image: w.image });
+  const compute = buildCompute(name, c, {
+    sim,
+    ledger,
+    log,
+    region: scenario.region,
+    assumptions: a,
+    image: w.image,
+  });
 
   const queue = new SqsQueue();
   const sloMs = scenario.slo.latency;
@@ -71,7 +78,11 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     maxReceiveCount: p.queue.maxReceiveCount ?? 0,
     failureRate: p.worker.failureRate,
     deleteBatch: p.worker.deleteBatch,
-    processing: makeDistribution({ distribution: w.serviceTime.distribution, mean: w.serviceTime.mean, cv: w.serviceTime.cv }),
+    processing: makeDistribution({
+      distribution: w.serviceTime.distribution,
+      mean: w.serviceTime.mean,
+      cv: w.serviceTime.cv,
+    }),
     cpuPerMessageMs: w.cpuPerRequest,
     stopTimeoutMs: p.worker.stopTimeout,
     idleExitMs: num(a, "ecs.stopDuration"),
@@ -157,7 +168,12 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   pub("NumberOfMessagesReceived", m.received);
   pub("NumberOfMessagesDeleted", m.deleted);
   pub("NumberOfEmptyReceives", m.empty);
-  registry.publish({ namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", statistics: ["Average"], series: m.running });
+  registry.publish({
+    namespace: "ECS/ContainerInsights",
+    metricName: "RunningTaskCount",
+    statistics: ["Average"],
+    series: m.running,
+  });
 
   const ageSloMs = p.slo?.ageOfOldestMessage;
   let maxAgeMs = 0;
@@ -199,7 +215,13 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       minute++;
       minuteHist.reset();
       minuteRunningMs = 0;
-      last = { sent: queue.sent, received: queue.received, deleted: queue.deleted, empty: ws.emptyReceives, dead: queue.deadLettered };
+      last = {
+        sent: queue.sent,
+        received: queue.received,
+        deleted: queue.deleted,
+        empty: ws.emptyReceives,
+        dead: queue.deadLettered,
+      };
     },
     Phase.metrics,
   );
@@ -249,7 +271,9 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
   const lo = Math.min(c.service.minCapacity, c.service.desiredCount);
   const hi = Math.max(c.service.maxCapacity, c.service.desiredCount);
-  const outside = decisions.find((d) => d.controller === "applicationAutoScaling" && (d.to < lo || d.to > hi));
+  const outside = decisions.find(
+    (d) => d.controller === "applicationAutoScaling" && (d.to < lo || d.to > hi),
+  );
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * compute.task.vcpu;
   const ageMinutes = Math.min(minute, minutes);
   return {
@@ -266,7 +290,10 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       billedTaskHours: compute.launcher.billedTaskSeconds / 3600,
     },
     cost: { totalUsd, meters: ledger.meterList() },
-    scaling: { scaleOutEvents: autoScaling.controller.scaleOutEvents, scaleInEvents: autoScaling.controller.scaleInEvents },
+    scaling: {
+      scaleOutEvents: autoScaling.controller.scaleOutEvents,
+      scaleInEvents: autoScaling.controller.scaleInEvents,
+    },
     utilisation: { cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * ws.cpuSeconds) / paidVcpuSeconds : 0 },
     decisions,
     taskEvents: [taskEvents],
@@ -284,8 +311,18 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
         ageSlo:
           ageSloMs === undefined
             ? null
-            : { seconds: ageSloMs / 1000, minutesOver: minutesOverAge, attainment: ageMinutes > 0 ? 1 - minutesOverAge / ageMinutes : 1 },
-        sqsRequests: { total: sqsRequests, receive: ws.receiveRequests, emptyReceive: ws.emptyReceives, delete: ws.deleteRequests, send: queue.sent },
+            : {
+                seconds: ageSloMs / 1000,
+                minutesOver: minutesOverAge,
+                attainment: ageMinutes > 0 ? 1 - minutesOverAge / ageMinutes : 1,
+              },
+        sqsRequests: {
+          total: sqsRequests,
+          receive: ws.receiveRequests,
+          emptyReceive: ws.emptyReceives,
+          delete: ws.deleteRequests,
+          send: queue.sent,
+        },
         costPerMillionMessagesUsd: queue.deleted > 0 ? (1e6 * totalUsd) / queue.deleted : 0,
       },
     },
@@ -303,7 +340,9 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       {
         name: "desired count within min/max",
         ok: outside === undefined,
-        detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `every decision within [${lo}, ${hi}]`,
+        detail: outside
+          ? `decision at t=${outside.t}s set ${outside.to}`
+          : `every decision within [${lo}, ${hi}]`,
       },
       ...(extra.checks ?? []),
     ],

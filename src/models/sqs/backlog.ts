@@ -16,7 +16,10 @@ export function backlogPerTask(visibleMessages: number, runningTasks: number): n
 }
 
 /** The target value of a backlog-per-task policy. */
-export function acceptableBacklogPerTask(acceptableLatencySeconds: number, processingSecondsPerMessage: number): number {
+export function acceptableBacklogPerTask(
+  acceptableLatencySeconds: number,
+  processingSecondsPerMessage: number,
+): number {
   if (processingSecondsPerMessage <= 0) throw new Error("processing time per message must be positive");
   return acceptableLatencySeconds / processingSecondsPerMessage;
 }

@@ -101,7 +101,8 @@ export class QueueWorkers {
   taskStarted(task: Task, now: TimeMs): void {
     if (this.byTask.has(task.id)) return;
     const ps: Poller[] = [];
-    for (let i = 0; i < this.o.pollers; i++) ps.push({ task, batch: null, waitingSince: -1, stopping: false, dead: false });
+    for (let i = 0; i < this.o.pollers; i++)
+      ps.push({ task, batch: null, waitingSince: -1, stopping: false, dead: false });
     this.byTask.set(task.id, ps);
     for (const p of ps) this.poll(p, now);
   }

@@ -208,7 +208,7 @@ export class FluidTraffic implements Continuous {
       if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) this.updateSlotWait(lambdaTask, n);
       const base = (backlog / mu) * 1000;
       const recorded = a - expired - rejected;
-      this.latency.recordWithWait(recorded > 0 ? recorded : 0, base, this.pWait, this.waitMeanMs);
+      this.latency.recordWithWait(Math.max(recorded, 0), base, this.pWait, this.waitMeanMs);
       this.currentDelayMs = base + this.pWait * this.waitMeanMs;
       busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);

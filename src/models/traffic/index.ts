@@ -54,7 +54,17 @@ export interface TrafficInputs {
 export function createTraffic(i: TrafficInputs): TrafficModel {
   if (i.mode === "fluid") {
     const latency = new LatencyRecorder(i.workload.service, i.sloMs);
-    return new FluidTraffic(i.rates, i.stepMs, i.tickMs, i.workload, i.task, i.service, latency, i.metrics, i.minutes);
+    return new FluidTraffic(
+      i.rates,
+      i.stepMs,
+      i.tickMs,
+      i.workload,
+      i.task,
+      i.service,
+      latency,
+      i.metrics,
+      i.minutes,
+    );
   }
   const { sim, service } = i;
   return new RequestTraffic({

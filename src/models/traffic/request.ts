@@ -185,7 +185,7 @@ export class RequestTraffic implements Continuous {
     for (;;) {
       const tE = heap.peekTime();
       const tA = this.nextArr;
-      const t = tA < tE ? tA : tE;
+      const t = Math.min(tA, tE);
       const b = this.nextBoundary;
       if (b <= t && b <= until) {
         this.closePeriod(b);
@@ -359,7 +359,7 @@ export class RequestTraffic implements Continuous {
     if (n > 0 && dt > 0) {
       const v = this.v;
       this.psV[s] += n > v ? (dt * v) / n : dt;
-      this.addCpu(this.psAt[s], t, n < v ? n : v, 0);
+      this.addCpu(this.psAt[s], t, Math.min(n, v), 0);
     }
     this.psAt[s] = t;
   }
@@ -503,7 +503,10 @@ export class RequestTraffic implements Continuous {
   private memPct(inflightMs: number, runMs: number): number | null {
     if (runMs <= 0) return null;
     const w = this.o.workload;
-    return (100 * (w.memoryBaselineMiB * runMs + w.memoryPerInFlightMiB * inflightMs)) / (runMs * this.o.task.memoryMiB);
+    return (
+      (100 * (w.memoryBaselineMiB * runMs + w.memoryPerInFlightMiB * inflightMs)) /
+      (runMs * this.o.task.memoryMiB)
+    );
   }
 
   private closeMinute(): void {
@@ -678,4 +681,3 @@ export class RequestTraffic implements Continuous {
     this.rNext = nx;
   }
 }
-

@@ -5,7 +5,10 @@ import { appRunnerSizeProblem } from "../../data/app-runner.js";
 const Cpu = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(vCPU)?\s*$/i.exec(String(v));
   if (!m) {
-    ctx.addIssue({ code: "custom", message: `Cpu is "0.25 vCPU" … "4 vCPU" or CPU units 256 … 4096, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `Cpu is "0.25 vCPU" … "4 vCPU" or CPU units 256 … 4096, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return m[2] ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
@@ -14,7 +17,10 @@ const Cpu = z.union([z.number(), z.string()]).transform((v, ctx) => {
 const Memory = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(GB)?\s*$/i.exec(String(v));
   if (!m) {
-    ctx.addIssue({ code: "custom", message: `Memory is "0.5 GB" … "12 GB" or MB 512 … 12288, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `Memory is "0.5 GB" … "12 GB" or MB 512 … 12288, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return m[2] ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
@@ -49,9 +55,14 @@ export const AppRunnerPlatform = z
   })
   .superRefine((p, ctx) => {
     const problem = appRunnerSizeProblem(p.InstanceConfiguration.Cpu, p.InstanceConfiguration.Memory);
-    if (problem) ctx.addIssue({ code: "custom", path: ["InstanceConfiguration", "Memory"], message: problem });
+    if (problem)
+      ctx.addIssue({ code: "custom", path: ["InstanceConfiguration", "Memory"], message: problem });
     const a = p.AutoScalingConfiguration;
     if (a.MinSize > a.MaxSize)
-      ctx.addIssue({ code: "custom", path: ["AutoScalingConfiguration", "MinSize"], message: `MinSize ${a.MinSize} exceeds MaxSize ${a.MaxSize}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["AutoScalingConfiguration", "MinSize"],
+        message: `MinSize ${a.MinSize} exceeds MaxSize ${a.MaxSize}`,
+      });
   });
 export type AppRunnerPlatform = z.output<typeof AppRunnerPlatform>;

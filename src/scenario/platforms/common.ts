@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SuspendedState } from "../aas.js";
+import { checkSuspendedStateChanges, SuspendedState, SuspendedStateChange } from "../aas.js";
 import { Duration } from "../fields.js";
 
 /** Application Auto Scaling scalable target of an ECS service (`ecs:service:DesiredCount`). */
@@ -10,8 +10,11 @@ export const Service = z
     maxCapacity: z.number().int().min(0),
     // RegisterScalableTarget's SuspendedState, in AWS's field names (docs/application-auto-scaling.md).
     SuspendedState: SuspendedState.optional(),
+    // Later RegisterScalableTarget calls that suspend or resume scaling mid-run (docs/application-auto-scaling.md).
+    suspendedStateChanges: z.array(SuspendedStateChange).optional(),
   })
   .superRefine((s, ctx) => {
+    checkSuspendedStateChanges(s.suspendedStateChanges, ctx);
     if (s.minCapacity > s.maxCapacity)
       ctx.addIssue({
         code: "custom",

@@ -4,6 +4,7 @@ import { CpuUnits, Duration, Probability, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
 import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import { ImagePullBehaviorSpec } from "../image.js";
 
 /**
@@ -182,6 +183,7 @@ export const Ec2Platform = z
     task: z.strictObject({
       cpu: CpuUnits,
       memory: TaskMemory,
+      memoryReservation: MemoryReservation,
       // The task-definition default on Linux container instances is bridge.
       // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#network_mode
       networkMode: z.enum(["bridge", "awsvpc", "host"]).default("bridge"),
@@ -227,6 +229,7 @@ export const Ec2Platform = z
   })
   .superRefine((p, ctx) => {
     checkScalingSetup(p, ctx);
+    checkMemoryReservation(p.task, ctx);
     const names = p.capacityProviders.map((c) => c.name);
     const seen = new Set<string>();
     names.forEach((n, i) => {

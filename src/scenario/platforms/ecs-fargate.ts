@@ -4,6 +4,7 @@ import { CpuUnits, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
 import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import {
   checkFargateStrategy,
   FargateSpotOptions,
@@ -18,8 +19,7 @@ export const FargatePlatform = z
       cpu: CpuUnits,
       memory: TaskMemory,
       architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
-      // Soft limit summed over the containers; when set it is the MemoryUtilization denominator.
-      memoryReservation: TaskMemory.optional(),
+      memoryReservation: MemoryReservation,
     }),
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
@@ -33,13 +33,7 @@ export const FargatePlatform = z
   .superRefine((p, ctx) => {
     const problem = fargateSizeProblem(p.task.cpu, p.task.memory);
     if (problem) ctx.addIssue({ code: "custom", path: ["task", "memory"], message: problem });
-    if (p.task.memoryReservation !== undefined && p.task.memoryReservation > p.task.memory) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["task", "memoryReservation"],
-        message: "memoryReservation must not exceed memory",
-      });
-    }
+    checkMemoryReservation(p.task, ctx);
     checkScalingSetup(p, ctx);
     checkFargateStrategy(p, ctx);
   });

@@ -17,19 +17,30 @@ const RunTaskSchedule = z
     StartDate: Instant.optional(),
     EndDate: Instant.optional(),
     FlexibleTimeWindow: z
-      .strictObject({ Mode: z.enum(["OFF", "FLEXIBLE"]), MaximumWindowInMinutes: z.number().int().min(1).max(1440).optional() })
+      .strictObject({
+        Mode: z.enum(["OFF", "FLEXIBLE"]),
+        MaximumWindowInMinutes: z.number().int().min(1).max(1440).optional(),
+      })
       .default({ Mode: "OFF" }),
     TaskCount: z.number().int().min(1).max(10).default(1),
   })
   .superRefine((s, ctx) => {
     try {
-      parseSchedule(s.ScheduleExpression, { timezone: s.ScheduleExpressionTimezone, startTimeMs: s.StartDate, endTimeMs: s.EndDate });
+      parseSchedule(s.ScheduleExpression, {
+        timezone: s.ScheduleExpressionTimezone,
+        startTimeMs: s.StartDate,
+        endTimeMs: s.EndDate,
+      });
     } catch (e) {
       if (!(e instanceof ScheduleExpressionError)) throw e;
       ctx.addIssue({ code: "custom", path: ["ScheduleExpression"], message: e.message });
     }
     if (s.FlexibleTimeWindow.Mode === "FLEXIBLE" && s.FlexibleTimeWindow.MaximumWindowInMinutes === undefined)
-      ctx.addIssue({ code: "custom", path: ["FlexibleTimeWindow", "MaximumWindowInMinutes"], message: "MaximumWindowInMinutes is required with Mode FLEXIBLE" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["FlexibleTimeWindow", "MaximumWindowInMinutes"],
+        message: "MaximumWindowInMinutes is required with Mode FLEXIBLE",
+      });
   });
 
 /**
@@ -40,24 +51,42 @@ const RunTaskSchedule = z
 export const EventBridgeTasksPlatform = z
   .strictObject({
     kind: z.literal("eventbridge-tasks"),
-    compute: TaskCompute.meta({ description: "Where the tasks run: ecs-fargate or ecs-ec2 fields (no service needed)." }),
+    compute: TaskCompute.meta({
+      description: "Where the tasks run: ecs-fargate or ecs-ec2 fields (no service needed).",
+    }),
     job: z.strictObject({
-      duration: DistributionSpec.meta({ description: "Run time of one job, from RUNNING to its container's exit." }),
+      duration: DistributionSpec.meta({
+        description: "Run time of one job, from RUNNING to its container's exit.",
+      }),
     }),
     schedules: z.array(RunTaskSchedule).default([]),
-    eventTarget: z.boolean().default(false).meta({ description: "Run one task per event of the scenario's traffic." }),
-    fargateVcpuQuota: z
-      .number()
-      .positive()
-      .optional()
-      .meta({ description: "Fargate On-Demand vCPU quota: tasks beyond it wait for capacity (the Service Quotas value of the account)." }),
+    eventTarget: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Run one task per event of the scenario's traffic." }),
+    fargateVcpuQuota: z.number().positive().optional().meta({
+      description:
+        "Fargate On-Demand vCPU quota: tasks beyond it wait for capacity (the Service Quotas value of the account).",
+    }),
   })
   .superRefine((p, ctx) => {
     if (p.schedules.length === 0 && !p.eventTarget)
-      ctx.addIssue({ code: "custom", path: ["schedules"], message: "give schedules, or eventTarget: true, or both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedules"],
+        message: "give schedules, or eventTarget: true, or both",
+      });
     if (p.compute.scalingPolicies.length > 0)
-      ctx.addIssue({ code: "custom", path: ["compute", "scalingPolicies"], message: "standalone tasks have no service to scale" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["compute", "scalingPolicies"],
+        message: "standalone tasks have no service to scale",
+      });
     if (p.fargateVcpuQuota !== undefined && p.compute.kind !== "ecs-fargate")
-      ctx.addIssue({ code: "custom", path: ["fargateVcpuQuota"], message: "fargateVcpuQuota applies to ecs-fargate compute" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["fargateVcpuQuota"],
+        message: "fargateVcpuQuota applies to ecs-fargate compute",
+      });
   });
 export type EventBridgeTasksPlatform = z.output<typeof EventBridgeTasksPlatform>;

@@ -18,19 +18,19 @@ export const FargateStrategyItem = z.strictObject({
 });
 
 export const FargateSpotOptions = z.strictObject({
-  discount: z
-    .number()
-    .min(0)
-    .lt(1)
-    .optional()
-    .meta({ description: "Spot price = Fargate × (1 − discount); default: assumption fargateSpot.discount." }),
+  discount: z.number().min(0).lt(1).optional().meta({
+    description: "Spot price = Fargate × (1 − discount); default: assumption fargateSpot.discount.",
+  }),
   priceSeries: z
     .array(z.strictObject({ at: Duration, discount: z.number().min(0).lt(1) }))
     .min(1)
     .optional()
-    .meta({ description: "Discount over simulated time (piecewise constant from each `at`, the first from 0)." }),
+    .meta({
+      description: "Discount over simulated time (piecewise constant from each `at`, the first from 0).",
+    }),
   interruptionFrequency: Probability.optional().meta({
-    description: "Share of Fargate Spot tasks interrupted per month of task time; default: assumption fargateSpot.interruptionFrequency.",
+    description:
+      "Share of Fargate Spot tasks interrupted per month of task time; default: assumption fargateSpot.interruptionFrequency.",
   }),
 });
 
@@ -67,7 +67,11 @@ export function checkFargateStrategy(p: WithStrategy, ctx: z.RefinementCtx): voi
     weights += s.weight;
   });
   if (withBase > 1)
-    ctx.addIssue({ code: "custom", path, message: "only one capacity provider in a strategy can have a base" });
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: "only one capacity provider in a strategy can have a base",
+    });
   if (strategy && strategy.length > 1 && weights === 0)
     ctx.addIssue({
       code: "custom",

@@ -12,11 +12,15 @@ export const SqsWorkerPlatform = z
   .strictObject({
     kind: z.literal("sqs-worker"),
     compute: EcsCompute.meta({
-      description: "The worker service: an ecs-fargate or ecs-ec2 platform (task, service, scalingPolicies, …).",
+      description:
+        "The worker service: an ecs-fargate or ecs-ec2 platform (task, service, scalingPolicies, …).",
     }),
     queue: z
       .strictObject({
-        type: z.enum(["standard", "fifo"]).default("standard").meta({ description: "Queue type (prices only)." }),
+        type: z
+          .enum(["standard", "fifo"])
+          .default("standard")
+          .meta({ description: "Queue type (prices only)." }),
         // VisibilityTimeout: 0–43,200 s, default 30.
         VisibilityTimeout: z.number().int().min(0).max(43_200).default(30),
         // ReceiveMessageWaitTimeSeconds: 0–20 s, default 0 (short polling).
@@ -32,21 +36,43 @@ export const SqsWorkerPlatform = z
         MaxNumberOfMessages: z.number().int().min(1).max(10).default(1),
         // ReceiveMessage WaitTimeSeconds: 0–20; default: the queue's ReceiveMessageWaitTimeSeconds.
         WaitTimeSeconds: z.number().int().min(0).max(20).optional(),
-        emptyReceiveDelay: Duration.default(1000).meta({ description: "Sleep after an empty short-poll answer." }),
-        failureRate: z.number().min(0).max(1).default(0).meta({ description: "Share of processing attempts that fail (message not deleted)." }),
-        deleteBatch: z.boolean().default(false).meta({ description: "DeleteMessageBatch once per batch instead of one DeleteMessage per message." }),
+        emptyReceiveDelay: Duration.default(1000).meta({
+          description: "Sleep after an empty short-poll answer.",
+        }),
+        failureRate: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0)
+          .meta({ description: "Share of processing attempts that fail (message not deleted)." }),
+        deleteBatch: z.boolean().default(false).meta({
+          description: "DeleteMessageBatch once per batch instead of one DeleteMessage per message.",
+        }),
         // Container stopTimeout: default 30 s, at most 120 s on Fargate.
         stopTimeout: Duration.default(30_000),
       })
-      .default({ pollers: 1, MaxNumberOfMessages: 1, emptyReceiveDelay: 1000, failureRate: 0, deleteBatch: false, stopTimeout: 30_000 }),
+      .default({
+        pollers: 1,
+        MaxNumberOfMessages: 1,
+        emptyReceiveDelay: 1000,
+        failureRate: 0,
+        deleteBatch: false,
+        stopTimeout: 30_000,
+      }),
     slo: z
       .strictObject({
-        ageOfOldestMessage: Duration.meta({ description: "Per-minute ApproximateAgeOfOldestMessage must stay at or below this." }),
+        ageOfOldestMessage: Duration.meta({
+          description: "Per-minute ApproximateAgeOfOldestMessage must stay at or below this.",
+        }),
       })
       .optional(),
   })
   .superRefine((p, ctx) => {
     if (p.compute.kind === "ecs-fargate" && p.worker.stopTimeout > 120_000)
-      ctx.addIssue({ code: "custom", path: ["worker", "stopTimeout"], message: "Fargate allows a stopTimeout of at most 120s" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["worker", "stopTimeout"],
+        message: "Fargate allows a stopTimeout of at most 120s",
+      });
   });
 export type SqsWorkerPlatform = z.output<typeof SqsWorkerPlatform>;

@@ -90,7 +90,9 @@ describe("App Runner platform", () => {
   it("scales out to ceil(concurrency / MaxConcurrency) and back in to MinSize after the stabilization window", async () => {
     // 600 req/s × 50 ms = 30 concurrent → 3 instances at MaxConcurrency 10; then the load goes away.
     const out = await run(
-      parseScenario(scenario("synthetic: { shape: spike, base: 10, peak: 600, at: 10m, width: 20m }", "", "1h")),
+      parseScenario(
+        scenario("synthetic: { shape: spike, base: 10, peak: 600, at: 10m, width: 20m }", "", "1h"),
+      ),
     );
     const r = out.result.platforms[0];
     const outs = r.decisions.filter((d) => d.action === "scale-out");
@@ -124,7 +126,9 @@ describe("App Runner platform", () => {
 
   it("rejects sizes App Runner does not offer, with the path", () => {
     expect(() =>
-      parseScenario(scenario("synthetic: { shape: constant, rate: 1 }").replace("Memory: 2 GB", "Memory: 8 GB")),
+      parseScenario(
+        scenario("synthetic: { shape: constant, rate: 1 }").replace("Memory: 2 GB", "Memory: 8 GB"),
+      ),
     ).toThrow(/InstanceConfiguration\.Memory: App Runner 1 vCPU takes Memory 2 GB, 3 GB, 4 GB/);
   });
 });

@@ -35,16 +35,27 @@ function setup() {
 }
 
 const brief = (log: TaskEventLog) =>
-  log.records.map((r) => `${r.t} v${r.version} ${r.lastStatus}/${r.desiredStatus}${r.stopCode ? ` ${r.stopCode}` : ""}`);
+  log.records.map(
+    (r) => `${r.t} v${r.version} ${r.lastStatus}/${r.desiredStatus}${r.stopCode ? ` ${r.stopCode}` : ""}`,
+  );
 
 describe("task state-change events", () => {
   it("one event per lifecycle transition; becoming healthy is not a task state change", () => {
     const { sim, svc, log } = setup();
     svc.setDesiredCount(1);
     sim.run(400_000);
-    expect(brief(log)).toEqual(["0 v1 PROVISIONING/RUNNING", "5000 v2 PENDING/RUNNING", "25000 v3 RUNNING/RUNNING"]);
+    expect(brief(log)).toEqual([
+      "0 v1 PROVISIONING/RUNNING",
+      "5000 v2 PENDING/RUNNING",
+      "25000 v3 RUNNING/RUNNING",
+    ]);
     const running = log.records[2];
-    expect(running).toMatchObject({ createdAt: 0, pullStartedAt: 5_000, pullStoppedAt: 17_000, startedAt: 25_000 });
+    expect(running).toMatchObject({
+      createdAt: 0,
+      pullStartedAt: 5_000,
+      pullStoppedAt: 17_000,
+      startedAt: 25_000,
+    });
   });
 
   it("a scheduler stop first reports desiredStatus STOPPED with the old lastStatus, then the stop phases", () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { run } from "../../../src/api.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 
-function scenario(platform: string, traffic = "synthetic: { shape: constant, rate: 0 }", duration = "2d"): string {
+function scenario(
+  platform: string,
+  traffic = "synthetic: { shape: constant, rate: 0 }",
+  duration = "2d",
+): string {
   return `
 name: jobs
 seed: 4
@@ -25,7 +29,8 @@ type Jobs = {
   completionSeconds: { max: number; p50: number };
   costPerJobUsd: number;
 };
-const jobsOf = (out: Awaited<ReturnType<typeof run>>) => (out.result.platforms[0].details as { jobs: Jobs }).jobs;
+const jobsOf = (out: Awaited<ReturnType<typeof run>>) =>
+  (out.result.platforms[0].details as { jobs: Jobs }).jobs;
 
 describe("EventBridge scheduled RunTask", () => {
   it("fires cron(0 2 * * ? *) at 02:00 Berlin time (01:00 UTC in winter) every day", async () => {
@@ -84,7 +89,13 @@ describe("capacity and cost of a batch", () => {
 
   it("one task per traffic event; each Fargate job billed from image pull to exit", async () => {
     const out = await run(
-      parseScenario(scenario("    job: { duration: 10m }\n    eventTarget: true", "synthetic: { shape: constant, rate: 0.0166666667 }", "6h")),
+      parseScenario(
+        scenario(
+          "    job: { duration: 10m }\n    eventTarget: true",
+          "synthetic: { shape: constant, rate: 0.0166666667 }",
+          "6h",
+        ),
+      ),
     );
     const j = jobsOf(out);
     expect(j.submitted).toBeGreaterThanOrEqual(359);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { run } from "../../../src/api.js";
-import { fullPullMs, HostImageCache, type ImagePullBehavior, pullMs } from "../../../src/models/image/pull.js";
+import {
+  fullPullMs,
+  HostImageCache,
+  type ImagePullBehavior,
+  pullMs,
+} from "../../../src/models/image/pull.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 
 const RATES = { mibPerSecond: 40, layerOverheadMs: 200, manifestCheckMs: 300 };
@@ -69,7 +74,9 @@ platforms:
 describe("image pulls on Fargate", () => {
   it("every task start pulls the whole image: PENDING lasts pull + container start, pullStoppedAt in between", async () => {
     const out = await run(parseScenario(scenario("image: { size: 800MiB, layers: 10 }")));
-    const recs = out.result.platforms[0].taskEvents![0].records.filter((r) => r.lastStatus === "RUNNING" && r.pullStartedAt !== 0);
+    const recs = out.result.platforms[0].taskEvents![0].records.filter(
+      (r) => r.lastStatus === "RUNNING" && r.pullStartedAt !== 0,
+    );
     expect(recs.length).toBeGreaterThan(0);
     // Mean pull = 0.3 + 10 × 0.2 + 800 / 40 = 22.3 s (lognormal, cv 0.3), container start 2 s.
     let pull = 0;
@@ -86,7 +93,9 @@ describe("image pulls on Fargate", () => {
     const small = await run(parseScenario(scenario("image: { size: 50MiB, layers: 3 }")));
     const big = await run(parseScenario(scenario("image: { size: 4GiB, layers: 20 }")));
     const startSpan = (o: typeof small) => {
-      const rs = o.result.platforms[0].taskEvents![0].records.filter((r) => r.lastStatus === "RUNNING" && r.pullStartedAt !== 0);
+      const rs = o.result.platforms[0].taskEvents![0].records.filter(
+        (r) => r.lastStatus === "RUNNING" && r.pullStartedAt !== 0,
+      );
       return rs.reduce((s, r) => s + (r.startedAt! - r.pullStartedAt!), 0) / rs.length;
     };
     expect(startSpan(big) - startSpan(small)).toBeGreaterThan(60_000);

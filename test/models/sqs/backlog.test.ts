@@ -18,11 +18,20 @@ describe("backlog per task: the documented SQS worked example", () => {
     [15, 1500, 0.1, 10, 100, 100, 15],
     // A slower consumer (0.5 s) lowers the target to 20: 1,500 / 10 = 150 → 75 tasks.
     [10, 1500, 0.5, 10, 20, 150, 75],
-  ])("%i tasks, %i visible, %f s/msg, %i s acceptable → target %i, backlog %i → %i tasks", (running, visible, perMsg, acceptable, target, backlog, capacity) => {
-    expect(acceptableBacklogPerTask(acceptable, perMsg)).toBeCloseTo(target, 9);
-    expect(backlogPerTask(visible, running)).toBe(backlog);
-    expect(targetTrackingCapacity({ running, metric: backlog, target: acceptableBacklogPerTask(acceptable, perMsg) })).toBe(capacity);
-  });
+  ])(
+    "%i tasks, %i visible, %f s/msg, %i s acceptable → target %i, backlog %i → %i tasks",
+    (running, visible, perMsg, acceptable, target, backlog, capacity) => {
+      expect(acceptableBacklogPerTask(acceptable, perMsg)).toBeCloseTo(target, 9);
+      expect(backlogPerTask(visible, running)).toBe(backlog);
+      expect(
+        targetTrackingCapacity({
+          running,
+          metric: backlog,
+          target: acceptableBacklogPerTask(acceptable, perMsg),
+        }),
+      ).toBe(capacity);
+    },
+  );
 
   it("the ECS metric-math form e1 = m1 / m2 over the published metrics gives the same backlog", () => {
     const visible = new MetricSeries("ApproximateNumberOfMessagesVisible", 60_000);
@@ -30,13 +39,37 @@ describe("backlog per task: the documented SQS worked example", () => {
     visible.closeWith(1500);
     running.closeWith(10);
     const registry = new MetricRegistry();
-    registry.publish({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistics: ["Sum"], series: visible });
-    registry.publish({ namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", statistics: ["Average"], series: running });
+    registry.publish({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistics: ["Sum"],
+      series: visible,
+    });
+    registry.publish({
+      namespace: "ECS/ContainerInsights",
+      metricName: "RunningTaskCount",
+      statistics: ["Average"],
+      series: running,
+    });
     // The query list of the Application Auto Scaling guide's example.
     const e1 = registry.customized({
       Metrics: [
-        { Id: "m1", MetricStat: { Metric: { MetricName: "ApproximateNumberOfMessagesVisible", Namespace: "AWS/SQS" }, Stat: "Sum" }, ReturnData: false },
-        { Id: "m2", MetricStat: { Metric: { MetricName: "RunningTaskCount", Namespace: "ECS/ContainerInsights" }, Stat: "Average" }, ReturnData: false },
+        {
+          Id: "m1",
+          MetricStat: {
+            Metric: { MetricName: "ApproximateNumberOfMessagesVisible", Namespace: "AWS/SQS" },
+            Stat: "Sum",
+          },
+          ReturnData: false,
+        },
+        {
+          Id: "m2",
+          MetricStat: {
+            Metric: { MetricName: "RunningTaskCount", Namespace: "ECS/ContainerInsights" },
+            Stat: "Average",
+          },
+          ReturnData: false,
+        },
         { Id: "e1", Expression: "m1 / m2", ReturnData: true },
       ],
     });

@@ -75,29 +75,34 @@ describe("SQS queue", () => {
 
   it("property: sent = deleted + dead-lettered + visible + in flight after any sequence of operations", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 10 })), { maxLength: 60 }), (ops) => {
-        const q = new SqsQueue();
-        const held: [number, number][] = [];
-        const s = new Float64Array(10);
-        const r = new Int32Array(10);
-        let t = 0;
-        for (const [op, n] of ops) {
-          t += 1_000;
-          if (op === 0) q.send(t, n);
-          else if (op === 1) {
-            const k = q.receive(n, s, r);
-            for (let i = 0; i < k; i++) held.push([s[i], r[i]]);
-          } else if (op === 2 && held.length) {
-            held.pop();
-            q.deleteMessage();
-          } else if (op === 3 && held.length) {
-            const [sa, rc] = held.shift()!;
-            q.returnMessage(sa, rc, 3);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 10 })), {
+          maxLength: 60,
+        }),
+        (ops) => {
+          const q = new SqsQueue();
+          const held: [number, number][] = [];
+          const s = new Float64Array(10);
+          const r = new Int32Array(10);
+          let t = 0;
+          for (const [op, n] of ops) {
+            t += 1_000;
+            if (op === 0) q.send(t, n);
+            else if (op === 1) {
+              const k = q.receive(n, s, r);
+              for (let i = 0; i < k; i++) held.push([s[i], r[i]]);
+            } else if (op === 2 && held.length) {
+              held.pop();
+              q.deleteMessage();
+            } else if (op === 3 && held.length) {
+              const [sa, rc] = held.shift()!;
+              q.returnMessage(sa, rc, 3);
+            }
           }
-        }
-        expect(q.sent).toBe(q.deleted + q.deadLettered + q.visible + q.inFlight);
-        expect(q.inFlight).toBe(held.length);
-      }),
+          expect(q.sent).toBe(q.deleted + q.deadLettered + q.visible + q.inFlight);
+          expect(q.inFlight).toBe(held.length);
+        },
+      ),
     );
   });
 });
@@ -143,7 +148,12 @@ describe("queue workers", () => {
   });
 
   it("processing slower than the visibility timeout is delivered twice (duplicate work)", () => {
-    const { sim, queue, workers } = setup({ visibilityTimeoutMs: 1_500, maxMessages: 1, processing: new Deterministic(2_000), maxReceiveCount: 3 });
+    const { sim, queue, workers } = setup({
+      visibilityTimeoutMs: 1_500,
+      maxMessages: 1,
+      processing: new Deterministic(2_000),
+      maxReceiveCount: 3,
+    });
     queue.send(0, 1);
     workers.taskStarted(task(1), 0);
     sim.run(30_000);
@@ -200,7 +210,8 @@ describe("sqs-worker platform", () => {
     expect(outs[0].t).toBe(180);
     expect(p.capacity.max).toBeGreaterThanOrEqual(10);
     // In the last half hour the queue is drained: the last minutes' backlog is under the target.
-    const vis = (p.details as { queue: { visibleAtEnd: number; maxAgeOfOldestMessageSeconds: number } }).queue;
+    const vis = (p.details as { queue: { visibleAtEnd: number; maxAgeOfOldestMessageSeconds: number } })
+      .queue;
     expect(vis.visibleAtEnd).toBeLessThan(100 * p.capacity.max);
     const served = p.minutes.columns.served;
     const n = served.length;
@@ -208,7 +219,11 @@ describe("sqs-worker platform", () => {
     for (let i = n - 30; i < n; i++) lastHalfHour += served[i];
     expect(lastHalfHour).toBeGreaterThan(0.95 * 100 * 1800);
     expect(vis.maxAgeOfOldestMessageSeconds).toBeGreaterThan(120);
-    expect(out.summary.platforms.workers.cost.meters.map((m) => m.name)).toEqual(["fargate.memory", "fargate.vcpu", "sqs.requests"]);
+    expect(out.summary.platforms.workers.cost.meters.map((m) => m.name)).toEqual([
+      "fargate.memory",
+      "fargate.vcpu",
+      "sqs.requests",
+    ]);
   });
 
   it("is deterministic", async () => {
@@ -219,9 +234,15 @@ describe("sqs-worker platform", () => {
   });
 
   it("a metric the queue does not publish is bad input naming the policy field", () => {
-    expect(() => parseScenario(scenario().replace("MetricName: ApproximateNumberOfMessagesVisible", "MetricName: Nope"))).not.toThrow();
-    return expect(run(parseScenario(scenario().replace("MetricName: ApproximateNumberOfMessagesVisible", "MetricName: Nope")))).rejects.toThrow(
-      /platforms\.workers\.compute\.scalingPolicies\[0\].*Nope is not produced/,
-    );
+    expect(() =>
+      parseScenario(scenario().replace("MetricName: ApproximateNumberOfMessagesVisible", "MetricName: Nope")),
+    ).not.toThrow();
+    return expect(
+      run(
+        parseScenario(
+          scenario().replace("MetricName: ApproximateNumberOfMessagesVisible", "MetricName: Nope"),
+        ),
+      ),
+    ).rejects.toThrow(/platforms\.workers\.compute\.scalingPolicies\[0\].*Nope is not produced/);
   });
 });

@@ -10,7 +10,18 @@
 import { describe, expect, it } from "vitest";
 import { fromObject, simulate } from "../../../src/index.js";
 
-function scenario(mode: "fluid" | "request", synthetic: object, o: { model?: string; service?: object; concurrency?: number; desired?: number; scale?: boolean; duration?: string }) {
+function scenario(
+  mode: "fluid" | "request",
+  synthetic: object,
+  o: {
+    model?: string;
+    service?: object;
+    concurrency?: number;
+    desired?: number;
+    scale?: boolean;
+    duration?: string;
+  },
+) {
   return fromObject(
     {
       name: "agreement",
@@ -39,7 +50,9 @@ function scenario(mode: "fluid" | "request", synthetic: object, o: { model?: str
                   PolicyType: "TargetTrackingScaling",
                   TargetTrackingScalingPolicyConfiguration: {
                     TargetValue: 60,
-                    PredefinedMetricSpecification: { PredefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                    PredefinedMetricSpecification: {
+                      PredefinedMetricType: "ECSServiceAverageCPUUtilization",
+                    },
                     ScaleOutCooldown: 60,
                     ScaleInCooldown: 300,
                   },
@@ -76,7 +89,11 @@ describe("fluid mode agrees with request mode within the stated bounds", () => {
   const psCases: [string, object, Parameters<typeof scenario>[2]][] = [
     ["steady load, processor sharing at 60 % CPU", { shape: "constant", rate: 96 }, {}],
     ["a step from 38 % to 81 % CPU", { shape: "step", base: 60, to: 130, at: "2h" }, {}],
-    ["a diurnal trace with CPU target tracking", { shape: "diurnal", base: 40, peak: 400, period: "4h" }, { scale: true, desired: 2 }],
+    [
+      "a diurnal trace with CPU target tracking",
+      { shape: "diurnal", base: 40, peak: 400, period: "4h" },
+      { scale: true, desired: 2 },
+    ],
   ];
   it.each(psCases)("%s", async (_label, synthetic, o) => {
     const { fluid: f, request: r } = await both(synthetic, o);

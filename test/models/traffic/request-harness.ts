@@ -92,7 +92,12 @@ export function fixedService(spec: FixedServiceSpec) {
 export function steadyState(spec: FixedServiceSpec, warmMs: number) {
   const { sim, traffic, latency } = fixedService(spec);
   sim.run(warmMs);
-  const a = { started: traffic.started, waited: traffic.waited, waitSum: traffic.waitSumMs, served: traffic.served };
+  const a = {
+    started: traffic.started,
+    waited: traffic.waited,
+    waitSum: traffic.waitSumMs,
+    served: traffic.served,
+  };
   const h0 = latency.total();
   sim.run(spec.durationMs);
   const h1 = latency.total();

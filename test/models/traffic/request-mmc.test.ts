@@ -46,7 +46,15 @@ describe("request mode reproduces M/M/c (worker pool, one task)", () => {
     const wq: number[] = [];
     for (let seed = 1; seed <= R; seed++) {
       const r = steadyState(
-        { seed, lambda: lam, service: new Exponential(MEAN_MS), concurrency: c, model: "worker-pool", tasks: 1, durationMs: duration },
+        {
+          seed,
+          lambda: lam,
+          service: new Exponential(MEAN_MS),
+          concurrency: c,
+          model: "worker-pool",
+          tasks: 1,
+          durationMs: duration,
+        },
         warm,
       );
       pw.push(r.probWait);
