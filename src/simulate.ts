@@ -109,6 +109,6 @@ export const MODEL_ASSUMPTIONS: readonly string[] = [
   "the service exists before the trace starts: its initial desiredCount tasks are running and healthy at t = 0",
   "a task receives traffic after healthyThreshold × healthCheckInterval (ALB defaults 5 × 30 s); with no healthy task the ALB answers 503 (counted as dropped)",
   "requests that would wait longer than workload.timeout time out; requests still queued at the end of the run are reported as in flight",
-  "costs include Fargate vCPU and memory only; load balancer, data transfer, CloudWatch and storage are not included",
+  "costs cover the compute each platform bills (Fargate vCPU and memory, EC2 instances and their EBS root volumes, the EKS control plane, App Runner, SQS requests) and nothing else: load balancers, data transfer, CloudWatch and NAT are not included",
   "SLO attainment is the share of minutes with traffic in which at least `percentile` % of the minute's requests completed within `latency` (dropped and timed-out requests count as misses)",
 ];

@@ -29,18 +29,23 @@ describe("resuming dynamic scaling", () => {
       fargateScenario(TT, undefined, "1h", svc("\n        - { at: 2430s, SuspendedState: { DynamicScalingOutSuspended: false } }")),
     );
     const aas = d.filter((x) => x.controller === "applicationAutoScaling");
-    expect(aas.find((x) => x.action === "hold")).toMatchObject({ t: 33 * 60 });
+    expect(aas.find((x) => x.action === "hold" && /DynamicScalingOutSuspended/.test(x.reason))).toMatchObject({
+      t: 33 * 60,
+    });
     expect(aas.find((x) => x.action === "resume")).toMatchObject({ t: 2430, suspendedState: { DynamicScalingOutSuspended: false } });
     expect(aas.find((x) => x.action === "scale-out")).toMatchObject({ t: 2430, from: 2, to: 4 }); // ceil(2 × 100 / 60)
   });
 
-  it("a resume at 25:30, before any breach, changes nothing: the scale-out comes with the third breaching datapoint (33:00)", async () => {
+  it("a resume at 25:30, before the load step, adds nothing: the scale-out comes with the third breaching datapoint (33:00)", async () => {
     const d = await decisionsOf(
       fargateScenario(TT, undefined, "1h", svc("\n        - { at: 1530s, SuspendedState: { DynamicScalingOutSuspended: false } }")),
     );
     const outs = d.filter((x) => x.action === "scale-out");
     expect(outs[0].t).toBe(33 * 60);
-    expect(d.filter((x) => x.t === 1530).map((x) => x.action)).toEqual(["resume"]);
+    // At 25:30 only AlarmLow is in breach (25 % CPU < 54): it is evaluated and held at minCapacity 2.
+    const at = d.filter((x) => x.t === 1530);
+    expect(at.map((x) => x.action)).toEqual(["resume", "hold"]);
+    expect(at[1].reason).toMatch(/min/);
   });
 
   it("a call naming only DynamicScalingInSuspended leaves scale-out suspended (flags it omits keep their value)", async () => {
