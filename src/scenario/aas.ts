@@ -326,14 +326,71 @@ export const PREDICTIVE_METRIC_PAIRS = [
 ] as const;
 export type PredictiveMetricPair = (typeof PREDICTIVE_METRIC_PAIRS)[number];
 
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingMetricSpecification.html */
-const PredictiveScalingMetricSpecification = z.strictObject({
-  TargetValue: z.number().positive(),
-  PredefinedMetricPairSpecification: z.strictObject({
-    PredefinedMetricType: z.enum(PREDICTIVE_METRIC_PAIRS),
-    ResourceLabel: z.string().optional(),
-  }),
-});
+/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingMetricDataQuery.html */
+const PredictiveScalingMetricDataQuery = z
+  .strictObject({
+    Id: z
+      .string()
+      .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
+    Expression: z.string().min(1).optional(),
+    Label: z.string().optional(),
+    MetricStat: z
+      .strictObject({ Metric: MetricRef, Stat: z.enum(STATISTICS), Unit: z.string().optional() })
+      .optional(),
+    ReturnData: z.boolean().optional(),
+  })
+  .superRefine((q, ctx) => {
+    if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
+    }
+  });
+
+/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingCustomizedMetricSpecification.html */
+const PredictiveScalingCustomizedMetricSpecification = z
+  .strictObject({ MetricDataQueries: z.array(PredictiveScalingMetricDataQuery).min(1) })
+  .superRefine((c, ctx) => checkQueryList(c.MetricDataQueries, ["MetricDataQueries"], ctx));
+export type PredictiveScalingCustomizedMetricSpecification = z.output<
+  typeof PredictiveScalingCustomizedMetricSpecification
+>;
+
+/**
+ * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingMetricSpecification.html
+ * "You must specify either a metric pair, or a load metric and a scaling metric individually"; the
+ * capacity metric is optional (default here: ECS/ContainerInsights RunningTaskCount). Individual metrics are
+ * the customized ones (metric data queries on metrics the models publish).
+ */
+const PredictiveScalingMetricSpecification = z
+  .strictObject({
+    TargetValue: z.number().positive(),
+    PredefinedMetricPairSpecification: z
+      .strictObject({
+        PredefinedMetricType: z.enum(PREDICTIVE_METRIC_PAIRS),
+        ResourceLabel: z.string().optional(),
+      })
+      .optional(),
+    CustomizedLoadMetricSpecification: PredictiveScalingCustomizedMetricSpecification.optional(),
+    CustomizedScalingMetricSpecification: PredictiveScalingCustomizedMetricSpecification.optional(),
+    CustomizedCapacityMetricSpecification: PredictiveScalingCustomizedMetricSpecification.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const pair = m.PredefinedMetricPairSpecification !== undefined;
+    const load = m.CustomizedLoadMetricSpecification !== undefined;
+    const scaling = m.CustomizedScalingMetricSpecification !== undefined;
+    if (pair && (load || scaling || m.CustomizedCapacityMetricSpecification !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PredefinedMetricPairSpecification"],
+        message: "give either a metric pair or customized load and scaling metrics, not both",
+      });
+    } else if (!pair && !(load && scaling)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [load ? "CustomizedScalingMetricSpecification" : "CustomizedLoadMetricSpecification"],
+        message:
+          "give PredefinedMetricPairSpecification, or CustomizedLoadMetricSpecification and CustomizedScalingMetricSpecification",
+      });
+    }
+  });
 
 /** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingPolicyConfiguration.html */
 const PredictiveScalingPolicyConfiguration = z

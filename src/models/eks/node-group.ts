@@ -75,6 +75,11 @@ export class EksNodeGroup implements CaNodeGroup {
       vcpu: info.vcpu,
       memoryGiB: info.memoryMiB / 1024,
       pricePerHour: spec.onDemandPerHour[t0] * factor,
+      // Labels the Cluster Autoscaler's AWS comparator does not ignore (eks.amazonaws.com/nodegroup is ignored).
+      labels: {
+        "node.kubernetes.io/instance-type": t0,
+        "eks.amazonaws.com/capacityType": spec.capacityType,
+      },
     };
     this.asg = new AutoScalingGroup(
       sim,

@@ -230,6 +230,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
           maxCoresTotal: c.coresTotal?.max ?? 320_000,
           maxMemoryGiBTotal: c.memoryTotal?.max ?? 6_400_000,
           maxNodesPerScaleUp: c.maxNodesPerScaleUp,
+          balanceSimilarNodeGroups: c.balanceSimilarNodeGroups,
         },
         rng("cluster-autoscaler.expander"),
         log,
