@@ -24,6 +24,11 @@ export interface PredictivePolicySpec {
   readonly loadAt: (minute: number) => number | null;
   /** Minutes whose load is known at `now`. */
   readonly minutesKnown: () => number;
+  /**
+   * Customized metrics: k, scaling metric × capacity per unit of load, learnt from the minutes before
+   * `toMinute` (predictive-custom.ts); capacity = ceil(k × load / target). Absent for the metric pairs (k = 1).
+   */
+  readonly scalingFactor?: (toMinute: number) => number | null;
 }
 
 export interface PredictiveRunOptions {
@@ -108,6 +113,13 @@ export class PredictiveController {
       return;
     }
     const loads = forecastHourlyLoad(history, fromHour, FORECAST_HORIZON_HOURS, this.opts.halfLifeDays);
+    const k = this.spec.scalingFactor ? this.spec.scalingFactor(Math.min(this.spec.minutesKnown(), now / MINUTE)) : 1;
+    if (k === null) {
+      this.controller.logForecast(now, this.spec.name, "no forecast: no minute with load, scaling and capacity metrics together", {
+        historyHours: known,
+      });
+      return;
+    }
     const capacities: (number | null)[] = [];
     for (let h = 0; h < loads.length; h++) {
       const load = loads[h];
@@ -116,7 +128,7 @@ export class PredictiveController {
         this.plan.delete(fromHour + h);
         continue;
       }
-      const capacity = requiredCapacity(load, this.spec.targetValue);
+      const capacity = requiredCapacity(load * k, this.spec.targetValue);
       capacities.push(capacity);
       this.plan.set(fromHour + h, { capacity, load });
     }
@@ -127,6 +139,7 @@ export class PredictiveController {
       `forecast from ${known} h of ${this.spec.metricPair} history: capacity for the next ${FORECAST_HORIZON_HOURS} h`,
       {
         historyHours: known,
+        ...(this.spec.scalingFactor ? { scalingPerLoadPerCapacity: Math.round(k * 1e6) / 1e6 } : {}),
         firstHourT: (this.hour0 + fromHour * HOUR_MS) / 1000,
         forecastCapacity: capacities,
       },

@@ -6,7 +6,13 @@ import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../.
 import type { PredefinedMetric, ScalingPolicy } from "../../scenario/policies.js";
 import type { DecisionSink } from "../decisions.js";
 import { MetricMathError } from "./metric-math.js";
-import { MetricLookupError, type MetricRegistry, type MetricSource } from "./metric-registry.js";
+import {
+  type MetricDataQuery,
+  MetricLookupError,
+  type MetricRegistry,
+  type MetricSource,
+} from "./metric-registry.js";
+import { customizedPredictiveMetrics } from "./predictive-custom.js";
 import { TargetTrackingRunner } from "./policy-runner.js";
 import { PredictiveController } from "./predictive-controller.js";
 import { ScalingController, type ScalableTarget, targetTrackingAlarmsFor } from "./scaling-controller.js";
@@ -147,9 +153,12 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
       case "PredictiveScaling": {
         const c = sp.PredictiveScalingPolicyConfiguration;
         const m = c.MetricSpecifications[0];
-        const pair = m.PredefinedMetricPairSpecification.PredefinedMetricType;
         const field = "PredictiveScalingPolicyConfiguration.MetricSpecifications[0]";
-        const load = lookup(field, () => loadOf(s.registry, pair));
+        const pair = m.PredefinedMetricPairSpecification?.PredefinedMetricType;
+        const load =
+          pair !== undefined
+            ? lookup(field, () => loadOf(s.registry, pair))
+            : customizedPredictive(s.registry, m, (f, g) => lookup(`${field}.${f}`, g));
         predictive.push(
           new PredictiveController(
             s.sim,
@@ -161,7 +170,7 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
               schedulingBufferMs: c.SchedulingBufferTime * SECOND,
               maxCapacityBreachBehavior: c.MaxCapacityBreachBehavior,
               maxCapacityBuffer: c.MaxCapacityBuffer ?? 0,
-              metricPair: pair,
+              metricPair: pair ?? "CustomizedLoadMetricSpecification",
               ...load,
             },
             { startMs: s.startMs, durationMs: s.durationMs, halfLifeDays: num(a, "predictive.halfLifeDays") },
@@ -207,6 +216,40 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
       );
     },
   };
+}
+
+/**
+ * Customized load, scaling and capacity metrics of a predictive policy (predictive-custom.ts), each a
+ * 1-minute series of the registry; the capacity metric defaults to the running task count.
+ */
+function customizedPredictive(
+  registry: MetricRegistry,
+  m: {
+    CustomizedLoadMetricSpecification?: { MetricDataQueries: ReadonlyArray<MetricDataQuery> };
+    CustomizedScalingMetricSpecification?: { MetricDataQueries: ReadonlyArray<MetricDataQuery> };
+    CustomizedCapacityMetricSpecification?: { MetricDataQueries: ReadonlyArray<MetricDataQuery> };
+  },
+  lookup: <T>(field: string, f: () => T) => T,
+): ReturnType<typeof customizedPredictiveMetrics> {
+  const minute = (field: string, f: () => MetricSource): MetricSource =>
+    lookup(field, () => {
+      const src = f();
+      if (src.periodMs !== 60 * SECOND)
+        throw new MetricLookupError(`predictive scaling reads 1-minute metrics; ${src.name} has a period of ${src.periodMs / 1000} s`);
+      return src;
+    });
+  const load = minute("CustomizedLoadMetricSpecification", () =>
+    registry.query(m.CustomizedLoadMetricSpecification!.MetricDataQueries),
+  );
+  const scaling = minute("CustomizedScalingMetricSpecification", () =>
+    registry.query(m.CustomizedScalingMetricSpecification!.MetricDataQueries),
+  );
+  const capacity = minute("CustomizedCapacityMetricSpecification", () =>
+    m.CustomizedCapacityMetricSpecification
+      ? registry.query(m.CustomizedCapacityMetricSpecification.MetricDataQueries)
+      : registry.resolve({ Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Statistic: "Average" }),
+  );
+  return customizedPredictiveMetrics(load, scaling, capacity);
 }
 
 /**
