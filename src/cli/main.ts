@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isInputError } from "../errors.js";
+import { registerAssumptions } from "./commands/assumptions.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   registerCompare(program);
   registerSweep(program);
   registerMerge(program);
+  registerAssumptions(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -142,19 +142,29 @@ export class Deployment implements ServingCapacity {
 
   /**
    * ReplicaSet scale-down order (https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#scaling-a-replicaset;
-   * controller_utils.go ActivePodsWithRanks): unscheduled before scheduled, Pending before Running, not
-   * ready before ready, pods on nodes with more replicas first, then the newest. Pod deletion cost is not modelled.
+   * getPodsToDelete in pkg/controller/replicaset/replica_set.go, ActivePodsWithRanks.Less in
+   * pkg/controller/controller_utils.go): unscheduled before scheduled, Pending before Running, not ready before
+   * ready, pods whose node holds more active pods of the set first, then the most recently ready, then the
+   * newest. Simplifications: pod deletion cost and restart counts are not modelled, and times are compared
+   * exactly (upstream's LogarithmicScaleDown buckets them by powers of two and breaks ties by pod UID).
    */
   private pickForDeletion(): Pod | undefined {
+    // Rank: active pods of the set on the pod's node (getPodsRankedByRelatedPodsOnSameNode).
+    const onNode = new Map<number, number>();
+    for (const p of this.pods)
+      if (p.deletingAt === undefined && p.nodeId !== undefined)
+        onNode.set(p.nodeId, (onNode.get(p.nodeId) ?? 0) + 1);
     let best: Pod | undefined;
     let bestKey: number[] = [];
     for (const p of this.pods) {
       if (p.deletingAt !== undefined) continue;
+      const ready = p.readyAt !== undefined;
       const key = [
         p.boundAt === undefined && p.startTime === undefined ? 0 : 1,
         p.runningAt === undefined ? 0 : 1,
-        p.readyAt === undefined ? 0 : 1,
-        -this.host.colocated(p),
+        ready ? 1 : 0,
+        -(p.nodeId === undefined ? this.host.colocated(p) : (onNode.get(p.nodeId) ?? 0)),
+        ready ? -(p.readyAt as number) : 0,
         -p.createdAt,
         -p.id,
       ];
