@@ -54,9 +54,11 @@ const forecasts = (d: Decision[]) =>
 
 describe("predictive scaling on customized metrics", () => {
   it("requests as load and CPU as scaling metric forecast the same capacities as the ECSServiceCPUUtilization pair", async () => {
-    // CPU % × tasks = requests/s × 25 ms × 100 per task-vCPU: k = 2.5 / 60 = 1/24 CPU-%·task per request a minute.
-    const pair = forecasts(await decisionsOf(fargateScenario(pairPolicy("ForecastOnly"), DIURNAL, "2d")));
-    const custom = forecasts(await decisionsOf(fargateScenario(customPolicy("ForecastOnly"), DIURNAL, "2d")));
+    // Up to 60 req/s × 25 ms = 1.5 vCPU on 2 tasks: never saturated, so CPU % × tasks = requests/s × 2.5 and
+    // k = 2.5 / 60 = 1/24 (CPU-% × tasks per request a minute).
+    const unsaturated = DIURNAL.replace("peak: 150", "peak: 60");
+    const pair = forecasts(await decisionsOf(fargateScenario(pairPolicy("ForecastOnly"), unsaturated, "2d")));
+    const custom = forecasts(await decisionsOf(fargateScenario(customPolicy("ForecastOnly"), unsaturated, "2d")));
     expect(custom.length).toBe(pair.length);
     expect(custom[0].t).toBe(86_400);
     const k = (custom[0].inputs as { scalingPerLoadPerCapacity: number }).scalingPerLoadPerCapacity;
@@ -66,6 +68,16 @@ describe("predictive scaling on customized metrics", () => {
         (pair[i].inputs as { forecastCapacity: number[] }).forecastCapacity,
       );
     });
+  });
+
+  it("when the tasks saturate, requests as load still see the demand that CPU (capped at 100 %) hides", async () => {
+    // 150 req/s × 25 ms = 3.75 vCPU on 2 tasks of 1 vCPU at the peak.
+    const pair = forecasts(await decisionsOf(fargateScenario(pairPolicy("ForecastOnly"), DIURNAL, "2d")));
+    const custom = forecasts(await decisionsOf(fargateScenario(customPolicy("ForecastOnly"), DIURNAL, "2d")));
+    const peak = (d: Decision) => Math.max(...(d.inputs as { forecastCapacity: number[] }).forecastCapacity);
+    // The pair's load (CPU × tasks) is capped at 200: at most ceil(200 / 50) = 4 tasks.
+    expect(peak(pair[0])).toBeLessThanOrEqual(4);
+    expect(peak(custom[0])).toBeGreaterThan(peak(pair[0]));
   });
 
   it("ForecastAndScale with the default capacity metric (RunningTaskCount) scales out 300 s before an hour and never in", async () => {
