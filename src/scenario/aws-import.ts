@@ -14,10 +14,17 @@ import { ScalingPolicy } from "./policies.js";
  * are dropped; everything kept is validated with the scenario schema.
  */
 
+/** A JSON file printed by the AWS CLI; `locate` gives the line and column of a path in it (aws-json.ts). */
+export interface AwsJson {
+  file: string;
+  json: unknown;
+  locate?: (path: readonly PropertyKey[]) => { line: number; col: number };
+}
+
 export interface AwsExports {
-  policies?: { file: string; json: unknown };
-  scheduledActions?: { file: string; json: unknown };
-  alarms?: { file: string; json: unknown };
+  policies?: AwsJson;
+  scheduledActions?: AwsJson;
+  alarms?: AwsJson;
   /** `service/<cluster>/<service>`; needed when the exports hold several services. */
   resourceId?: string;
 }
@@ -31,14 +38,22 @@ export interface ImportedScaling {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function listOf(src: { file: string; json: unknown }, key: string): Obj[] {
+/** An InputError at `path` of a JSON file: file:line:col and the field path. */
+function errorAt(src: AwsJson, path: readonly PropertyKey[], message: string): InputError {
+  const pos = src.locate?.(path);
+  return new InputError(message, { file: src.file, line: pos?.line, col: pos?.col, path: formatPath(path) || undefined });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join("");
+}
+
+function listOf(src: AwsJson, key: string): Obj[] {
   if (!isObj(src.json) || !Array.isArray(src.json[key])) {
-    throw new InputError(`expected the JSON printed by the AWS CLI, an object with a "${key}" list`, {
-      file: src.file,
-    });
+    throw errorAt(src, [], `expected the JSON printed by the AWS CLI, an object with a "${key}" list`);
   }
   return (src.json[key] as unknown[]).map((x, i) => {
-    if (!isObj(x)) throw new InputError("expected an object", { file: src.file, path: `${key}[${i}]` });
+    if (!isObj(x)) throw errorAt(src, [key, i], "expected an object");
     return x;
   });
 }
@@ -65,6 +80,7 @@ const ALARM_FIELDS = [
   "Threshold",
   "ComparisonOperator",
   "TreatMissingData",
+  "Metrics",
 ] as const;
 
 export function importAwsScaling(x: AwsExports): ImportedScaling {
@@ -77,7 +93,8 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
   let resourceId = x.resourceId ?? null;
   if (resourceId === null && ids.length > 1) {
     throw new InputError(
-      `the exports describe ${ids.length} services (${ids.join(", ")}); choose one with --resource-id`,
+      `the exports describe ${ids.length} services (${ids.join(", ")}); choose one with --resource-id (or resourceId: beside fromAws)`,
+      { file: (x.policies ?? x.scheduledActions)?.file },
     );
   }
   resourceId ??= ids[0] ?? null;
@@ -86,36 +103,46 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
   const scalingPolicies: unknown[] = [];
   policies.forEach((p, i) => {
     if (!mine(p)) return;
-    const at = `ScalingPolicies[${i}]`;
+    const at: PropertyKey[] = ["ScalingPolicies", i];
+    let alarmAt: PropertyKey[] | null = null;
     const out: Obj = { PolicyName: p.PolicyName, PolicyType: p.PolicyType };
     if (p.PolicyType === "TargetTrackingScaling") {
       out.TargetTrackingScalingPolicyConfiguration = p.TargetTrackingScalingPolicyConfiguration;
     } else if (p.PolicyType === "StepScaling") {
       out.StepScalingPolicyConfiguration = p.StepScalingPolicyConfiguration;
       const names = new Set(((p.Alarms as Obj[] | undefined) ?? []).map((a) => a.AlarmName));
-      const alarm = alarms.find(
+      const j = alarms.findIndex(
         (a) =>
           names.has(a.AlarmName) || (Array.isArray(a.AlarmActions) && a.AlarmActions.includes(p.PolicyARN)),
       );
-      if (!alarm) {
-        throw new InputError(
-          `step policy "${String(p.PolicyName)}" needs its CloudWatch alarm: pass --alarms with the output of aws cloudwatch describe-alarms --alarm-names ${[...names].join(" ") || "<alarm>"}`,
-          { file: x.policies!.file, path: at },
+      if (j < 0) {
+        throw errorAt(
+          x.policies!,
+          at,
+          `step policy "${String(p.PolicyName)}" needs its CloudWatch alarm: give the output of aws cloudwatch describe-alarms --alarm-names ${[...names].join(" ") || "<alarm>"} (--alarms, or alarms: beside fromAws)`,
         );
       }
-      if (alarm.ExtendedStatistic !== undefined || alarm.Metrics !== undefined) {
-        throw new InputError(
-          `alarm "${String(alarm.AlarmName)}": only alarms on one metric with a Statistic are supported`,
-          {
-            file: x.alarms!.file,
-          },
+      const alarm = alarms[j];
+      alarmAt = ["MetricAlarms", j];
+      if (alarm.ExtendedStatistic !== undefined) {
+        throw errorAt(
+          x.alarms!,
+          [...alarmAt, "ExtendedStatistic"],
+          `alarm "${String(alarm.AlarmName)}": percentile statistics (ExtendedStatistic) are not simulated; use a Statistic or Metrics`,
         );
       }
       out.Alarm = pick(alarm, ALARM_FIELDS);
     } else if (p.PolicyType === "PredictiveScaling") {
       out.PredictiveScalingPolicyConfiguration = p.PredictiveScalingPolicyConfiguration;
     }
-    check(ScalingPolicy.safeParse(out), x.policies!.file, at);
+    const r = ScalingPolicy.safeParse(out);
+    if (!r.success) {
+      // The policy's fields sit in the policies file; its Alarm's in the alarms file.
+      const [k, ...rest] = firstIssuePath(r.error.issues);
+      const where: [AwsJson, PropertyKey[]] =
+        k === "Alarm" && alarmAt !== null ? [x.alarms!, [...alarmAt, ...rest]] : [x.policies!, [...at, ...(k === undefined ? [] : [k, ...rest])]];
+      throw errorAt(where[0], where[1], r.error.issues[0].message);
+    }
     scalingPolicies.push(out);
   });
 
@@ -130,21 +157,14 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
       "EndTime",
       "ScalableTargetAction",
     ]);
-    check(ScheduledAction.safeParse(out), x.scheduledActions!.file, `ScheduledActions[${i}]`);
+    const r = ScheduledAction.safeParse(out);
+    if (!r.success)
+      throw errorAt(x.scheduledActions!, ["ScheduledActions", i, ...firstIssuePath(r.error.issues)], r.error.issues[0].message);
     scheduledActions.push(out);
   });
   return { resourceId, scalingPolicies, scheduledActions };
 }
 
-function check(
-  r:
-    | { success: true }
-    | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } },
-  file: string,
-  at: string,
-): void {
-  if (r.success) return;
-  const issue = r.error.issues[0];
-  const path = issue.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${String(s)}`)).join("");
-  throw new InputError(issue.message, { file, path: `${at}${path}` });
+function firstIssuePath(issues: readonly { path: PropertyKey[] }[]): PropertyKey[] {
+  return [...issues[0].path];
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { type AssumptionValues, assumptionDef, resolveAssumptions } from "../assumptions.js";
 import { InputError } from "../errors.js";
+import { resolveAwsReferences } from "./aws-references.js";
 import { LocatedDocument } from "./locate.js";
 import { type ScenarioData, ScenarioSchema } from "./schema.js";
 import { closest } from "./suggest.js";
@@ -55,6 +56,8 @@ export function fromObject(
       col: 1,
     });
   }
+  // Scaling policies and scheduled actions given by reference to AWS CLI exports (aws-references.ts).
+  raw = resolveAwsReferences(raw as Record<string, unknown>, ctx);
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) throw issueToError(pickIssue(parsed.error.issues), raw, ctx);
   const data = parsed.data;

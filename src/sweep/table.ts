@@ -43,6 +43,8 @@ export interface SweepRow {
   dropped: number;
   timedOut: number;
   checksOk: boolean;
+  /** Every replication met the scenario's thresholds for this platform; null when it sets none. */
+  thresholdsOk: boolean | null;
   meetsSlo: boolean;
   paretoCostP99: boolean;
   paretoCostP99Slo: boolean;
@@ -197,6 +199,9 @@ function makeRow(
     dropped: r(mean.dropped, 3),
     timedOut: r(mean.timedOut, 3),
     checksOk: ms.length > 0 && ms.every((m) => m.checksOk),
+    thresholdsOk: ms.some((m) => m.thresholdsOk !== null && m.thresholdsOk !== undefined)
+      ? ms.every((m) => m.thresholdsOk === true)
+      : null,
     meetsSlo: false,
     paretoCostP99: false,
     paretoCostP99Slo: false,
@@ -276,6 +281,7 @@ const CSV_COLUMNS: [string, (x: SweepRow) => unknown][] = [
   ["dropped", (x) => x.dropped],
   ["timed_out", (x) => x.timedOut],
   ["checks_ok", (x) => x.checksOk],
+  ["thresholds_ok", (x) => x.thresholdsOk],
   ["meets_slo", (x) => x.meetsSlo],
   ["pareto_cost_p99", (x) => x.paretoCostP99],
   ["pareto_cost_p99_slo", (x) => x.paretoCostP99Slo],

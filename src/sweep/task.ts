@@ -5,6 +5,7 @@
  */
 import { fromObject } from "../scenario/load.js";
 import { type PlatformSummary, summarise } from "../report/summary.js";
+import { evaluateThresholds } from "../report/thresholds.js";
 import { scenarioTraffic, simulateSeries } from "../simulate.js";
 import { loadTraffic, type RateSeries } from "../trace/index.js";
 import { canonicalJson } from "./path.js";
@@ -41,6 +42,8 @@ export interface RunMetrics {
   scaleOut: number;
   scaleIn: number;
   checksOk: boolean;
+  /** The scenario's `thresholds:` for this platform all hold; null when it sets none for it. */
+  thresholdsOk: boolean | null;
 }
 
 export type RunOutcome =
@@ -91,6 +94,7 @@ export function metricsOf(p: PlatformSummary): RunMetrics {
     scaleOut: p.scaling.scaleOutEvents,
     scaleIn: p.scaling.scaleInEvents,
     checksOk: p.checks.every((c) => c.ok),
+    thresholdsOk: null,
   };
 }
 
@@ -101,7 +105,11 @@ export async function runTask(task: RunTask): Promise<RunOutcome> {
     const series = await cachedTraffic(spec, options);
     const summary = summarise(simulateSeries(scenario, series, task.seed), scenario.slo);
     const platforms: Record<string, RunMetrics> = {};
-    for (const [name, p] of Object.entries(summary.platforms)) platforms[name] = metricsOf(p);
+    const thresholds = evaluateThresholds(scenario.thresholds, summary);
+    for (const [name, p] of Object.entries(summary.platforms)) {
+      const mine = thresholds.filter((t) => t.platform === name);
+      platforms[name] = { ...metricsOf(p), thresholdsOk: mine.length > 0 ? mine.every((t) => t.ok) : null };
+    }
     return { status: "ok", platforms };
   } catch (e) {
     // A failing variant is recorded with its error; the rest of the sweep goes on.

@@ -1,23 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
 import { importAwsScaling } from "../../scenario/aws-import.js";
-
-function readJson(file: string): { file: string; json: unknown } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? "file not found" : `cannot read file (${code})`, { file });
-  }
-  try {
-    return { file, json: JSON.parse(text) };
-  } catch (e) {
-    throw new InputError(`invalid JSON: ${(e as Error).message}`, { file });
-  }
-}
+import { readAwsJson as readJson } from "../../scenario/aws-json.js";
 
 export function registerImport(program: Command): void {
   program

@@ -139,6 +139,16 @@ export function registerSweep(program: Command): void {
             `shard ${opts.shard?.index}/${opts.shard?.count}: ${result.total} runs (${result.failed} failed) in ${out}/runs.jsonl; combine the shards with scalesim merge\n`,
           );
         }
+        // Thresholds gate a sweep on its best configuration: it fails (exit 1) when no variant meets them.
+        const gated = result.table?.rows.filter((r) => r.thresholdsOk !== null) ?? [];
+        if (gated.length > 0) {
+          const passing = gated.filter((r) => r.status === "ok" && r.thresholdsOk === true);
+          const line = `thresholds: ${passing.length} of ${gated.length} variant-platform rows meet every threshold`;
+          if (passing.length === 0) {
+            process.stderr.write(`${line}; no configuration passes\n`);
+            process.exitCode = 1;
+          } else if (!opts.quiet) process.stderr.write(`${line}\n`);
+        }
         // A failed run or a failed invariant check is not the user's input: exit 3, as `run` does.
         const badChecks = result.table?.rows.some((r) => r.status === "ok" && !r.checksOk) ?? false;
         if (result.failed > 0 || badChecks) process.exitCode = 3;
