@@ -179,7 +179,12 @@ function checkAlarmMetric(
     Statistic?: string;
     Unit?: string;
     Period?: number;
-    Metrics?: ReadonlyArray<{ Id: string; ReturnData?: boolean; MetricStat?: { Period: number }; Period?: number }>;
+    Metrics?: ReadonlyArray<{
+      Id: string;
+      ReturnData?: boolean;
+      MetricStat?: { Period: number };
+      Period?: number;
+    }>;
   },
   ctx: z.core.$RefinementCtx,
 ): number | undefined {
@@ -203,7 +208,11 @@ function checkAlarmMetric(
   checkQueryList(a.Metrics, ["Metrics"], ctx);
   const period = alarmQueriesPeriod(a.Metrics);
   if (period === undefined) {
-    ctx.addIssue({ code: "custom", path: ["Metrics"], message: "give at least one MetricStat with its Period" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["Metrics"],
+      message: "give at least one MetricStat with its Period",
+    });
     return undefined;
   }
   a.Metrics.forEach((q, i) => {

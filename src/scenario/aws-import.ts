@@ -41,11 +41,18 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !
 /** An InputError at `path` of a JSON file: file:line:col and the field path. */
 function errorAt(src: AwsJson, path: readonly PropertyKey[], message: string): InputError {
   const pos = src.locate?.(path);
-  return new InputError(message, { file: src.file, line: pos?.line, col: pos?.col, path: formatPath(path) || undefined });
+  return new InputError(message, {
+    file: src.file,
+    line: pos?.line,
+    col: pos?.col,
+    path: formatPath(path) || undefined,
+  });
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join("");
+  return path
+    .map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
+    .join("");
 }
 
 function listOf(src: AwsJson, key: string): Obj[] {
@@ -140,7 +147,9 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
       // The policy's fields sit in the policies file; its Alarm's in the alarms file.
       const [k, ...rest] = firstIssuePath(r.error.issues);
       const where: [AwsJson, PropertyKey[]] =
-        k === "Alarm" && alarmAt !== null ? [x.alarms!, [...alarmAt, ...rest]] : [x.policies!, [...at, ...(k === undefined ? [] : [k, ...rest])]];
+        k === "Alarm" && alarmAt !== null
+          ? [x.alarms!, [...alarmAt, ...rest]]
+          : [x.policies!, [...at, ...(k === undefined ? [] : [k, ...rest])]];
       throw errorAt(where[0], where[1], r.error.issues[0].message);
     }
     scalingPolicies.push(out);
@@ -159,7 +168,11 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
     ]);
     const r = ScheduledAction.safeParse(out);
     if (!r.success)
-      throw errorAt(x.scheduledActions!, ["ScheduledActions", i, ...firstIssuePath(r.error.issues)], r.error.issues[0].message);
+      throw errorAt(
+        x.scheduledActions!,
+        ["ScheduledActions", i, ...firstIssuePath(r.error.issues)],
+        r.error.issues[0].message,
+      );
     scheduledActions.push(out);
   });
   return { resourceId, scalingPolicies, scheduledActions };

@@ -15,7 +15,9 @@ export function readAwsJson(path: string, shownAs = path): AwsJson {
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? "file not found" : `cannot read file (${code})`, { file: shownAs });
+    throw new InputError(code === "ENOENT" ? "file not found" : `cannot read file (${code})`, {
+      file: shownAs,
+    });
   }
   return parseAwsJson(text, shownAs);
 }
@@ -28,7 +30,11 @@ export function parseAwsJson(text: string, file: string): AwsJson {
     const message = (e as Error).message;
     const at = /at position (\d+)/.exec(message);
     const { line, col } = lineCol(text, at ? Number(at[1]) : text.length);
-    throw new InputError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, { file, line, col });
+    throw new InputError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, {
+      file,
+      line,
+      col,
+    });
   }
   let located: LocatedDocument | undefined;
   return {

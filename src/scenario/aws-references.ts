@@ -65,7 +65,10 @@ function load(
   };
   for (const k of Object.keys(ref)) {
     if (!(KEYS[field] as readonly string[]).includes(k)) {
-      fail(k, `unknown field "${k}" in a reference to AWS CLI exports; expected one of: ${KEYS[field].join(", ")}`);
+      fail(
+        k,
+        `unknown field "${k}" in a reference to AWS CLI exports; expected one of: ${KEYS[field].join(", ")}`,
+      );
     }
   }
   const file = (key: string): AwsJson | undefined => {

@@ -69,16 +69,34 @@ describe("step scaling on a metric-math alarm", () => {
   });
 
   it.each([
-    ["MetricName beside Metrics", "AlarmName: requests-per-task\n          MetricName: CPUUtilization", "Alarm.MetricName", /can't be combined with Metrics/],
-    ["two queries returning data", "              ReturnData: false\n            - Id: m2", "Alarm.Metrics", /exactly one query must have ReturnData: true/],
-    ["queries of different periods", "Stat: Average", "Alarm.Metrics[1].MetricStat", /share a period: 120 s here, 60 s/],
+    [
+      "MetricName beside Metrics",
+      "AlarmName: requests-per-task\n          MetricName: CPUUtilization",
+      "Alarm.MetricName",
+      /can't be combined with Metrics/,
+    ],
+    [
+      "two queries returning data",
+      "              ReturnData: false\n            - Id: m2",
+      "Alarm.Metrics",
+      /exactly one query must have ReturnData: true/,
+    ],
+    [
+      "queries of different periods",
+      "Stat: Average",
+      "Alarm.Metrics[1].MetricStat",
+      /share a period: 120 s here, 60 s/,
+    ],
   ])("%s is a validation error with line:col", (_, change, path, message) => {
     let text = fargateScenario(MATH_ALARM);
     if (change.includes("Stat: Average")) {
       const at = text.indexOf("Period: 60", text.indexOf("RunningTaskCount"));
       text = `${text.slice(0, at)}Period: 120${text.slice(at + "Period: 60".length)}`;
     } else if (change.startsWith("              ReturnData: false")) {
-      text = text.replace("              ReturnData: false\n            - Id: m2", "              ReturnData: true\n            - Id: m2");
+      text = text.replace(
+        "              ReturnData: false\n            - Id: m2",
+        "              ReturnData: true\n            - Id: m2",
+      );
     } else text = text.replace("AlarmName: requests-per-task", change);
     const e = inputErrorOf(() => parseScenario(text, "s.yaml"));
     expect(e.location.path).toBe(`platforms.svc.scalingPolicies[0].${path}`);
@@ -88,7 +106,9 @@ describe("step scaling on a metric-math alarm", () => {
   });
 
   it("an alarm with neither MetricName nor Metrics is an error naming MetricName", () => {
-    const text = fargateScenario(MATH_ALARM.replace(/ {10}AlarmName: requests-per-task\n[\s\S]*?(?= {10}EvaluationPeriods)/, ""));
+    const text = fargateScenario(
+      MATH_ALARM.replace(/ {10}AlarmName: requests-per-task\n[\s\S]*?(?= {10}EvaluationPeriods)/, ""),
+    );
     const e = inputErrorOf(() => parseScenario(text, "s.yaml"));
     expect(e.location.path).toMatch(/Alarm\.(MetricName|Period)$/);
     expect(e.detail).toMatch(/is required \(or give Metrics\)/);

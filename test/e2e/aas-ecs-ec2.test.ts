@@ -8,7 +8,11 @@ import { parseScenario } from "../../src/scenario/load.js";
  * Application Auto Scaling on the `ecs-ec2` kind: scheduled actions, the scalable target's SuspendedState and
  * the task's memoryReservation, with the same schema pieces as `ecs-fargate`.
  */
-function ec2Scenario(extra: string, service = "{ desiredCount: 2, minCapacity: 1, maxCapacity: 20 }", task = "{ cpu: 1024, memory: 2048 }"): string {
+function ec2Scenario(
+  extra: string,
+  service = "{ desiredCount: 2, minCapacity: 1, maxCapacity: 20 }",
+  task = "{ cpu: 1024, memory: 2048 }",
+): string {
   return `
 name: aas-ec2
 seed: 1
@@ -57,7 +61,9 @@ describe("ecs-ec2: scheduled actions", () => {
       [2400, "down", 6, 3],
     ]);
     // Six 1-vCPU tasks need three m6i.large (2 vCPU): CAS scales the group out after the action.
-    const cas = d.filter((x) => x.controller !== "applicationAutoScaling.scheduled" && x.t > 600 && x.action === "scale-out");
+    const cas = d.filter(
+      (x) => x.controller !== "applicationAutoScaling.scheduled" && x.t > 600 && x.action === "scale-out",
+    );
     expect(cas.length).toBeGreaterThan(0);
   });
 
@@ -88,9 +94,14 @@ describe("ecs-ec2: SuspendedState on dynamic scaling", () => {
   it("DynamicScalingOutSuspended holds the scale-out the policy asks for at 03:00", async () => {
     // 10 req/s × 25 ms on 2 tasks of 1 vCPU = 12.5 % CPU, above the target 5 from the first minute.
     const free = await decisionsOf(ec2Scenario(TT));
-    expect(free.find((x) => x.action === "scale-out" && x.controller === "applicationAutoScaling")!.t).toBe(180);
+    expect(free.find((x) => x.action === "scale-out" && x.controller === "applicationAutoScaling")!.t).toBe(
+      180,
+    );
     const held = await decisionsOf(
-      ec2Scenario(TT, "{ desiredCount: 2, minCapacity: 1, maxCapacity: 20, SuspendedState: { DynamicScalingOutSuspended: true } }"),
+      ec2Scenario(
+        TT,
+        "{ desiredCount: 2, minCapacity: 1, maxCapacity: 20, SuspendedState: { DynamicScalingOutSuspended: true } }",
+      ),
     );
     const aas = held.filter((x) => x.controller === "applicationAutoScaling");
     expect(aas.some((x) => x.action === "scale-out")).toBe(false);
@@ -102,7 +113,9 @@ describe("ecs-ec2: SuspendedState on dynamic scaling", () => {
 describe("ecs-ec2: memoryReservation", () => {
   it("MemoryUtilization is measured against memoryReservation when set, else memory", async () => {
     const hard = await run(parseScenario(ec2Scenario("")));
-    const soft = await run(parseScenario(ec2Scenario("", undefined, "{ cpu: 1024, memory: 2048, memoryReservation: 1024 }")));
+    const soft = await run(
+      parseScenario(ec2Scenario("", undefined, "{ cpu: 1024, memory: 2048, memoryReservation: 1024 }")),
+    );
     // Baseline 512 MiB per task, no per-request memory (cloudwatch-metrics.html#service_utilization).
     expect(hard.result.platforms[0].minutes.columns.memoryPercent[2]).toBeCloseTo(25, 9);
     expect(soft.result.platforms[0].minutes.columns.memoryPercent[2]).toBeCloseTo(50, 9);
@@ -119,7 +132,9 @@ describe("ecs-ec2: memoryReservation", () => {
     expect(err).toBeInstanceOf(InputError);
     const e = err as InputError;
     expect(e.location.path).toBe("platforms.svc.task.memoryReservation");
-    expect(e.location.line).toBe(text.split("\n").findIndex((l) => l.includes("memoryReservation: 4096")) + 1);
+    expect(e.location.line).toBe(
+      text.split("\n").findIndex((l) => l.includes("memoryReservation: 4096")) + 1,
+    );
     expect(e.detail).toMatch(/must not exceed memory/);
   });
 });

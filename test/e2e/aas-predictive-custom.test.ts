@@ -58,7 +58,9 @@ describe("predictive scaling on customized metrics", () => {
     // k = 2.5 / 60 = 1/24 (CPU-% × tasks per request a minute).
     const unsaturated = DIURNAL.replace("peak: 150", "peak: 60");
     const pair = forecasts(await decisionsOf(fargateScenario(pairPolicy("ForecastOnly"), unsaturated, "2d")));
-    const custom = forecasts(await decisionsOf(fargateScenario(customPolicy("ForecastOnly"), unsaturated, "2d")));
+    const custom = forecasts(
+      await decisionsOf(fargateScenario(customPolicy("ForecastOnly"), unsaturated, "2d")),
+    );
     expect(custom.length).toBe(pair.length);
     expect(custom[0].t).toBe(86_400);
     const k = (custom[0].inputs as { scalingPerLoadPerCapacity: number }).scalingPerLoadPerCapacity;
@@ -92,19 +94,42 @@ describe("predictive scaling on customized metrics", () => {
   });
 
   it("a metric the platform does not publish is bad input naming the customized specification", async () => {
-    const text = fargateScenario(customPolicy("ForecastOnly").replace("MetricName: RequestCount", "MetricName: Requests"), DIURNAL, "2d");
+    const text = fargateScenario(
+      customPolicy("ForecastOnly").replace("MetricName: RequestCount", "MetricName: Requests"),
+      DIURNAL,
+      "2d",
+    );
     await expect(decisionsOf(text)).rejects.toThrow(
       /scalingPolicies\[0\]\.PredictiveScalingPolicyConfiguration\.MetricSpecifications\[0\]\.CustomizedLoadMetricSpecification: metric AWS\/ApplicationELB Requests is not produced/,
     );
   });
 
   it.each([
-    ["a pair beside customized metrics", (t: string) => t.replace("- TargetValue: 50", "- TargetValue: 50\n              PredefinedMetricPairSpecification: { PredefinedMetricType: ALBRequestCount }"), "PredefinedMetricPairSpecification", /not both/],
-    ["a load metric without a scaling metric", (t: string) => t.replace("CustomizedScalingMetricSpecification", "CustomizedCapacityMetricSpecification2").replace(/ {14}CustomizedCapacityMetricSpecification2:[\s\S]*$/, ""), "CustomizedScalingMetricSpecification", /CustomizedLoadMetricSpecification and CustomizedScalingMetricSpecification/],
+    [
+      "a pair beside customized metrics",
+      (t: string) =>
+        t.replace(
+          "- TargetValue: 50",
+          "- TargetValue: 50\n              PredefinedMetricPairSpecification: { PredefinedMetricType: ALBRequestCount }",
+        ),
+      "PredefinedMetricPairSpecification",
+      /not both/,
+    ],
+    [
+      "a load metric without a scaling metric",
+      (t: string) =>
+        t
+          .replace("CustomizedScalingMetricSpecification", "CustomizedCapacityMetricSpecification2")
+          .replace(/ {14}CustomizedCapacityMetricSpecification2:[\s\S]*$/, ""),
+      "CustomizedScalingMetricSpecification",
+      /CustomizedLoadMetricSpecification and CustomizedScalingMetricSpecification/,
+    ],
   ])("%s is a validation error", (_, edit, field, message) => {
     const text = edit(fargateScenario(customPolicy("ForecastOnly", false), DIURNAL, "2d"));
     const e = inputErrorOf(() => parseScenario(text, "s.yaml"));
-    expect(e.location.path).toBe(`platforms.svc.scalingPolicies[0].PredictiveScalingPolicyConfiguration.MetricSpecifications[0].${field}`);
+    expect(e.location.path).toBe(
+      `platforms.svc.scalingPolicies[0].PredictiveScalingPolicyConfiguration.MetricSpecifications[0].${field}`,
+    );
     expect(e.detail).toMatch(message);
     expect(e.location.line).toBeGreaterThan(0);
   });

@@ -26,19 +26,34 @@ describe("resuming dynamic scaling", () => {
   // The load step at 30:00 saturates the 2 tasks (CPU 100 % > 60): AlarmHigh is in ALARM from 33:00.
   it("a resume at 40:30 with AlarmHigh in breach scales out at 40:30, not at the next datapoint (41:00)", async () => {
     const d = await decisionsOf(
-      fargateScenario(TT, undefined, "1h", svc("\n        - { at: 2430s, SuspendedState: { DynamicScalingOutSuspended: false } }")),
+      fargateScenario(
+        TT,
+        undefined,
+        "1h",
+        svc("\n        - { at: 2430s, SuspendedState: { DynamicScalingOutSuspended: false } }"),
+      ),
     );
     const aas = d.filter((x) => x.controller === "applicationAutoScaling");
-    expect(aas.find((x) => x.action === "hold" && /DynamicScalingOutSuspended/.test(x.reason))).toMatchObject({
-      t: 33 * 60,
+    expect(aas.find((x) => x.action === "hold" && /DynamicScalingOutSuspended/.test(x.reason))).toMatchObject(
+      {
+        t: 33 * 60,
+      },
+    );
+    expect(aas.find((x) => x.action === "resume")).toMatchObject({
+      t: 2430,
+      suspendedState: { DynamicScalingOutSuspended: false },
     });
-    expect(aas.find((x) => x.action === "resume")).toMatchObject({ t: 2430, suspendedState: { DynamicScalingOutSuspended: false } });
     expect(aas.find((x) => x.action === "scale-out")).toMatchObject({ t: 2430, from: 2, to: 4 }); // ceil(2 × 100 / 60)
   });
 
   it("a resume at 25:30, before the load step, adds nothing: the scale-out comes with the third breaching datapoint (33:00)", async () => {
     const d = await decisionsOf(
-      fargateScenario(TT, undefined, "1h", svc("\n        - { at: 1530s, SuspendedState: { DynamicScalingOutSuspended: false } }")),
+      fargateScenario(
+        TT,
+        undefined,
+        "1h",
+        svc("\n        - { at: 1530s, SuspendedState: { DynamicScalingOutSuspended: false } }"),
+      ),
     );
     const outs = d.filter((x) => x.action === "scale-out");
     expect(outs[0].t).toBe(33 * 60);
@@ -50,11 +65,20 @@ describe("resuming dynamic scaling", () => {
 
   it("a call naming only DynamicScalingInSuspended leaves scale-out suspended (flags it omits keep their value)", async () => {
     const d = await decisionsOf(
-      fargateScenario(TT, undefined, "1h", svc("\n        - { at: 10m, SuspendedState: { DynamicScalingInSuspended: true } }")),
+      fargateScenario(
+        TT,
+        undefined,
+        "1h",
+        svc("\n        - { at: 10m, SuspendedState: { DynamicScalingInSuspended: true } }"),
+      ),
     );
     expect(d.find((x) => x.t === 600)).toMatchObject({
       action: "suspend",
-      suspendedState: { DynamicScalingInSuspended: true, DynamicScalingOutSuspended: true, ScheduledScalingSuspended: false },
+      suspendedState: {
+        DynamicScalingInSuspended: true,
+        DynamicScalingOutSuspended: true,
+        ScheduledScalingSuspended: false,
+      },
     });
     expect(d.some((x) => x.action === "scale-out")).toBe(false);
   });
@@ -93,7 +117,9 @@ describe("resuming scheduled scaling", () => {
       [1800, "resume", 2, 2],
       [3000, "scale-out", 2, 4],
     ]);
-    expect(d.find((x) => x.t === 1800)!.reason).toMatch(/only scheduled actions whose time has not yet passed will run/);
+    expect(d.find((x) => x.t === 1800)!.reason).toMatch(
+      /only scheduled actions whose time has not yet passed will run/,
+    );
   });
 });
 

@@ -113,11 +113,18 @@ export class PredictiveController {
       return;
     }
     const loads = forecastHourlyLoad(history, fromHour, FORECAST_HORIZON_HOURS, this.opts.halfLifeDays);
-    const k = this.spec.scalingFactor ? this.spec.scalingFactor(Math.min(this.spec.minutesKnown(), now / MINUTE)) : 1;
+    const k = this.spec.scalingFactor
+      ? this.spec.scalingFactor(Math.min(this.spec.minutesKnown(), now / MINUTE))
+      : 1;
     if (k === null) {
-      this.controller.logForecast(now, this.spec.name, "no forecast: no minute with load, scaling and capacity metrics together", {
-        historyHours: known,
-      });
+      this.controller.logForecast(
+        now,
+        this.spec.name,
+        "no forecast: no minute with load, scaling and capacity metrics together",
+        {
+          historyHours: known,
+        },
+      );
       return;
     }
     const capacities: (number | null)[] = [];

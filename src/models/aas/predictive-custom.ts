@@ -36,7 +36,8 @@ export function loadToScalingFactor(
     const l = load[m];
     const s = scaling[m];
     const c = capacity[m];
-    if (l === null || l === undefined || s === null || s === undefined || c === null || c === undefined) continue;
+    if (l === null || l === undefined || s === null || s === undefined || c === null || c === undefined)
+      continue;
     if (!(l > 0) || !Number.isFinite(s) || !Number.isFinite(c)) continue;
     num += s * c;
     den += l;
@@ -58,6 +59,12 @@ export function customizedPredictiveMetrics(
     loadAt: (m) => load.datapoints[m] ?? null,
     minutesKnown: () => load.datapoints.length,
     scalingFactor: (to) =>
-      loadToScalingFactor(load.datapoints, scaling.datapoints, capacity.datapoints, to - FACTOR_WINDOW_MINUTES, to),
+      loadToScalingFactor(
+        load.datapoints,
+        scaling.datapoints,
+        capacity.datapoints,
+        to - FACTOR_WINDOW_MINUTES,
+        to,
+      ),
   };
 }

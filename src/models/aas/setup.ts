@@ -119,7 +119,9 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
                 al.Period * SECOND,
               ),
             );
-        const returned = al.Metrics?.find((q) => q.ReturnData !== false && (al.Metrics!.length === 1 || q.ReturnData === true));
+        const returned = al.Metrics?.find(
+          (q) => q.ReturnData !== false && (al.Metrics!.length === 1 || q.ReturnData === true),
+        );
         const extra = num(a, "cloudwatch.evaluationRangeExtraPeriods");
         controller.addPolicy(
           new StepPolicyRunner({
@@ -235,7 +237,9 @@ function customizedPredictive(
     lookup(field, () => {
       const src = f();
       if (src.periodMs !== 60 * SECOND)
-        throw new MetricLookupError(`predictive scaling reads 1-minute metrics; ${src.name} has a period of ${src.periodMs / 1000} s`);
+        throw new MetricLookupError(
+          `predictive scaling reads 1-minute metrics; ${src.name} has a period of ${src.periodMs / 1000} s`,
+        );
       return src;
     });
   const load = minute("CustomizedLoadMetricSpecification", () =>
@@ -247,7 +251,11 @@ function customizedPredictive(
   const capacity = minute("CustomizedCapacityMetricSpecification", () =>
     m.CustomizedCapacityMetricSpecification
       ? registry.query(m.CustomizedCapacityMetricSpecification.MetricDataQueries)
-      : registry.resolve({ Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Statistic: "Average" }),
+      : registry.resolve({
+          Namespace: "ECS/ContainerInsights",
+          MetricName: "RunningTaskCount",
+          Statistic: "Average",
+        }),
   );
   return customizedPredictiveMetrics(load, scaling, capacity);
 }

@@ -30,7 +30,11 @@ export interface SuspendedStateChangeSpec {
  */
 export const OMITTED_FLAGS_KEEP_THEIR_VALUE = true;
 
-const FLAGS = ["DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended"] as const;
+const FLAGS = [
+  "DynamicScalingInSuspended",
+  "DynamicScalingOutSuspended",
+  "ScheduledScalingSuspended",
+] as const;
 
 /** The suspended state after a call: named flags take their value, omitted ones keep theirs. Pure. */
 export function applySuspendedState(current: SuspendedFlags, patch: SuspendedStatePatch): SuspendedFlags {

@@ -229,7 +229,11 @@ export class ClusterAutoscaler {
       options.push({ nodeGroupId: g.id, nodeCount: atomicNodeCount(cand, est.nodeCount), pods });
       infos[g.id] = { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB };
     }
-    const considered = options.map((o) => ({ group: o.nodeGroupId, nodes: o.nodeCount, pods: o.pods.length }));
+    const considered = options.map((o) => ({
+      group: o.nodeGroupId,
+      nodes: o.nodeCount,
+      pods: o.pods.length,
+    }));
     const refuse = (reason: string, size: number): false => {
       this.lastScaleUp = { options: considered, skipped, increases: [], noScaleUpReason: reason };
       this.noScaleUp(now, size, reason);

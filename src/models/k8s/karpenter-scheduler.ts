@@ -61,7 +61,10 @@ function better(a: Offering, b: Offering): boolean {
   return a.pricePerHour < b.pricePerHour;
 }
 
-export function scheduleNodeClaims(offerings: readonly Offering[], pods: readonly PodRequest[]): ScheduleResult {
+export function scheduleNodeClaims(
+  offerings: readonly Offering[],
+  pods: readonly PodRequest[],
+): ScheduleResult {
   const types = typeChoices(offerings);
   const nT = types.length;
   const tCpu = new Float64Array(nT);

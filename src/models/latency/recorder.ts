@@ -1,5 +1,5 @@
 import type { ServiceTimeDistribution } from "./distributions.js";
-import { LogHistogram } from "./histogram.js";
+import { DelayScaleHistogram } from "./delay-scale-histogram.js";
 
 /** Equal-probability strata used to represent an exponential queue wait in the fluid model. */
 export const WAIT_STRATA = 4;
@@ -8,6 +8,27 @@ export const WAIT_STRATA = 4;
 const RAW_OFFSETS = Array.from({ length: WAIT_STRATA }, (_, k) => -Math.log(1 - (k + 0.5) / WAIT_STRATA));
 const RAW_MEAN = RAW_OFFSETS.reduce((s, x) => s + x, 0) / WAIT_STRATA;
 const STRATA_OFFSETS = RAW_OFFSETS.map((x) => x / RAW_MEAN);
+
+/**
+ * Strata of the service-time distribution by probability: entry j > 0 stands for S restricted to
+ * F_S(S) ∈ (edge[j−1], edge[j]], so a stretch may depend on a request's own length (processor sharing).
+ * Stratum 0 is the whole distribution.
+ */
+export const SERVICE_STRATA_EDGES = [0, 0.6, 0.9, 0.98, 1] as const;
+export const SERVICE_STRATA = SERVICE_STRATA_EDGES.length - 1;
+/** Equal-probability stretch values per service stratum (see `TaskLatency.stretch`). */
+export const STRETCH_STRATA = 6;
+const STRATUM_LO = Float64Array.from([0, ...SERVICE_STRATA_EDGES.slice(0, -1)]);
+const STRATUM_INV_WIDTH = Float64Array.from([1, ...SERVICE_STRATA_EDGES.slice(1).map((e, j) => 1 / (e - SERVICE_STRATA_EDGES[j]))]);
+/** Entries one recordWithWait call may append. */
+const MAX_ENTRIES_PER_CALL = SERVICE_STRATA * STRETCH_STRATA + WAIT_STRATA + 1;
+
+/** F_S restricted to service stratum j (0: the whole distribution), given F_S(y). */
+export function stratumCdf(fy: number, j: number): number {
+  if (j === 0) return fy;
+  const u = (fy - STRATUM_LO[j]) * STRATUM_INV_WIDTH[j];
+  return u <= 0 ? 0 : u >= 1 ? 1 : u;
+}
 
 export interface LatencyStats {
   mean: number;
@@ -22,32 +43,46 @@ export interface LatencyStats {
 }
 
 /**
- * Latency of requests in the fluid model: latency = D + S, where S is the service time (a known
- * distribution) and D a delay the model computes per tick (queueing, CPU contention). Delays are recorded
- * with fractional weights; percentiles come from the exact mixture CDF
- *   F(x) = Σ_i w_i · F_S(x − d_i) / Σ_i w_i,
- * solved by bisection, so they carry no sampling noise. Delays are binned in a log histogram (1 %
- * relative error) for the whole run and kept exactly per minute.
+ * Latency of requests in the fluid model: latency = D + K·S, where S is the service time (a known
+ * distribution), K ≥ 1 a stretch of the service time (processor sharing: a request's CPU part slows
+ * down with its own length, and the slowdown's spread depends on that length, so K may differ by service
+ * stratum) and D a delay (queueing), both computed by the model per tick. Entries (D, K, stratum j) are
+ * recorded with fractional weights; percentiles come from the exact mixture CDF
+ *   F(x) = Σ_i w_i · F_{S,j_i}((x − d_i)/k_i) / Σ_i w_i,
+ * F_{S,j} the CDF of S restricted to stratum j, solved by a bracketed root finder, so they carry no
+ * sampling noise. Entries are kept exactly per minute and binned for the whole run
+ * (`DelayScaleHistogram`, 1 % relative error).
  */
 export class LatencyRecorder {
-  private readonly delays = new LogHistogram();
-  private zeroWeight = 0;
+  private readonly run = new DelayScaleHistogram();
   private delaySum = 0;
+  /** Σ weight · scale · E[S | stratum]: the service part of the latency sum. */
+  private serviceSum = 0;
   private weightTotal = 0;
-  private maxDelay = 0;
-  // Current minute: exact entries.
+  /** E[S | stratum j], ms (j = 0: E[S]). */
+  readonly stratumMean: Float64Array;
+  // Current minute: exact entries (delay, scale, stratum, weight); mZero holds D = 0, K = 1, whole S.
   private mZero = 0;
   private mD = new Float64Array(256);
+  private mK = new Float64Array(256);
+  private mJ = new Uint8Array(256);
   private mW = new Float64Array(256);
   private mN = 0;
   /** CDF of the service time; tabulated where the closed form is costly. */
   private readonly cdfS: (x: number) => number;
-  // Entries appended by the last recordWithWait, reused while its inputs repeat (−1: none).
+  // Entries appended by the last recordWithWait (their share of its weight), reused while its inputs
+  // repeat (lastFirst −1: none).
   private lastFirst = -1;
+  private lastN = 0;
+  private readonly lastFrac = new Float64Array(MAX_ENTRIES_PER_CALL);
+  private lastZeroFrac = 0;
+  private lastDelayPer = 0;
+  private lastServicePer = 0;
   private lastBase = 0;
   private lastP = 0;
   private lastWait = 0;
-  private lastStrataSum = 0;
+  private lastStretch: Float64Array | null = null;
+  private lastVersion = -1;
   private readonly sQ: Record<"p50" | "p90" | "p95" | "p99", number>;
 
   constructor(
@@ -61,150 +96,180 @@ export class LatencyRecorder {
       p95: service.quantile(0.95),
       p99: service.quantile(0.99),
     };
+    this.stratumMean = stratumMeans(service);
   }
 
-  /** `weight` requests delayed by `delayMs` before their service time. Hot path: no allocation. */
-  record(weight: number, delayMs: number): void {
+  /**
+   * `weight` requests of service stratum `stratum` delayed by `delayMs`, their service time stretched by
+   * `scale`. Hot path: no allocation.
+   */
+  record(weight: number, delayMs: number, scale = 1, stratum = 0): void {
     if (weight <= 0) return;
     this.weightTotal += weight;
-    if (delayMs <= 0) {
-      this.zeroWeight += weight;
+    this.serviceSum += weight * scale * this.stratumMean[stratum];
+    if (delayMs <= 0 && scale === 1 && stratum === 0) {
       this.mZero += weight;
       return;
     }
     this.delaySum += weight * delayMs;
-    if (delayMs > this.maxDelay) this.maxDelay = delayMs;
     // Ticks inside one trace interval usually repeat the same delays: merge with a recent equal entry.
-    for (let i = this.mN - 1, stop = Math.max(0, this.mN - 2 * WAIT_STRATA - 2); i >= stop; i--) {
-      if (this.mD[i] === delayMs) {
+    for (let i = this.mN - 1, stop = Math.max(0, this.mN - 2 * MAX_ENTRIES_PER_CALL); i >= stop; i--) {
+      if (this.mD[i] === delayMs && this.mK[i] === scale && this.mJ[i] === stratum) {
         this.mW[i] += weight;
         return;
       }
     }
     if (this.mN === this.mD.length) this.growMinute();
     this.mD[this.mN] = delayMs;
+    this.mK[this.mN] = scale;
+    this.mJ[this.mN] = stratum;
     this.mW[this.mN++] = weight;
   }
 
   /**
    * `weight` requests: a fraction `pWait` waits an exponential time of mean `waitMeanMs` on top of
-   * `baseDelayMs`, the rest only `baseDelayMs` (the M/G/c waiting-time shape).
+   * `baseDelayMs` (the M/G/c waiting-time shape), the rest only `baseDelayMs`. Service times are
+   * stretched by `stretch` (see `TaskLatency.stretch`: STRETCH_STRATA equally likely values per service
+   * stratum; null: no stretch) with mean `meanScale`; those who wait for a slot take the mean stretch.
+   * `version` identifies the contents of `stretch` (the caller bumps it when it rewrites the array).
    */
-  recordWithWait(weight: number, baseDelayMs: number, pWait: number, waitMeanMs: number): void {
-    if (pWait <= 1e-9 || waitMeanMs <= 0) {
-      this.record(weight, baseDelayMs);
-      return;
-    }
+  recordWithWait(
+    weight: number,
+    baseDelayMs: number,
+    pWait: number,
+    waitMeanMs: number,
+    stretch: Float64Array | null = null,
+    meanScale = 1,
+    version = 0,
+  ): void {
     if (weight <= 0) return;
+    if (pWait <= 1e-9 || waitMeanMs <= 0) pWait = 0;
     // Consecutive ticks with the same delays (same trace interval, same capacity) add to the same entries.
     if (
       this.lastFirst >= 0 &&
       baseDelayMs === this.lastBase &&
       pWait === this.lastP &&
-      waitMeanMs === this.lastWait
+      waitMeanMs === this.lastWait &&
+      stretch === this.lastStretch &&
+      version === this.lastVersion
     ) {
-      const w = (weight * pWait) / WAIT_STRATA;
-      const w0 = weight * (1 - pWait);
       this.weightTotal += weight;
-      this.delaySum += w0 * baseDelayMs + w * this.lastStrataSum;
-      const i = this.lastFirst;
-      if (baseDelayMs > 0) this.mW[i] += w0;
-      else {
-        this.zeroWeight += w0;
-        this.mZero += w0;
-      }
-      const j = baseDelayMs > 0 ? i + 1 : i;
-      for (let k = 0; k < WAIT_STRATA; k++) this.mW[j + k] += w;
+      this.delaySum += weight * this.lastDelayPer;
+      this.serviceSum += weight * this.lastServicePer;
+      this.mZero += weight * this.lastZeroFrac;
+      const first = this.lastFirst;
+      for (let i = 0; i < this.lastN; i++) this.mW[first + i] += weight * this.lastFrac[i];
       return;
     }
     const first = this.mN;
-    this.record(weight * (1 - pWait), baseDelayMs);
-    const w = (weight * pWait) / WAIT_STRATA;
-    let strataSum = 0;
-    for (let k = 0; k < WAIT_STRATA; k++) {
-      const d = baseDelayMs + waitMeanMs * STRATA_OFFSETS[k];
-      strataSum += d;
-      this.record(w, d);
+    const zero0 = this.mZero;
+    const delay0 = this.delaySum;
+    const service0 = this.serviceSum;
+    const w0 = weight * (1 - pWait);
+    if (stretch === null) this.record(w0, baseDelayMs);
+    else {
+      for (let j = 0; j < SERVICE_STRATA; j++) {
+        const wj = (w0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j])) / STRETCH_STRATA;
+        for (let m = 0; m < STRETCH_STRATA; m++) this.record(wj, baseDelayMs, stretch[j * STRETCH_STRATA + m], j + 1);
+      }
     }
-    // Reuse only when this call appended exactly its own contiguous entries.
-    const expected = first + (baseDelayMs > 0 ? 1 : 0) + WAIT_STRATA;
-    if (this.mN === expected) {
+    if (pWait > 0) {
+      const w = (weight * pWait) / WAIT_STRATA;
+      for (let k = 0; k < WAIT_STRATA; k++) this.record(w, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale);
+    }
+    // Reuse only when this call appended only its own contiguous entries.
+    const expected =
+      (stretch === null ? (baseDelayMs > 0 ? 1 : 0) : SERVICE_STRATA * STRETCH_STRATA) + (pWait > 0 ? WAIT_STRATA : 0);
+    if (this.mN - first === expected && weight > 0) {
       this.lastFirst = first;
+      this.lastN = expected;
+      for (let i = 0; i < expected; i++) this.lastFrac[i] = this.mW[first + i] / weight;
+      this.lastZeroFrac = (this.mZero - zero0) / weight;
+      this.lastDelayPer = (this.delaySum - delay0) / weight;
+      this.lastServicePer = (this.serviceSum - service0) / weight;
       this.lastBase = baseDelayMs;
       this.lastP = pWait;
       this.lastWait = waitMeanMs;
-      this.lastStrataSum = strataSum;
+      this.lastStretch = stretch;
+      this.lastVersion = version;
     } else this.lastFirst = -1;
   }
 
   /** Statistics of the minute just ended; resets the minute. */
   endMinute(): LatencyStats {
-    // The run's histogram takes the minute's merged entries: a few records per minute, not per tick.
-    for (let i = 0; i < this.mN; i++) this.delays.record(this.mD[i], this.mW[i]);
     const count = this.mZero + sum(this.mW, this.mN);
     let stats: LatencyStats;
     if (this.mN === 0) {
       const S = this.service;
       stats = { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
     } else {
-      const entries = { zero: this.mZero, d: this.mD, w: this.mW, n: this.mN };
+      const entries = { zero: this.mZero, d: this.mD, k: this.mK, j: this.mJ, w: this.mW, n: this.mN };
       stats = this.stats(entries, count);
     }
-    this.mZero = 0;
-    this.mN = 0;
-    this.lastFirst = -1;
+    this.flushMinute();
     return stats;
   }
 
   /** Statistics of everything recorded. */
   total(): LatencyStats {
     this.flushMinute();
-    const d: number[] = [];
-    const w: number[] = [];
-    this.delays.forEachBucket((_lo, _hi, rep, weight) => {
-      d.push(rep);
-      w.push(weight);
-    });
-    const entries = { zero: this.zeroWeight, d: Float64Array.from(d), w: Float64Array.from(w), n: d.length };
-    const s = this.stats(entries, this.weightTotal, 1e-7);
-    // The mean is exact: E[D] + E[S].
-    s.mean = this.weightTotal > 0 ? this.service.mean + this.delaySum / this.weightTotal : this.service.mean;
+    const e = this.run.entries();
+    const s = this.stats({ zero: 0, ...e }, this.run.total, 1e-7);
+    // The mean is exact: E[D] + Σ K·E[S | stratum].
+    s.mean = this.weightTotal > 0 ? (this.serviceSum + this.delaySum) / this.weightTotal : this.service.mean;
     return s;
   }
 
-  /** Move a partly recorded minute into the run's histogram (a run that ends mid-minute). */
+  /** Move the minute's merged entries into the run's histogram: a few records per minute, not per tick. */
   private flushMinute(): void {
-    for (let i = 0; i < this.mN; i++) this.delays.record(this.mD[i], this.mW[i]);
+    this.run.record(0, 1, 0, this.mZero);
+    for (let i = 0; i < this.mN; i++) this.run.record(this.mD[i], this.mK[i], this.mJ[i], this.mW[i]);
     this.mN = 0;
     this.mZero = 0;
     this.lastFirst = -1;
   }
 
   private stats(
-    e: { zero: number; d: Float64Array; w: Float64Array; n: number },
+    e: { zero: number; d: Float64Array; k: Float64Array; j: ArrayLike<number>; w: Float64Array; n: number },
     count: number,
     tol = 1e-3,
   ): LatencyStats {
     const S = this.service;
     let maxD = 0;
-    let meanD = 0;
+    let minK = e.zero > 0 ? 1 : Number.POSITIVE_INFINITY;
+    let maxK = 1;
     const F = this.cdfS;
-    let within = e.zero * F(this.sloMs);
+    const slo = this.sloMs;
+    let within = e.zero * F(slo);
     for (let i = 0; i < e.n; i++) {
-      if (e.d[i] > maxD) maxD = e.d[i];
-      meanD += e.w[i] * e.d[i];
-      within += e.w[i] * F(this.sloMs - e.d[i]);
+      const d = e.d[i];
+      const k = e.k[i];
+      if (d > maxD) maxD = d;
+      if (k > maxK) maxK = k;
+      if (k < minK) minK = k;
+      within += e.w[i] * stratumCdf(F((slo - d) / k), e.j[i]);
     }
     const cdf = (x: number): number => {
       let f = e.zero * F(x);
-      for (let i = 0; i < e.n; i++) f += e.w[i] * F(x - e.d[i]);
+      for (let i = 0; i < e.n; i++) f += e.w[i] * stratumCdf(F((x - e.d[i]) / e.k[i]), e.j[i]);
       return f / count;
     };
-    const q = (p: number, sp: number): number => (count > 0 ? solveQuantile(cdf, p, sp, sp + maxD, tol) : 0);
+    // Every component's p-quantile lies in [minK·s_p, maxK·s_p + maxD] when it covers all of S; a
+    // stratum's lies anywhere in S's range, so the bracket widens to S's extremes where needed.
+    const q = (p: number, sp: number): number => {
+      if (count <= 0) return 0;
+      let lo = minK * sp;
+      let hi = maxK * sp + maxD;
+      if (cdf(lo) > p) lo = minK * S.quantile(1e-9);
+      if (cdf(hi) < p) hi = maxK * S.quantile(1 - 1e-12) + maxD;
+      return solveQuantile(cdf, p, lo, hi, tol);
+    };
     // The largest of `count` draws is near the 1 − 1/(2·count) quantile of the mixture.
     const maxQ = count > 1 ? 1 - 1 / (2 * count) : 0.5;
+    let meanL = e.zero * S.mean;
+    for (let i = 0; i < e.n; i++) meanL += e.w[i] * (e.d[i] + e.k[i] * this.stratumMean[e.j[i]]);
     return {
-      mean: count > 0 ? S.mean + meanD / count : 0,
+      mean: count > 0 ? meanL / count : 0,
       p50: q(0.5, this.sQ.p50),
       p90: q(0.9, this.sQ.p90),
       p95: q(0.95, this.sQ.p95),
@@ -216,13 +281,43 @@ export class LatencyRecorder {
   }
 
   private growMinute(): void {
-    const d = new Float64Array(this.mD.length * 2);
-    d.set(this.mD);
-    const w = new Float64Array(this.mW.length * 2);
-    w.set(this.mW);
-    this.mD = d;
-    this.mW = w;
+    const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.mD = grow(this.mD);
+    this.mK = grow(this.mK);
+    this.mJ = grow(this.mJ);
+    this.mW = grow(this.mW);
   }
+}
+
+/**
+ * E[S | stratum j] for each service stratum (index 0: E[S]): the partial means E[S; F_S(S) ≤ e] by the
+ * midpoint rule on the quantile function, the top stratum as the remainder so the strata average to E[S]
+ * exactly.
+ */
+export function stratumMeans(S: ServiceTimeDistribution): Float64Array {
+  const out = new Float64Array(SERVICE_STRATA + 1);
+  out[0] = S.mean;
+  const steps = 400;
+  let rest = S.mean;
+  for (let j = 1; j <= SERVICE_STRATA; j++) {
+    const lo = SERVICE_STRATA_EDGES[j - 1];
+    const hi = SERVICE_STRATA_EDGES[j];
+    const width = hi - lo;
+    if (j === SERVICE_STRATA) {
+      out[j] = rest / width;
+      break;
+    }
+    let partial = 0;
+    for (let i = 0; i < steps; i++) partial += S.quantile(lo + ((i + 0.5) * width) / steps);
+    partial *= width / steps;
+    out[j] = partial / width;
+    rest -= partial;
+  }
+  return out;
 }
 
 function sum(a: Float64Array, n: number): number {

@@ -3,8 +3,8 @@ import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
 import type { Task } from "../ecs/task.js";
-import { erlangCFast, mgcMeanWait, mgcProbWait } from "../latency/queueing.js";
-import type { LatencyRecorder, LatencyStats } from "../latency/recorder.js";
+import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
+import { newTaskLatency, type TaskLatencyModel, taskLatency, taskThroughput } from "./fluid-latency.js";
 import type { MinuteSeries } from "./minute-series.js";
 
 /** What the fluid model reads of the service each tick (maintained as counters, O(1)). */
@@ -56,13 +56,11 @@ export interface FluidMetrics {
  * vCPU / E[W] under processor sharing (W = f·S the CPU part of a request, f = min(1, cpuPerRequest/E[S])).
  * What exceeds the service's capacity waits in a backlog (FIFO): beyond `queueLimit` per task it is
  * rejected, and what would wait longer than the timeout times out. A request's latency is its service
- * time S plus
+ * time S, stretched under processor sharing by K = 1 + f·(g − 1) (a request's CPU part slows down in
+ * proportion to its own length, as in M/G/1-PS), plus
  *   - the backlog wait B / capacity,
- *   - processor sharing only: the CPU part stretches by the mean PS factor g − 1 of a symmetric queue with
- *     service rate min(n, v) (insensitive, so exact in the mean for any W distribution):
- *     g = 1/(v(1 − ρ)) for v ≤ 1 vCPU, g = 1 + C(v, A)/(v(1 − ρ)) for v > 1 (Erlang C, A = λ·E[W]),
- *     capped at concurrency / v, added as E[W]·(g − 1),
- *   - slot contention: M/G/c waiting (Allen–Cunneen mean, Erlang C probability, exponential shape).
+ *   - slot contention: M/G/c waiting (Allen–Cunneen mean, Erlang C probability, exponential shape)
+ * (`taskLatency` in fluid-latency.ts, shared with the SLO demand of the elasticity metrics).
  * The ECS metrics are time averages over each period, as ECS aggregates the agent's samples.
  */
 export class FluidTraffic implements Continuous {
@@ -70,20 +68,18 @@ export class FluidTraffic implements Continuous {
   private t: TimeMs = 0;
   private backlog = 0;
   private readonly tickS: number;
-  private readonly muSlots: number;
-  private readonly muCpu: number;
   private readonly muTask: number;
   private readonly cpuS: number;
   /** Mean CPU part of a request under processor sharing, s (0 for the worker pool). */
   private readonly workS: number;
   private readonly ps: boolean;
   private readonly queueLimit: number;
-  private readonly gMax: number;
-  // Slot-wait cache: recomputed only when the per-task arrival rate changes.
+  /** The per-task latency model (service time, CPU part, slots, vCPUs). */
+  readonly taskModel: TaskLatencyModel;
+  // Per-task latency cache: recomputed only when the per-task arrival rate or the targets change.
   private lastLambdaTask = -1;
   private lastTargets = -1;
-  private pWait = 0;
-  private waitMeanMs = 0;
+  private readonly lat = newTaskLatency();
   // Minute accumulators.
   private minuteRunning = 0;
   private minuteInService = 0;
@@ -122,10 +118,8 @@ export class FluidTraffic implements Continuous {
     this.ps = (w.model ?? "processor-sharing") === "processor-sharing";
     this.workS = this.ps ? Math.min(w.cpuPerRequestMs, w.service.mean) / 1000 : 0;
     this.queueLimit = w.queueLimit ?? Number.POSITIVE_INFINITY;
-    this.gMax = Math.max(w.concurrency, task.vcpu) / task.vcpu;
-    this.muSlots = w.concurrency / (w.service.mean / 1000);
-    this.muCpu = this.workS > 0 ? task.vcpu / this.workS : Number.POSITIVE_INFINITY;
-    this.muTask = Math.min(this.muSlots, this.muCpu);
+    this.taskModel = fluidTaskModel(w, task);
+    this.muTask = taskThroughput(this.taskModel);
   }
 
   latencyTotal(): LatencyStats {
@@ -205,11 +199,24 @@ export class FluidTraffic implements Continuous {
       this.minuteTimedOut += expired;
 
       const lambdaTask = lambda / n;
-      if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) this.updateSlotWait(lambdaTask, n);
+      const lat = this.lat;
+      if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) {
+        this.lastLambdaTask = lambdaTask;
+        this.lastTargets = n;
+        taskLatency(this.taskModel, lambdaTask, n, lat);
+      }
       const base = (backlog / mu) * 1000;
       const recorded = a - expired - rejected;
-      this.latency.recordWithWait(Math.max(recorded, 0), base, this.pWait, this.waitMeanMs);
-      this.currentDelayMs = base + this.pWait * this.waitMeanMs;
+      this.latency.recordWithWait(
+        Math.max(recorded, 0),
+        base,
+        lat.pWait,
+        lat.waitMeanMs,
+        lat.stretched ? lat.stretch : null,
+        lat.scale,
+        lat.version,
+      );
+      this.currentDelayMs = base + lat.pWait * lat.waitMeanMs + (lat.scale - 1) * w.service.mean;
       busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);
     }
@@ -227,55 +234,6 @@ export class FluidTraffic implements Continuous {
       this.metrics.cpuHighRes?.add(cpuPct, dt);
       this.metrics.memoryHighRes?.add(memPct, dt);
     }
-  }
-
-  /** Processor sharing: extra time of the CPU part, E[W]·(g − 1), ms (see the class comment). */
-  private cpuStretchMs = 0;
-  /** Processor sharing: probability an arrival finds the CPU shared. */
-  private cpuShareProb = 0;
-
-  private updateSlotWait(lambdaTask: number, targets: number): void {
-    this.lastLambdaTask = lambdaTask;
-    this.lastTargets = targets;
-    // Round robin (and least outstanding requests) over n targets turns Poisson arrivals into an
-    // Erlang-n stream at each target: inter-arrival cv² = 1/n (Allen–Cunneen's ca²). The PS part, exact
-    // for Poisson (n = 1), is scaled by the same (ca² + 1)/2 heuristic.
-    const ca2 = 1 / targets;
-    if (this.ps && this.workS > 0) {
-      const v = this.task.vcpu;
-      const a = lambdaTask * this.workS;
-      const rho = a / v;
-      let g: number;
-      if (rho >= 1) g = this.gMax;
-      else if (v <= 1) g = 1 / (v * (1 - rho));
-      else g = 1 + erlangCFast(v, a) / (v * (1 - rho));
-      this.cpuShareProb = rho >= 1 ? 1 : v <= 1 ? rho : erlangCFast(v, a);
-      this.cpuStretchMs = this.workS * 1000 * (Math.min(g, this.gMax) - 1) * (rho >= 1 ? 1 : (1 + ca2) / 2);
-    } else this.cpuStretchMs = 0;
-    const muSlot = 1000 / this.w.service.mean;
-    const c = this.w.concurrency;
-    if (lambdaTask <= 0 || lambdaTask >= c * muSlot) {
-      this.setExtraDelay(0, 0);
-      return;
-    }
-    const p = mgcProbWait(lambdaTask, muSlot, c);
-    const wq = mgcMeanWait(lambdaTask, muSlot, c, this.w.service.cv * this.w.service.cv, ca2);
-    this.setExtraDelay(p, wq * 1000);
-  }
-
-  /**
-   * The delay beyond the backlog wait as "with probability P an exponential time": the slot wait (P(wait),
-   * mean E[Wq]) and, under processor sharing, the CPU stretch, which a request meets with the probability
-   * that the CPU is shared (ρ for v ≤ 1, Erlang C otherwise). The larger component gives the shape; the
-   * mean is kept exactly (E[Wq] + stretch), so percentiles spread as they do in request mode.
-   */
-  private setExtraDelay(pSlot: number, slotMeanMs: number): void {
-    const stretch = this.cpuStretchMs;
-    const total = slotMeanMs + stretch;
-    const p = stretch > slotMeanMs ? this.cpuShareProb : pSlot;
-    this.pWait = p > 1e-12 && total > 0 ? Math.min(1, p) : 0;
-    // Mean wait of those who wait: E[extra] / P(extra > 0).
-    this.waitMeanMs = this.pWait > 0 ? total / this.pWait : 0;
   }
 
   private closeHighRes(): void {
@@ -320,4 +278,18 @@ export class FluidTraffic implements Continuous {
     this.minuteDropped = 0;
     this.minuteTimedOut = 0;
   }
+}
+
+/** The per-task latency model of a fluid workload on a task of `task.vcpu` vCPUs. */
+export function fluidTaskModel(w: FluidWorkload, task: { vcpu: number }): TaskLatencyModel {
+  const ps = (w.model ?? "processor-sharing") === "processor-sharing";
+  const f = ps ? Math.min(1, w.cpuPerRequestMs / w.service.mean) : 0;
+  return {
+    serviceMeanMs: w.service.mean,
+    serviceCv2: w.service.cv * w.service.cv,
+    workMs: ps ? Math.min(w.cpuPerRequestMs, w.service.mean) : 0,
+    concurrency: w.concurrency,
+    vcpu: task.vcpu,
+    stratumWorkMs: stratumMeans(w.service).map((x) => x * f),
+  };
 }

@@ -234,7 +234,8 @@ const ClusterAutoscaler = z.strictObject({
     .meta({ description: "GiB, as --memory-total." }),
   maxNodesPerScaleUp: z.number().int().min(0).default(1000),
   balanceSimilarNodeGroups: z.boolean().default(false).meta({
-    description: "--balance-similar-node-groups: split scale-ups evenly over groups with the same node shape.",
+    description:
+      "--balance-similar-node-groups: split scale-ups evenly over groups with the same node shape.",
   }),
 });
 

@@ -19,7 +19,9 @@ describe("loadToScalingFactor (customized predictive metrics)", () => {
   });
 
   it("skips minutes with a missing metric or no load, and reads only [from, to)", () => {
-    expect(loadToScalingFactor([100, null, 0, 200, 999], [10, 50, 50, 20, 1], [5, 5, 5, null, 1], 0, 4)).toBe(0.5);
+    expect(loadToScalingFactor([100, null, 0, 200, 999], [10, 50, 50, 20, 1], [5, 5, 5, null, 1], 0, 4)).toBe(
+      0.5,
+    );
     expect(loadToScalingFactor([100, 100], [10, 40], [10, 10], 1, 2)).toBe(4);
     expect(loadToScalingFactor([null, 0], [1, 1], [1, 1], 0, 2)).toBeNull();
   });
@@ -28,10 +30,16 @@ describe("loadToScalingFactor (customized predictive metrics)", () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0.001, max: 100, noNaN: true }),
-        fc.array(fc.record({ load: fc.double({ min: 1, max: 1e6, noNaN: true }), cap: fc.integer({ min: 1, max: 500 }) }), {
-          minLength: 1,
-          maxLength: 50,
-        }),
+        fc.array(
+          fc.record({
+            load: fc.double({ min: 1, max: 1e6, noNaN: true }),
+            cap: fc.integer({ min: 1, max: 500 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 50,
+          },
+        ),
         (c, rows) => {
           const k = loadToScalingFactor(
             rows.map((r) => r.load),

@@ -9,17 +9,60 @@ import {
 } from "../../../src/models/aas/suspension.js";
 import { BASE_OPTS, InstantTarget, logSink, newSim, ScriptedMetric } from "./helpers.js";
 
-const NONE = { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false };
-const ALL = { DynamicScalingInSuspended: true, DynamicScalingOutSuspended: true, ScheduledScalingSuspended: true };
+const NONE = {
+  DynamicScalingInSuspended: false,
+  DynamicScalingOutSuspended: false,
+  ScheduledScalingSuspended: false,
+};
+const ALL = {
+  DynamicScalingInSuspended: true,
+  DynamicScalingOutSuspended: true,
+  ScheduledScalingSuspended: true,
+};
 
 describe("applySuspendedState / suspendedStateDiff", () => {
   // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
   it.each([
-    ["the guide's 'only suspend scale-in' call", NONE, { DynamicScalingInSuspended: true }, { ...NONE, DynamicScalingInSuspended: true }, ["DynamicScalingInSuspended"], []],
-    ["the guide's 'suspend all' call", NONE, ALL, ALL, ["DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended"], []],
-    ["the guide's 'resume all' call", ALL, NONE, NONE, [], ["DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended"]],
-    ["an omitted flag keeps its value (assumption)", ALL, { ScheduledScalingSuspended: false }, { ...ALL, ScheduledScalingSuspended: false }, [], ["ScheduledScalingSuspended"]],
-    ["setting a flag to its current value changes nothing", ALL, { DynamicScalingOutSuspended: true }, ALL, [], []],
+    [
+      "the guide's 'only suspend scale-in' call",
+      NONE,
+      { DynamicScalingInSuspended: true },
+      { ...NONE, DynamicScalingInSuspended: true },
+      ["DynamicScalingInSuspended"],
+      [],
+    ],
+    [
+      "the guide's 'suspend all' call",
+      NONE,
+      ALL,
+      ALL,
+      ["DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended"],
+      [],
+    ],
+    [
+      "the guide's 'resume all' call",
+      ALL,
+      NONE,
+      NONE,
+      [],
+      ["DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended"],
+    ],
+    [
+      "an omitted flag keeps its value (assumption)",
+      ALL,
+      { ScheduledScalingSuspended: false },
+      { ...ALL, ScheduledScalingSuspended: false },
+      [],
+      ["ScheduledScalingSuspended"],
+    ],
+    [
+      "setting a flag to its current value changes nothing",
+      ALL,
+      { DynamicScalingOutSuspended: true },
+      ALL,
+      [],
+      [],
+    ],
   ])("%s", (_, before, patch, after, suspended, resumed) => {
     const next = applySuspendedState(before, patch);
     expect(next).toEqual(after);
@@ -37,13 +80,24 @@ describe("resuming dynamic scaling evaluates policies whose alarms are in breach
       sim,
       target,
       [],
-      { ...BASE_OPTS, minCapacity: 1, maxCapacity: 20, suspendedState: { ...NONE, DynamicScalingOutSuspended: true } },
+      {
+        ...BASE_OPTS,
+        minCapacity: 1,
+        maxCapacity: 20,
+        suspendedState: { ...NONE, DynamicScalingOutSuspended: true },
+      },
       log,
     );
     controller.addPolicy(
       new StepPolicyRunner({
         name: "cpu-high",
-        alarm: { periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 70, comparisonOperator: "GreaterThanOrEqualToThreshold" },
+        alarm: {
+          periodSeconds: 60,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          threshold: 70,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+        },
         metric: new ScriptedMetric("cpu", values),
         metricName: "cpu",
         adjustmentType: "ChangeInCapacity",
@@ -53,7 +107,12 @@ describe("resuming dynamic scaling evaluates policies whose alarms are in breach
     );
     controller.start();
     if (resumeAtS !== null)
-      scheduleSuspendedStateChanges(sim, controller, [{ atMs: resumeAtS * 1000, flags: { DynamicScalingOutSuspended: false } }], 30 * 60_000);
+      scheduleSuspendedStateChanges(
+        sim,
+        controller,
+        [{ atMs: resumeAtS * 1000, flags: { DynamicScalingOutSuspended: false } }],
+        30 * 60_000,
+      );
     sim.run(12 * 60_000);
     return { decisions, history: target.history };
   }
@@ -69,8 +128,15 @@ describe("resuming dynamic scaling evaluates policies whose alarms are in breach
     expect(r.history[0]).toEqual({ t: 450_000, n: 4 });
     const resume = r.decisions.find((d) => d.action === "resume")!;
     expect(resume.t).toBe(450);
-    expect(resume.reason).toMatch(/resumed DynamicScalingOutSuspended; policies whose alarms are in breach are evaluated now/);
-    expect(r.decisions.find((d) => d.action === "scale-out")).toMatchObject({ t: 450, from: 2, to: 4, policy: "cpu-high" });
+    expect(resume.reason).toMatch(
+      /resumed DynamicScalingOutSuspended; policies whose alarms are in breach are evaluated now/,
+    );
+    expect(r.decisions.find((d) => d.action === "scale-out")).toMatchObject({
+      t: 450,
+      from: 2,
+      to: 4,
+      policy: "cpu-high",
+    });
   });
 
   it("resumed at 07:30 with the alarm OK: nothing happens until a breach", () => {

@@ -56,7 +56,9 @@ describe("Karpenter scheduling of mixed pods", () => {
     ];
     const r = scheduleNodeClaims(onDemand, pods);
     expect(r.unschedulable).toEqual([]);
-    expect(r.nodeClaims.map((c) => [c.offering.type.name, [...c.pods]])).toEqual([["c6i.2xlarge", [1, 0, 2]]]);
+    expect(r.nodeClaims.map((c) => [c.offering.type.name, [...c.pods]])).toEqual([
+      ["c6i.2xlarge", [1, 0, 2]],
+    ]);
   });
 
   it("identical pods give the same NodeClaims as the uniform planner (planNodeClaims)", () => {
@@ -89,7 +91,11 @@ describe("Karpenter scheduling of mixed pods", () => {
         const r = scheduleNodeClaims(spotToo, pods);
         const seen = new Set<number>(r.unschedulable);
         for (const u of r.unschedulable)
-          expect(spotToo.some((o) => o.type.alloc.cpuMilli >= pods[u].cpuMilli && o.type.alloc.memoryMiB >= pods[u].memoryMiB)).toBe(false);
+          expect(
+            spotToo.some(
+              (o) => o.type.alloc.cpuMilli >= pods[u].cpuMilli && o.type.alloc.memoryMiB >= pods[u].memoryMiB,
+            ),
+          ).toBe(false);
         for (const c of r.nodeClaims) {
           let cpu = 0;
           let mem = 0;
@@ -103,7 +109,9 @@ describe("Karpenter scheduling of mixed pods", () => {
           expect(a.cpuMilli >= cpu && a.memoryMiB >= mem && a.pods >= c.pods.length).toBe(true);
           for (const o of spotToo) {
             const fitsAll =
-              o.type.alloc.cpuMilli >= cpu && o.type.alloc.memoryMiB >= mem && o.type.alloc.pods >= c.pods.length;
+              o.type.alloc.cpuMilli >= cpu &&
+              o.type.alloc.memoryMiB >= mem &&
+              o.type.alloc.pods >= c.pods.length;
             if (fitsAll) expect(preferred(o, c.offering)).toBe(false);
           }
         }
