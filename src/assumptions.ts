@@ -430,6 +430,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     basis: "chosen",
     source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#modify-routing-algorithm",
   },
+  {
+    id: "scaling.suspendedStateOmittedFlags",
+    kind: "choice",
+    default: "keep",
+    choices: ["keep", "reset"],
+    statement:
+      "a RegisterScalableTarget call during the run that names only some SuspendedState flags leaves the others as they were (keep) or resumes them (reset)",
+    basis: "inferred",
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html",
+  },
 ];
 
 const BY_ID = new Map(ASSUMPTIONS.map((a) => [a.id, a]));

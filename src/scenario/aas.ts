@@ -498,8 +498,8 @@ export type SuspendedState = z.output<typeof SuspendedState>;
  * suspends and resumes scaling mid-way (AWS keeps the policies and actions while suspended).
  * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
  * The guide suspends "only" scale-in with `{ "DynamicScalingInSuspended": true }`; whether the flags a call
- * omits keep their value or return to false is not documented. Assumption (OMITTED_FLAGS_KEEP_THEIR_VALUE
- * in src/models/aas/suspension.ts): they keep it; write all three flags to leave no doubt.
+ * omits keep their value or return to false is not documented. Assumption `scaling.suspendedStateOmittedFlags`
+ * (src/assumptions.ts): they keep it by default; write all three flags to leave no doubt.
  */
 export const SuspendedStateChange = z.strictObject({
   at: Duration,

@@ -82,6 +82,21 @@ describe("resuming dynamic scaling", () => {
     });
     expect(d.some((x) => x.action === "scale-out")).toBe(false);
   });
+
+  it("with the assumption scaling.suspendedStateOmittedFlags: reset, the omitted flags resume instead", async () => {
+    const text = fargateScenario(
+      TT,
+      undefined,
+      "1h",
+      svc("\n        - { at: 10m, SuspendedState: { DynamicScalingInSuspended: true } }"),
+    ).replace("platforms:", "assumptions: { scaling.suspendedStateOmittedFlags: reset }\nplatforms:");
+    const d = await decisionsOf(text);
+    expect(d.find((x) => x.t === 600)).toMatchObject({
+      suspendedState: { DynamicScalingInSuspended: true, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
+    });
+    // Scale-out is no longer suspended: the load step at 30:00 scales out at 33:00.
+    expect(d.find((x) => x.action === "scale-out")).toMatchObject({ t: 33 * 60 });
+  });
 });
 
 describe("resuming scheduled scaling", () => {

@@ -213,12 +213,22 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
       scheduleSuspendedStateChanges(
         s.sim,
         controller,
-        (s.suspendedStateChanges ?? []).map((c) => ({ atMs: c.at, flags: c.SuspendedState })),
+        (s.suspendedStateChanges ?? []).map((c) => ({
+          atMs: c.at,
+          // Assumption `scaling.suspendedStateOmittedFlags`: flags a call omits keep their value, or reset.
+          flags: a["scaling.suspendedStateOmittedFlags"] === "reset" ? { ...ALL_RESUMED, ...c.SuspendedState } : c.SuspendedState,
+        })),
         s.durationMs,
       );
     },
   };
 }
+
+const ALL_RESUMED = {
+  DynamicScalingInSuspended: false,
+  DynamicScalingOutSuspended: false,
+  ScheduledScalingSuspended: false,
+};
 
 /**
  * Customized load, scaling and capacity metrics of a predictive policy (predictive-custom.ts), each a

@@ -24,12 +24,6 @@ export interface SuspendedStateChangeSpec {
   readonly flags: SuspendedStatePatch;
 }
 
-/**
- * Assumption (not documented): a call that names only some flags leaves the others as they are, as the
- * guide's "to only suspend scale-in activities … specify { DynamicScalingInSuspended: true }" reads.
- */
-export const OMITTED_FLAGS_KEEP_THEIR_VALUE = true;
-
 const FLAGS = [
   "DynamicScalingInSuspended",
   "DynamicScalingOutSuspended",

@@ -99,21 +99,32 @@ export function taskLatency(
     const gMax = Math.max(m.concurrency, v) / v;
     const a = (lambdaTask * m.workMs) / 1000;
     const rho = a / v;
-    let g: number;
-    if (rho >= 1) g = gMax;
-    else if (v <= 1) g = 1 / (v * (1 - rho));
-    else g = 1 + erlangCFast(v, a) / (v * (1 - rho));
-    g = Math.min(g, gMax);
     // Below one vCPU a request runs at speed v even alone; only the sharing part depends on arrivals.
     const alone = v < 1 ? 1 / v : 1;
-    const shared = (g - alone) * (rho >= 1 ? 1 : (1 + ca2) / 2);
+    // Probability an arrival shares the CPU, and the mean slowdown g.
+    let pShare: number;
+    let g: number;
+    if (rho >= 1) {
+      pShare = 1;
+      g = gMax;
+    } else if (v <= 1) {
+      // One server: GI/M/1 with Erlang-n arrivals, exact for exponential CPU parts (queue lengths under
+      // PS and FIFO coincide) and for Poisson arrivals (σ = ρ, M/G/1-PS).
+      pShare = erlangArrivalSigma(targets, rho);
+      g = alone / (1 - pShare);
+    } else {
+      // v servers: the M/M/v-PS slowdown with the Allen–Cunneen factor for Erlang-n arrivals.
+      pShare = erlangCFast(v, a);
+      g = 1 + ((pShare / (v * (1 - rho))) * (1 + ca2)) / 2;
+    }
+    g = Math.min(g, gMax);
+    const shared = g - alone;
     const f = m.workMs / m.serviceMeanMs;
     out.scale = 1 + f * (alone - 1 + shared);
     if (out.scale - 1 > 1e-9) {
       out.stretched = true;
       out.version++;
-      const pShare = rho >= 1 ? 1 : v <= 1 ? rho : erlangCFast(v, a);
-      const decay = (Math.max(1, v) * Math.max(0, 1 - rho)) / m.workMs;
+      const decay = (Math.max(1, v) * Math.max(0, 1 - (v <= 1 ? pShare : rho))) / m.workMs;
       for (let j = 0; j < SERVICE_STRATA; j++) {
         const cv2 = pShare > 0 ? conditionalShape(decay * m.stratumWorkMs[j + 1]) / pShare : 0;
         spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * shared, cv2);
@@ -173,4 +184,22 @@ function spreadStratum(out: Float64Array, j: number, base: number, excess: numbe
       out[o + m] = base + excess * (1 - c + c * e);
     }
   }
+}
+
+/**
+ * σ of the GI/M/1 queue whose arrivals are Erlang-n (every n-th of a Poisson stream, as round robin over
+ * n targets delivers) at utilisation ρ: the root in (0, 1) of σ = (1 + (1 − σ)/(nρ))^(−n) (Kleinrock,
+ * Queueing Systems Vol. 1, 1975, §6.4). An arrival finds the server busy with probability σ, and the
+ * mean response is E[S]/(1 − σ). σ = ρ for n = 1 (Poisson).
+ */
+export function erlangArrivalSigma(n: number, rho: number): number {
+  if (rho <= 0) return 0;
+  if (n <= 1) return rho;
+  let sigma = rho;
+  for (let i = 0; i < 200; i++) {
+    const next = (1 + (1 - sigma) / (n * rho)) ** -n;
+    if (Math.abs(next - sigma) < 1e-12) return next;
+    sigma = next;
+  }
+  return sigma;
 }
