@@ -1,5 +1,6 @@
 import type { PlatformResult } from "../models/platform/result.js";
 import type { SimulationResult } from "../simulate.js";
+import { type ElasticitySummary, platformElasticity } from "./elasticity-summary.js";
 import { type LaunchTypeComparison, launchTypeComparison } from "./launch-type-comparison.js";
 
 /** The summary of one platform, as written to summary.json under `platforms.<name>`. */
@@ -31,6 +32,8 @@ export interface PlatformSummary {
   instances?: PlatformResult["instances"];
   /** Kind-specific figures: `queue` (sqs-worker), `jobs` (eventbridge-tasks), `appRunner` (app-runner). */
   details?: Record<string, unknown>;
+  /** SPEC elasticity metrics (platforms serving web traffic; src/report/elasticity-summary.ts). */
+  elasticity?: ElasticitySummary;
 }
 
 export interface Summary {
@@ -144,6 +147,7 @@ function platformSummary(
       : {}),
     ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
     ...(p.details ? { details: roundDeep(p.details) as Record<string, unknown> } : {}),
+    ...withElasticity(p, durationMs),
   };
 }
 
@@ -154,6 +158,11 @@ function roundDeep(v: unknown): unknown {
   if (v !== null && typeof v === "object")
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
   return v;
+}
+
+function withElasticity(p: PlatformResult, durationMs: number): { elasticity?: ElasticitySummary } {
+  const e = platformElasticity(p, durationMs);
+  return e ? { elasticity: roundDeep(e) as ElasticitySummary } : {};
 }
 
 function withComparison(platforms: Record<string, PlatformSummary>): { comparison?: LaunchTypeComparison } {

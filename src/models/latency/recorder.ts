@@ -19,7 +19,10 @@ export const SERVICE_STRATA = SERVICE_STRATA_EDGES.length - 1;
 /** Equal-probability stretch values per service stratum (see `TaskLatency.stretch`). */
 export const STRETCH_STRATA = 6;
 const STRATUM_LO = Float64Array.from([0, ...SERVICE_STRATA_EDGES.slice(0, -1)]);
-const STRATUM_INV_WIDTH = Float64Array.from([1, ...SERVICE_STRATA_EDGES.slice(1).map((e, j) => 1 / (e - SERVICE_STRATA_EDGES[j]))]);
+const STRATUM_INV_WIDTH = Float64Array.from([
+  1,
+  ...SERVICE_STRATA_EDGES.slice(1).map((e, j) => 1 / (e - SERVICE_STRATA_EDGES[j])),
+]);
 /** Entries one recordWithWait call may append. */
 const MAX_ENTRIES_PER_CALL = SERVICE_STRATA * STRETCH_STRATA + WAIT_STRATA + 1;
 
@@ -27,7 +30,7 @@ const MAX_ENTRIES_PER_CALL = SERVICE_STRATA * STRETCH_STRATA + WAIT_STRATA + 1;
 export function stratumCdf(fy: number, j: number): number {
   if (j === 0) return fy;
   const u = (fy - STRATUM_LO[j]) * STRATUM_INV_WIDTH[j];
-  return u <= 0 ? 0 : u >= 1 ? 1 : u;
+  return u <= 0 ? 0 : Math.min(u, 1);
 }
 
 export interface LatencyStats {
@@ -71,9 +74,12 @@ export class LatencyRecorder {
   /** CDF of the service time; tabulated where the closed form is costly. */
   private readonly cdfS: (x: number) => number;
   // Entries appended by the last recordWithWait (their share of its weight), reused while its inputs
-  // repeat (lastFirst −1: none).
-  private lastFirst = -1;
+  // repeat (lastValid false: none).
+  private lastValid = false;
+  /** Weight of ticks that repeated the last call's inputs, not yet spread over its entries. */
+  private pending = 0;
   private lastN = 0;
+  private readonly lastIdx = new Int32Array(MAX_ENTRIES_PER_CALL);
   private readonly lastFrac = new Float64Array(MAX_ENTRIES_PER_CALL);
   private lastZeroFrac = 0;
   private lastDelayPer = 0;
@@ -101,29 +107,31 @@ export class LatencyRecorder {
 
   /**
    * `weight` requests of service stratum `stratum` delayed by `delayMs`, their service time stretched by
-   * `scale`. Hot path: no allocation.
+   * `scale`. Returns the index of the minute's entry that took them (−1: the zero entry). Hot path: no
+   * allocation.
    */
-  record(weight: number, delayMs: number, scale = 1, stratum = 0): void {
-    if (weight <= 0) return;
+  record(weight: number, delayMs: number, scale = 1, stratum = 0): number {
+    if (weight <= 0) return -1;
     this.weightTotal += weight;
     this.serviceSum += weight * scale * this.stratumMean[stratum];
     if (delayMs <= 0 && scale === 1 && stratum === 0) {
       this.mZero += weight;
-      return;
+      return -1;
     }
     this.delaySum += weight * delayMs;
     // Ticks inside one trace interval usually repeat the same delays: merge with a recent equal entry.
     for (let i = this.mN - 1, stop = Math.max(0, this.mN - 2 * MAX_ENTRIES_PER_CALL); i >= stop; i--) {
       if (this.mD[i] === delayMs && this.mK[i] === scale && this.mJ[i] === stratum) {
         this.mW[i] += weight;
-        return;
+        return i;
       }
     }
     if (this.mN === this.mD.length) this.growMinute();
     this.mD[this.mN] = delayMs;
     this.mK[this.mN] = scale;
     this.mJ[this.mN] = stratum;
-    this.mW[this.mN++] = weight;
+    this.mW[this.mN] = weight;
+    return this.mN++;
   }
 
   /**
@@ -146,44 +154,38 @@ export class LatencyRecorder {
     if (pWait <= 1e-9 || waitMeanMs <= 0) pWait = 0;
     // Consecutive ticks with the same delays (same trace interval, same capacity) add to the same entries.
     if (
-      this.lastFirst >= 0 &&
+      this.lastValid &&
       baseDelayMs === this.lastBase &&
       pWait === this.lastP &&
       waitMeanMs === this.lastWait &&
       stretch === this.lastStretch &&
       version === this.lastVersion
     ) {
-      this.weightTotal += weight;
-      this.delaySum += weight * this.lastDelayPer;
-      this.serviceSum += weight * this.lastServicePer;
-      this.mZero += weight * this.lastZeroFrac;
-      const first = this.lastFirst;
-      for (let i = 0; i < this.lastN; i++) this.mW[first + i] += weight * this.lastFrac[i];
+      this.pending += weight;
       return;
     }
-    const first = this.mN;
+    this.settle();
     const zero0 = this.mZero;
     const delay0 = this.delaySum;
     const service0 = this.serviceSum;
-    const w0 = weight * (1 - pWait);
-    if (stretch === null) this.record(w0, baseDelayMs);
+    // Remember which entries took which share of the weight, for the next ticks with the same inputs.
+    this.lastN = 0;
+    const p0 = 1 - pWait;
+    if (stretch === null) this.note(this.record(weight * p0, baseDelayMs), p0);
     else {
       for (let j = 0; j < SERVICE_STRATA; j++) {
-        const wj = (w0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j])) / STRETCH_STRATA;
-        for (let m = 0; m < STRETCH_STRATA; m++) this.record(wj, baseDelayMs, stretch[j * STRETCH_STRATA + m], j + 1);
+        const fj = (p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j])) / STRETCH_STRATA;
+        for (let m = 0; m < STRETCH_STRATA; m++)
+          this.note(this.record(weight * fj, baseDelayMs, stretch[j * STRETCH_STRATA + m], j + 1), fj);
       }
     }
     if (pWait > 0) {
-      const w = (weight * pWait) / WAIT_STRATA;
-      for (let k = 0; k < WAIT_STRATA; k++) this.record(w, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale);
+      const fw = pWait / WAIT_STRATA;
+      for (let k = 0; k < WAIT_STRATA; k++)
+        this.note(this.record(weight * fw, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale), fw);
     }
-    // Reuse only when this call appended only its own contiguous entries.
-    const expected =
-      (stretch === null ? (baseDelayMs > 0 ? 1 : 0) : SERVICE_STRATA * STRETCH_STRATA) + (pWait > 0 ? WAIT_STRATA : 0);
-    if (this.mN - first === expected && weight > 0) {
-      this.lastFirst = first;
-      this.lastN = expected;
-      for (let i = 0; i < expected; i++) this.lastFrac[i] = this.mW[first + i] / weight;
+    {
+      this.lastValid = true;
       this.lastZeroFrac = (this.mZero - zero0) / weight;
       this.lastDelayPer = (this.delaySum - delay0) / weight;
       this.lastServicePer = (this.serviceSum - service0) / weight;
@@ -192,11 +194,33 @@ export class LatencyRecorder {
       this.lastWait = waitMeanMs;
       this.lastStretch = stretch;
       this.lastVersion = version;
-    } else this.lastFirst = -1;
+    }
   }
 
-  /** Statistics of the minute just ended; resets the minute. */
+  /** Spread the pending weight over the last call's entries (before they are read or replaced). */
+  private settle(): void {
+    const weight = this.pending;
+    if (weight === 0) return;
+    this.pending = 0;
+    this.weightTotal += weight;
+    this.delaySum += weight * this.lastDelayPer;
+    this.serviceSum += weight * this.lastServicePer;
+    this.mZero += weight * this.lastZeroFrac;
+    for (let i = 0; i < this.lastN; i++) this.mW[this.lastIdx[i]] += weight * this.lastFrac[i];
+  }
+
+  private note(idx: number, frac: number): void {
+    if (idx < 0) return;
+    this.lastIdx[this.lastN] = idx;
+    this.lastFrac[this.lastN++] = frac;
+  }
+
+  /**
+   * Statistics of the minute just ended (p90 and max are not computed per minute: NaN); resets the
+   * minute.
+   */
   endMinute(): LatencyStats {
+    this.settle();
     const count = this.mZero + sum(this.mW, this.mN);
     let stats: LatencyStats;
     if (this.mN === 0) {
@@ -204,7 +228,7 @@ export class LatencyRecorder {
       stats = { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
     } else {
       const entries = { zero: this.mZero, d: this.mD, k: this.mK, j: this.mJ, w: this.mW, n: this.mN };
-      stats = this.stats(entries, count);
+      stats = this.stats(entries, count, 1e-3, false);
     }
     this.flushMinute();
     return stats;
@@ -222,17 +246,19 @@ export class LatencyRecorder {
 
   /** Move the minute's merged entries into the run's histogram: a few records per minute, not per tick. */
   private flushMinute(): void {
+    this.settle();
     this.run.record(0, 1, 0, this.mZero);
     for (let i = 0; i < this.mN; i++) this.run.record(this.mD[i], this.mK[i], this.mJ[i], this.mW[i]);
     this.mN = 0;
     this.mZero = 0;
-    this.lastFirst = -1;
+    this.lastValid = false;
   }
 
   private stats(
     e: { zero: number; d: Float64Array; k: Float64Array; j: ArrayLike<number>; w: Float64Array; n: number },
     count: number,
     tol = 1e-3,
+    all = true,
   ): LatencyStats {
     const S = this.service;
     let maxD = 0;
@@ -254,16 +280,10 @@ export class LatencyRecorder {
       for (let i = 0; i < e.n; i++) f += e.w[i] * stratumCdf(F((x - e.d[i]) / e.k[i]), e.j[i]);
       return f / count;
     };
-    // Every component's p-quantile lies in [minK·s_p, maxK·s_p + maxD] when it covers all of S; a
-    // stratum's lies anywhere in S's range, so the bracket widens to S's extremes where needed.
-    const q = (p: number, sp: number): number => {
-      if (count <= 0) return 0;
-      let lo = minK * sp;
-      let hi = maxK * sp + maxD;
-      if (cdf(lo) > p) lo = minK * S.quantile(1e-9);
-      if (cdf(hi) < p) hi = maxK * S.quantile(1 - 1e-12) + maxD;
-      return solveQuantile(cdf, p, lo, hi, tol);
-    };
+    // The mixture's p-quantile lies in [minK·s_p, maxK·s_p + maxD]: K·S + D is at least minK·S and at
+    // most maxK·S + maxD request by request (strata only regroup S's probability).
+    const q = (p: number, sp: number): number =>
+      count > 0 ? solveQuantile(cdf, p, minK * sp, maxK * sp + maxD, tol) : 0;
     // The largest of `count` draws is near the 1 − 1/(2·count) quantile of the mixture.
     const maxQ = count > 1 ? 1 - 1 / (2 * count) : 0.5;
     let meanL = e.zero * S.mean;
@@ -271,10 +291,10 @@ export class LatencyRecorder {
     return {
       mean: count > 0 ? meanL / count : 0,
       p50: q(0.5, this.sQ.p50),
-      p90: q(0.9, this.sQ.p90),
+      p90: all ? q(0.9, this.sQ.p90) : Number.NaN,
       p95: q(0.95, this.sQ.p95),
       p99: q(0.99, this.sQ.p99),
-      max: count > 0 ? q(maxQ, S.quantile(maxQ)) : 0,
+      max: !all ? Number.NaN : count > 0 ? q(maxQ, S.quantile(maxQ)) : 0,
       withinSlo: within,
       count,
     };
@@ -291,6 +311,35 @@ export class LatencyRecorder {
     this.mJ = grow(this.mJ);
     this.mW = grow(this.mW);
   }
+}
+
+/**
+ * P(latency ≤ x) of requests recorded by one `recordWithWait(…, baseDelayMs = 0, pWait, waitMeanMs,
+ * stretch, meanScale)` call: the same mixture the recorder keeps, evaluated directly (the SLO demand of
+ * the elasticity metrics asks it of candidate capacities). `cdfS` is the service-time CDF.
+ */
+export function recordedLatencyCdf(
+  x: number,
+  pWait: number,
+  waitMeanMs: number,
+  stretch: Float64Array | null,
+  meanScale: number,
+  cdfS: (x: number) => number,
+): number {
+  if (pWait <= 1e-9 || waitMeanMs <= 0) pWait = 0;
+  let served = 0;
+  if (stretch === null) served = cdfS(x);
+  else
+    for (let j = 0; j < SERVICE_STRATA; j++) {
+      let fj = 0;
+      for (let m = 0; m < STRETCH_STRATA; m++)
+        fj += stratumCdf(cdfS(x / stretch[j * STRETCH_STRATA + m]), j + 1);
+      served += (fj * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j])) / STRETCH_STRATA;
+    }
+  if (pWait === 0) return served;
+  let waited = 0;
+  for (let k = 0; k < WAIT_STRATA; k++) waited += cdfS((x - waitMeanMs * STRATA_OFFSETS[k]) / meanScale);
+  return (1 - pWait) * served + (pWait * waited) / WAIT_STRATA;
 }
 
 /**

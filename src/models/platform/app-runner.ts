@@ -15,6 +15,7 @@ import { LatencyRecorder } from "../latency/recorder.js";
 import { FluidTraffic, type ServingCapacity } from "../traffic/fluid.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
 import type { PlatformRunInput } from "./ecs-service.js";
+import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
 import type { PlatformResult } from "./result.js";
 
 /** One App Runner instance: provisioned from `readyAt`, active (paying vCPU) during activation periods. */
@@ -70,6 +71,8 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   let provisionedSeconds = 0;
   let capMin = cfg.MinSize;
   let capMax = cfg.MinSize;
+  // Supply of the elasticity metrics: instances serving requests, at each change.
+  const supply = new CapacitySteps();
 
   const closeActive = (inst: Instance, endMs: TimeMs) => {
     const seconds = activeBilledSeconds(inst.activeSince, endMs);
@@ -123,6 +126,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
         inst.ready = true;
         fleet.inServiceCount++;
         fleet.runningCount++;
+        supply.record(inst.readyAt, fleet.inServiceCount);
         capMax = Math.max(capMax, fleet.runningCount);
       });
     }
@@ -136,26 +140,29 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
       closeProvisioned(inst, now);
       fleet.inServiceCount--;
       fleet.runningCount--;
+      supply.record(now, fleet.inServiceCount);
       capMin = Math.min(capMin, fleet.runningCount);
     }
   };
   // The service exists before the trace starts with MinSize provisioned instances.
   for (let i = 0; i < cfg.MinSize; i++) addInstance(0, true);
+  supply.record(0, fleet.inServiceCount);
 
+  const workload = {
+    cpuPerRequestMs: w.cpuPerRequest,
+    service,
+    // App Runner sends an instance at most MaxConcurrency requests at once.
+    concurrency: Math.min(w.concurrency, cfg.MaxConcurrency),
+    memoryBaselineMiB: w.memory?.baseline ?? 0,
+    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
+    timeoutMs: w.timeout,
+    cpuIdle: w.cpuIdle,
+  };
   const traffic = new FluidTraffic(
     input.rates,
     input.stepMs,
     scenario.engine.tick,
-    {
-      cpuPerRequestMs: w.cpuPerRequest,
-      service,
-      // App Runner sends an instance at most MaxConcurrency requests at once.
-      concurrency: Math.min(w.concurrency, cfg.MaxConcurrency),
-      memoryBaselineMiB: w.memory?.baseline ?? 0,
-      memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-      timeoutMs: w.timeout,
-      cpuIdle: w.cpuIdle,
-    },
+    workload,
     { vcpu, memoryMiB: p.InstanceConfiguration.Memory },
     fleet,
     latency,
@@ -309,6 +316,11 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
         activations,
         instanceStartSeconds: startMs / 1000,
       },
+    },
+    elasticity: {
+      unit: "instances",
+      supply: supply.series(),
+      demand: platformSloDemand({ ...input, workload, vcpu, slo: scenario.slo }),
     },
     checks: [
       {

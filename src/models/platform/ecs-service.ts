@@ -17,6 +17,7 @@ import { TaskEventLog } from "../ecs/task-events.js";
 import { makeDistribution } from "../latency/distributions.js";
 import { createTraffic, type TrafficModel } from "../traffic/index.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
+import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
 import type { LauncherReport, PlatformResult } from "./result.js";
 
 /** What every platform runner receives. */
@@ -119,6 +120,17 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
   });
 
+  const workload = {
+    cpuPerRequestMs: w.cpuPerRequest,
+    service,
+    concurrency: w.concurrency,
+    memoryBaselineMiB: w.memory?.baseline ?? 0,
+    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
+    timeoutMs: w.timeout,
+    cpuIdle: w.cpuIdle,
+    model: w.model,
+    queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
+  };
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
   traffic = createTraffic({
     mode: scenario.engine.mode,
@@ -128,17 +140,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     rates: input.rates,
     stepMs: input.stepMs,
     durationMs: input.durationMs,
-    workload: {
-      cpuPerRequestMs: w.cpuPerRequest,
-      service,
-      concurrency: w.concurrency,
-      memoryBaselineMiB: w.memory?.baseline ?? 0,
-      memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-      timeoutMs: w.timeout,
-      cpuIdle: w.cpuIdle,
-      model: w.model,
-      queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
-    },
+    workload,
     // MemoryUtilization is measured against memoryReservation when set, else memory (service_utilization.html).
     task: { vcpu: p.task.vcpu, memoryMiB: p.task.memoryReservationMiB ?? p.task.memoryMiB },
     service: ecs,
@@ -168,10 +170,14 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     memory: p.task.memoryMiB,
   });
   ecs.observers.push(taskEvents);
+  // Supply of the elasticity metrics: tasks in service, recorded at each change.
+  const supply = new CapacitySteps();
+  ecs.observers.push({ taskChanged: (_t, now) => supply.record(now, ecs.inServiceCount) });
 
   // The service exists before the trace starts: its initial tasks are running and healthy at t = 0.
   ecs.warmStart(0);
   capMin = capMax = ecs.runningCount;
+  supply.record(0, ecs.inServiceCount);
 
   // Application Auto Scaling: policies read the metrics the models publish (src/models/aas/setup.ts).
   const registry = new MetricRegistry();
@@ -244,6 +250,11 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
     ...(extra.details ? { details: extra.details } : {}),
+    elasticity: {
+      unit: "tasks",
+      supply: supply.series(),
+      demand: platformSloDemand({ ...input, workload, vcpu, slo: scenario.slo }),
+    },
   };
 }
 

@@ -27,6 +27,7 @@ import { Lognormal, makeDistribution } from "../latency/distributions.js";
 import { createTraffic, type TrafficModel } from "../traffic/index.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
 import type { PlatformRunInput } from "./ecs-service.js";
+import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
 import type { PlatformResult } from "./result.js";
 
 function launchSpec(d: Distribution | undefined, meanMs: TimeMs): LaunchTimeSpec {
@@ -346,6 +347,17 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     memory: new MetricSeries("MemoryUtilization", MINUTE),
     requestsPerTarget: new MetricSeries("RequestCountPerTarget", MINUTE),
   };
+  const workload = {
+    cpuPerRequestMs: w.cpuPerRequest,
+    service,
+    concurrency: w.concurrency,
+    memoryBaselineMiB: w.memory?.baseline ?? 0,
+    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
+    timeoutMs: w.timeout,
+    cpuIdle: w.cpuIdle,
+    model: w.model,
+    queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
+  };
   traffic = createTraffic({
     mode: scenario.engine.mode,
     name,
@@ -354,17 +366,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     rates: input.rates,
     stepMs: input.stepMs,
     durationMs: input.durationMs,
-    workload: {
-      cpuPerRequestMs: w.cpuPerRequest,
-      service,
-      concurrency: w.concurrency,
-      memoryBaselineMiB: w.memory?.baseline ?? 0,
-      memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-      timeoutMs: w.timeout,
-      cpuIdle: w.cpuIdle,
-      model: w.model,
-      queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
-    },
+    workload,
     // Memory utilisation is against the pod's request, as the HPA computes it.
     task: { vcpu: podVcpu, memoryMiB: req.memoryMiB },
     service: target,
@@ -408,7 +410,11 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     cluster.afterSchedule.push(trackNodes);
     sim.every(10 * SECOND, trackNodes, 40);
   }
+  // Supply of the elasticity metrics: pods in service (ready, receiving requests), at each change.
+  const supply = new CapacitySteps();
+  deployment.observers.push((_pod, now) => supply.record(now, deployment.inServiceCount));
   deployment.warmStart(0);
+  supply.record(0, deployment.inServiceCount);
   capMin = capMax = deployment.runningCount;
   trackNodes(0);
   ca?.start();
@@ -551,6 +557,11 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
           }
         : {}),
       ...(fargate ? { fargatePodSize: { vcpu: fargateVcpu } } : {}),
+    },
+    elasticity: {
+      unit: "pods",
+      supply: supply.series(),
+      demand: platformSloDemand({ ...input, workload, vcpu: podVcpu, slo: scenario.slo }),
     },
   };
 }

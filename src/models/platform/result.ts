@@ -3,6 +3,7 @@ import type { Decision } from "../decisions.js";
 import type { TaskEventLog } from "../ecs/task-events.js";
 import type { LatencyStats } from "../latency/recorder.js";
 import type { MinuteSeries } from "../traffic/minute-series.js";
+import type { ElasticityInputs } from "./capacity-steps.js";
 
 /** Everything one platform's simulation produced; reports are built from this alone. */
 export interface PlatformResult {
@@ -26,6 +27,8 @@ export interface PlatformResult {
   capacityCost?: { inUseUsd: number; idleUsd: number };
   /** Container instances (EC2 launch type). */
   instances?: InstanceStats;
+  /** Platforms serving web traffic: supply and SLO demand for the SPEC elasticity metrics. */
+  elasticity?: ElasticityInputs;
 }
 
 /** What a launch type that runs on EC2 instances reports about them. */

@@ -108,10 +108,10 @@ export function taskLatency(
       pShare = 1;
       g = gMax;
     } else if (v <= 1) {
-      // One server: GI/M/1 with Erlang-n arrivals, exact for exponential CPU parts (queue lengths under
-      // PS and FIFO coincide) and for Poisson arrivals (σ = ρ, M/G/1-PS).
-      pShare = erlangArrivalSigma(targets, rho);
-      g = alone / (1 - pShare);
+      // One server at speed v: M/G/1-PS slowdown, the sharing part scaled by the Allen–Cunneen factor for
+      // Erlang-n arrivals (an arrival finds the CPU shared with probability ρ under Poisson arrivals).
+      pShare = rho;
+      g = alone + ((alone * rho) / (1 - rho)) * ((1 + ca2) / 2);
     } else {
       // v servers: the M/M/v-PS slowdown with the Allen–Cunneen factor for Erlang-n arrivals.
       pShare = erlangCFast(v, a);
@@ -184,22 +184,4 @@ function spreadStratum(out: Float64Array, j: number, base: number, excess: numbe
       out[o + m] = base + excess * (1 - c + c * e);
     }
   }
-}
-
-/**
- * σ of the GI/M/1 queue whose arrivals are Erlang-n (every n-th of a Poisson stream, as round robin over
- * n targets delivers) at utilisation ρ: the root in (0, 1) of σ = (1 + (1 − σ)/(nρ))^(−n) (Kleinrock,
- * Queueing Systems Vol. 1, 1975, §6.4). An arrival finds the server busy with probability σ, and the
- * mean response is E[S]/(1 − σ). σ = ρ for n = 1 (Poisson).
- */
-export function erlangArrivalSigma(n: number, rho: number): number {
-  if (rho <= 0) return 0;
-  if (n <= 1) return rho;
-  let sigma = rho;
-  for (let i = 0; i < 200; i++) {
-    const next = (1 + (1 - sigma) / (n * rho)) ** -n;
-    if (Math.abs(next - sigma) < 1e-12) return next;
-    sigma = next;
-  }
-  return sigma;
 }

@@ -4,8 +4,11 @@
  *  - mean latency within 8 %, the CPU metric (mean of the minute datapoints) within 1.5 points, mean
  *    capacity within 3 %;
  *  - worker pool at moderate load: p50, p95, p99 within 10 %;
- *  - processor sharing: the fluid model keeps the mean exactly but spreads the CPU stretch as an
- *    exponential, lighter-tailed than real sharing: p50 within 45 %, p95 within 40 %, p99 within 55 %.
+ *  - processor sharing (the conditional PS slowdown per service stratum, src/models/traffic/fluid-latency.ts):
+ *    p50 within 5 %, p95 within 8 %, p99 within 12 % (measured over seeds 5–7: 0.3–2.4 %, 3.6–5.6 %,
+ *    7.8–10.3 %; fluid p99 runs low because the Allen–Cunneen factor for round-robin arrivals
+ *    understates the PS slowdown by ≈ 8 %, see docs/latency.md);
+ *  - one target (Poisson arrivals, exact M/G/1-PS stretch): p50, p95, p99 within 5 %.
  */
 import { describe, expect, it } from "vitest";
 import { fromObject, simulate } from "../../../src/index.js";
@@ -100,9 +103,18 @@ describe("fluid mode agrees with request mode within the stated bounds", () => {
     expect(rel(f.mean, r.mean)).toBeLessThanOrEqual(0.08);
     expect(Math.abs(f.cpu - r.cpu)).toBeLessThanOrEqual(1.5);
     expect(rel(f.capacity, r.capacity)).toBeLessThanOrEqual(0.03);
-    expect(rel(f.p50, r.p50)).toBeLessThanOrEqual(0.45);
-    expect(rel(f.p95, r.p95)).toBeLessThanOrEqual(0.4);
-    expect(rel(f.p99, r.p99)).toBeLessThanOrEqual(0.55);
+    expect(rel(f.p50, r.p50)).toBeLessThanOrEqual(0.05);
+    expect(rel(f.p95, r.p95)).toBeLessThanOrEqual(0.08);
+    expect(rel(f.p99, r.p99)).toBeLessThanOrEqual(0.12);
+  });
+
+  it("one target at 80 % CPU: the M/G/1-PS stretch per request length", async () => {
+    const { fluid: f, request: r } = await both(
+      { shape: "constant", rate: 32 },
+      { desired: 1, duration: "8h" },
+    );
+    expect(rel(f.mean, r.mean)).toBeLessThanOrEqual(0.02);
+    for (const k of ["p50", "p95", "p99"] as const) expect(rel(f[k], r[k])).toBeLessThanOrEqual(0.05);
   });
 
   it("steady load, worker pool (2 slots per task, 60 % busy)", async () => {
