@@ -71,7 +71,10 @@ export class RequestTraffic implements Continuous {
   dropped = 0;
   timedOut = 0;
   runningTaskSeconds = 0;
-  cpuSecondsUsed = 0;
+  /** vCPU-seconds of the 20-s periods already closed. */
+  private closedCpuSeconds = 0;
+  /** Time up to which the model has been advanced. */
+  private advancedTo = 0;
   /** Requests that began service; of them, those that waited for a slot, and their total wait (ms). */
   started = 0;
   waited = 0;
@@ -180,7 +183,20 @@ export class RequestTraffic implements Continuous {
   // ------------------------------------------------------------------------------------------------
   // Event loop
 
+  /**
+   * vCPU-seconds used up to the time the model has reached. CPU is booked per 20-s period, so the open
+   * period contributes its booked share pro rata: a reader sampling at any instant (the HPA's metrics
+   * scraper, every 15 s) sees usage accrue smoothly rather than in 20-s steps.
+   */
+  get cpuSecondsUsed(): number {
+    const k = Math.floor(this.advancedTo / HIGH_RES);
+    const into = this.advancedTo - k * HIGH_RES;
+    const open = k < this.cpuBuckets.length && into > 0 ? (this.cpuBuckets[k] * into) / HIGH_RES : 0;
+    return this.closedCpuSeconds + open / 1000;
+  }
+
   advanceTo(until: TimeMs): void {
+    if (until > this.advancedTo) this.advancedTo = until;
     const heap = this.heap;
     for (;;) {
       const tE = heap.peekTime();
@@ -477,7 +493,7 @@ export class RequestTraffic implements Continuous {
     if (this.ps) for (let s = 0; s < this.slots; s++) if (this.psN[s] > 0) this.psAdvance(s, b);
     const k = b / HIGH_RES - 1;
     const cpuMs = this.cpuBuckets[k];
-    this.cpuSecondsUsed += cpuMs / 1000;
+    this.closedCpuSeconds += cpuMs / 1000;
     const m = this.o.metrics;
     if (m.cpuHighRes) {
       m.cpuHighRes.closeWith(this.cpuPct(cpuMs, this.runArea));
