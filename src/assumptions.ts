@@ -63,15 +63,18 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "targetTracking.highResolutionScaleInDatapoints",
     kind: "integer",
     default: 45,
-    statement: "with a HighResolution (20 s) metric, AlarmLow needs this many 20-s datapoints below the scale-in threshold (the 15-minute window of the standard alarm); AlarmHigh keeps targetTracking.scaleOutDatapoints at 20 s",
+    statement:
+      "with a HighResolution (20 s) metric, AlarmLow needs this many 20-s datapoints below the scale-in threshold (the 15-minute window of the standard alarm); AlarmHigh keeps targetTracking.scaleOutDatapoints at 20 s",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html",
+    source:
+      "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/target-tracking-faster-auto-scaling.html",
   },
   {
     id: "cloudwatch.evaluationRangeExtraPeriods",
     kind: "integer",
     default: 2,
-    statement: "a CloudWatch alarm retrieves EvaluationPeriods + this many most recent periods when data is missing (ALARM_EVALUATION_RANGE_EXTRA_PERIODS; the guide's examples use 5 for 3)",
+    statement:
+      "a CloudWatch alarm retrieves EvaluationPeriods + this many most recent periods when data is missing (ALARM_EVALUATION_RANGE_EXTRA_PERIODS; the guide's examples use 5 for 3)",
     basis: "inferred",
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
   },
@@ -80,7 +83,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     kind: "choice",
     default: "missing",
     choices: ["missing"],
-    statement: "a metric-math datapoint that divides by zero (e.g. backlog / 0 running tasks) is missing, so policies never scale on it (DIVIDE_BY_ZERO_IS_MISSING)",
+    statement:
+      "a metric-math datapoint that divides by zero (e.g. backlog / 0 running tasks) is missing, so policies never scale on it (DIVIDE_BY_ZERO_IS_MISSING)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html",
   },
@@ -89,52 +93,63 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     kind: "choice",
     default: "healthy",
     choices: ["healthy"],
-    statement: "RequestCountPerTarget = requests routed in the minute / time-averaged healthy targets (AWS does not say whether unhealthy targets count)",
+    statement:
+      "RequestCountPerTarget = requests routed in the minute / time-averaged healthy targets (AWS does not say whether unhealthy targets count)",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html",
+    source:
+      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html",
   },
   {
     id: "scaling.cooldownScope",
     kind: "choice",
     default: "perPolicy",
     choices: ["perPolicy"],
-    statement: "target-tracking policies of a target share one scale-out and one scale-in cooldown timer (length from the policy that acted); each step policy keeps its own Cooldown; any scale-out ends every running scale-in cooldown; scheduled and predictive actions neither wait for nor start cooldowns",
+    statement:
+      "target-tracking policies of a target share one scale-out and one scale-in cooldown timer (length from the policy that acted); each step policy keeps its own Cooldown; any scale-out ends every running scale-in cooldown; scheduled and predictive actions neither wait for nor start cooldowns",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html",
   },
   {
     id: "stepScaling.aggregationWindow",
     kind: "choice",
     default: "evaluationPeriods",
     choices: ["evaluationPeriods"],
-    statement: "a step policy applies MetricAggregationType to the alarm's EvaluationPeriods most recent datapoints (STEP_AGGREGATION_WINDOW)",
+    statement:
+      "a step policy applies MetricAggregationType to the alarm's EvaluationPeriods most recent datapoints (STEP_AGGREGATION_WINDOW)",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
   },
   {
     id: "stepScaling.thresholdTie",
     kind: "choice",
     default: "aboveFirst",
     choices: ["aboveFirst"],
-    statement: "a metric exactly at the alarm threshold matches steps by the 'above' rule first, then by the 'below' rule (selectStepAdjustment)",
+    statement:
+      "a metric exactly at the alarm threshold matches steps by the 'above' rule first, then by the 'below' rule (selectStepAdjustment)",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
   },
   {
     id: "stepScaling.cooldownBase",
     kind: "choice",
     default: "initiating",
     choices: ["initiating"],
-    statement: "a larger step during a step policy's scale-out cooldown applies to the capacity the initiating scale-out started from, so only the difference is added (StepCooldownState.base)",
+    statement:
+      "a larger step during a step policy's scale-out cooldown applies to the capacity the initiating scale-out started from, so only the difference is added (StepCooldownState.base)",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html",
   },
   {
     id: "schedule.rateAnchor",
     kind: "choice",
     default: "runStart",
     choices: ["runStart", "epoch"],
-    statement: "a rate() schedule without StartTime fires every period after the run's start (runStart) or at multiples of the period since 1970-01-01 UTC (epoch) (RATE_ANCHOR)",
+    statement:
+      "a rate() schedule without StartTime fires every period after the run's start (runStart) or at multiples of the period since 1970-01-01 UTC (epoch) (RATE_ANCHOR)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html",
   },
@@ -143,9 +158,11 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     kind: "choice",
     default: "recurringOnly",
     choices: ["recurringOnly"],
-    statement: "StartTime and EndTime bound rate() and cron() schedules only; an at() action fires at its time, and an occurrence exactly at EndTime still fires (AT_IGNORES_START_AND_END, END_TIME_INCLUSIVE)",
+    statement:
+      "StartTime and EndTime bound rate() and cron() schedules only; an at() action fires at its time, and an occurrence exactly at EndTime still fires (AT_IGNORES_START_AND_END, END_TIME_INCLUSIVE)",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html",
   },
   {
     id: "schedule.triggerDelay",
@@ -153,24 +170,29 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     default: 0,
     statement: "delay between a scheduled action's time and its min/max change (AWS: 'a few seconds')",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html",
   },
   {
     id: "predictive.halfLifeDays",
     kind: "number",
     default: 3,
-    statement: "scalesim's forecast: an hour's load is the weighted mean of the same hour on each of the past (up to 14) days, weights halving every this many days back; forecasts refresh at 00, 06, 12, 18 UTC",
+    statement:
+      "scalesim's forecast: an hour's load is the weighted mean of the same hour on each of the past (up to 14) days, weights halving every this many days back; forecasts refresh at 00, 06, 12, 18 UTC",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/aas-predictive-scaling-how-it-works.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/aas-predictive-scaling-how-it-works.html",
   },
   {
     id: "predictive.increasedMaxPersists",
     kind: "choice",
     default: "yes",
     choices: ["yes"],
-    statement: "a maximum raised by IncreaseMaxCapacity stays raised (documented for EC2 Auto Scaling; assumed for Application Auto Scaling); predictive actions are not blocked by DynamicScaling*Suspended",
+    statement:
+      "a maximum raised by IncreaseMaxCapacity stays raised (documented for EC2 Auto Scaling; assumed for Application Auto Scaling); predictive actions are not blocked by DynamicScaling*Suspended",
     basis: "inferred",
-    source: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html",
   },
   {
     id: "metrics.publishDelay",
@@ -230,7 +252,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ec2.pendingTime",
     kind: "duration",
     default: 20000,
-    statement: "mean time an EC2 instance launched by an Auto Scaling group spends in `pending` (not billed); lognormal with cv 0.3 unless the group sets pendingTime",
+    statement:
+      "mean time an EC2 instance launched by an Auto Scaling group spends in `pending` (not billed); lognormal with cv 0.3 unless the group sets pendingTime",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html",
   },
@@ -238,7 +261,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ec2.registrationTime",
     kind: "duration",
     default: 60000,
-    statement: "mean time from `running` (billed) until the ECS agent has registered the container instance; lognormal with cv 0.3 unless the group sets registrationTime",
+    statement:
+      "mean time from `running` (billed) until the ECS agent has registered the container instance; lognormal with cv 0.3 unless the group sets registrationTime",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html",
   },
@@ -246,7 +270,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ecsEc2.taskStartTime",
     kind: "duration",
     default: 10000,
-    statement: "mean time from placement on a container instance to RUNNING (image pull, container start; ENI attach in awsvpc); lognormal with cv 0.3",
+    statement:
+      "mean time from placement on a container instance to RUNNING (image pull, container start; ENI attach in awsvpc); lognormal with cv 0.3",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/pull-behavior.html",
   },
@@ -254,7 +279,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ecsEc2.registeredMemoryFraction",
     kind: "number",
     default: 0.9747,
-    statement: "share of an instance type's memory the ECS agent registers (the documented m4.large registers 7,985 of 8,192 MiB), before ECS_RESERVED_MEMORY",
+    statement:
+      "share of an instance type's memory the ECS agent registers (the documented m4.large registers 7,985 of 8,192 MiB), before ECS_RESERVED_MEMORY",
     basis: "inferred",
     source: "https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html",
   },
@@ -263,24 +289,29 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     kind: "choice",
     default: "hundredMinusEmpty",
     choices: ["hundredMinusEmpty", "ratio"],
-    statement: "CapacityProviderReservation with no task waiting: 100 − empty instances (guide's scale-in section) or busy / N × 100 (workshop example); below targetCapacity 100 the ratio is used",
+    statement:
+      "CapacityProviderReservation with no task waiting: 100 − empty instances (guide's scale-in section) or busy / N × 100 (workshop example); below targetCapacity 100 the ratio is used",
     basis: "inferred",
-    source: "https://github.com/awsdocs/amazon-ecs-developer-guide/blob/021abe8ca185a054dea7bab21e631f9461e05bd6/doc_source/cluster-auto-scaling.md",
+    source:
+      "https://github.com/awsdocs/amazon-ecs-developer-guide/blob/021abe8ca185a054dea7bab21e631f9461e05bd6/doc_source/cluster-auto-scaling.md",
   },
   {
     id: "cas.scaleInMaxFraction",
     kind: "number",
     default: 0.5,
-    statement: "an active cluster-auto-scaling scale-in removes at least one and at most this share of the group per minute ('greater than one instance and less than 50% each minute')",
+    statement:
+      "an active cluster-auto-scaling scale-in removes at least one and at most this share of the group per minute ('greater than one instance and less than 50% each minute')",
     basis: "inferred",
-    source: "https://github.com/awsdocs/amazon-ecs-developer-guide/blob/021abe8ca185a054dea7bab21e631f9461e05bd6/doc_source/cluster-auto-scaling.md",
+    source:
+      "https://github.com/awsdocs/amazon-ecs-developer-guide/blob/021abe8ca185a054dea7bab21e631f9461e05bd6/doc_source/cluster-auto-scaling.md",
   },
   {
     id: "cas.groupCombine",
     kind: "choice",
     default: "sum",
     choices: ["sum", "max"],
-    statement: "instances needed by several groups of PROVISIONING tasks with different requirements are added up (sum) or the largest taken (max)",
+    statement:
+      "instances needed by several groups of PROVISIONING tasks with different requirements are added up (sum) or the largest taken (max)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-scaling-behavior.html",
   },
@@ -297,7 +328,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ec2Spot.discount",
     kind: "number",
     default: 0.6,
-    statement: "EC2 Spot price = On-Demand × (1 − discount) when a capacity provider gives no spot.discount or spot.priceSeries (AWS: 'up to 90%' off)",
+    statement:
+      "EC2 Spot price = On-Demand × (1 − discount) when a capacity provider gives no spot.discount or spot.priceSeries (AWS: 'up to 90%' off)",
     basis: "chosen",
     source: "https://aws.amazon.com/ec2/spot/pricing/",
   },
@@ -305,7 +337,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "ec2Spot.interruptionFrequency",
     kind: "number",
     default: 0.05,
-    statement: "share of Spot instances interrupted per month (the Spot Instance Advisor's lowest bucket is '<5%'), as a constant hazard",
+    statement:
+      "share of Spot instances interrupted per month (the Spot Instance Advisor's lowest bucket is '<5%'), as a constant hazard",
     basis: "observed",
     source: "https://aws.amazon.com/ec2/spot/instance-advisor/",
   },
@@ -330,7 +363,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "eks.nodeJoinTime",
     kind: "duration",
     default: 40000,
-    statement: "mean time from EC2 `running` (billed) until the node has joined the EKS cluster and is Ready (boot, kubelet registration, VPC CNI); lognormal with cv 0.3 unless the node group or Karpenter sets joinTime",
+    statement:
+      "mean time from EC2 `running` (billed) until the node has joined the EKS cluster and is Ready (boot, kubelet registration, VPC CNI); lognormal with cv 0.3 unless the node group or Karpenter sets joinTime",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/eks/latest/userguide/launch-workers.html",
   },
@@ -338,7 +372,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "eks.imagePullTime",
     kind: "duration",
     default: 10000,
-    statement: "mean image pull on a node that does not have the image yet (later pods on the node reuse it); lognormal with cv 0.3",
+    statement:
+      "mean image pull on a node that does not have the image yet (later pods on the node reuse it); lognormal with cv 0.3",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/pull-behavior.html",
   },
@@ -346,7 +381,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "eks.containerStartTime",
     kind: "duration",
     default: 2000,
-    statement: "mean time from image present to containers started (the Kubernetes SLO is ≤ 5 s at p99 excluding image pull); lognormal with cv 0.3",
+    statement:
+      "mean time from image present to containers started (the Kubernetes SLO is ≤ 5 s at p99 excluding image pull); lognormal with cv 0.3",
     basis: "chosen",
     source: "https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
   },
@@ -354,7 +390,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "eksFargate.provisioningTime",
     kind: "duration",
     default: 45000,
-    statement: "mean time an EKS Fargate pod waits for its Fargate capacity to be provisioned and register as a node (not billed); lognormal with cv 0.3; image pull then follows fargate.pendingTime",
+    statement:
+      "mean time an EKS Fargate pod waits for its Fargate capacity to be provisioned and register as a node (not billed); lognormal with cv 0.3; image pull then follows fargate.pendingTime",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html",
   },
@@ -363,7 +400,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "image.pullThroughput",
     kind: "number",
     default: 40,
-    statement: "MiB per second at which a task downloads and unpacks its image layers (AWS publishes no figure)",
+    statement:
+      "MiB per second at which a task downloads and unpacks its image layers (AWS publishes no figure)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html",
   },
@@ -378,14 +416,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "image.manifestCheck",
     kind: "duration",
     default: 300,
-    statement: "time to resolve the image manifest at the registry; all a pull costs when every layer is cached on the host",
+    statement:
+      "time to resolve the image manifest at the registry; all a pull costs when every layer is cached on the host",
     basis: "chosen",
   },
   {
     id: "container.startTime",
     kind: "duration",
     default: 2000,
-    statement: "time from the end of the image pull to the container RUNNING (when the workload names an image)",
+    statement:
+      "time from the end of the image pull to the container RUNNING (when the workload names an image)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle.html",
   },
@@ -394,7 +434,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "appRunner.scalingInterval",
     kind: "duration",
     default: 60000,
-    statement: "App Runner compares the mean concurrent requests per instance with MaxConcurrency once per this interval",
+    statement:
+      "App Runner compares the mean concurrent requests per instance with MaxConcurrency once per this interval",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html",
   },
@@ -402,7 +443,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "appRunner.scaleInStabilization",
     kind: "duration",
     default: 300000,
-    statement: "App Runner removes instances only after the concurrency has called for fewer during this whole window (highest need in the window wins)",
+    statement:
+      "App Runner removes instances only after the concurrency has called for fewer during this whole window (highest need in the window wins)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html",
   },
@@ -410,14 +452,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     id: "appRunner.instanceStartTime",
     kind: "duration",
     default: 20000,
-    statement: "time for App Runner to provision a new instance before it takes requests (plus the image pull and container start when the workload names an image)",
+    statement:
+      "time for App Runner to provision a new instance before it takes requests (plus the image pull and container start when the workload names an image)",
     basis: "chosen",
   },
   {
     id: "appRunner.activeIdleTimeout",
     kind: "duration",
     default: 0,
-    statement: "an App Runner instance stays active (billed for vCPU) this long after its last request completes, beyond the documented one-minute minimum",
+    statement:
+      "an App Runner instance stays active (billed for vCPU) this long after its last request completes, beyond the documented one-minute minimum",
     basis: "chosen",
     source: "https://aws.amazon.com/apprunner/pricing/",
   },
@@ -426,9 +470,11 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     kind: "choice",
     default: "rotate",
     choices: ["rotate"],
-    statement: "request mode, least_outstanding_requests: among targets with equally few requests in progress the scan starts one target further on each request (AWS does not document ties)",
+    statement:
+      "request mode, least_outstanding_requests: among targets with equally few requests in progress the scan starts one target further on each request (AWS does not document ties)",
     basis: "chosen",
-    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#modify-routing-algorithm",
+    source:
+      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#modify-routing-algorithm",
   },
   {
     id: "scaling.suspendedStateOmittedFlags",
@@ -438,7 +484,8 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     statement:
       "a RegisterScalableTarget call during the run that names only some SuspendedState flags leaves the others as they were (keep) or resumes them (reset)",
     basis: "inferred",
-    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html",
+    source:
+      "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html",
   },
 ];
 

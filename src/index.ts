@@ -27,5 +27,13 @@ export {
   scenarioJsonSchema,
 } from "./scenario/index.js";
 export { type SimulateOptions, type SimulationResult, simulate, simulateSeries } from "./simulate.js";
-export { loadSweepPlan, mergeSweeps, parseSweepPlan, runSweep, type SweepPlan, type SweepRunResult, type SweepTable } from "./sweep/index.js";
+export {
+  loadSweepPlan,
+  mergeSweeps,
+  parseSweepPlan,
+  runSweep,
+  type SweepPlan,
+  type SweepRunResult,
+  type SweepTable,
+} from "./sweep/index.js";
 export { loadTraffic, type RateSeries } from "./trace/index.js";

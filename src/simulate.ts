@@ -30,7 +30,10 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
 }
 
 /** What `simulate` passes to `loadTraffic` (a sweep caches loaded series by it across variants). */
-export function scenarioTraffic(scenario: Scenario, seed: number): { spec: TrafficSpec; options: LoadTrafficOptions } {
+export function scenarioTraffic(
+  scenario: Scenario,
+  seed: number,
+): { spec: TrafficSpec; options: LoadTrafficOptions } {
   const t = scenario.traffic;
   return {
     spec: {
@@ -80,7 +83,10 @@ export function simulateSeries(
         seed,
         startMs: series.startMs,
         // Request mode replays a per-request trace at its true timestamps.
-        requestTrace: series.requestTimesMs && { timesMs: series.requestTimesMs, serviceMs: series.requestServiceMs },
+        requestTrace: series.requestTimesMs && {
+          timesMs: series.requestTimesMs,
+          serviceMs: series.requestServiceMs,
+        },
       }),
     );
   }

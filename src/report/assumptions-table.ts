@@ -22,7 +22,9 @@ export function assumptionsMarkdown(): string {
   ];
   for (const a of ASSUMPTIONS) {
     const choices = a.choices && a.choices.length > 1 ? ` (one of ${a.choices.join(", ")})` : "";
-    lines.push(`| \`${a.id}\` | ${shown(a)}${choices} | ${a.basis} | ${a.statement.replaceAll("|", "\\|")} | ${a.source ? a.source.replaceAll("|", "\\|") : ""} |`);
+    lines.push(
+      `| \`${a.id}\` | ${shown(a)}${choices} | ${a.basis} | ${a.statement.replaceAll("|", "\\|")} | ${a.source ? a.source.replaceAll("|", "\\|") : ""} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -105,7 +105,8 @@ const Workload = z.strictObject({
       "Per-task server: processor-sharing (each request's CPU part shares the task's vCPUs; at most `concurrency` admitted, the rest wait FIFO) or worker-pool (`concurrency` slots held for the service time, FIFO queue; CPU accounted, not contended). See docs/latency.md.",
   }),
   queueLimit: z.number().int().min(0).optional().meta({
-    description: "Requests a task holds waiting beyond its `concurrency`; more are rejected (503, an SLO miss). Default: unbounded.",
+    description:
+      "Requests a task holds waiting beyond its `concurrency`; more are rejected (503, an SLO miss). Default: unbounded.",
   }),
   image: ContainerImageSpec.optional().meta({
     description:
@@ -123,7 +124,8 @@ export type Platform = z.output<typeof Platform>;
 
 const Engine = z.strictObject({
   mode: z.enum(["fluid", "request"]).default("fluid").meta({
-    description: "fluid: rates per tick (fast, long traces); request: every request an event (exact). See docs/latency.md.",
+    description:
+      "fluid: rates per tick (fast, long traces); request: every request an event (exact). See docs/latency.md.",
   }),
   tick: Duration.default(1000).meta({ description: "Fluid-mode integration step; must divide a minute." }),
 });
@@ -174,7 +176,9 @@ export const ScenarioSchema = z
       .refine((r) => Object.keys(r).length > 0, "at least one platform is needed"),
     assumptions: Assumptions.default({}),
     thresholds: Thresholds.optional(),
-    sweep: SweepBlock.optional().meta({ description: "Parameter sweep over this scenario (`scalesim sweep`); ignored by `run`." }),
+    sweep: SweepBlock.optional().meta({
+      description: "Parameter sweep over this scenario (`scalesim sweep`); ignored by `run`.",
+    }),
   })
   .superRefine(checkThresholdPlatforms);
 

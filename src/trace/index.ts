@@ -109,7 +109,10 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
           // Missing data outside an absolute window cannot affect the run: only the window is strict.
           strictRange:
             spec.window?.startMs !== undefined
-              ? { startMs: spec.window.startMs, endMs: spec.window.startMs + (spec.window.durationMs ?? Number.POSITIVE_INFINITY) }
+              ? {
+                  startMs: spec.window.startMs,
+                  endMs: spec.window.startMs + (spec.window.durationMs ?? Number.POSITIVE_INFINITY),
+                }
               : undefined,
         });
         break;

@@ -92,7 +92,11 @@ describe("resuming dynamic scaling", () => {
     ).replace("platforms:", "assumptions: { scaling.suspendedStateOmittedFlags: reset }\nplatforms:");
     const d = await decisionsOf(text);
     expect(d.find((x) => x.t === 600)).toMatchObject({
-      suspendedState: { DynamicScalingInSuspended: true, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
+      suspendedState: {
+        DynamicScalingInSuspended: true,
+        DynamicScalingOutSuspended: false,
+        ScheduledScalingSuspended: false,
+      },
     });
     // Scale-out is no longer suspended: the load step at 30:00 scales out at 33:00.
     expect(d.find((x) => x.action === "scale-out")).toMatchObject({ t: 33 * 60 });

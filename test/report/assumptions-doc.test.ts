@@ -17,7 +17,8 @@ describe("docs/assumptions.md", () => {
       if (a.kind === "choice") expect(a.choices, a.id).toContain(a.default);
       else expect(typeof a.default, a.id).toBe("number");
       if (a.kind === "integer") expect(Number.isInteger(a.default), a.id).toBe(true);
-      if (a.basis !== "chosen") expect(a.source, `${a.id} needs a source for its ${a.basis} basis`).toMatch(/^https?:\/\//);
+      if (a.basis !== "chosen")
+        expect(a.source, `${a.id} needs a source for its ${a.basis} basis`).toMatch(/^https?:\/\//);
     }
   });
 });

@@ -64,14 +64,26 @@ describe("scalesim sweep / merge", () => {
       ["none", "< 0.000001", 1],
     ] as const) {
       const file = join(dir, `${name}.yaml`);
-      writeFileSync(file, sweepYaml(`  matrix:\n    ${TARGETS}: [40, 80]\n`, `thresholds: { fargate: { totalCostUsd: "${limit}" } }\n`));
+      writeFileSync(
+        file,
+        sweepYaml(
+          `  matrix:\n    ${TARGETS}: [40, 80]\n`,
+          `thresholds: { fargate: { totalCostUsd: "${limit}" } }\n`,
+        ),
+      );
       const r = cli(["sweep", file, "-w", "0", "--out", join(dir, name)]);
-      expect(r.stderr).toMatch(new RegExp(`thresholds: ${status === 0 ? 2 : 0} of 2 variant-platform rows meet every threshold`));
+      expect(r.stderr).toMatch(
+        new RegExp(`thresholds: ${status === 0 ? 2 : 0} of 2 variant-platform rows meet every threshold`),
+      );
       expect(r.status).toBe(status);
-      const csv = readFileSync(join(dir, name, "sweep.csv"), "utf8").trim().split("\n");
+      const csv = readFileSync(join(dir, name, "sweep.csv"), "utf8")
+        .trim()
+        .split("\n");
       const col = csv[0].split(",").indexOf("thresholds_ok");
       expect(col).toBeGreaterThan(0);
-      expect(csv.slice(1).map((l) => l.split(",")[col])).toEqual(status === 0 ? ["true", "true"] : ["false", "false"]);
+      expect(csv.slice(1).map((l) => l.split(",")[col])).toEqual(
+        status === 0 ? ["true", "true"] : ["false", "false"],
+      );
       rowCounts.push(csv.length);
     }
     expect(rowCounts).toEqual([3, 3]);

@@ -21,24 +21,37 @@ export function registerRun(program: Command): void {
     )
     .option("--report", "also write report.html, report.md and chart images into the --out folder")
     .option("--no-growth", "with --report: skip the traffic-growth search")
-    .action(async (file: string, opts: { out?: string; seed?: number; json?: boolean; events?: string; report?: boolean; growth: boolean }) => {
-      const scenario = loadScenario(file);
-      if (opts.report && !opts.out) throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
-      const out = await run(scenario, { seed: opts.seed });
-      const thresholds = checkRunThresholds(scenario, out);
-      if (opts.out) writeOutputs(opts.out, out.files);
-      if (opts.events) writeTaskEvents(opts.events, out.result);
-      if (opts.json) process.stdout.write(out.files["summary.json"]);
-      else {
-        process.stdout.write(`${summaryTable(out.summary)}\n`);
-        if (opts.out) process.stdout.write(`wrote ${Object.keys(out.files).join(", ")} to ${opts.out}\n`);
-      }
-      if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);
-      if (opts.report && opts.out) await reportAfterRun(opts.out, scenario, out, { growth: opts.growth });
-      // A failed threshold is the gate a CI job waits for: exit code 1.
-      if (!thresholds.passed) process.exitCode = 1;
-      // A failed invariant is a simulator bug, not a user error: say so through the exit code.
-      const failed = Object.values(out.summary.platforms).some((p) => p.checks.some((c) => !c.ok));
-      if (failed) process.exitCode = 3;
-    });
+    .action(
+      async (
+        file: string,
+        opts: {
+          out?: string;
+          seed?: number;
+          json?: boolean;
+          events?: string;
+          report?: boolean;
+          growth: boolean;
+        },
+      ) => {
+        const scenario = loadScenario(file);
+        if (opts.report && !opts.out)
+          throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
+        const out = await run(scenario, { seed: opts.seed });
+        const thresholds = checkRunThresholds(scenario, out);
+        if (opts.out) writeOutputs(opts.out, out.files);
+        if (opts.events) writeTaskEvents(opts.events, out.result);
+        if (opts.json) process.stdout.write(out.files["summary.json"]);
+        else {
+          process.stdout.write(`${summaryTable(out.summary)}\n`);
+          if (opts.out) process.stdout.write(`wrote ${Object.keys(out.files).join(", ")} to ${opts.out}\n`);
+        }
+        if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);
+        if (opts.report && opts.out) await reportAfterRun(opts.out, scenario, out, { growth: opts.growth });
+        // A failed threshold is the gate a CI job waits for: exit code 1.
+        if (!thresholds.passed) process.exitCode = 1;
+        // A failed invariant is a simulator bug, not a user error: say so through the exit code.
+        const failed = Object.values(out.summary.platforms).some((p) => p.checks.some((c) => !c.ok));
+        if (failed) process.exitCode = 3;
+      },
+    );
 }

@@ -216,7 +216,10 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
         (s.suspendedStateChanges ?? []).map((c) => ({
           atMs: c.at,
           // Assumption `scaling.suspendedStateOmittedFlags`: flags a call omits keep their value, or reset.
-          flags: a["scaling.suspendedStateOmittedFlags"] === "reset" ? { ...ALL_RESUMED, ...c.SuspendedState } : c.SuspendedState,
+          flags:
+            a["scaling.suspendedStateOmittedFlags"] === "reset"
+              ? { ...ALL_RESUMED, ...c.SuspendedState }
+              : c.SuspendedState,
         })),
         s.durationMs,
       );

@@ -171,7 +171,8 @@ export class EcsService {
     let best: Task | undefined;
     let bestRank = -1;
     const newest = this.opts.scaleInSelection === "newest";
-    const rankOf = (t: Task) => (t.status === "PROVISIONING" ? 3 : t.status === "PENDING" ? 2 : t.inService ? 0 : 1);
+    const rankOf = (t: Task) =>
+      t.status === "PROVISIONING" ? 3 : t.status === "PENDING" ? 2 : t.inService ? 0 : 1;
     for (const t of this.tasks) {
       if (t.desiredStatus !== "RUNNING") continue;
       const rank = rankOf(t);
@@ -216,7 +217,8 @@ export class EcsService {
       task.status = "DEACTIVATING";
       this.notify(task, now);
       let drain = drainTime(this.opts.targetGroup, this.opts.inFlightDrain(task));
-      if (deadline !== undefined) drain = Math.min(drain, Math.max(0, deadline - now - this.opts.stopDuration));
+      if (deadline !== undefined)
+        drain = Math.min(drain, Math.max(0, deadline - now - this.opts.stopDuration));
       // Unless `drained` completed the deregistration earlier.
       this.sim.after(drain, (t) => {
         if (task.status === "DEACTIVATING") this.beginStopping(task, t, deadline);

@@ -190,17 +190,15 @@ export class LatencyRecorder {
       for (let k = 0; k < WAIT_STRATA; k++)
         this.note(this.record(weight * fw, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale), fw);
     }
-    {
-      this.lastValid = true;
-      this.lastZeroFrac = (this.mZero - zero0) / weight;
-      this.lastDelayPer = (this.delaySum - delay0) / weight;
-      this.lastServicePer = (this.serviceSum - service0) / weight;
-      this.lastBase = baseDelayMs;
-      this.lastP = pWait;
-      this.lastWait = waitMeanMs;
-      this.lastStretch = stretch;
-      this.lastVersion = version;
-    }
+    this.lastValid = true;
+    this.lastZeroFrac = (this.mZero - zero0) / weight;
+    this.lastDelayPer = (this.delaySum - delay0) / weight;
+    this.lastServicePer = (this.serviceSum - service0) / weight;
+    this.lastBase = baseDelayMs;
+    this.lastP = pWait;
+    this.lastWait = waitMeanMs;
+    this.lastStretch = stretch;
+    this.lastVersion = version;
   }
 
   /** Spread the pending weight over the last call's entries (before they are read or replaced). */
@@ -274,7 +272,7 @@ export class LatencyRecorder {
       if (ji === 0) f += w[i] * fy;
       else {
         const u = (fy - STRATUM_LO[ji]) * STRATUM_INV_WIDTH[ji];
-        f += w[i] * (u <= 0 ? 0 : u < 1 ? u : 1);
+        f += w[i] * (u <= 0 ? 0 : Math.min(u, 1));
       }
     }
     return f / this.minuteCount;
@@ -311,7 +309,16 @@ export class LatencyRecorder {
     g[0] = solveQuantile(cdf, 0.5, minK * sq.p50, maxK * sq.p50 + maxD, tol, g[0]);
     g[1] = solveQuantile(cdf, 0.95, minK * sq.p95, maxK * sq.p95 + maxD, tol, g[1]);
     g[2] = solveQuantile(cdf, 0.99, minK * sq.p99, maxK * sq.p99 + maxD, tol, g[2]);
-    return { mean: meanL / count, p50: g[0], p90: Number.NaN, p95: g[1], p99: g[2], max: Number.NaN, withinSlo: within, count };
+    return {
+      mean: meanL / count,
+      p50: g[0],
+      p90: Number.NaN,
+      p95: g[1],
+      p99: g[2],
+      max: Number.NaN,
+      withinSlo: within,
+      count,
+    };
   }
 
   /** p50, p95, p99 of the last minute with traffic: starting guesses for the next minute's. */

@@ -39,7 +39,8 @@ export class RequestLatencyRecorder {
   }
 }
 
-function statsOf(h: LogHistogram, within: number): LatencyStats {
+/** Latency statistics of a histogram of recorded latencies (zeros when it is empty). */
+export function statsOf(h: LogHistogram, within: number): LatencyStats {
   const n = h.count;
   if (n === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, withinSlo: 0, count: 0 };
   return {

@@ -10,7 +10,7 @@ import { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
 import { fullPullMs, pullRates } from "../image/pull.js";
-import { makeDistribution } from "../latency/distributions.js";
+import { serviceTimeOf, trafficWorkload } from "../traffic/index.js";
 import { LatencyRecorder } from "../latency/recorder.js";
 import { FluidTraffic, type ServingCapacity } from "../traffic/fluid.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
@@ -47,11 +47,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   const series = new MinuteSeries(minutes);
   const decisions: Decision[] = [];
   const w = scenario.workload;
-  const service = makeDistribution({
-    distribution: w.serviceTime.distribution,
-    mean: w.serviceTime.mean,
-    cv: w.serviceTime.cv,
-  });
+  const service = serviceTimeOf(w);
   const latency = new LatencyRecorder(service, scenario.slo.latency);
   const idleTimeoutMs = num(a, "appRunner.activeIdleTimeout");
   const image = w.image;
@@ -148,16 +144,8 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   for (let i = 0; i < cfg.MinSize; i++) addInstance(0, true);
   supply.record(0, fleet.inServiceCount);
 
-  const workload = {
-    cpuPerRequestMs: w.cpuPerRequest,
-    service,
-    // App Runner sends an instance at most MaxConcurrency requests at once.
-    concurrency: Math.min(w.concurrency, cfg.MaxConcurrency),
-    memoryBaselineMiB: w.memory?.baseline ?? 0,
-    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-    timeoutMs: w.timeout,
-    cpuIdle: w.cpuIdle,
-  };
+  // App Runner sends an instance at most MaxConcurrency requests at once.
+  const workload = trafficWorkload(w, service, Math.min(w.concurrency, cfg.MaxConcurrency));
   const traffic = new FluidTraffic(
     input.rates,
     input.stepMs,

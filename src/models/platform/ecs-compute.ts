@@ -1,4 +1,4 @@
-import { type AssumptionValues, num } from "../../assumptions.js";
+import type { AssumptionValues } from "../../assumptions.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { EcsCompute } from "../../scenario/platforms/ecs-compute.js";

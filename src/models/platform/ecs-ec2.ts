@@ -30,7 +30,11 @@ const LAUNCH_CV = 0.3;
 export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult {
   const { platform: p } = input;
   return runEcsService(input, {
-    task: { vcpu: p.task.cpu / 1024, memoryMiB: p.task.memory, memoryReservationMiB: p.task.memoryReservation },
+    task: {
+      vcpu: p.task.cpu / 1024,
+      memoryMiB: p.task.memory,
+      memoryReservationMiB: p.task.memoryReservation,
+    },
     service: p.service,
     scalingPolicies: p.scalingPolicies,
     scheduledActions: p.scheduledActions,

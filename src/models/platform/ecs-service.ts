@@ -14,8 +14,7 @@ import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
-import { makeDistribution } from "../latency/distributions.js";
-import { createTraffic, type TrafficModel } from "../traffic/index.js";
+import { createTraffic, serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
 import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
 import type { LauncherReport, PlatformResult } from "./result.js";
@@ -85,13 +84,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   const vcpu = p.task.vcpu;
 
   const w = scenario.workload;
-  const service = makeDistribution({
-    distribution: w.serviceTime.distribution,
-    mean: w.serviceTime.mean,
-    cv: w.serviceTime.cv,
-    // Empirical without values: the per-request trace's service-time column.
-    values: w.serviceTime.values ?? input.requestTrace?.serviceMs,
-  }, "workload.serviceTime");
+  const service = serviceTimeOf(w, input.requestTrace?.serviceMs);
   const highRes = p.scalingPolicies.some(
     (sp) =>
       sp.PolicyType === "TargetTrackingScaling" &&
@@ -120,17 +113,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
   });
 
-  const workload = {
-    cpuPerRequestMs: w.cpuPerRequest,
-    service,
-    concurrency: w.concurrency,
-    memoryBaselineMiB: w.memory?.baseline ?? 0,
-    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-    timeoutMs: w.timeout,
-    cpuIdle: w.cpuIdle,
-    model: w.model,
-    queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
-  };
+  const workload = trafficWorkload(w, service);
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
   traffic = createTraffic({
     mode: scenario.engine.mode,
@@ -144,7 +127,10 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     // MemoryUtilization is measured against memoryReservation when set, else memory (service_utilization.html).
     task: { vcpu: p.task.vcpu, memoryMiB: p.task.memoryReservationMiB ?? p.task.memoryMiB },
     service: ecs,
-    routing: { algorithm: p.loadBalancer.algorithm ?? "round_robin", slowStartMs: p.loadBalancer.slowStart ?? 0 },
+    routing: {
+      algorithm: p.loadBalancer.algorithm ?? "round_robin",
+      slowStartMs: p.loadBalancer.slowStart ?? 0,
+    },
     sloMs: scenario.slo.latency,
     metrics,
     minutes: series,
@@ -224,7 +210,10 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     inFlightAtEnd: traffic.backlogRequests,
   };
   const extra = launcher.report?.() ?? {};
-  const checks = [...invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions), ...(extra.checks ?? [])];
+  const checks = [
+    ...invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions),
+    ...(extra.checks ?? []),
+  ];
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? launcher.billedTaskSeconds * vcpu;
   return {
     name,

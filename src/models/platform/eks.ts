@@ -23,8 +23,8 @@ import { Deployment, type Pod } from "../k8s/deployment.js";
 import { HpaController, type HpaMetricSpec, PodMetricsScraper } from "../k8s/hpa-controller.js";
 import { allowedOfferings, type InstanceCandidate } from "../k8s/karpenter.js";
 import { podsPerNode } from "../k8s/scheduler.js";
-import { Lognormal, makeDistribution } from "../latency/distributions.js";
-import { createTraffic, type TrafficModel } from "../traffic/index.js";
+import { Lognormal } from "../latency/distributions.js";
+import { createTraffic, serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
@@ -81,15 +81,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   const decisions: Decision[] = [];
   const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
   const w = scenario.workload;
-  const service = makeDistribution(
-    {
-      distribution: w.serviceTime.distribution,
-      mean: w.serviceTime.mean,
-      cv: w.serviceTime.cv,
-      values: w.serviceTime.values ?? input.requestTrace?.serviceMs,
-    },
-    "workload.serviceTime",
-  );
+  const service = serviceTimeOf(w, input.requestTrace?.serviceMs);
 
   const req = {
     cpuMilli: p.deployment.resources.requests.cpu,
@@ -347,17 +339,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     memory: new MetricSeries("MemoryUtilization", MINUTE),
     requestsPerTarget: new MetricSeries("RequestCountPerTarget", MINUTE),
   };
-  const workload = {
-    cpuPerRequestMs: w.cpuPerRequest,
-    service,
-    concurrency: w.concurrency,
-    memoryBaselineMiB: w.memory?.baseline ?? 0,
-    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
-    timeoutMs: w.timeout,
-    cpuIdle: w.cpuIdle,
-    model: w.model,
-    queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
-  };
+  const workload = trafficWorkload(w, service);
   traffic = createTraffic({
     mode: scenario.engine.mode,
     name,

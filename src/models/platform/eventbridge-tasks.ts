@@ -10,6 +10,7 @@ import { TaskEventLog } from "../ecs/task-events.js";
 import type { Task } from "../ecs/task.js";
 import { makeDistribution } from "../latency/distributions.js";
 import { LogHistogram } from "../latency/histogram.js";
+import { statsOf } from "../latency/request-recorder.js";
 import type { LatencyStats } from "../latency/recorder.js";
 import { MinuteSeries } from "../traffic/minute-series.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
@@ -251,10 +252,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
         cols.inService[minute] = minuteRunningMs / MINUTE;
         cols.cpuPercent[minute] = Number.NaN;
         cols.memoryPercent[minute] = Number.NaN;
-        cols.latencyMeanMs[minute] = st.count > 0 ? st.mean : Number.NaN;
-        cols.p50Ms[minute] = st.count > 0 ? st.p50 : Number.NaN;
-        cols.p95Ms[minute] = st.count > 0 ? st.p95 : Number.NaN;
-        cols.p99Ms[minute] = st.count > 0 ? st.p99 : Number.NaN;
+        series.setLatency(minute, st);
       }
       minute++;
       minuteCompletion.reset();
@@ -335,20 +333,6 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     ],
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
-  };
-}
-
-function statsOf(h: LogHistogram, within: number): LatencyStats {
-  if (h.count === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, withinSlo: 0, count: 0 };
-  return {
-    mean: h.mean,
-    p50: h.quantile(0.5),
-    p90: h.quantile(0.9),
-    p95: h.quantile(0.95),
-    p99: h.quantile(0.99),
-    max: h.max,
-    withinSlo: within,
-    count: h.count,
   };
 }
 

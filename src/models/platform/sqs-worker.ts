@@ -11,7 +11,7 @@ import { EcsService } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
 import { makeDistribution } from "../latency/distributions.js";
 import { LogHistogram } from "../latency/histogram.js";
-import type { LatencyStats } from "../latency/recorder.js";
+import { statsOf } from "../latency/request-recorder.js";
 import { sqsRequestsUsd } from "../sqs/backlog.js";
 import { SqsQueue } from "../sqs/queue.js";
 import { QueueWorkers } from "../sqs/workers.js";
@@ -207,10 +207,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
         cols.inService[minute] = minuteRunningMs / MINUTE;
         cols.cpuPercent[minute] = Number.NaN;
         cols.memoryPercent[minute] = Number.NaN;
-        cols.latencyMeanMs[minute] = stats.count > 0 ? stats.mean : Number.NaN;
-        cols.p50Ms[minute] = stats.count > 0 ? stats.p50 : Number.NaN;
-        cols.p95Ms[minute] = stats.count > 0 ? stats.p95 : Number.NaN;
-        cols.p99Ms[minute] = stats.count > 0 ? stats.p99 : Number.NaN;
+        series.setLatency(minute, stats);
       }
       minute++;
       minuteHist.reset();
@@ -352,17 +349,3 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
 }
 
 /** Latency statistics of a histogram of end-to-end message latencies. */
-function statsOf(h: LogHistogram, within: number): LatencyStats {
-  const n = h.count;
-  if (n === 0) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, withinSlo: 0, count: 0 };
-  return {
-    mean: h.mean,
-    p50: h.quantile(0.5),
-    p90: h.quantile(0.9),
-    p95: h.quantile(0.95),
-    p99: h.quantile(0.99),
-    max: h.max,
-    withinSlo: within,
-    count: n,
-  };
-}

@@ -265,10 +265,7 @@ export class FluidTraffic implements Continuous {
       const mem = this.metrics.memory.datapoints.at(-1);
       c.cpuPercent[m] = cpu ?? Number.NaN;
       c.memoryPercent[m] = mem ?? Number.NaN;
-      c.latencyMeanMs[m] = stats.count > 0 ? stats.mean : Number.NaN;
-      c.p50Ms[m] = stats.count > 0 ? stats.p50 : Number.NaN;
-      c.p95Ms[m] = stats.count > 0 ? stats.p95 : Number.NaN;
-      c.p99Ms[m] = stats.count > 0 ? stats.p99 : Number.NaN;
+      this.minutes.setLatency(m, stats);
       c.withinSlo[m] = stats.withinSlo;
     }
     this.minuteRequests = 0;

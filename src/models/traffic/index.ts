@@ -2,6 +2,8 @@ import type { Continuous, Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { RoutingAlgorithm } from "../alb/router.js";
 import type { Task } from "../ecs/task.js";
+import type { Workload } from "../../scenario/schema.js";
+import { makeDistribution, type ServiceTimeDistribution } from "../latency/distributions.js";
 import { LatencyRecorder, type LatencyStats } from "../latency/recorder.js";
 import { RequestLatencyRecorder } from "../latency/request-recorder.js";
 import { type FluidMetrics, type FluidTask, FluidTraffic } from "./fluid.js";
@@ -45,6 +47,38 @@ export interface TrafficInputs {
   minutes: MinuteSeries;
   /** Per-request trace replayed at its true timestamps (request mode). */
   trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
+}
+
+/** The scenario's service-time distribution; `empirical` without values reads the per-request trace. */
+export function serviceTimeOf(w: Workload, traceServiceMs?: Float64Array): ServiceTimeDistribution {
+  return makeDistribution(
+    {
+      distribution: w.serviceTime.distribution,
+      mean: w.serviceTime.mean,
+      cv: w.serviceTime.cv,
+      values: w.serviceTime.values ?? traceServiceMs,
+    },
+    "workload.serviceTime",
+  );
+}
+
+/** The scenario's workload as the traffic models take it (`concurrency` may be capped by the platform). */
+export function trafficWorkload(
+  w: Workload,
+  service: ServiceTimeDistribution,
+  concurrency = w.concurrency,
+): RequestWorkload {
+  return {
+    cpuPerRequestMs: w.cpuPerRequest,
+    service,
+    concurrency,
+    memoryBaselineMiB: w.memory?.baseline ?? 0,
+    memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
+    timeoutMs: w.timeout,
+    cpuIdle: w.cpuIdle,
+    model: w.model,
+    queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
+  };
 }
 
 /**

@@ -26,4 +26,14 @@ export class MinuteSeries {
     for (const c of MINUTE_COLUMNS) cols[c] = new Float64Array(minutes);
     this.columns = cols;
   }
+
+  /** Minute `m`'s latency columns from that minute's statistics; empty (NaN) when nothing completed. */
+  setLatency(m: number, st: { count: number; mean: number; p50: number; p95: number; p99: number }): void {
+    const c = this.columns;
+    const none = st.count <= 0;
+    c.latencyMeanMs[m] = none ? Number.NaN : st.mean;
+    c.p50Ms[m] = none ? Number.NaN : st.p50;
+    c.p95Ms[m] = none ? Number.NaN : st.p95;
+    c.p99Ms[m] = none ? Number.NaN : st.p99;
+  }
 }

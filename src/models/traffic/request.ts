@@ -547,10 +547,7 @@ export class RequestTraffic implements Continuous {
       c.desired[m] = this.o.service.desiredCount;
       c.cpuPercent[m] = cpu ?? Number.NaN;
       c.memoryPercent[m] = mem ?? Number.NaN;
-      c.latencyMeanMs[m] = stats.count > 0 ? stats.mean : Number.NaN;
-      c.p50Ms[m] = stats.count > 0 ? stats.p50 : Number.NaN;
-      c.p95Ms[m] = stats.count > 0 ? stats.p95 : Number.NaN;
-      c.p99Ms[m] = stats.count > 0 ? stats.p99 : Number.NaN;
+      this.o.minutes.setLatency(m, stats);
       c.withinSlo[m] = stats.withinSlo;
     }
     this.mArrived = 0;

@@ -38,12 +38,20 @@ export const LoadBalancer = z
   })
   .superRefine((lb, ctx) => {
     if (lb.slowStart !== 0 && (lb.slowStart < 30_000 || lb.slowStart > 900_000)) {
-      ctx.addIssue({ code: "custom", path: ["slowStart"], message: "slowStart must be 0 (off) or between 30s and 900s" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["slowStart"],
+        message: "slowStart must be 0 (off) or between 30s and 900s",
+      });
     }
     // "You can't enable slow start mode when using the least outstanding requests ... routing algorithms."
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
     if (lb.slowStart !== 0 && lb.algorithm === "least_outstanding_requests") {
-      ctx.addIssue({ code: "custom", path: ["slowStart"], message: "ALB does not allow slow start with least_outstanding_requests" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["slowStart"],
+        message: "ALB does not allow slow start with least_outstanding_requests",
+      });
     }
   });
 export const LOAD_BALANCER_DEFAULTS = {
