@@ -28,12 +28,28 @@ const MetricRef = z.strictObject({
   Dimensions: z.array(Dimension).optional(),
 });
 
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html */
+/** The Id of a metric data query: the same rule for target tracking, alarm and predictive queries. */
+const QueryId = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _");
+
+/** A metric data query is either an expression or a metric (every kind of query list has this rule). */
+function expressionOrMetricStat(
+  q: { Expression?: string; MetricStat?: unknown },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
+    ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
+  }
+}
+
+/**
+ * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html
+ * Also the predictive scaling query (API_PredictiveScalingMetricDataQuery.html): AWS documents the same fields.
+ */
 const MetricDataQuery = z
   .strictObject({
-    Id: z
-      .string()
-      .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
+    Id: QueryId,
     Expression: z.string().min(1).optional(),
     Label: z.string().optional(),
     MetricStat: z
@@ -41,11 +57,7 @@ const MetricDataQuery = z
       .optional(),
     ReturnData: z.boolean().optional(),
   })
-  .superRefine((q, ctx) => {
-    if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
-      ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
-    }
-  });
+  .superRefine(expressionOrMetricStat);
 
 /**
  * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_CustomizedMetricSpecification.html
@@ -134,9 +146,7 @@ const StepScalingPolicyConfiguration = z.strictObject({
  */
 const AlarmMetricDataQuery = z
   .strictObject({
-    Id: z
-      .string()
-      .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
+    Id: QueryId,
     Expression: z.string().min(1).optional(),
     Label: z.string().optional(),
     MetricStat: z
@@ -152,11 +162,7 @@ const AlarmMetricDataQuery = z
     // Printed by describe-alarms for cross-account alarms; one account is simulated.
     AccountId: z.string().optional(),
   })
-  .superRefine((q, ctx) => {
-    if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
-      ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
-    }
-  });
+  .superRefine(expressionOrMetricStat);
 
 /** The period shared by an alarm's metric queries (seconds), or undefined when they have none. */
 function alarmQueriesPeriod(
@@ -335,28 +341,9 @@ export const PREDICTIVE_METRIC_PAIRS = [
 ] as const;
 export type PredictiveMetricPair = (typeof PREDICTIVE_METRIC_PAIRS)[number];
 
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingMetricDataQuery.html */
-const PredictiveScalingMetricDataQuery = z
-  .strictObject({
-    Id: z
-      .string()
-      .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _"),
-    Expression: z.string().min(1).optional(),
-    Label: z.string().optional(),
-    MetricStat: z
-      .strictObject({ Metric: MetricRef, Stat: z.enum(STATISTICS), Unit: z.string().optional() })
-      .optional(),
-    ReturnData: z.boolean().optional(),
-  })
-  .superRefine((q, ctx) => {
-    if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
-      ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
-    }
-  });
-
 /** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingCustomizedMetricSpecification.html */
 const PredictiveScalingCustomizedMetricSpecification = z
-  .strictObject({ MetricDataQueries: z.array(PredictiveScalingMetricDataQuery).min(1) })
+  .strictObject({ MetricDataQueries: z.array(MetricDataQuery).min(1) })
   .superRefine((c, ctx) => checkQueryList(c.MetricDataQueries, ["MetricDataQueries"], ctx));
 export type PredictiveScalingCustomizedMetricSpecification = z.output<
   typeof PredictiveScalingCustomizedMetricSpecification

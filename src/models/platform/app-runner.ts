@@ -1,21 +1,27 @@
 import { num } from "../../assumptions.js";
 import { appRunnerRates } from "../../data/app-runner.js";
-import { type Continuous, Phase, Simulation } from "../../engine/sim.js";
-import { MINUTE, type TimeMs } from "../../engine/time.js";
+import { type Continuous, Phase } from "../../engine/sim.js";
+import type { TimeMs } from "../../engine/time.js";
 import { InputError } from "../../errors.js";
 import type { AppRunnerPlatform } from "../../scenario/platforms/app-runner.js";
 import { activeBilledSeconds, activeUntil } from "../apprunner/billing.js";
 import { appRunnerInstancesNeeded, appRunnerNextCount } from "../apprunner/scaling.js";
-import { CostLedger } from "../billing/ledger.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision } from "../decisions.js";
 import { fullPullMs, pullRates } from "../image/pull.js";
 import { serviceTimeOf, trafficWorkload } from "../traffic/index.js";
 import { LatencyRecorder } from "../latency/recorder.js";
 import { FluidTraffic, type ServingCapacity } from "../traffic/fluid.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
+import { CapacitySteps } from "./capacity-steps.js";
+import {
+  closeCost,
+  costMatchesMetersCheck,
+  requestsConservedCheck,
+  serviceMetrics,
+  startPlatformRun,
+  trafficRequests,
+  webElasticity,
+  withinBoundsCheck,
+} from "./harness.js";
 import type { PlatformResult } from "./result.js";
 
 /** One App Runner instance: provisioned from `readyAt`, active (paying vCPU) during activation periods. */
@@ -41,11 +47,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   const cfg = p.AutoScalingConfiguration;
   const vcpu = p.InstanceConfiguration.Cpu / 1024;
   const memoryGb = p.InstanceConfiguration.Memory / 1024;
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
-  const decisions: Decision[] = [];
+  const { sim, ledger, series, decisions } = startPlatformRun(input);
   const w = scenario.workload;
   const service = serviceTimeOf(w);
   const latency = new LatencyRecorder(service, scenario.slo.latency);
@@ -154,11 +156,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     { vcpu, memoryMiB: p.InstanceConfiguration.Memory },
     fleet,
     latency,
-    {
-      cpu: new MetricSeries("CPUUtilization", MINUTE),
-      memory: new MetricSeries("MemoryUtilization", MINUTE),
-      requestsPerTarget: new MetricSeries("Requests", MINUTE),
-    },
+    serviceMetrics("Requests"),
     series,
   );
 
@@ -262,19 +260,8 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     closeProvisioned(inst, input.durationMs);
   }
 
-  const perMinuteCost = ledger.perMinute();
-  series.columns.costUsd.set(perMinuteCost);
-  const totalUsd = ledger.totalUsd();
-  const requests = {
-    arrived: traffic.arrived,
-    served: traffic.served,
-    dropped: traffic.dropped,
-    timedOut: traffic.timedOut,
-    inFlightAtEnd: traffic.backlogRequests,
-  };
-  let minuteSum = 0;
-  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
-  const accounted = requests.served + requests.dropped + requests.timedOut + requests.inFlightAtEnd;
+  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
+  const requests = trafficRequests(traffic);
   const outside = decisions.find((d) => d.to < cfg.MinSize || d.to > cfg.MaxSize);
   const activeHours = activeVcpuSeconds / vcpu / 3600;
   return {
@@ -305,29 +292,11 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
         instanceStartSeconds: startMs / 1000,
       },
     },
-    elasticity: {
-      unit: "instances",
-      supply: supply.series(),
-      demand: platformSloDemand({ ...input, workload, vcpu, slo: scenario.slo }),
-    },
+    elasticity: webElasticity(input, "instances", supply, workload, vcpu),
     checks: [
-      {
-        name: "requests conserved",
-        ok: Math.abs(requests.arrived - accounted) <= 1e-6 * Math.max(1, requests.arrived),
-        detail: `arrived ${requests.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}`,
-      },
-      {
-        name: "cost equals the sum of its meters",
-        ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
-        detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
-      },
-      {
-        name: "instances within MinSize/MaxSize",
-        ok: outside === undefined,
-        detail: outside
-          ? `decision at t=${outside.t}s set ${outside.to}`
-          : `every decision within [${cfg.MinSize}, ${cfg.MaxSize}]`,
-      },
+      requestsConservedCheck(requests),
+      costMatchesMetersCheck(perMinuteCost, totalUsd),
+      withinBoundsCheck("instances within MinSize/MaxSize", outside, cfg.MinSize, cfg.MaxSize),
       {
         name: "active time within provisioned time",
         // Each activation may add up to the one-minute minimum beyond the provisioned time.

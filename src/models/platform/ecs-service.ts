@@ -1,6 +1,6 @@
 import { num, type AssumptionValues } from "../../assumptions.js";
-import { Simulation } from "../../engine/sim.js";
-import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
+import type { Simulation } from "../../engine/sim.js";
+import { SECOND, type TimeMs } from "../../engine/time.js";
 import type { Platform, ScenarioData } from "../../scenario/schema.js";
 import type { ScalingPolicy } from "../../scenario/policies.js";
 import type { TargetGroupConfig } from "../alb/target-group.js";
@@ -9,14 +9,24 @@ import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../.
 import { MetricRegistry } from "../aas/metric-registry.js";
 import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
 import { buildAutoScaling } from "../aas/setup.js";
-import { CostLedger } from "../billing/ledger.js";
+import type { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
-import { createTraffic, serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
-import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
+import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
+import { CapacitySteps } from "./capacity-steps.js";
+import {
+  albTraffic,
+  closeCost,
+  costMatchesMetersCheck,
+  requestsConservedCheck,
+  serviceMetrics,
+  startPlatformRun,
+  trafficRequests,
+  webElasticity,
+  withinBoundsCheck,
+} from "./harness.js";
 import type { LauncherReport, PlatformResult } from "./result.js";
 
 /** What every platform runner receives. */
@@ -74,12 +84,7 @@ export interface EcsServiceParts {
 export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServiceParts): PlatformResult {
   const { name, scenario, assumptions: a } = input;
   const p = { ...parts, kind: (input.platform as { kind: string }).kind };
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
+  const { sim, ledger, series, decisions, log } = startPlatformRun(input);
 
   const vcpu = p.task.vcpu;
 
@@ -93,9 +98,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
       ),
   );
   const metrics = {
-    cpu: new MetricSeries("CPUUtilization", MINUTE),
-    memory: new MetricSeries("MemoryUtilization", MINUTE),
-    requestsPerTarget: new MetricSeries("RequestCountPerTarget", MINUTE),
+    ...serviceMetrics(),
     cpuHighRes: highRes ? new MetricSeries("CPUUtilization (20 s)", 20 * SECOND) : undefined,
     memoryHighRes: highRes ? new MetricSeries("MemoryUtilization (20 s)", 20 * SECOND) : undefined,
   };
@@ -115,26 +118,15 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
 
   const workload = trafficWorkload(w, service);
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
-  traffic = createTraffic({
-    mode: scenario.engine.mode,
-    name,
+  traffic = albTraffic(input, {
     sim,
-    tickMs: scenario.engine.tick,
-    rates: input.rates,
-    stepMs: input.stepMs,
-    durationMs: input.durationMs,
     workload,
     // MemoryUtilization is measured against memoryReservation when set, else memory (service_utilization.html).
     task: { vcpu: p.task.vcpu, memoryMiB: p.task.memoryReservationMiB ?? p.task.memoryMiB },
     service: ecs,
-    routing: {
-      algorithm: p.loadBalancer.algorithm ?? "round_robin",
-      slowStartMs: p.loadBalancer.slowStart ?? 0,
-    },
-    sloMs: scenario.slo.latency,
+    loadBalancer: p.loadBalancer,
     metrics,
     minutes: series,
-    trace: input.requestTrace,
   });
   sim.addContinuous(traffic);
 
@@ -197,18 +189,10 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   sim.run(input.durationMs);
   launcher.finish(ecs.tasks, input.durationMs);
 
-  const perMinuteCost = ledger.perMinute();
-  series.columns.costUsd.set(perMinuteCost);
+  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const total = traffic.latencyTotal();
-  const totalUsd = ledger.totalUsd();
   const taskHours = traffic.runningTaskSeconds / 3600;
-  const requests = {
-    arrived: traffic.arrived,
-    served: traffic.served,
-    dropped: traffic.dropped,
-    timedOut: traffic.timedOut,
-    inFlightAtEnd: traffic.backlogRequests,
-  };
+  const requests = trafficRequests(traffic);
   const extra = launcher.report?.() ?? {};
   const checks = [
     ...invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions),
@@ -239,11 +223,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
     ...(extra.details ? { details: extra.details } : {}),
-    elasticity: {
-      unit: "tasks",
-      supply: supply.series(),
-      demand: platformSloDemand({ ...input, workload, vcpu, slo: scenario.slo }),
-    },
+    elasticity: webElasticity(input, "tasks", supply, workload, vcpu),
   };
 }
 
@@ -254,11 +234,6 @@ function invariantChecks(
   svc: { minCapacity: number; maxCapacity: number; desiredCount: number },
   decisions: Decision[],
 ): PlatformResult["checks"] {
-  const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;
-  const reqOk = Math.abs(r.arrived - accounted) <= 1e-6 * Math.max(1, r.arrived);
-  let minuteSum = 0;
-  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
-  const costOk = totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd);
   const lo = Math.min(svc.minCapacity, svc.desiredCount);
   const hi = Math.max(svc.maxCapacity, svc.desiredCount);
   // The service's desired count; other controllers (cluster auto scaling) log instance counts. Scheduled
@@ -269,22 +244,8 @@ function invariantChecks(
     return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
   });
   return [
-    {
-      name: "requests conserved",
-      ok: reqOk,
-      detail: `arrived ${r.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}`,
-    },
-    {
-      name: "cost equals the sum of its meters",
-      ok: costOk,
-      detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
-    },
-    {
-      name: "desired count within min/max",
-      ok: outside === undefined,
-      detail: outside
-        ? `decision at t=${outside.t}s set ${outside.to}`
-        : `every decision within [${lo}, ${hi}]`,
-    },
+    requestsConservedCheck(r),
+    costMatchesMetersCheck(perMinuteCost, totalUsd),
+    withinBoundsCheck("desired count within min/max", outside, lo, hi),
   ];
 }

@@ -2,14 +2,11 @@ import { num } from "../../assumptions.js";
 import { EKS_CONTROL_PLANE_PER_HOUR, familyAndSize, nodeAllocatable } from "../../data/eks.js";
 import { ebsGp3PricePerGbMonth, instancePrice, instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { fargateRates } from "../../data/fargate.js";
-import { Simulation } from "../../engine/sim.js";
-import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
+import { SECOND, type TimeMs } from "../../engine/time.js";
 import { InputError } from "../../errors.js";
 import type { Distribution } from "../../scenario/fields.js";
 import type { EksPlatform } from "../../scenario/platforms/eks.js";
 import { parseK8sMemory, parseMilliCpu } from "../../scenario/units.js";
-import { CostLedger } from "../billing/ledger.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
 import type { ServiceObserver } from "../ecs/service.js";
@@ -24,10 +21,20 @@ import { HpaController, type HpaMetricSpec, PodMetricsScraper } from "../k8s/hpa
 import { allowedOfferings, type InstanceCandidate } from "../k8s/karpenter.js";
 import { podsPerNode } from "../k8s/scheduler.js";
 import { Lognormal } from "../latency/distributions.js";
-import { createTraffic, serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
+import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import { CapacitySteps, platformSloDemand } from "./capacity-steps.js";
+import { CapacitySteps } from "./capacity-steps.js";
+import {
+  albTraffic,
+  closeCost,
+  costMatchesMetersCheck,
+  requestsConservedCheck,
+  serviceMetrics,
+  startPlatformRun,
+  trafficRequests,
+  webElasticity,
+  withinBoundsCheck,
+} from "./harness.js";
 import type { PlatformResult } from "./result.js";
 
 function launchSpec(d: Distribution | undefined, meanMs: TimeMs): LaunchTimeSpec {
@@ -74,12 +81,7 @@ function taskView(pod: Pod, views: Map<number, Task>): Task {
 export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   const { name, platform: p, scenario, assumptions: a } = input;
   const path = `platforms.${name}`;
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
+  const { sim, ledger, series, decisions, log } = startPlatformRun(input);
   const w = scenario.workload;
   const service = serviceTimeOf(w, input.requestTrace?.serviceMs);
 
@@ -334,32 +336,16 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
       if (pod) deployment.inFlightDone(pod, sim.now);
     },
   };
-  const metrics = {
-    cpu: new MetricSeries("CPUUtilization", MINUTE),
-    memory: new MetricSeries("MemoryUtilization", MINUTE),
-    requestsPerTarget: new MetricSeries("RequestCountPerTarget", MINUTE),
-  };
   const workload = trafficWorkload(w, service);
-  traffic = createTraffic({
-    mode: scenario.engine.mode,
-    name,
+  traffic = albTraffic(input, {
     sim,
-    tickMs: scenario.engine.tick,
-    rates: input.rates,
-    stepMs: input.stepMs,
-    durationMs: input.durationMs,
     workload,
     // Memory utilisation is against the pod's request, as the HPA computes it.
     task: { vcpu: podVcpu, memoryMiB: req.memoryMiB },
     service: target,
-    routing: {
-      algorithm: p.loadBalancer.algorithm ?? "round_robin",
-      slowStartMs: p.loadBalancer.slowStart ?? 0,
-    },
-    sloMs: scenario.slo.latency,
-    metrics,
+    loadBalancer: p.loadBalancer,
+    metrics: serviceMetrics(),
     minutes: series,
-    trace: input.requestTrace,
   });
   sim.addContinuous(traffic);
 
@@ -468,16 +454,8 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   karpenter?.finish(input.durationMs);
   fargate?.finish(deployment.pods, input.durationMs);
 
-  const perMinuteCost = ledger.perMinute();
-  series.columns.costUsd.set(perMinuteCost);
-  const totalUsd = ledger.totalUsd();
-  const requests = {
-    arrived: traffic.arrived,
-    served: traffic.served,
-    dropped: traffic.dropped,
-    timedOut: traffic.timedOut,
-    inFlightAtEnd: traffic.backlogRequests,
-  };
+  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
+  const requests = trafficRequests(traffic);
   let paidVcpuSeconds = 0;
   if (fargate) paidVcpuSeconds = fargate.billedPodSeconds * fargateVcpu;
   for (const g of groups) paidVcpuSeconds += g.asg.billedVcpuSeconds;
@@ -540,11 +518,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
         : {}),
       ...(fargate ? { fargatePodSize: { vcpu: fargateVcpu } } : {}),
     },
-    elasticity: {
-      unit: "pods",
-      supply: supply.series(),
-      demand: platformSloDemand({ ...input, workload, vcpu: podVcpu, slo: scenario.slo }),
-    },
+    elasticity: webElasticity(input, "pods", supply, workload, podVcpu),
   };
 }
 
@@ -555,29 +529,18 @@ function invariantChecks(
   decisions: Decision[],
   bounds: { minReplicas: number; maxReplicas: number },
 ): PlatformResult["checks"] {
-  const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;
-  let minuteSum = 0;
-  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
   const outside = decisions.find(
     (d) => d.controller === "hpa" && (d.to < bounds.minReplicas || d.to > bounds.maxReplicas),
   );
   return [
-    {
-      name: "requests conserved",
-      ok: Math.abs(r.arrived - accounted) <= 1e-6 * Math.max(1, r.arrived),
-      detail: `arrived ${r.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}`,
-    },
-    {
-      name: "cost equals the sum of its meters",
-      ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
-      detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
-    },
-    {
-      name: "replicas within the HPA's min/max",
-      ok: outside === undefined,
-      detail: outside
-        ? `decision at t=${outside.t}s set ${outside.to}`
-        : `every HPA decision within [${bounds.minReplicas}, ${bounds.maxReplicas}]`,
-    },
+    requestsConservedCheck(r),
+    costMatchesMetersCheck(perMinuteCost, totalUsd),
+    withinBoundsCheck(
+      "replicas within the HPA's min/max",
+      outside,
+      bounds.minReplicas,
+      bounds.maxReplicas,
+      "every HPA decision",
+    ),
   ];
 }

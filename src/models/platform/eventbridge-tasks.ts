@@ -1,10 +1,8 @@
 import { num } from "../../assumptions.js";
-import { Phase, Simulation } from "../../engine/sim.js";
+import { Phase } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
 import { parseSchedule } from "../aas/schedule.js";
-import { CostLedger } from "../billing/ledger.js";
-import type { Decision } from "../decisions.js";
 import { EcsService } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
 import type { Task } from "../ecs/task.js";
@@ -12,9 +10,9 @@ import { makeDistribution } from "../latency/distributions.js";
 import { LogHistogram } from "../latency/histogram.js";
 import { statsOf } from "../latency/request-recorder.js";
 import type { LatencyStats } from "../latency/recorder.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
+import { closeCost, costMatchesMetersCheck, startPlatformRun } from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
@@ -30,13 +28,8 @@ import type { PlatformResult } from "./result.js";
 export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlatform>): PlatformResult {
   const { name, platform: p, scenario, assumptions: a } = input;
   const c = p.compute;
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
+  const { sim, minutes, ledger, series, decisions, log } = startPlatformRun(input);
   const cols = series.columns;
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
   const compute = buildCompute(name, c, {
     sim,
     ledger,
@@ -267,14 +260,10 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   compute.launcher.finish(ecs.tasks, input.durationMs);
 
   cols.withinSlo.set(withinBySubmitMinute);
-  const perMinuteCost = ledger.perMinute();
-  cols.costUsd.set(perMinuteCost);
-  const totalUsd = ledger.totalUsd();
+  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const extra = compute.launcher.report?.() ?? {};
   const stillWaiting = waiting.length - waitHead;
   const inFlight = stillWaiting + tasksHeld;
-  let minuteSum = 0;
-  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
   const completionStats = statsOf(completion, withinSlo);
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * vcpu;
   return {
@@ -318,11 +307,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
         ok: submitted === completed + lost + inFlight,
         detail: `submitted ${submitted} = completed ${completed} + lost ${lost} + waiting or running ${inFlight}`,
       },
-      {
-        name: "cost equals the sum of its meters",
-        ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
-        detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
-      },
+      costMatchesMetersCheck(perMinuteCost, totalUsd),
       {
         name: "vCPU quota respected",
         ok: quota === undefined || maxHeld * vcpu <= quota + 1e-9,

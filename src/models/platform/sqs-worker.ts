@@ -1,12 +1,10 @@
 import { num } from "../../assumptions.js";
-import { Phase, Simulation } from "../../engine/sim.js";
+import { Phase } from "../../engine/sim.js";
 import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
 import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
 import { MetricRegistry, type Statistic } from "../aas/metric-registry.js";
 import { buildAutoScaling } from "../aas/setup.js";
-import { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision } from "../decisions.js";
 import { EcsService } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
 import { makeDistribution } from "../latency/distributions.js";
@@ -15,9 +13,9 @@ import { statsOf } from "../latency/request-recorder.js";
 import { sqsRequestsUsd } from "../sqs/backlog.js";
 import { SqsQueue } from "../sqs/queue.js";
 import { QueueWorkers } from "../sqs/workers.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
+import { closeCost, costMatchesMetersCheck, startPlatformRun, withinBoundsCheck } from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
@@ -33,13 +31,8 @@ const GAUGE: readonly Statistic[] = ["Average", "Minimum", "Maximum", "Sum", "Sa
 export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): PlatformResult {
   const { name, platform: p, scenario, assumptions: a } = input;
   const c = p.compute;
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
+  const { sim, minutes, ledger, series, decisions, log } = startPlatformRun(input);
   const cols = series.columns;
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: name } as Decision);
   const w = scenario.workload;
   const compute = buildCompute(name, c, {
     sim,
@@ -253,9 +246,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
 
   // Each minute's messages deleted within the SLO latency (still queued at the end: misses).
   cols.withinSlo.set(withinBySendMinute);
-  const perMinuteCost = ledger.perMinute();
-  cols.costUsd.set(perMinuteCost);
-  const totalUsd = ledger.totalUsd();
+  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const extra = compute.launcher.report?.() ?? {};
   const requests = {
     arrived: queue.sent,
@@ -264,8 +255,6 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     timedOut: 0,
     inFlightAtEnd: queue.visible + queue.inFlight,
   };
-  let minuteSum = 0;
-  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
   const lo = Math.min(c.service.minCapacity, c.service.desiredCount);
   const hi = Math.max(c.service.maxCapacity, c.service.desiredCount);
   const outside = decisions.find(
@@ -329,18 +318,8 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
         ok: queue.sent === queue.deleted + queue.deadLettered + queue.visible + queue.inFlight,
         detail: `sent ${queue.sent} = deleted ${queue.deleted} + dead-lettered ${queue.deadLettered} + visible ${queue.visible} + in flight ${queue.inFlight}`,
       },
-      {
-        name: "cost equals the sum of its meters",
-        ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
-        detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
-      },
-      {
-        name: "desired count within min/max",
-        ok: outside === undefined,
-        detail: outside
-          ? `decision at t=${outside.t}s set ${outside.to}`
-          : `every decision within [${lo}, ${hi}]`,
-      },
+      costMatchesMetersCheck(perMinuteCost, totalUsd),
+      withinBoundsCheck("desired count within min/max", outside, lo, hi),
       ...(extra.checks ?? []),
     ],
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),

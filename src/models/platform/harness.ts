@@ -1,0 +1,139 @@
+import { Simulation } from "../../engine/sim.js";
+import { MINUTE } from "../../engine/time.js";
+import type { TargetGroupConfig } from "../alb/target-group.js";
+import { CostLedger } from "../billing/ledger.js";
+import { MetricSeries } from "../cloudwatch/metric.js";
+import type { Decision } from "../decisions.js";
+import type { FluidTask } from "../traffic/fluid.js";
+import { createTraffic, type TrafficInputs, type TrafficModel } from "../traffic/index.js";
+import { MinuteSeries } from "../traffic/minute-series.js";
+import type { RequestWorkload } from "../traffic/request.js";
+import { type CapacitySteps, type ElasticityInputs, platformSloDemand } from "./capacity-steps.js";
+import type { PlatformRunInput } from "./ecs-service.js";
+import type { PlatformResult } from "./result.js";
+
+/**
+ * The bookkeeping every platform runner starts with (one place, so that all kinds bill, record and log
+ * alike): the simulation, a cost ledger and minute series over the run, and the decision log.
+ */
+export function startPlatformRun(input: PlatformRunInput<unknown>) {
+  const sim = new Simulation(input.seed);
+  const minutes = Math.ceil(input.durationMs / MINUTE);
+  const ledger = new CostLedger(minutes);
+  const series = new MinuteSeries(minutes);
+  const decisions: Decision[] = [];
+  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: input.name } as Decision);
+  return { sim, minutes, ledger, series, decisions, log };
+}
+
+/** The three per-minute metrics a load-balanced service publishes (ECS, EKS, App Runner). */
+export function serviceMetrics(requestsMetricName = "RequestCountPerTarget") {
+  return {
+    cpu: new MetricSeries("CPUUtilization", MINUTE),
+    memory: new MetricSeries("MemoryUtilization", MINUTE),
+    requestsPerTarget: new MetricSeries(requestsMetricName, MINUTE),
+  };
+}
+
+/** Web traffic behind an ALB target group, as the scenario's engine settings ask (ECS services, EKS). */
+export function albTraffic(
+  input: PlatformRunInput<unknown>,
+  o: Pick<TrafficInputs, "sim" | "service" | "metrics" | "minutes"> & {
+    workload: RequestWorkload;
+    task: FluidTask;
+    loadBalancer: TargetGroupConfig;
+  },
+): TrafficModel {
+  const { scenario } = input;
+  return createTraffic({
+    mode: scenario.engine.mode,
+    name: input.name,
+    sim: o.sim,
+    tickMs: scenario.engine.tick,
+    rates: input.rates,
+    stepMs: input.stepMs,
+    durationMs: input.durationMs,
+    workload: o.workload,
+    task: o.task,
+    service: o.service,
+    routing: {
+      algorithm: o.loadBalancer.algorithm ?? "round_robin",
+      slowStartMs: o.loadBalancer.slowStart ?? 0,
+    },
+    sloMs: scenario.slo.latency,
+    metrics: o.metrics,
+    minutes: o.minutes,
+    trace: input.requestTrace,
+  });
+}
+
+/** Close the books: the ledger's per-minute cost into the minute series, and the run's total. */
+export function closeCost(ledger: CostLedger, series: MinuteSeries) {
+  const perMinuteCost = ledger.perMinute();
+  series.columns.costUsd.set(perMinuteCost);
+  return { perMinuteCost, totalUsd: ledger.totalUsd() };
+}
+
+/** The request counts of a traffic model at the end of the run. */
+export function trafficRequests(traffic: TrafficModel): PlatformResult["requests"] {
+  return {
+    arrived: traffic.arrived,
+    served: traffic.served,
+    dropped: traffic.dropped,
+    timedOut: traffic.timedOut,
+    inFlightAtEnd: traffic.backlogRequests,
+  };
+}
+
+type Check = PlatformResult["checks"][number];
+
+/** Every request that arrived is served, dropped, timed out or still in flight (web-serving platforms). */
+export function requestsConservedCheck(r: PlatformResult["requests"]): Check {
+  const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;
+  return {
+    name: "requests conserved",
+    ok: Math.abs(r.arrived - accounted) <= 1e-6 * Math.max(1, r.arrived),
+    detail: `arrived ${r.arrived.toFixed(3)} = served + dropped + timed out + in flight ${accounted.toFixed(3)}`,
+  };
+}
+
+/** The per-minute cost series adds up to the meters' total (every platform). */
+export function costMatchesMetersCheck(perMinuteCost: Float64Array, totalUsd: number): Check {
+  let minuteSum = 0;
+  for (let i = 0; i < perMinuteCost.length; i++) minuteSum += perMinuteCost[i];
+  return {
+    name: "cost equals the sum of its meters",
+    ok: totalUsd >= 0 && Math.abs(minuteSum - totalUsd) <= 1e-9 * Math.max(1, totalUsd),
+    detail: `meters ${totalUsd.toFixed(9)} USD, per-minute series ${minuteSum.toFixed(9)} USD`,
+  };
+}
+
+/** No scaling decision set a count outside [lo, hi]; `outside` is the first that did. */
+export function withinBoundsCheck(
+  name: string,
+  outside: Decision | undefined,
+  lo: number,
+  hi: number,
+  every = "every decision",
+): Check {
+  return {
+    name,
+    ok: outside === undefined,
+    detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `${every} within [${lo}, ${hi}]`,
+  };
+}
+
+/** Supply and SLO demand of a web-serving platform, in its scaling unit, for the elasticity metrics. */
+export function webElasticity(
+  input: PlatformRunInput<unknown>,
+  unit: string,
+  supply: CapacitySteps,
+  workload: RequestWorkload,
+  vcpu: number,
+): ElasticityInputs {
+  return {
+    unit,
+    supply: supply.series(),
+    demand: platformSloDemand({ ...input, workload, vcpu, slo: input.scenario.slo }),
+  };
+}
