@@ -198,3 +198,37 @@ describe("elasticity block in summary.json", () => {
     expect(platforms.eks.elasticity!.meanDemand).toBe(platforms.fargate.elasticity!.meanDemand);
   });
 });
+
+describe("demand when the idle task itself misses the SLO", () => {
+  it("counts every minute as unattainable instead of searching for ever (half a vCPU doubles the CPU part)", async () => {
+    // Lognormal 60 ms, cv 1: p99 ≈ 294 ms ≤ 310 ms, so the service time alone would meet the SLO; on half a
+    // vCPU the 25 ms CPU part of each request runs at half speed even without load, pushing p99 past 310 ms.
+    const s = fromObject(
+      {
+        name: "half-vcpu",
+        seed: 1,
+        duration: "30m",
+        traffic: { synthetic: { shape: "constant", rate: 20 } },
+        workload: {
+          cpuPerRequest: "25ms",
+          serviceTime: { distribution: "lognormal", mean: "60ms", cv: 1 },
+          concurrency: 64,
+          timeout: "10s",
+        },
+        slo: { latency: "310ms", percentile: 99 },
+        platforms: {
+          half: {
+            kind: "ecs-fargate",
+            task: { cpu: 512, memory: 1024 },
+            service: { desiredCount: 2, minCapacity: 2, maxCapacity: 4 },
+          },
+        },
+      },
+      { file: "<inline>", baseDir: process.cwd() },
+    );
+    const summary = summarise(await simulate(s), s.slo);
+    const p = summary.platforms.half;
+    expect(p.elasticity?.sloUnattainableMinutes).toBe(30);
+    expect(p.elasticity?.meanDemand).toBeGreaterThan(0);
+  });
+});

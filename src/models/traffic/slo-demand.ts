@@ -45,7 +45,6 @@ export function sloDemandPerMinute(i: SloDemandInputs): SloDemand {
   const need = i.percentile / 100;
   // A tolerance on the attainment, so a percentile met exactly is not lost to rounding.
   const eps = 1e-9;
-  const attainable = cdfS(i.latencyMs) >= need - eps;
   const lat = newTaskLatency();
   const meets = (lambda: number, n: number): boolean => {
     if (lambda / n >= mu) return false;
@@ -60,6 +59,9 @@ export function sloDemandPerMinute(i: SloDemandInputs): SloDemand {
     );
     return f >= need - eps;
   };
+  // Attainable at all only if a task with (almost) no load meets the SLO: the service time plus what
+  // the task itself adds even when idle (a request on half a vCPU runs its CPU part at half speed).
+  const attainable = meets(1e-9, 1);
   let unattainable = 0;
   let prev = 1;
   for (let m = 0; m < minutes; m++) {
@@ -88,6 +90,14 @@ export function sloDemandPerMinute(i: SloDemandInputs): SloDemand {
         lo = hi;
         step *= 2;
         hi = n + step;
+        if (step > MAX_GALLOP) break;
+      }
+      if (step > MAX_GALLOP) {
+        // No capacity meets the SLO at this load (latency levels off above it): as for unattainable.
+        unattainable++;
+        perMinute[m] = floor;
+        prev = floor;
+        continue;
       }
       while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
@@ -101,6 +111,9 @@ export function sloDemandPerMinute(i: SloDemandInputs): SloDemand {
   }
   return { perMinute, unattainableMinutes: unattainable };
 }
+
+/** Beyond 2^20 more units than the previous minute's demand, a minute's SLO is taken as out of reach. */
+const MAX_GALLOP = 1 << 20;
 
 /** Mean arrival rate (per s) over minute m, of length `lengthMs`, from the trace intervals' rates. */
 function minuteRate(rates: Float64Array, stepMs: TimeMs, m: number, lengthMs: number): number {
