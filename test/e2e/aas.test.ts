@@ -2,41 +2,13 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { run } from "../../src/api.js";
 import { InputError } from "../../src/errors.js";
-import type { Decision } from "../../src/models/decisions.js";
 import { importAwsScaling } from "../../src/scenario/aws-import.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { decisionsOf, fargateScenario } from "./aas-helpers.js";
 
 /** One Fargate service (2 tasks of 1 vCPU) on synthetic traffic, with the given platform fields. */
-function scenario(
-  platform: string,
-  traffic = "synthetic: { shape: step, base: 20, to: 120, at: 30m }",
-  duration = "1h",
-): string {
-  return `
-name: aas
-seed: 1
-duration: ${duration}
-traffic:
-  ${traffic}
-workload:
-  cpuPerRequest: 25ms
-  serviceTime: { distribution: lognormal, mean: 60ms, cv: 1.0 }
-  concurrency: 64
-  memory: { baseline: 512MiB, perInFlight: 0MiB }
-  timeout: 10s
-slo: { latency: 400ms, percentile: 99 }
-platforms:
-  svc:
-    kind: ecs-fargate
-    task: { cpu: 1024, memory: 2048 }
-    service: { desiredCount: 2, minCapacity: 1, maxCapacity: 20 }
-${platform}`;
-}
-
-async function decisionsOf(text: string): Promise<Decision[]> {
-  const out = await run(parseScenario(text));
-  return out.result.platforms[0].decisions;
-}
+const scenario = (platform: string, traffic?: string, duration?: string) =>
+  fargateScenario(platform, traffic, duration);
 
 const TT = (type: string, target: number) => `
     scalingPolicies:
