@@ -3,31 +3,15 @@
 // ascending pod count, then a new NodeClaim; nodeclaim.go Add narrows the instance types).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { familyAndSize, nodeAllocatable } from "../../../src/data/eks.js";
-import { instanceType, listInstanceTypes } from "../../../src/data/ec2.js";
+import { TYPES } from "./catalogue-candidates.js";
 import {
   allowedOfferings,
-  type InstanceCandidate,
   type Offering,
   planNodeClaims,
   type Requirement,
 } from "../../../src/models/k8s/karpenter.js";
 import { scheduleNodeClaims } from "../../../src/models/k8s/karpenter-scheduler.js";
 
-const TYPES: InstanceCandidate[] = listInstanceTypes().map((t) => {
-  const i = instanceType(t);
-  const { family, size } = familyAndSize(t);
-  return {
-    name: t,
-    family,
-    size,
-    arch: i.arch === "arm64" ? "arm64" : "amd64",
-    vcpu: i.vcpu,
-    memoryMiB: i.memoryMiB,
-    alloc: nodeAllocatable(t),
-    onDemandPerHour: i.pricePerHour["us-east-1"],
-  };
-});
 const FAMILIES: Requirement = {
   key: "karpenter.k8s.aws/instance-family",
   operator: "In",

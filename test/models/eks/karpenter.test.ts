@@ -3,31 +3,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { familyAndSize, nodeAllocatable } from "../../../src/data/eks.js";
-import { instanceType, listInstanceTypes } from "../../../src/data/ec2.js";
+import { TYPES } from "./catalogue-candidates.js";
 import {
   allowedDisruptions,
   allowedOfferings,
   cheapestFit,
-  type InstanceCandidate,
   planNodeClaims,
   type Requirement,
 } from "../../../src/models/k8s/karpenter.js";
 import { podsPerNode } from "../../../src/models/k8s/scheduler.js";
 
-const TYPES: InstanceCandidate[] = listInstanceTypes().map((t) => {
-  const i = instanceType(t);
-  const { family, size } = familyAndSize(t);
-  return {
-    name: t,
-    family,
-    size,
-    arch: i.arch === "arm64" ? "arm64" : "amd64",
-    vcpu: i.vcpu,
-    memoryMiB: i.memoryMiB,
-    alloc: nodeAllocatable(t),
-    onDemandPerHour: i.pricePerHour["us-east-1"],
-  };
-});
 const ZONES = ["us-east-1a"];
 const ISSUE_POOL: Requirement[] = [
   { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m6i", "m7i", "c6i"] },
