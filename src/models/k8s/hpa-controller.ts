@@ -16,7 +16,11 @@ import {
   getMetricReplicas,
   getRawResourceReplicas,
   getResourceReplicas,
+  groupPods,
+  type HpaPod,
   type PodMetricSample,
+  type ReadinessTiming,
+  type ResourceName,
 } from "./replica-calculator.js";
 
 /** What the workload exposes to the metric pipeline: cumulative counters of the traffic model. */
@@ -232,6 +236,48 @@ export class PodMetricsScraper {
   }
 }
 
+/** How the replica calculator used one pod's sample (groupPods in replica_calculator.go). */
+export type PodInputStatus = "counted" | "unready" | "missing" | "ignored";
+
+/** One pod's input to an HPA metric, as a decision line shows it so the arithmetic can be redone by hand. */
+export interface HpaPodInput {
+  pod: string;
+  /** The sample (millicores, bytes or milli-units); absent when the pod has none. */
+  value?: number;
+  /** Sample timestamp and window, seconds. */
+  timestamp?: number;
+  window?: number;
+  status: PodInputStatus;
+}
+
+/**
+ * Every pod the calculator saw with its sample and its group: deleting and Failed pods are ignored, pods
+ * without a sample are missing, CPU samples of pods still initialising are unready, the rest are counted.
+ * Unready pods count as 0 % on a scale-up; missing pods as 0 % on a scale-up and 100 % of their request on
+ * a scale-down (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details).
+ */
+export function hpaPodInputs(
+  pods: readonly HpaPod[],
+  samples: ReadonlyMap<string, PodMetricSample>,
+  resource: ResourceName | null,
+  timing: ReadinessTiming,
+): HpaPodInput[] {
+  const g = groupPods(pods, samples, resource, timing);
+  return pods.map((p) => {
+    const m = samples.get(p.name);
+    const status: PodInputStatus = g.ignored.has(p.name)
+      ? "ignored"
+      : g.unready.has(p.name)
+        ? "unready"
+        : g.missing.has(p.name)
+          ? "missing"
+          : "counted";
+    return m === undefined
+      ? { pod: p.name, status }
+      : { pod: p.name, value: m.value, timestamp: m.timestampMs / 1000, window: m.windowMs / 1000, status };
+  });
+}
+
 /** One HPA metric spec, already parsed to base units (milli-units, millicores, bytes). */
 export type HpaMetricSpec =
   | { type: "Resource"; name: "cpu" | "memory"; utilization: number }
@@ -249,6 +295,14 @@ export interface HpaSpec {
   tolerance: number;
   cpuInitializationPeriodMs: TimeMs;
   initialReadinessDelayMs: TimeMs;
+}
+
+/** One metric's proposal, its value and (per-pod metrics) each pod's input. */
+export interface MetricProposal {
+  metric: string;
+  proposal: number | null;
+  value: number | undefined;
+  pods?: HpaPodInput[];
 }
 
 /**
@@ -280,8 +334,8 @@ export class HpaController {
     this.sim.every(this.spec.syncPeriodMs, (t) => this.sync(t), Phase.control);
   }
 
-  /** Proposals per metric (null where the metric could not be computed), in spec order. */
-  proposals(now: TimeMs): { proposal: number | null; value: number | undefined; metric: string }[] {
+  /** Proposals per metric (null where the metric could not be computed), in spec order, with their pod inputs. */
+  proposals(now: TimeMs): MetricProposal[] {
     const d = this.deployment;
     const pods = d.hpaPods(this.requests);
     const current = d.replicas;
@@ -292,53 +346,61 @@ export class HpaController {
       initialReadinessDelayMs: this.spec.initialReadinessDelayMs,
     };
     const s = this.scraper;
-    return this.spec.metrics.map((m) => {
+    const resourceSamples = (name: ResourceName) =>
+      s.samples((x) => (name === "cpu" ? x.cpuMilli : x.memoryBytes));
+    return this.spec.metrics.map((m): MetricProposal => {
       switch (m.type) {
         case "Resource": {
+          const metrics = resourceSamples(m.name);
           const r = getResourceReplicas({
             ...timing,
             currentReplicas: current,
             targetUtilization: m.utilization,
             resource: m.name,
             pods,
-            metrics: s.samples((x) => (m.name === "cpu" ? x.cpuMilli : x.memoryBytes)),
+            metrics,
             tolerances,
           });
           return {
             metric: `${m.name} utilization`,
             proposal: r.ok ? r.replicas : null,
             value: r.ok ? r.utilization : undefined,
+            pods: hpaPodInputs(pods, metrics, m.name, timing),
           };
         }
         case "ResourceValue": {
+          const metrics = resourceSamples(m.name);
           const r = getRawResourceReplicas({
             ...timing,
             currentReplicas: current,
             targetUsage: m.averageValue,
             resource: m.name,
             pods,
-            metrics: s.samples((x) => (m.name === "cpu" ? x.cpuMilli : x.memoryBytes)),
+            metrics,
             tolerances,
           });
           return {
             metric: `${m.name} average value`,
             proposal: r.ok ? r.replicas : null,
             value: r.ok ? r.usage : undefined,
+            pods: hpaPodInputs(pods, metrics, m.name, timing),
           };
         }
         case "Pods": {
+          const metrics = s.samples((x) => x.rps * 1000);
           const r = getMetricReplicas({
             ...timing,
             currentReplicas: current,
             targetUsage: m.averageValueMilli,
             pods,
-            metrics: s.samples((x) => x.rps * 1000),
+            metrics,
             tolerances,
           });
           return {
             metric: "pods requests_per_second",
             proposal: r.ok ? r.replicas : null,
             value: r.ok ? r.usage / 1000 : undefined,
+            pods: hpaPodInputs(pods, metrics, null, timing),
           };
         }
         case "External": {
@@ -409,9 +471,21 @@ export class HpaController {
       action: r.desiredReplicas > current ? "scale-up" : "scale-down",
       from: current,
       to: r.desiredReplicas,
-      reason: `${props.map((p) => `${p.metric} ${p.value === undefined ? "unavailable" : p.value} → ${p.proposal ?? "none"}`).join("; ")}${r.scalingLimited?.status ? `; limited: ${r.scalingLimited.reason}` : ""}${r.ableToScale && r.ableToScale.reason !== "ReadyForNewScale" ? `; ${r.ableToScale.reason}` : ""}`,
+      reason: `${props.map((p) => `${p.metric} ${p.value === undefined ? "unavailable" : p.value}${podCounts(p.pods)} → ${p.proposal ?? "none"}`).join("; ")}${r.scalingLimited?.status ? `; limited: ${r.scalingLimited.reason}` : ""}${r.ableToScale && r.ableToScale.reason !== "ReadyForNewScale" ? `; ${r.ableToScale.reason}` : ""}`,
       readyPods: d.pods.filter((p) => p.readyAt !== undefined && p.deletingAt === undefined).length,
+      metrics: props.map((p) => ({ metric: p.metric, value: p.value, proposal: p.proposal, pods: p.pods })),
     });
     d.setReplicas(r.desiredReplicas);
   }
+}
+
+/** "(5 counted, 2 unready)": how many pods fell in each group of the replica calculator. */
+function podCounts(pods: readonly HpaPodInput[] | undefined): string {
+  if (pods === undefined) return "";
+  const n = new Map<PodInputStatus, number>();
+  for (const p of pods) n.set(p.status, (n.get(p.status) ?? 0) + 1);
+  const parts = (["counted", "unready", "missing", "ignored"] as const)
+    .filter((k) => n.has(k))
+    .map((k) => `${n.get(k)} ${k}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }

@@ -195,7 +195,8 @@ export class RequestTraffic implements Continuous {
    */
   get cpuSecondsUsed(): number {
     let ms = this.retiredCpuMs;
-    for (let s = 0; s < this.slots; s++) if (this.state[s] !== FREE) ms += this.slotCpuMsAt(s, this.advancedTo);
+    for (let s = 0; s < this.slots; s++)
+      if (this.state[s] !== FREE) ms += this.slotCpuMsAt(s, this.advancedTo);
     return ms / 1000;
   }
 
