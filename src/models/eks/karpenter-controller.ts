@@ -9,11 +9,12 @@ import type { Cluster, KNode } from "../k8s/cluster.js";
 import {
   allowedDisruptions,
   type Budget,
-  cheapestFit,
+  budgetNodeCounts,
+  consolidationAction,
   type Offering,
   planNodeClaims,
 } from "../k8s/karpenter.js";
-import { fitsElsewhere, podsPerNode } from "../k8s/scheduler.js";
+import { freePodRoom, podsPerNode } from "../k8s/scheduler.js";
 
 export interface KarpenterOptions {
   nodePool: string;
@@ -304,9 +305,8 @@ export class KarpenterController {
       }
     }
     if (o.consolidateAfterMs === null) return;
-    const deleting = alive.filter((c) => c.deleting).length;
     const notReady = alive.filter((c) => c.node === undefined && !c.deleting).length;
-    let allowed = allowedDisruptions(o.budgets, alive.length, deleting, notReady, "Empty");
+    let allowed = this.allowed("Empty");
     const settled = (c: NodeClaim) =>
       !c.deleting && c.node !== undefined && now - c.node.lastPodEventAt >= (o.consolidateAfterMs ?? 0);
     for (const c of ready) {
@@ -332,17 +332,7 @@ export class KarpenterController {
       alive.some((c) => c.replaces && c.node === undefined)
     )
       return;
-    allowed = Math.min(
-      allowed,
-      allowedDisruptions(
-        o.budgets,
-        alive.length,
-        alive.filter((c) => c.deleting).length,
-        notReady,
-        "Underutilized",
-      ),
-    );
-    if (allowed <= 0) return;
+    if (Math.min(allowed, this.allowed("Underutilized")) <= 0) return;
     const req = this.cluster.opts.request;
     const candidates = this.alive
       .filter((c) => settled(c) && c.node!.podCount > 0)
@@ -355,8 +345,16 @@ export class KarpenterController {
     for (const c of candidates) {
       const node = c.node!;
       const others = this.cluster.nodes.filter((n) => n !== node && !n.cordoned);
-      if (fitsElsewhere(others, req, node.podCount)) {
-        this.consolidations++;
+      const act = consolidationAction(
+        node.podCount,
+        freePodRoom(others, req, node.podCount),
+        c.offering,
+        o.offerings,
+        req,
+      );
+      if (act === undefined) continue;
+      this.consolidations++;
+      if (act.kind === "delete") {
         this.log({
           t: now / 1000,
           controller: "karpenter",
@@ -368,23 +366,34 @@ export class KarpenterController {
         this.deleteClaim(c, now);
         return;
       }
-      if (c.offering.capacityType === "spot") continue;
-      const cheaper = cheapestFit(o.offerings, req, node.podCount);
-      if (cheaper && cheaper.pricePerHour < c.offering.pricePerHour) {
-        this.consolidations++;
-        this.log({
-          t: now / 1000,
-          controller: "karpenter",
-          action: "consolidate-replace",
-          from: this.alive.length,
-          to: this.alive.length,
-          reason: `${node.name} (${c.offering.type.name} ${c.offering.capacityType} $${c.offering.pricePerHour.toFixed(4)}/h) → ${cheaper.type.name} ${cheaper.capacityType} $${cheaper.pricePerHour.toFixed(4)}/h`,
-        });
-        node.cordoned = true;
-        this.boot(this.newClaim(cheaper, node.podCount, now, c));
-        return;
-      }
+      const to = act.offering;
+      this.log({
+        t: now / 1000,
+        controller: "karpenter",
+        action: "consolidate-replace",
+        from: this.alive.length,
+        to: this.alive.length,
+        reason: `${node.name} (${c.offering.type.name} ${c.offering.capacityType} $${c.offering.pricePerHour.toFixed(4)}/h) → ${to.type.name} ${to.capacityType} $${to.pricePerHour.toFixed(4)}/h${act.elsewhere > 0 ? ` for ${act.pods} of its ${node.podCount} pods (${act.elsewhere} fit on other nodes)` : ""}`,
+      });
+      node.cordoned = true;
+      this.boot(this.newClaim(to, act.pods, now, c));
+      return;
     }
+  }
+
+  /**
+   * Disruptions the NodePool's budgets allow now for `reason`, counted over initialised nodes only
+   * (budgetNodeCounts): a NodeClaim still launching is neither in the total nor disrupting.
+   */
+  private allowed(reason: string): number {
+    const { total, disrupting } = budgetNodeCounts(
+      this.alive.map((c) => ({
+        initialized: c.node !== undefined,
+        ready: true,
+        markedForDeletion: c.deleting,
+      })),
+    );
+    return allowedDisruptions(this.opts.budgets, total, disrupting, 0, reason);
   }
 
   // ---- Billing ----

@@ -174,16 +174,25 @@ export class EksNodeGroup implements CaNodeGroup {
     this.asg.setDesired(this.asg.desired + delta);
   }
 
-  /** Drain, wait for the pods to stop, then terminate this instance and decrement the desired capacity. */
+  /**
+   * Drain, wait for the pods to stop, then terminate this instance. The desired capacity drops at once (the
+   * autoscaler's target size), but the instance becomes terminable only when its drain is over, so a
+   * reconcile triggered meanwhile (an empty node removed in the same pass) cannot terminate it early: the
+   * Cluster Autoscaler evicts the pods, honouring their termination grace period (at most
+   * --max-graceful-termination-sec), before it deletes the node.
+   * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#does-ca-respect-gracefulterminationperiod-in-pod-scale-down
+   */
   deleteNode(node: KNode): void {
     let inst: string | undefined;
     for (const [id, n] of this.byInstance) if (n === node) inst = id;
     if (inst === undefined) return;
     this.cluster.drain(node, this.sim.now);
     const id = inst;
-    this.victims.add(id);
     this.asg.desired = Math.max(this.minSize, this.asg.desired - 1);
-    this.sim.after(node.podCount > 0 ? this.drainMs : 0, () => this.asg.reconcile());
+    this.sim.after(node.podCount > 0 ? this.drainMs : 0, () => {
+      this.victims.add(id);
+      this.asg.reconcile();
+    });
   }
 
   deleteUpcoming(): void {

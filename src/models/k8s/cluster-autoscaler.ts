@@ -3,6 +3,14 @@ import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { DecisionSink } from "../decisions.js";
 import { estimateNodes } from "./binpacking-estimator.js";
+import {
+  type BackoffConfig,
+  type BackoffInfo,
+  backoffAfterFailure,
+  DEFAULT_BACKOFF,
+  isBackedOff,
+  isStale,
+} from "./ca-backoff.js";
 import type { Cluster, KNode } from "./cluster.js";
 import {
   chooseOption,
@@ -76,6 +84,8 @@ export interface CaOptions {
   maxNodesPerScaleUp: number;
   /** --balance-similar-node-groups (default false): split a scale-up evenly over similar groups. */
   balanceSimilarNodeGroups?: boolean;
+  /** Node-group back-off after a failed scale-up (ca-backoff.ts; default the upstream flags' defaults). */
+  backoff?: BackoffConfig;
 }
 
 /** What the last scale-up attempt considered and did (the CA's ScaleUpStatus, for tests and reports). */
@@ -106,9 +116,11 @@ export function nodeUtilization(n: KNode): number {
 
 /**
  * The Cluster Autoscaler main loop (static_autoscaler.go RunOnce), every scan interval:
- * 1. instances that have not joined within max-node-provision-time are given up;
+ * 1. instances that have not joined within max-node-provision-time are given up and their group is backed
+ *    off (clusterstate.go updateScaleRequests); a group whose scale-up completed has its back-off removed;
  * 2. scale-up: pending pods that will not fit on nodes still joining are packed by the bin-packing estimator
- *    onto each group's template; the expander chain picks a group; cluster-wide limits cap the count;
+ *    onto each group's template (groups backed off are skipped); the expander chain picks a group;
+ *    cluster-wide limits cap the count;
  * 3. scale-down (not within scale-down-delay-after-add of a scale-up, nor delay-after-delete of a removal):
  *    nodes below the utilisation threshold whose pods fit elsewhere become unneeded; after
  *    scale-down-unneeded-time they are removed, empty ones in bulk (≤ max-empty-bulk-delete), others one at a time.
@@ -120,6 +132,10 @@ export class ClusterAutoscaler {
   scaleUps = 0;
   scaleDowns = 0;
   lastScaleUp?: ScaleUpStatus;
+  /** Back-off per node group (exponentialBackoff.backoffInfo). */
+  readonly backoff = new Map<string, BackoffInfo>();
+  /** Groups with a scale-up in progress (ClusterStateRegistry.scaleUpRequests). */
+  private readonly scaleUpRequests = new Set<string>();
 
   constructor(
     private readonly sim: Simulation,
@@ -167,23 +183,47 @@ export class ClusterAutoscaler {
   }
 
   runOnce(now: TimeMs): void {
+    this.updateScaleRequests(now);
+    const scaledUp = this.scaleUp(now);
+    if (!scaledUp && this.opts.scaleDownEnabled) this.scaleDown(now);
+  }
+
+  private get backoffConfig(): BackoffConfig {
+    return this.opts.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  /**
+   * clusterstate.go updateScaleRequests: stale back-off data is dropped; a group whose scale-up has no
+   * instance left to join finished successfully (its back-off is removed); instances that have not joined
+   * within max-node-provision-time are given up and the group is backed off (registerFailedScaleUpNoLock).
+   * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/clusterstate/clusterstate.go
+   */
+  private updateScaleRequests(now: TimeMs): void {
+    const cfg = this.backoffConfig;
+    for (const [id, info] of this.backoff) if (isStale(info, now, cfg)) this.backoff.delete(id);
     for (const g of this.groups) {
+      if (this.scaleUpRequests.has(g.id) && g.upcoming().length === 0) {
+        this.scaleUpRequests.delete(g.id);
+        this.backoff.delete(g.id);
+      }
       for (const since of g.upcoming()) {
         if (now - since < this.opts.maxNodeProvisionTimeMs) continue;
         g.deleteUpcoming();
+        this.scaleUpRequests.delete(g.id);
+        const b = backoffAfterFailure(this.backoff.get(g.id), now, cfg);
+        this.backoff.set(g.id, b);
         this.log({
           t: now / 1000,
           controller: "cluster-autoscaler",
           action: "provision-timeout",
           from: g.targetSize() + 1,
           to: g.targetSize(),
-          reason: `an instance of ${g.id} did not join within max-node-provision-time`,
+          reason: `an instance of ${g.id} did not join within max-node-provision-time; scale-up of ${g.id} backed off for ${b.durationMs / 1000}s (until ${b.untilMs / 1000}s)`,
           group: g.id,
+          backoffUntil: b.untilMs / 1000,
         });
       }
     }
-    const scaledUp = this.scaleUp(now);
-    if (!scaledUp && this.opts.scaleDownEnabled) this.scaleDown(now);
   }
 
   private scaleUp(now: TimeMs): boolean {
@@ -210,7 +250,9 @@ export class ClusterAutoscaler {
     for (const g of this.groups) {
       const cand = this.candidate(g);
       // filterValidScaleUpNodeGroups: at max size, or one node (an atomic group: all of it) over a limit.
-      const skip = skipReason(cand, tot, limits);
+      const skip = isBackedOff(this.backoff.get(g.id), now)
+        ? `backed off until ${(this.backoff.get(g.id) as BackoffInfo).untilMs / 1000}s after a failed scale-up`
+        : skipReason(cand, tot, limits);
       if (skip) {
         skipped.push({ group: g.id, reason: skip });
         continue;
@@ -307,6 +349,7 @@ export class ClusterAutoscaler {
     };
     for (const p of plan) {
       byId.get(p.id)!.increaseSize(p.newSize - p.currentSize);
+      this.scaleUpRequests.add(p.id);
       this.scaleUps++;
       this.log({
         t: now / 1000,

@@ -171,6 +171,64 @@ export function planNodeClaims(
   return out;
 }
 
+/** A node as the disruption budget counts it (state.StateNode in BuildDisruptionBudgetMapping). */
+export interface BudgetNode {
+  /** Registered and initialised (a NodeClaim still launching is not). */
+  readonly initialized: boolean;
+  /** The instance is being terminated (after its drain): no longer counted. */
+  readonly instanceTerminating?: boolean;
+  readonly ready: boolean;
+  /** Marked for deletion by a disruption (draining). */
+  readonly markedForDeletion: boolean;
+}
+
+/**
+ * The node counts a NodePool's budgets apply to (BuildDisruptionBudgetMapping, pkg/controllers/disruption/
+ * helpers.go): only initialised nodes whose instance is not yet terminating count towards the total, "to
+ * prevent odd roundup cases with percentages where replacement nodes that aren't initialized could be counted
+ * towards the total"; of them, those NotReady or marked for deletion are already disrupting.
+ * https://github.com/kubernetes-sigs/karpenter/blob/main/pkg/controllers/disruption/helpers.go
+ */
+export function budgetNodeCounts(nodes: readonly BudgetNode[]): { total: number; disrupting: number } {
+  let total = 0;
+  let disrupting = 0;
+  for (const n of nodes) {
+    if (!n.initialized || n.instanceTerminating) continue;
+    total++;
+    if (!n.ready || n.markedForDeletion) disrupting++;
+  }
+  return { total, disrupting };
+}
+
+/** What single-node consolidation can do with an underutilised node. */
+export type ConsolidationAction =
+  | { kind: "delete" }
+  | { kind: "replace"; offering: Offering; pods: number; elsewhere: number };
+
+/**
+ * Single-node consolidation (https://karpenter.sh/docs/concepts/disruption/#consolidation): delete the node
+ * when all its pods fit on the free capacity of other nodes; replace it when they fit on that free capacity
+ * plus a single cheaper new node ("a combination of the other nodes in the cluster and a single lower price
+ * replacement node"). `freeRoom` is how many of its pods the other nodes can take. Spot nodes are only
+ * deleted (spot-to-spot replacement is behind the SpotToSpotConsolidation feature gate).
+ * https://github.com/kubernetes-sigs/karpenter/blob/main/designs/consolidation.md
+ */
+export function consolidationAction(
+  podCount: number,
+  freeRoom: number,
+  current: Offering,
+  offerings: readonly Offering[],
+  req: PodRequest,
+): ConsolidationAction | undefined {
+  const elsewhere = Math.min(podCount, freeRoom);
+  if (elsewhere >= podCount) return { kind: "delete" };
+  if (current.capacityType === "spot") return undefined;
+  const pods = podCount - elsewhere;
+  const cheaper = cheapestFit(offerings, req, pods);
+  if (!cheaper || cheaper.pricePerHour >= current.pricePerHour) return undefined;
+  return { kind: "replace", offering: cheaper, pods, elsewhere };
+}
+
 export interface Budget {
   /** "10%" or "5". */
   readonly nodes: string;

@@ -74,20 +74,30 @@ export function podsPerNode(
   return Math.max(0, Math.min(byCpu, byMem, alloc.pods));
 }
 
+/** How many more identical pods the free room of the given nodes holds (each node taken on its own). */
+export function freePodRoom(
+  nodes: readonly SchedNode[],
+  pod: PodRequest,
+  atMost = Number.POSITIVE_INFINITY,
+): number {
+  let room = 0;
+  for (const n of nodes) {
+    if (room >= atMost) break;
+    const left = atMost - room;
+    const r = Math.min(
+      pod.cpuMilli > 0 ? Math.floor((n.allocCpuMilli - n.usedCpuMilli) / pod.cpuMilli) : left,
+      pod.memoryMiB > 0 ? Math.floor((n.allocMemoryMiB - n.usedMemoryMiB) / pod.memoryMiB) : left,
+      n.allocPods - n.podCount,
+    );
+    if (r > 0) room += r;
+  }
+  return Math.min(room, atMost);
+}
+
 /**
  * Whether `count` identical pods fit into the free room of the given nodes, first fit (the scheduling
  * simulation the autoscalers run before removing a node).
  */
 export function fitsElsewhere(nodes: readonly SchedNode[], pod: PodRequest, count: number): boolean {
-  let left = count;
-  for (const n of nodes) {
-    if (left <= 0) break;
-    const room = Math.min(
-      pod.cpuMilli > 0 ? Math.floor((n.allocCpuMilli - n.usedCpuMilli) / pod.cpuMilli) : left,
-      pod.memoryMiB > 0 ? Math.floor((n.allocMemoryMiB - n.usedMemoryMiB) / pod.memoryMiB) : left,
-      n.allocPods - n.podCount,
-    );
-    if (room > 0) left -= room;
-  }
-  return left <= 0;
+  return freePodRoom(nodes, pod, count) >= count;
 }

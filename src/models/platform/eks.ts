@@ -226,6 +226,11 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
           maxMemoryGiBTotal: c.memoryTotal?.max ?? 6_400_000,
           maxNodesPerScaleUp: c.maxNodesPerScaleUp,
           balanceSimilarNodeGroups: c.balanceSimilarNodeGroups,
+          backoff: {
+            initialMs: c.initialNodeGroupBackoffDuration,
+            maxMs: c.maxNodeGroupBackoffDuration,
+            resetTimeoutMs: c.nodeGroupBackoffResetTimeout,
+          },
         },
         rng("cluster-autoscaler.expander"),
         log,

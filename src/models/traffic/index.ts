@@ -22,6 +22,8 @@ export interface TrafficModel extends Continuous {
   readonly cpuSecondsUsed: number;
   /** Requests queued or in service now (in flight at the end of the run). */
   readonly backlogRequests: number;
+  /** vCPU-seconds one task has used since it was registered (request mode keeps a counter per task). */
+  unitCpuSeconds?(id: number): number | undefined;
   /** Latency statistics of every request completed so far. */
   latencyTotal(): LatencyStats;
   /** Time a deregistering task needs for its in-flight requests (request mode: 0 or unknown, see onDrained). */

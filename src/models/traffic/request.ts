@@ -71,8 +71,8 @@ export class RequestTraffic implements Continuous {
   dropped = 0;
   timedOut = 0;
   runningTaskSeconds = 0;
-  /** vCPU-seconds of the 20-s periods already closed. */
-  private closedCpuSeconds = 0;
+  /** vCPU-ms accrued by tasks whose slots have been freed (their requests' CPU up to their stop). */
+  private retiredCpuMs = 0;
   /** Time up to which the model has been advanced. */
   private advancedTo = 0;
   /** Requests that began service; of them, those that waited for a slot, and their total wait (ms). */
@@ -115,6 +115,10 @@ export class RequestTraffic implements Continuous {
   private psV = new Float64Array(8);
   private psAt = new Float64Array(8);
   private psVer = new Int32Array(8);
+  // Exact CPU accrual per slot: vCPU-ms accrued up to cpuAt, and the vCPUs busy since then.
+  private cpuMs = new Float64Array(8);
+  private cpuRate = new Float64Array(8);
+  private cpuAt = new Float64Array(8);
   private psHeapF: Float64Array[] = [];
   private psHeapR: Int32Array[] = [];
   private slotTask: (Task | undefined)[] = [];
@@ -184,15 +188,37 @@ export class RequestTraffic implements Continuous {
   // Event loop
 
   /**
-   * vCPU-seconds used up to the time the model has reached. CPU is booked per 20-s period, so the open
-   * period contributes its booked share pro rata: a reader sampling at any instant (the HPA's metrics
-   * scraper, every 15 s) sees usage accrue smoothly rather than in 20-s steps.
+   * vCPU-seconds used up to the time the model has reached: the CPU each task has actually accrued by then
+   * (requests in service count for the part of their CPU time already elapsed). Readers at any instant (the
+   * HPA's metrics scraper, every 15 s; the end-of-run summary) see exactly what was used, whatever the
+   * position inside a 20-s metric period.
    */
   get cpuSecondsUsed(): number {
-    const k = Math.floor(this.advancedTo / HIGH_RES);
-    const into = this.advancedTo - k * HIGH_RES;
-    const open = k < this.cpuBuckets.length && into > 0 ? (this.cpuBuckets[k] * into) / HIGH_RES : 0;
-    return this.closedCpuSeconds + open / 1000;
+    let ms = this.retiredCpuMs;
+    for (let s = 0; s < this.slots; s++)
+      if (this.state[s] !== FREE) ms += this.slotCpuMsAt(s, this.advancedTo);
+    return ms / 1000;
+  }
+
+  /**
+   * vCPU-seconds one task (an ECS task or an EKS pod, by id) has used since it was registered, up to the time
+   * the model has reached: the task's own cumulative CPU counter (what the kubelet reports per container);
+   * undefined for a task that never took a request slot.
+   */
+  unitCpuSeconds(id: number): number | undefined {
+    const s = this.slotOf.get(id);
+    return s === undefined ? undefined : this.slotCpuMsAt(s, this.advancedTo) / 1000;
+  }
+
+  private slotCpuMsAt(s: number, t: number): number {
+    return this.cpuMs[s] + this.cpuRate[s] * Math.max(0, t - this.cpuAt[s]);
+  }
+
+  /** Slot s's CPU accrued up to t, then `rate` vCPUs busy from t on. */
+  private setCpuRate(s: number, t: number, rate: number): void {
+    this.cpuMs[s] = this.slotCpuMsAt(s, t);
+    this.cpuAt[s] = t;
+    this.cpuRate[s] = rate;
   }
 
   advanceTo(until: TimeMs): void {
@@ -300,6 +326,8 @@ export class RequestTraffic implements Continuous {
     if (!this.ps) {
       this.heap.push(t + svc, r, 0);
       this.addCpu(t, t + svc, svc > 0 ? this.cpuPerReq / svc : 0, svc > 0 ? 0 : this.cpuPerReq);
+      if (svc > 0) this.setCpuRate(s, t, this.cpuRate[s] + this.cpuPerReq / svc);
+      else this.cpuMs[s] += this.cpuPerReq;
       return;
     }
     const off = (1 - this.f) * svc;
@@ -320,6 +348,9 @@ export class RequestTraffic implements Continuous {
       return;
     }
     this.busy[s]--;
+    const svc = this.rSvc[r];
+    // An idle slot's rate is exactly 0 (no rounding residue from adding and removing request rates).
+    if (svc > 0) this.setCpuRate(s, t, this.busy[s] === 0 ? 0 : this.cpuRate[s] - this.cpuPerReq / svc);
     this.complete(r, s, t);
     this.admit(s, t);
     this.checkDrained(s, t);
@@ -406,6 +437,7 @@ export class RequestTraffic implements Continuous {
     hf[i] = key;
     hr[i] = r;
     this.psN[s] = n;
+    this.setCpuRate(s, t, Math.min(n, this.v));
     this.psReschedule(s, t);
   }
 
@@ -427,6 +459,7 @@ export class RequestTraffic implements Continuous {
     const r = hr[0];
     if (hf[0] > this.psV[s]) this.psV[s] = hf[0];
     const n = --this.psN[s];
+    this.setCpuRate(s, t, Math.min(n, this.v));
     if (n > 0) {
       const key = hf[n];
       const rr = hr[n];
@@ -493,7 +526,6 @@ export class RequestTraffic implements Continuous {
     if (this.ps) for (let s = 0; s < this.slots; s++) if (this.psN[s] > 0) this.psAdvance(s, b);
     const k = b / HIGH_RES - 1;
     const cpuMs = this.cpuBuckets[k];
-    this.closedCpuSeconds += cpuMs / 1000;
     const m = this.o.metrics;
     if (m.cpuHighRes) {
       m.cpuHighRes.closeWith(this.cpuPct(cpuMs, this.runArea));
@@ -599,6 +631,9 @@ export class RequestTraffic implements Continuous {
     this.qLen[s] = 0;
     this.psN[s] = 0;
     this.drainSignalled[s] = 0;
+    this.cpuMs[s] = 0;
+    this.cpuRate[s] = 0;
+    this.cpuAt[s] = 0;
     this.slotTask[s] = task;
     this.slotOf.set(task.id, s);
     return s;
@@ -625,6 +660,10 @@ export class RequestTraffic implements Continuous {
     this.busy[s] = 0;
     this.qLen[s] = 0;
     this.state[s] = FREE;
+    // The stopped task's requests stop using CPU: keep what it accrued.
+    this.retiredCpuMs += this.slotCpuMsAt(s, now);
+    this.cpuMs[s] = 0;
+    this.cpuRate[s] = 0;
     const task = this.slotTask[s];
     if (task) this.slotOf.delete(task.id);
     this.slotTask[s] = undefined;
@@ -656,6 +695,9 @@ export class RequestTraffic implements Continuous {
     this.psV = gf(this.psV);
     this.psAt = gf(this.psAt);
     this.psVer = gi(this.psVer);
+    this.cpuMs = gf(this.cpuMs);
+    this.cpuRate = gf(this.cpuRate);
+    this.cpuAt = gf(this.cpuAt);
     this.router.setOutstanding(out);
   }
 

@@ -223,6 +223,12 @@ const ClusterAutoscaler = z.strictObject({
   scaleDownDelayAfterDelete: Duration.optional().meta({ description: "Default: scanInterval." }),
   maxEmptyBulkDelete: z.number().int().min(1).default(10),
   maxNodeProvisionTime: Duration.default(900_000),
+  initialNodeGroupBackoffDuration: Duration.default(300_000).meta({
+    description:
+      "Back-off of a node group after a failed (timed-out) scale-up; doubles on each later failure.",
+  }),
+  maxNodeGroupBackoffDuration: Duration.default(1_800_000),
+  nodeGroupBackoffResetTimeout: Duration.default(10_800_000),
   maxGracefulTerminationSec: z.number().int().min(0).default(600),
   maxNodesTotal: z.number().int().min(0).default(0).meta({ description: "0 = no limit." }),
   coresTotal: z

@@ -7,7 +7,9 @@ import { TYPES } from "./catalogue-candidates.js";
 import {
   allowedDisruptions,
   allowedOfferings,
+  budgetNodeCounts,
   cheapestFit,
+  consolidationAction,
   planNodeClaims,
   type Requirement,
 } from "../../../src/models/k8s/karpenter.js";
@@ -129,5 +131,65 @@ describe("disruption budgets (https://karpenter.sh/docs/concepts/disruption/#nod
     expect(allowedDisruptions(b, 10, 0, 0, "Underutilized")).toBe(2);
     expect(allowedDisruptions(b, 10, 0, 0, "Empty")).toBe(5);
     expect(allowedDisruptions([{ nodes: "0" }], 10, 0, 0)).toBe(0);
+  });
+});
+
+describe("budgets count initialised nodes only (BuildDisruptionBudgetMapping, disruption/helpers.go)", () => {
+  // https://github.com/kubernetes-sigs/karpenter/blob/main/pkg/controllers/disruption/helpers.go: "We only
+  // consider nodes that we own and are initialized towards the total" and subtract those NotReady or marked
+  // for deletion.
+  const node = (initialized: boolean, markedForDeletion = false) => ({
+    initialized,
+    ready: true,
+    markedForDeletion,
+  });
+
+  it("19 initialised nodes and 5 NodeClaims still launching: 20 % allows roundup(3.8) = 4, as with 19 alone", () => {
+    const nodes = [
+      ...Array.from({ length: 19 }, () => node(true)),
+      ...Array.from({ length: 5 }, () => node(false)),
+    ];
+    const c = budgetNodeCounts(nodes);
+    expect(c).toEqual({ total: 19, disrupting: 0 });
+    expect(allowedDisruptions([{ nodes: "20%" }], c.total, c.disrupting, 0)).toBe(4);
+    // Counting the launching ones in the total and as not ready would give roundup(4.8) - 5 = 0.
+    expect(allowedDisruptions([{ nodes: "20%" }], 24, 0, 5)).toBe(0);
+  });
+
+  it("draining nodes stay in the total and consume the budget; a terminating instance leaves both", () => {
+    const nodes = [
+      ...Array.from({ length: 8 }, () => node(true)),
+      node(true, true),
+      node(true, true),
+      { initialized: true, ready: true, markedForDeletion: true, instanceTerminating: true },
+    ];
+    expect(budgetNodeCounts(nodes)).toEqual({ total: 10, disrupting: 2 });
+    // The default 10 % of 10 = 1, already used twice over: nothing more.
+    expect(allowedDisruptions([{ nodes: "10%" }], 10, 2, 0)).toBe(0);
+  });
+});
+
+describe("single-node consolidation: free capacity elsewhere plus one cheaper node (disruption docs)", () => {
+  // https://karpenter.sh/docs/concepts/disruption/#consolidation: delete when the pods "can run on free
+  // capacity of other nodes"; replace when they "can run on a combination of the other nodes in the cluster
+  // and a single lower price replacement node".
+  const onDemand = allowedOfferings(TYPES, ZONES, [ISSUE_POOL[0]], 0.4);
+  const xlarge = onDemand.find((o) => o.type.name === "c6i.xlarge")!;
+
+  it("a c6i.xlarge with 6 pods, room for 4 elsewhere: replaced by a c6i.large for the other 2", () => {
+    // c6i.large (1930m allocatable) holds 3 pods of 500m/1Gi at $0.085/h < c6i.xlarge's $0.17/h.
+    expect(podsPerNode(nodeAllocatable("c6i.large"), POD)).toBe(3);
+    const a = consolidationAction(6, 4, xlarge, onDemand, POD);
+    expect(a?.kind).toBe("replace");
+    if (a?.kind !== "replace") return;
+    expect([a.offering.type.name, a.pods, a.elsewhere]).toEqual(["c6i.large", 2, 4]);
+    // Replacing all 6 pods on one new node finds nothing cheaper than the c6i.xlarge itself.
+    expect(cheapestFit(onDemand, POD, 6)?.type.name).toBe("c6i.xlarge");
+    expect(consolidationAction(6, 0, xlarge, onDemand, POD)).toBeUndefined();
+  });
+
+  it("room for all of them elsewhere: delete; a Spot node with pods left over: kept", () => {
+    expect(consolidationAction(6, 6, xlarge, onDemand, POD)).toEqual({ kind: "delete" });
+    expect(consolidationAction(6, 4, { ...xlarge, capacityType: "spot" }, onDemand, POD)).toBeUndefined();
   });
 });

@@ -137,7 +137,7 @@ describe("HPA controller cases (horizontal_test.go) through the stateful control
     expect(h.d.replicas).toBe(24);
     expect(h.hpa.status.scalingLimited).toMatchObject({ status: true, reason: "ScaleUpLimit" });
     expect(h.decisions[0]).toMatchObject({ t: 15, from: 3, to: 24 });
-    expect(h.decisions[0].reason).toContain("cpu utilization 200 → 60");
+    expect(h.decisions[0].reason).toContain("cpu utilization 200 (3 counted) → 60");
     // The controller remembers the +21 within the 60 s period: nothing more until that event leaves it.
     h.sim.run(60_000);
     expect([...h.trace.entries()].slice(0, 4)).toEqual([
@@ -171,7 +171,7 @@ describe("HPA controller cases (horizontal_test.go) through the stateful control
     });
     noWindow.sim.run(15_000);
     expect(noWindow.decisions[0]).toMatchObject({ t: 15, from: 4, to: 2 });
-    expect(noWindow.decisions[0].reason).toContain("cpu utilization 100 → 2");
+    expect(noWindow.decisions[0].reason).toContain("cpu utilization 100 (1 counted) → 2");
     // The live controller seeds its history with the current scale (recordInitialRecommendation), so with the
     // default 300 s window the same proposal lands once the seed at 15 s has left the window: at 315 s.
     const seeded = harness({
