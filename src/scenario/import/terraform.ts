@@ -401,9 +401,13 @@ function sum(containers: Obj[], key: string): number | undefined {
 function walkModule(mod: unknown, at: PropertyKey[], visit: (r: Obj, at: PropertyKey[]) => void): void {
   if (!isObj(mod)) return;
   if (Array.isArray(mod.resources))
-    mod.resources.forEach((r, i) => isObj(r) && visit(r, [...at, "resources", i]));
+    mod.resources.forEach((r, i) => {
+      if (isObj(r)) visit(r, [...at, "resources", i]);
+    });
   if (Array.isArray(mod.child_modules))
-    mod.child_modules.forEach((m, i) => walkModule(m, [...at, "child_modules", i], visit));
+    mod.child_modules.forEach((m, i) => {
+      walkModule(m, [...at, "child_modules", i], visit);
+    });
 }
 
 /** Attributes a plan knows only after apply, per resource address. */

@@ -136,8 +136,8 @@ function buildPlatform(s: ImportedService, at: Path, set: Set, put: Put): void {
   put([...at, "loadBalancer", "algorithm"], lb.algorithm);
   put([...at, "loadBalancer", "slowStart"], lb.slowStart, seconds);
 
-  s.scalingPolicies.forEach((p, i) => put([...at, "scalingPolicies", i], p));
-  s.scheduledActions.forEach((a, i) => put([...at, "scheduledActions", i], a));
+  for (const [i, p] of s.scalingPolicies.entries()) put([...at, "scalingPolicies", i], p);
+  for (const [i, a] of s.scheduledActions.entries()) put([...at, "scheduledActions", i], a);
 
   if (s.kind === "ecs-fargate") {
     put([...at, "capacityProviderStrategy"], s.capacityProviderStrategy);
