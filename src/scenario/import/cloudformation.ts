@@ -71,6 +71,8 @@ interface Resolved {
   refs: string[];
   /** Why not resolved, for the report. */
   why?: string;
+  /** Where inside the value the first unresolved part sits. */
+  whyAt?: string[];
 }
 
 export function importCloudFormation(
@@ -128,7 +130,7 @@ export function importCloudFormation(
       if (v === undefined) return { value: undefined, refs: [] };
       const r = ctx.deep(v);
       if (r.why) {
-        const o = origin(path);
+        const o = origin([...path, ...(r.whyAt ?? [])]);
         unresolved.push(`${o.label} (${file}:${o.line}:${o.col}): ${r.why}`);
       }
       return r;
@@ -477,26 +479,31 @@ class Resolver {
   deep(v: unknown): Resolved {
     const refs: string[] = [];
     let why: string | undefined;
-    const walk = (x: unknown): unknown => {
+    let whyAt: string[] | undefined;
+    const walk = (x: unknown, at: string[]): unknown => {
       if (isObj(x) && Object.keys(x).length === 1 && isIntrinsic(Object.keys(x)[0])) {
         const r = this.one(x);
         refs.push(...r.refs);
-        if (r.value === undefined) why ??= r.why;
+        if (r.value === undefined && why === undefined && r.why !== undefined) {
+          why = r.why;
+          whyAt = at;
+        }
         return r.value;
       }
-      if (Array.isArray(x)) return x.map(walk).filter((e) => e !== undefined);
+      if (Array.isArray(x))
+        return x.map((e, i) => walk(e, [...at, String(i)])).filter((e) => e !== undefined);
       if (isObj(x)) {
         const out: Obj = {};
         for (const [k, e] of Object.entries(x)) {
-          const w = walk(e);
+          const w = walk(e, [...at, k]);
           if (w !== undefined) out[k] = w;
         }
         return out;
       }
       return x;
     };
-    const value = walk(v);
-    return { value, refs, why };
+    const value = walk(v, []);
+    return { value, refs, why, whyAt };
   }
 
   private one(x: Obj): Resolved {
