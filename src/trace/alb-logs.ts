@@ -146,7 +146,7 @@ export async function readAlbLogs(path: string, options: AlbLogOptions = {}): Pr
   let lastService = Number.NaN;
 
   for (const file of files) {
-    const name = files.length === 1 ? shown : join(shown, relative(path, file));
+    const name = file === path ? shown : join(shown, relative(path, file));
     let input: NodeJS.ReadableStream = createReadStream(file);
     if (file.endsWith(".gz")) input = input.pipe(createGunzip());
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
