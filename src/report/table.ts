@@ -6,7 +6,21 @@ import type { Summary } from "./summary.js";
  * event-driven tasks: jobs and completion time).
  */
 type PlatformSummary = Summary["platforms"][string];
-type Obj = Record<string, any>;
+interface QueueDetails {
+  messagesSent: number;
+  redelivered: number;
+  deadLettered: number;
+  costPerMillionMessagesUsd: number;
+}
+interface JobsDetails {
+  submitted: number;
+  completed: number;
+  lost: number;
+  maxConcurrentTasks: number;
+  completionSeconds: { p50: number; p95: number; max: number };
+  costPerJobUsd: number;
+}
+type Details = { queue?: QueueDetails; jobs?: JobsDetails };
 
 interface TableKind {
   title: string;
@@ -70,7 +84,7 @@ const QUEUE: TableKind = {
     "scale out/in",
   ],
   row: (name, p) => {
-    const q = (p.details as Obj).queue as Obj;
+    const q = (p.details as Details).queue as QueueDetails;
     return [
       name,
       p.cost.totalUsd.toFixed(2),
@@ -107,8 +121,8 @@ const JOBS: TableKind = {
     "max tasks",
   ],
   row: (name, p) => {
-    const j = (p.details as Obj).jobs as Obj;
-    const c = j.completionSeconds as Obj;
+    const j = (p.details as Details).jobs as JobsDetails;
+    const c = j.completionSeconds;
     return [
       name,
       p.cost.totalUsd.toFixed(2),
@@ -127,7 +141,7 @@ const JOBS: TableKind = {
 };
 
 function kindOf(p: PlatformSummary): TableKind {
-  const d = (p.details ?? {}) as Obj;
+  const d = (p.details ?? {}) as Details;
   if (d.queue) return QUEUE;
   if (d.jobs) return JOBS;
   return WEB;
