@@ -42,6 +42,7 @@ export function scenarioTraffic(
       timestampColumn: t.timestampColumn,
       valueColumn: t.valueColumn,
       serviceColumn: t.serviceTimeColumn,
+      perRequest: scenario.engine.mode === "request",
       gaps: t.gaps,
       multiplier: t.multiplier,
       window: t.window ? { startMs: t.window.start, durationMs: t.window.duration } : undefined,
@@ -52,6 +53,8 @@ export function scenarioTraffic(
     options: { baseDir: scenario.baseDir, seed, path: "traffic" },
   };
 }
+
+const NO_REQUESTS = new Float64Array(0);
 
 /** Simulate every platform on an already-loaded traffic series. */
 export function simulateSeries(
@@ -82,11 +85,12 @@ export function simulateSeries(
         durationMs,
         seed,
         startMs: series.startMs,
-        // Request mode replays a per-request trace at its true timestamps.
-        requestTrace: series.requestTimesMs && {
-          timesMs: series.requestTimesMs,
-          serviceMs: series.requestServiceMs,
-        },
+        // Request mode replays a per-request trace at its true timestamps; without them (ALB logs in fluid
+        // mode keep counts only) the trace's service times still give an empirical distribution.
+        requestTrace:
+          series.requestTimesMs || series.requestServiceMs
+            ? { timesMs: series.requestTimesMs ?? NO_REQUESTS, serviceMs: series.requestServiceMs }
+            : undefined,
       }),
     );
   }

@@ -57,7 +57,10 @@ export type SyntheticData = z.output<typeof Synthetic>;
 const Traffic = z
   .strictObject({
     trace: z.string().optional().meta({ description: "Trace file, relative to the scenario file." }),
-    format: z.enum(["csv", "requests", "cloudwatch"]).default("csv"),
+    format: z.enum(["csv", "requests", "cloudwatch", "alb-logs"]).default("csv").meta({
+      description:
+        "csv: timestamp,count per interval; requests: one row per request; cloudwatch: get-metric-data JSON; alb-logs: ALB access logs (a file, .gz, or a folder as delivered to S3).",
+    }),
     timestampColumn: z.string().default("timestamp"),
     valueColumn: z.string().default("count"),
     serviceTimeColumn: z.string().optional(),
@@ -71,6 +74,19 @@ const Traffic = z
       ctx.addIssue({
         code: "custom",
         message: "give exactly one of `trace` (a file) or `synthetic` (a shape)",
+      });
+    }
+    // ALB access logs carry one service time: the target's (target_processing_time, seconds).
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
+    if (
+      t.format === "alb-logs" &&
+      t.serviceTimeColumn !== undefined &&
+      t.serviceTimeColumn !== "target_processing_time"
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceTimeColumn"],
+        message: "ALB access logs give the service time as target_processing_time",
       });
     }
     if (t.synthetic && t.window?.start !== undefined) {

@@ -5,6 +5,7 @@
 import { stat } from "node:fs/promises";
 import { extname, isAbsolute, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { readAlbLogs } from "./alb-logs.js";
 import { type CloudWatchStatistic, readCloudWatch } from "./cloudwatch.js";
 import { type GapPolicy, readCountValues, readCountsCsv } from "./csv-counts.js";
 import { readRequestsCsv } from "./csv-requests.js";
@@ -12,6 +13,7 @@ import type { EpochUnit, RateSeries } from "./series.js";
 import { type SyntheticSpec, synthesize } from "./synthetic.js";
 import { scale, selectWindow } from "./window.js";
 
+export * from "./alb-logs.js";
 export * from "./cloudwatch.js";
 export * from "./csv-counts.js";
 export * from "./csv-requests.js";
@@ -21,9 +23,10 @@ export * from "./window.js";
 
 /**
  * Trace file formats: `csv` counts per interval, `requests` one row per request, `cloudwatch` JSON from
- * get-metric-data / get-metric-statistics, `values` whitespace-separated counts without timestamps.
+ * get-metric-data / get-metric-statistics, `values` whitespace-separated counts without timestamps,
+ * `alb-logs` Application Load Balancer access logs (a file, .gz, or a folder of them).
  */
-export type TraceFormat = "csv" | "requests" | "cloudwatch" | "values";
+export type TraceFormat = "csv" | "requests" | "cloudwatch" | "values" | "alb-logs";
 
 export interface TrafficSpec {
   /** Trace file, relative to baseDir. Exactly one of trace and synthetic. */
@@ -33,8 +36,10 @@ export interface TrafficSpec {
   timestampColumn?: string;
   /** Count column (csv). */
   valueColumn?: string;
-  /** Service-time column in ms (requests). */
+  /** Service-time column in ms (requests); `target_processing_time` (alb-logs). */
   serviceColumn?: string;
+  /** Keep every request's arrival time (request mode); per-request formats only. */
+  perRequest?: boolean;
   /** Bin width for per-request traces, ms. */
   binMs?: number;
   /** Missing intervals: csv default `error`, cloudwatch default `zero`. */
@@ -92,7 +97,8 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
     const file = isAbsolute(trace) ? trace : resolve(options.baseDir, trace);
     try {
       const st = await stat(file);
-      if (!st.isFile()) throw new Error("not a file");
+      // ALB access logs come as a folder of files, as delivered to S3.
+      if (!st.isFile() && !(spec.format === "alb-logs" && st.isDirectory())) throw new Error("not a file");
     } catch {
       throw new InputError(`trace file not found: ${trace} (resolved to ${file})`, { path: at("trace") });
     }
@@ -134,6 +140,15 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
           gaps: spec.gaps,
         });
         break;
+      case "alb-logs":
+        series = await readAlbLogs(file, {
+          displayName: trace,
+          path: at("trace"),
+          binMs: spec.binMs,
+          perRequest: spec.perRequest,
+          serviceTimes: spec.serviceColumn !== undefined,
+        });
+        break;
       case "values":
         if (spec.stepMs === undefined || spec.startMs === undefined) {
           throw new InputError("format values needs startMs and stepMs (the file has no timestamps)", {
@@ -144,7 +159,7 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
         break;
       default:
         throw new InputError(
-          `unknown format "${String(format)}"; expected csv, requests, cloudwatch or values`,
+          `unknown format "${String(format)}"; expected csv, requests, cloudwatch, values or alb-logs`,
           { path: at("format") },
         );
     }
