@@ -28,6 +28,13 @@ const LINES: { key: keyof BacktestInput["series"]; side: string; count: string }
   { key: "simRunning", side: "simulated", count: "running" },
 ];
 
+/** One sentence on how closely the simulation reproduced the history. */
+export function backtestSentence(b: BacktestInput): string {
+  const a = b.activities;
+  const offset = a.meanAbsOffsetSeconds === null ? "" : ` at a mean |offset| of ${a.meanAbsOffsetSeconds} s`;
+  return `${b.scenario} / ${b.platform} against ${b.resourceId ?? "the history"}: ${a.matched} of ${a.real} real scaling activities matched by a simulated decision${offset} (${a.simulated} simulated); desired-count error ${b.taskMinutesAbsError} task-minutes.`;
+}
+
 /** Real against simulated task counts: colour says which side, dashes which count. */
 export function backtestChart(b: BacktestInput | undefined, cap = CHART_POINT_CAP): Chart | undefined {
   if (!b?.series?.time?.length) return undefined;
