@@ -28,7 +28,15 @@ export interface WorkloadInputs {
 
 export interface WorkloadFit {
   periods: number;
-  cpu?: { cpuPerRequestMs: number; cpuIdle: number; r2: number };
+  cpu?: {
+    cpuPerRequestMs: number;
+    cpuIdle: number;
+    r2: number;
+    periods: number;
+    saturated: number;
+    /** Periods left out of the second fit (residual beyond OUTLIER_MADS median absolute residuals). */
+    outliers: number;
+  };
   serviceTime?: {
     lowLoadPeriods: number;
     meanMs: number;
@@ -77,19 +85,54 @@ function periods(inp: WorkloadInputs, len: number): Period[] {
   }));
 }
 
+/** A period whose residual exceeds this many median absolute residuals is refitted without. */
+export const OUTLIER_MADS = 5;
+
+/**
+ * Least squares, then again without the periods the first fit explains worst: periods when the service
+ * was overloaded (requests queued, so CPU reflects what was served rather than what arrived) would
+ * otherwise pull the slope towards them.
+ */
+function trimmedLeastSquares(rows: number[][], y: number[]) {
+  const first = leastSquares(rows, y);
+  const res = rows.map((x, i) => Math.abs(y[i] - x.reduce((s, v, j) => s + v * first.beta[j], 0)));
+  const limit = OUTLIER_MADS * median(res);
+  const keep = res.map((r) => r <= limit || limit === 0);
+  const outliers = keep.filter((k) => !k).length;
+  if (outliers === 0) return { ...first, outliers };
+  const fit = leastSquares(
+    rows.filter((_, i) => keep[i]),
+    y.filter((_, i) => keep[i]),
+  );
+  return { ...fit, outliers };
+}
+
+/** CPUUtilization at or above this is read as saturated. */
+export const SATURATED_PERCENT = 99;
+
 function fitCpu(inp: WorkloadInputs, ps: Period[], len: number): WorkloadFit["cpu"] {
   if (!inp.running || !inp.taskVcpu) return undefined;
   const rows: number[][] = [];
   const y: number[] = [];
+  let saturated = 0;
   for (const p of ps) {
     const cpu = meanIn(inp.cpu, p.t, len);
-    if (!Number.isFinite(cpu) || !(p.running > 0)) continue;
+    // A saturated period shows the CPU's limit, not the work asked of it: left out.
+    if (cpu >= SATURATED_PERCENT) saturated++;
+    if (!Number.isFinite(cpu) || cpu >= SATURATED_PERCENT || !(p.running > 0)) continue;
     rows.push([p.rate, p.running * inp.taskVcpu]);
     y.push((cpu / 100) * p.running * inp.taskVcpu);
   }
   if (rows.length < 3) return undefined;
-  const { beta, r2 } = leastSquares(rows, y);
-  return { cpuPerRequestMs: beta[0] * 1000, cpuIdle: Math.max(0, beta[1]), r2 };
+  const { beta, r2, outliers } = trimmedLeastSquares(rows, y);
+  return {
+    outliers,
+    cpuPerRequestMs: beta[0] * 1000,
+    cpuIdle: Math.max(0, beta[1]),
+    r2,
+    periods: rows.length,
+    saturated,
+  };
 }
 
 const PCT_RE = /\bp(\d+(?:\.\d+)?)\b/i;
@@ -161,7 +204,7 @@ export function workloadBlock(f: WorkloadFit, source: string): string {
   const lines = [`# scalesim calibrate: ${f.periods} periods from ${source}`, "workload:"];
   if (f.cpu) {
     lines.push(
-      `  cpuPerRequest: ${ms(f.cpu.cpuPerRequestMs)}   # least squares of busy vCPUs on requests/s and running tasks: R² ${f.cpu.r2.toFixed(3)}`,
+      `  cpuPerRequest: ${ms(f.cpu.cpuPerRequestMs)}   # least squares of busy vCPUs on requests/s and running tasks over ${f.cpu.periods - f.cpu.outliers} periods${f.cpu.saturated ? `, ${f.cpu.saturated} saturated (≥ ${SATURATED_PERCENT} %) left out` : ""}${f.cpu.outliers ? `, ${f.cpu.outliers} outliers (> ${OUTLIER_MADS} median residuals) left out` : ""}: R² ${f.cpu.r2.toFixed(3)}`,
       `  cpuIdle: ${Math.round(f.cpu.cpuIdle * 1000) / 1000}   # idle share of a task's vCPUs, same fit`,
     );
   } else

@@ -95,3 +95,25 @@ describe("calibrate --cpu --requests: the workload block", () => {
     );
   });
 });
+
+describe("calibrate on the bundled example history (scenarios/backtest/aws, made with cpuPerRequest 25ms, cpuIdle 0)", () => {
+  it("recovers 25 ms per request despite saturated and overloaded minutes, clock skew and a gap", () => {
+    const aws = "scenarios/backtest/aws";
+    const r = cli([
+      "calibrate",
+      "--cpu",
+      `${aws}/cpu.json`,
+      "--task-counts",
+      `${aws}/task-counts.json`,
+      "--task-cpu",
+      "1024",
+      "--requests",
+      `${aws}/requests.json`,
+    ]);
+    expect(r.status).toBe(0);
+    const w = parse(r.stdout).workload;
+    expect(Number.parseFloat(w.cpuPerRequest)).toBeCloseTo(25, 0);
+    expect(w.cpuIdle).toBeLessThan(0.01);
+    expect(r.stdout).toMatch(/saturated \(≥ 99 %\) left out/);
+  });
+});
