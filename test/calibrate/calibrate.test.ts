@@ -117,3 +117,36 @@ describe("calibrate on the bundled example history (scenarios/backtest/aws, made
     expect(r.stdout).toMatch(/saturated \(≥ 99 %\) left out/);
   });
 });
+
+describe("calibrate --events: EC2 instances", () => {
+  it("times pending → running from EC2 state-change events and running → registeredAt from container-instance events", async () => {
+    const { parseTimings } = await import("../../src/calibrate/task-timings.js");
+    const lines: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.parse("2026-01-01T00:00:00Z") + i * 600_000;
+      const ec2 = (state: string, at: number) =>
+        JSON.stringify({
+          "detail-type": "EC2 Instance State-change Notification",
+          source: "aws.ec2",
+          time: new Date(at).toISOString().replace(".000Z", "Z"),
+          detail: { "instance-id": `i-${i}`, state },
+        });
+      lines.push(ec2("pending", t0), ec2("running", t0 + (20 + i) * 1000));
+      lines.push(
+        JSON.stringify({
+          "detail-type": "ECS Container Instance State Change",
+          source: "aws.ecs",
+          time: "x",
+          detail: {
+            ec2InstanceId: `i-${i}`,
+            registeredAt: new Date(t0 + (20 + i + 50) * 1000).toISOString(),
+          },
+        }),
+      );
+    }
+    const c = calibrateStartup(parseTimings(parseJsonDocuments(lines.join("\n"), "ev.jsonl")));
+    // Pending 20..24 s (mean 22 s); registration 50 s after running for every instance.
+    expect(c.fits.find((f) => f.id === "ec2.pendingTime")?.valueMs).toBe(22_000);
+    expect(c.fits.find((f) => f.id === "ec2.registrationTime")?.valueMs).toBe(50_000);
+  });
+});
