@@ -45,9 +45,9 @@ export interface Activity {
 
 /**
  * Kinds of cause. The policy form is AWS's documented example ("monitor alarm web-app-cpu-lt-25 in state
- * ALARM triggered policy web-app-cpu-lt-25"); the others are recognised by the words AWS uses for them
- * (scheduled actions and predictive policies name themselves; a RegisterScalableTarget call by a user
- * changes the minimum or maximum capacity).
+ * ALARM triggered policy web-app-cpu-lt-25"); AWS prints no example of the others for ECS, so they are
+ * recognised by keywords: "scheduled action", "predictive", and a user's request or RegisterScalableTarget
+ * call changing the minimum or maximum capacity. Anything else is `other`.
  */
 const CAUSES: { kind: CauseKind; re: RegExp }[] = [
   { kind: "policy", re: /triggered policy (\S+)/ },
