@@ -68,3 +68,19 @@ describe("backtest of the bundled example history", () => {
     expect(b.cpu.minutes).toBe(720);
   });
 });
+
+describe("a history outside the scenario's period", () => {
+  it("is bad input: one line naming both periods, exit 2", () => {
+    // The CLI reference example's activity is from 2016; the example scenario's traffic is 2026-03-02.
+    const r = cli([
+      "backtest",
+      "scenarios/backtest/service.yaml",
+      "--activities",
+      "test/fixtures/aws-cli/describe-scaling-activities.json",
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "scalesim: test/fixtures/aws-cli/describe-scaling-activities.json: --activities: the activities (2016-05-06T23:03:58.171Z to 2016-05-06T23:03:58.171Z) lie outside the scenario's period (2026-03-02T06:00:00.000Z to 2026-03-02T18:00:00.000Z); set traffic.window to the history's period",
+    ]);
+  });
+});
