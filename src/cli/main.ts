@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isInputError } from "../errors.js";
 import { registerAssumptions } from "./commands/assumptions.js";
+import { registerBacktest } from "./commands/backtest.js";
+import { registerCalibrate } from "./commands/calibrate.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerReport } from "./commands/report.js";
 import { registerImport } from "./commands/import.js";
@@ -30,6 +32,8 @@ export function buildCli(): Command {
   registerCompare(program);
   registerSweep(program);
   registerMerge(program);
+  registerCalibrate(program);
+  registerBacktest(program);
   registerAssumptions(program);
   for (const c of program.commands) c.exitOverride();
   return program;

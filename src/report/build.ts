@@ -1,3 +1,4 @@
+import { backtestChart } from "./backtest-chart.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
@@ -48,6 +49,7 @@ export function reportCharts(input: ReportInput, plan: Plan | undefined, cap = C
     costChart(input.series, cap),
     utilisationChart(input.series, input.summary, cap),
     input.sweep && slo ? paretoChart(input.sweep, slo, recommendedIds(plan)) : undefined,
+    backtestChart(input.backtest, cap),
   ];
   return charts.filter((c): c is Chart => c !== undefined);
 }

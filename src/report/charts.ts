@@ -26,7 +26,7 @@ export const CHART_HEIGHT = 240;
 export const DECISION_MARKER_CAP = 400;
 export const FONT = "DejaVu Sans";
 
-const CONFIG = {
+export const CONFIG = {
   font: FONT,
   background: "white",
   view: { stroke: null },
@@ -35,7 +35,7 @@ const CONFIG = {
   title: { fontSize: 14, anchor: "start", subtitleFontSize: 11, subtitleColor: "#555" },
 };
 
-function base(title: string, subtitle: string): VlSpec {
+export function base(title: string, subtitle: string): VlSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: title, subtitle },

@@ -88,7 +88,7 @@ export interface HtmlContext {
 export function reportHtml(ctx: HtmlContext): string {
   const { input, plan, comparison, charts } = ctx;
   const s = input.summary;
-  const title = `scalesim report: ${s?.scenario ?? input.sweep?.scenario ?? "sweep"}`;
+  const title = `scalesim report: ${s?.scenario ?? input.sweep?.scenario ?? input.backtest?.scenario ?? "sweep"}`;
   const body: string[] = [];
   body.push(`<header><h1>${esc(title)}</h1>`);
   if (s) {

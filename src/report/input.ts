@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import type { Decision } from "../models/decisions.js";
+import type { BacktestInput } from "./backtest-chart.js";
 import type { GrowthResult } from "./growth.js";
 import type { ThresholdResult } from "./thresholds.js";
 import type { Summary } from "./summary.js";
@@ -28,6 +29,8 @@ export interface ReportInput {
   thresholds?: { passed: boolean; failed: number; total: number; results: ThresholdResult[] };
   /** A growth search written by an earlier report (growth.json). */
   growth?: GrowthResult;
+  /** A backtest against a real service's history (backtest.json). */
+  backtest?: BacktestInput;
 }
 
 export const REPORT_INPUT_FILES = [
@@ -37,6 +40,7 @@ export const REPORT_INPUT_FILES = [
   "sweep.json",
   "thresholds.json",
   "growth.json",
+  "backtest.json",
 ];
 
 /** Read an output folder; broken or missing files are InputErrors naming the file. */
@@ -48,9 +52,13 @@ export function readReportDir(dir: string): ReportInput {
     const p = join(dir, name);
     if (existsSync(p)) files[name] = readFileSync(p, "utf8");
   }
-  if (files["summary.json"] === undefined && files["sweep.json"] === undefined) {
+  if (
+    files["summary.json"] === undefined &&
+    files["sweep.json"] === undefined &&
+    files["backtest.json"] === undefined
+  ) {
     throw new InputError(
-      "found neither summary.json (from `scalesim run --out`) nor sweep.json (from `scalesim sweep`)",
+      "found none of summary.json (from `scalesim run --out`), sweep.json (from `scalesim sweep`), backtest.json (from `scalesim backtest --out`)",
       { file: dir },
     );
   }
@@ -82,6 +90,8 @@ export function parseReportFiles(files: Record<string, string>, where = "<memory
   }
   if (files["growth.json"] !== undefined)
     input.growth = parseJson(files["growth.json"], join(where, "growth.json")) as GrowthResult;
+  if (files["backtest.json"] !== undefined)
+    input.backtest = parseJson(files["backtest.json"], join(where, "backtest.json")) as BacktestInput;
   return input;
 }
 

@@ -1,3 +1,4 @@
+import { backtestSentence } from "./backtest-chart.js";
 import { type Comparison, explainComparison, meetsSlo } from "./compare.js";
 import type { ReportInput } from "./input.js";
 import { type Plan, planSentences, recommendedIds } from "./planning.js";
@@ -39,7 +40,7 @@ export function reportMarkdown(ctx: MarkdownContext): string {
   const { input, plan, comparison } = ctx;
   const s = input.summary;
   const out: string[] = [];
-  const name = s?.scenario ?? input.sweep?.scenario ?? "sweep";
+  const name = s?.scenario ?? input.sweep?.scenario ?? input.backtest?.scenario ?? "sweep";
   out.push(`## scalesim report: ${name}`, "");
   if (s) {
     const hours = (s.durationSeconds / 3600).toFixed(1);
@@ -117,6 +118,9 @@ export function reportMarkdown(ctx: MarkdownContext): string {
     );
     if (failed.length) out.push(`**Invariant checks failed** (a simulator bug): ${failed.join("; ")}`, "");
   }
+
+  if (input.backtest)
+    out.push("### Backtest against the real service", "", backtestSentence(input.backtest), "");
 
   if (plan) {
     out.push("### Capacity planning", "");

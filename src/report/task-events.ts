@@ -37,7 +37,7 @@ function hex(key: string, n: number): string {
   return s;
 }
 
-function uuid(key: string): string {
+export function uuid(key: string): string {
   const h = hex(key, 4);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }

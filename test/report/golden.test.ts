@@ -16,7 +16,9 @@ import { plan } from "../../src/report/planning.js";
  *
  * The fixture folder two-platforms/ is `scalesim run test/report/fixtures/two-platforms.yaml --out
  * test/report/fixtures/two-platforms`; sweep-targets/sweep.json is `scalesim sweep scenarios/sweep-targets.yaml`'s;
- * sweep/sweep.json is hand-written in another shape the reader accepts (summaries per variant).
+ * sweep/sweep.json is hand-written in another shape the reader accepts (summaries per variant);
+ * backtest/backtest.json is `scalesim backtest scenarios/backtest/service.yaml` against the history in
+ * scenarios/backtest/aws/ (README's worked example) with `--out test/report/fixtures/backtest`.
  */
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const FIXTURES = join(HERE, "fixtures");
@@ -39,6 +41,7 @@ const CASES = [
   { name: "two-platforms", dir: join(FIXTURES, "two-platforms") },
   { name: "sweep", dir: join(FIXTURES, "sweep") },
   { name: "sweep-targets", dir: join(FIXTURES, "sweep-targets") },
+  { name: "backtest", dir: join(FIXTURES, "backtest") },
 ];
 
 describe.each(CASES)("report of $name", ({ name, dir }) => {

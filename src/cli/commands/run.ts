@@ -4,6 +4,7 @@ import { InputError } from "../../errors.js";
 import { summaryTable } from "../../report/table.js";
 import { writeTaskEvents } from "../../report/task-events.js";
 import { loadScenario } from "../../scenario/load.js";
+import { writeHistory } from "../../backtest/history.js";
 import { seedOption } from "../options.js";
 import { checkRunThresholds, reportAfterRun } from "./report.js";
 
@@ -19,6 +20,14 @@ export function registerRun(program: Command): void {
       "--events <file>",
       "write the simulated ECS task state changes as EventBridge JSON lines (docs/task-events.md)",
     )
+    .option(
+      "--activities <file>",
+      "write the simulated scaling decisions as describe-scaling-activities JSON (docs/backtest.md)",
+    )
+    .option(
+      "--task-counts <file>",
+      "write per-minute DesiredTaskCount and RunningTaskCount as get-metric-data JSON (docs/backtest.md)",
+    )
     .option("--report", "also write report.html, report.md and chart images into the --out folder")
     .option("--no-growth", "with --report: skip the traffic-growth search")
     .action(
@@ -29,6 +38,8 @@ export function registerRun(program: Command): void {
           seed?: number;
           json?: boolean;
           events?: string;
+          activities?: string;
+          taskCounts?: string;
           report?: boolean;
           growth: boolean;
         },
@@ -40,6 +51,7 @@ export function registerRun(program: Command): void {
         const thresholds = checkRunThresholds(scenario, out);
         if (opts.out) writeOutputs(opts.out, out.files);
         if (opts.events) writeTaskEvents(opts.events, out.result);
+        writeHistory(opts, scenario, out.result);
         if (opts.json) process.stdout.write(out.files["summary.json"]);
         else {
           process.stdout.write(`${summaryTable(out.summary)}\n`);

@@ -25,7 +25,7 @@ export interface FargateLauncherOptions {
 }
 
 /** Spread of the start-up phases around their means: a modelling choice stated with the assumptions. */
-const STARTUP_CV = 0.3;
+export const STARTUP_CV = 0.3;
 
 /**
  * Fargate start-up: PROVISIONING (capacity and ENI, not billed) then PENDING (image pull and container
