@@ -484,22 +484,24 @@ export class EcsEc2Launcher implements TaskLauncher {
     ci.since = now;
   }
 
-  /** Stop the instance's tasks so the scheduler replaces them elsewhere (DRAINING). */
+  /**
+   * DRAINING: no new task lands here; the scheduler replaces the instance's service tasks elsewhere under the
+   * service's deployment configuration (PENDING ones stop at once, RUNNING ones once the minimum healthy
+   * percent allows), so a busy instance is not emptied before its replacements are healthy.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-draining.html
+   */
   private drain(i: AsgInstance, now: TimeMs, deadline?: TimeMs): void {
     const ci = this.byInstance.get(i.id);
     const svc = this.service;
     if (!ci || !svc) return;
     ci.draining = true;
-    for (const t of [...ci.tasks]) {
-      svc.stopTask(
-        t,
-        now,
-        deadline !== undefined ? "TerminationNotice" : "ServiceSchedulerInitiated",
-        `container instance ${i.id} is draining`,
-        deadline,
-      );
-    }
-    svc.reconcile();
+    svc.replace(
+      [...ci.tasks],
+      now,
+      deadline !== undefined ? "TerminationNotice" : "ServiceSchedulerInitiated",
+      `container instance ${i.id} is draining`,
+      deadline,
+    );
   }
 
   private onTerminating(
