@@ -13,7 +13,12 @@
 import type { Rng } from "../../engine/rng.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import { ebsVolumeUsd, instanceCharge, type PriceFactorSeries } from "../billing/ec2.js";
+import {
+  ebsVolumeUsd,
+  instanceCharge,
+  interruptedSpotCharged,
+  type PriceFactorSeries,
+} from "../billing/ec2.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "./instance-launch.js";
 
@@ -381,7 +386,7 @@ export class AutoScalingGroup {
     this.terminations++;
     const k = this.instances.indexOf(inst);
     if (k >= 0) this.instances.splice(k, 1);
-    this.bill(inst, now);
+    this.bill(inst, now, cause);
     this.hooks.terminated?.(inst, now, cause);
     // The group replaces what it lost (Spot interruptions, terminations below desired).
     this.reconcile();
@@ -392,7 +397,7 @@ export class AutoScalingGroup {
     for (const i of [...this.instances]) this.bill(i, endMs);
   }
 
-  private bill(inst: AsgInstance, endMs: TimeMs): void {
+  private bill(inst: AsgInstance, endMs: TimeMs, cause: TerminationCause = "end"): void {
     const ledger = this.cfg.ledger;
     let computeUsd = 0;
     let minimumUsd = 0;
@@ -400,15 +405,17 @@ export class AutoScalingGroup {
     if (inst.runningAt !== undefined) {
       const factor = inst.market === "spot" ? this.cfg.spotFactor : this.cfg.onDemandFactor;
       const c = instanceCharge(this.cfg.onDemandPerHour[inst.type], factor, inst.runningAt, endMs);
-      computeUsd = c.usedUsd;
-      minimumUsd = c.minimumUsd;
+      // A Spot instance EC2 interrupts in its first hour is free (its volume is not).
+      const free = cause === "spot-interruption" && !interruptedSpotCharged(endMs - inst.runningAt);
+      computeUsd = free ? 0 : c.usedUsd;
+      minimumUsd = free ? 0 : c.minimumUsd;
       seconds = c.seconds;
       const span = Math.max(1, endMs - inst.runningAt);
       ledger.addInterval(inst.runningAt, Math.max(endMs, inst.runningAt + 1), computeUsd / span, minimumUsd);
       const meter = inst.market === "spot" ? "ec2.spot" : "ec2.on-demand";
       ledger.addToMeter(`${meter}.${inst.type}`, "instance-hours", seconds / 3600, computeUsd + minimumUsd);
       this.billedInstanceSeconds += seconds;
-      this.billedVcpuSeconds += seconds * this.vcpuOf(inst.type);
+      if (!free) this.billedVcpuSeconds += seconds * this.vcpuOf(inst.type);
     }
     const ebsUsd = ebsVolumeUsd(this.cfg.rootVolumeGb, this.cfg.ebsPerGbMonth, inst.launchedAt, endMs);
     if (ebsUsd > 0) {
