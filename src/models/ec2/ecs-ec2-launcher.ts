@@ -185,16 +185,19 @@ export class EcsEc2Launcher implements TaskLauncher {
     this.service = service;
     const p = nextProvider(this.opts.strategy, this.activeCounts());
     this.providerOf.set(task.id, p);
+    // A fresh empty instance that still cannot take the task (memberOf constraints) never will.
+    let added = false;
     for (;;) {
       const k = this.pick(p);
       if (k) {
         this.bind(task, k, now);
         return;
       }
-      if (!this.asgs[p].addWarm(now)) {
+      if (added || !this.asgs[p].addWarm(now)) {
         this.orphanedAtStart++;
         return;
       }
+      added = true;
     }
   }
 
