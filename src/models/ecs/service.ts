@@ -14,6 +14,8 @@ import type { Task } from "./task.js";
 export interface TaskLauncher {
   /** Move `task` from PROVISIONING towards RUNNING by calling `service.taskPending` / `service.taskRunning`. */
   launch(task: Task, service: EcsService): void;
+  /** Before the task's first event: attach what its events name from the start (its capacity provider). */
+  prepare?(task: Task): void;
   /** The task has stopped: release its compute and bill it. */
   stopped(task: Task): void;
   /** A task that was already running when the run began (warmStart): give it compute without a launch. */
@@ -107,8 +109,9 @@ export class EcsService {
       this.activeCount++;
       this.runningCount++;
       this.inServiceCount++;
-      this.notify(task, now);
+      // Bound first, so the task's first event names its container instance and capacity provider.
       this.launcher.adopt?.(task, this, now);
+      this.notify(task, now);
     }
   }
 
@@ -225,6 +228,7 @@ export class EcsService {
     };
     this.tasks.push(task);
     this.activeCount++;
+    this.launcher.prepare?.(task);
     this.notify(task, now);
     this.launcher.launch(task, this);
   }
