@@ -196,7 +196,7 @@ export class ClusterAutoScaling {
         s,
         base,
         from,
-        `CPR ${inputs.cpr}: ${waiting} waiting task(s) fit no instance of the group${p.unplaceable ? `: ${p.unplaceable}` : ""}; no scale-out`,
+        `CPR ${inputs.cpr}: ${waiting} waiting task(s) cannot run on any instance of the group${p.unplaceable ? `: ${p.unplaceable}` : ""}; no scale-out`,
       );
       return;
     }

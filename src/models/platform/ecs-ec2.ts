@@ -223,7 +223,7 @@ export function buildEcsEc2Capacity(
         unplaceable:
           unmatched === undefined
             ? undefined
-            : `memberOf "${unmatched}" matches no instance of the group (${c.autoScalingGroup.instanceTypes.join(", ")} in ${azs.join(", ")})`,
+            : `memberOf "${unmatched}" matches none of ${c.autoScalingGroup.instanceTypes.join(", ")} in ${azs.join(", ")}`,
         waiting: () => launcher.waitingCount(i),
         empty: () => launcher.emptyInstances(i),
       };

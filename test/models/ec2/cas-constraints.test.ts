@@ -95,7 +95,7 @@ describe("placement constraints and cluster auto scaling (end to end)", () => {
     expect(decisions.filter((d) => d.action === "scale-out")).toHaveLength(0);
     const why = decisions.find((d) => d.controller === "clusterAutoScaling" && d.action === "hold");
     expect(why?.reason).toMatch(
-      /4 waiting task\(s\) fit no instance of the group: memberOf "attribute:ecs.instance-type == c5.large" matches no instance of the group \(m6i.large in us-east-1a, us-east-1b, us-east-1c\); no scale-out/,
+      /4 waiting task\(s\) cannot run on any instance of the group: memberOf "attribute:ecs.instance-type == c5.large" matches none of m6i.large in us-east-1a, us-east-1b, us-east-1c; no scale-out/,
     );
   });
 });
