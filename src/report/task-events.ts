@@ -82,6 +82,12 @@ export function taskStateChangeEvent(
     createdAt: at(rec.createdAt),
     launchType: src.launchType,
     capacityProviderName: rec.capacityProviderName,
+    // EC2 tasks name their container instance: arn:aws:ecs:region:account:container-instance/cluster/id.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
+    containerInstanceArn:
+      rec.containerInstanceId === undefined
+        ? undefined
+        : `${arn}:container-instance/${cluster}/${hex(`${ctx.scenario}/${ctx.platform}/${rec.containerInstanceId}`, 4)}`,
     cpu: String(src.cpu),
     memory: String(src.memory),
     desiredStatus: rec.desiredStatus,

@@ -78,6 +78,17 @@ export function instanceCharge(
  * EBS volume storage, prorated by the second over the volume's life (launch to termination).
  * https://aws.amazon.com/ebs/pricing/ (gp3 storage priced per GB-month)
  */
+/**
+ * Whether EC2 charges a Spot instance it interrupted after `runningMs` of running time. Linux: "Interrupted in
+ * the first hour: No charge"; "Interrupted in any hour after the first hour: Charged for the seconds used".
+ * (Windows bills the first hour's seconds; the pinned catalogue is Linux.) Instances the user or the group
+ * terminates are charged in full.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/billing-for-interrupted-spot-instances.html
+ */
+export function interruptedSpotCharged(runningMs: TimeMs): boolean {
+  return runningMs >= 3_600_000;
+}
+
 export function ebsVolumeUsd(gb: number, perGbMonth: number, startMs: TimeMs, endMs: TimeMs): number {
   const hours = Math.max(0, endMs - startMs) / 3_600_000;
   return (gb * perGbMonth * hours) / HOURS_PER_MONTH;

@@ -13,7 +13,12 @@
 import type { Rng } from "../../engine/rng.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import { ebsVolumeUsd, instanceCharge, type PriceFactorSeries } from "../billing/ec2.js";
+import {
+  ebsVolumeUsd,
+  instanceCharge,
+  interruptedSpotCharged,
+  type PriceFactorSeries,
+} from "../billing/ec2.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "./instance-launch.js";
 
@@ -107,14 +112,40 @@ export interface AsgHooks {
   billed?(bill: InstanceBill): void;
 }
 
+/** On-Demand instances a group of `total` instances should hold: the base first, then the percentage above it. */
+export function onDemandTarget(d: InstancesDistribution, total: number): number {
+  if (total <= d.onDemandBaseCapacity) return total;
+  // A fractional On-Demand share rounds in favour of On-Demand.
+  return (
+    d.onDemandBaseCapacity +
+    Math.ceil(((total - d.onDemandBaseCapacity) * d.onDemandPercentageAboveBaseCapacity) / 100)
+  );
+}
+
 /** Which purchase option the next instance takes, given those alive: On-Demand base first, then the percentage. */
 export function nextMarket(d: InstancesDistribution, onDemand: number, spot: number): Market {
-  const total = onDemand + spot + 1;
-  if (onDemand < d.onDemandBaseCapacity) return "on-demand";
-  const above = total - d.onDemandBaseCapacity;
-  // A fractional On-Demand share rounds in favour of On-Demand.
-  const odTarget = d.onDemandBaseCapacity + Math.ceil((above * d.onDemandPercentageAboveBaseCapacity) / 100);
-  return onDemand < odTarget ? "on-demand" : "spot";
+  return onDemand < onDemandTarget(d, onDemand + spot + 1) ? "on-demand" : "spot";
+}
+
+/**
+ * Which purchase option a scale-in takes an instance from, so that the group one instance smaller is as close
+ * to its distribution as it can be; undefined when both options are at their share. "When Amazon EC2 Auto
+ * Scaling needs to terminate an instance, it first identifies which purchase option (Spot or On-Demand) should
+ * be terminated based on the settings of the group. This makes sure that the group trends toward the specified
+ * ratio of Spot and On-Demand instances over time."
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html
+ */
+export function marketToTerminate(
+  d: InstancesDistribution,
+  onDemand: number,
+  spot: number,
+): Market | undefined {
+  const after = onDemand + spot - 1;
+  if (after < 0) return undefined;
+  const od = onDemandTarget(d, after);
+  if (onDemand > od) return "on-demand";
+  if (spot > after - od) return "spot";
+  return undefined;
 }
 
 /**
@@ -149,21 +180,28 @@ export function nextAz(azs: readonly string[], counts: Readonly<Record<string, n
 }
 
 /**
- * Scale-in victim under the default termination policy: keep the AZs balanced (take from the AZ with the
- * most instances), then — every remaining criterion being equal for one launch template — at random.
- * Returns an index into `candidates`, or -1.
+ * Scale-in victim under the default termination policy: the purchase option the distribution says (when it
+ * has an unprotected instance), then the Availability Zone with the most instances of that option ("It then
+ * applies the termination policy independently within each Availability Zone … to keep the Availability Zones
+ * balanced"), then — every remaining criterion being equal for one launch template and per-second billing —
+ * at random. Returns an index into `candidates`, or -1.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html
  */
 export function chooseTermination(
   candidates: readonly AsgInstance[],
-  azCounts: Readonly<Record<string, number>>,
+  azCounts: (market: Market | undefined) => Readonly<Record<string, number>>,
   uniform: () => number,
+  market?: Market,
 ): number {
   if (candidates.length === 0) return -1;
+  const inMarket = market !== undefined && candidates.some((c) => c.market === market) ? market : undefined;
+  const counts = azCounts(inMarket);
   let most = -1;
-  for (const c of candidates) most = Math.max(most, azCounts[c.az] ?? 0);
+  for (const c of candidates)
+    if (inMarket === undefined || c.market === inMarket) most = Math.max(most, counts[c.az] ?? 0);
   const inAz: number[] = [];
   candidates.forEach((c, i) => {
-    if ((azCounts[c.az] ?? 0) === most) inAz.push(i);
+    if ((inMarket === undefined || c.market === inMarket) && (counts[c.az] ?? 0) === most) inAz.push(i);
   });
   return inAz[Math.min(inAz.length - 1, Math.floor(uniform() * inAz.length))];
 }
@@ -226,11 +264,16 @@ export class AutoScalingGroup {
     const now = this.sim.now;
     while (this.inService < this.desired) this.launch(now);
     while (this.inService > this.desired) {
-      const azCounts = this.countBy((i) => i.az);
       const cands = this.instances.filter(
         (i) => i.state !== "terminating" && (this.hooks.canTerminate?.(i) ?? true),
       );
-      const k = chooseTermination(cands, azCounts, () => this.cfg.rng.termination.next());
+      const { od, spot } = this.marketCounts();
+      const k = chooseTermination(
+        cands,
+        (m) => this.countBy((i) => i.az, m === undefined ? undefined : (i) => i.market === m),
+        () => this.cfg.rng.termination.next(),
+        marketToTerminate(this.cfg.distribution, od, spot),
+      );
       if (k < 0) return;
       this.terminate(cands[k], now, "scale-in");
     }
@@ -249,8 +292,8 @@ export class AutoScalingGroup {
     return out;
   }
 
-  private create(now: TimeMs, warm = false): AsgInstance {
-    const d = this.cfg.distribution;
+  /** Instances in service by purchase option. */
+  private marketCounts(): { od: number; spot: number } {
     let od = 0;
     let spot = 0;
     for (const i of this.instances) {
@@ -258,6 +301,12 @@ export class AutoScalingGroup {
       if (i.market === "spot") spot++;
       else od++;
     }
+    return { od, spot };
+  }
+
+  private create(now: TimeMs, warm = false): AsgInstance {
+    const d = this.cfg.distribution;
+    const { od, spot } = this.marketCounts();
     const market = nextMarket(d, od, spot);
     const spotCounts = this.countBy(
       (i) => i.type,
@@ -337,7 +386,7 @@ export class AutoScalingGroup {
     this.terminations++;
     const k = this.instances.indexOf(inst);
     if (k >= 0) this.instances.splice(k, 1);
-    this.bill(inst, now);
+    this.bill(inst, now, cause);
     this.hooks.terminated?.(inst, now, cause);
     // The group replaces what it lost (Spot interruptions, terminations below desired).
     this.reconcile();
@@ -348,7 +397,7 @@ export class AutoScalingGroup {
     for (const i of [...this.instances]) this.bill(i, endMs);
   }
 
-  private bill(inst: AsgInstance, endMs: TimeMs): void {
+  private bill(inst: AsgInstance, endMs: TimeMs, cause: TerminationCause = "end"): void {
     const ledger = this.cfg.ledger;
     let computeUsd = 0;
     let minimumUsd = 0;
@@ -356,15 +405,17 @@ export class AutoScalingGroup {
     if (inst.runningAt !== undefined) {
       const factor = inst.market === "spot" ? this.cfg.spotFactor : this.cfg.onDemandFactor;
       const c = instanceCharge(this.cfg.onDemandPerHour[inst.type], factor, inst.runningAt, endMs);
-      computeUsd = c.usedUsd;
-      minimumUsd = c.minimumUsd;
+      // A Spot instance EC2 interrupts in its first hour is free (its volume is not).
+      const free = cause === "spot-interruption" && !interruptedSpotCharged(endMs - inst.runningAt);
+      computeUsd = free ? 0 : c.usedUsd;
+      minimumUsd = free ? 0 : c.minimumUsd;
       seconds = c.seconds;
       const span = Math.max(1, endMs - inst.runningAt);
       ledger.addInterval(inst.runningAt, Math.max(endMs, inst.runningAt + 1), computeUsd / span, minimumUsd);
       const meter = inst.market === "spot" ? "ec2.spot" : "ec2.on-demand";
       ledger.addToMeter(`${meter}.${inst.type}`, "instance-hours", seconds / 3600, computeUsd + minimumUsd);
       this.billedInstanceSeconds += seconds;
-      this.billedVcpuSeconds += seconds * this.vcpuOf(inst.type);
+      if (!free) this.billedVcpuSeconds += seconds * this.vcpuOf(inst.type);
     }
     const ebsUsd = ebsVolumeUsd(this.cfg.rootVolumeGb, this.cfg.ebsPerGbMonth, inst.launchedAt, endMs);
     if (ebsUsd > 0) {

@@ -21,6 +21,10 @@ export interface TaskRequirements {
   readonly gpu?: number;
   /** Static host ports; each can be bound once per instance. */
   readonly hostPorts?: readonly number[];
+  /** The `distinctInstance` placement constraint: one task of the group per instance. */
+  readonly distinctInstance?: boolean;
+  /** False when the task's memberOf constraints match no instance the group can launch. */
+  readonly placeable?: boolean;
 }
 
 /** What one container instance offers tasks. */
@@ -85,10 +89,15 @@ export function capacityEnvelope(types: readonly InstanceCapacity[]): {
 
 /**
  * How many tasks of one shape binpack onto one empty instance: the tightest of CPU, memory, ENI, GPU and
- * host ports (a static host port admits one task per instance).
+ * host ports (a static host port admits one task per instance), and one under `distinctInstance`, the
+ * placement constraint cluster auto scaling counts in M (its guide recommends it over placement strategies
+ * and constraints it cannot size for: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-scaling-behavior.html).
+ * Zero when the task's memberOf constraints rule out every instance of the group.
  */
 export function tasksPerInstance(req: TaskRequirements, cap: InstanceCapacity): number {
+  if (req.placeable === false) return 0;
   let k = Number.POSITIVE_INFINITY;
+  if (req.distinctInstance) k = 1;
   if (req.cpu > 0) k = Math.min(k, Math.floor(cap.cpu / req.cpu));
   if (req.memoryMiB > 0) k = Math.min(k, Math.floor(cap.memoryMiB / req.memoryMiB));
   if (req.awsvpc) k = Math.min(k, cap.enis);
@@ -196,7 +205,7 @@ export function groupByRequirements(tasks: readonly TaskRequirements[]): TaskGro
   for (const t of tasks) {
     const ports =
       t.hostPorts && t.hostPorts.length > 0 ? [...t.hostPorts].sort((a, b) => a - b).join(",") : "";
-    const key = `${t.cpu}|${t.memoryMiB}|${t.awsvpc ? 1 : 0}|${t.gpu ?? 0}|${ports}`;
+    const key = `${t.cpu}|${t.memoryMiB}|${t.awsvpc ? 1 : 0}|${t.gpu ?? 0}|${ports}|${t.distinctInstance ? 1 : 0}|${t.placeable === false ? 0 : 1}`;
     const g = byKey.get(key);
     if (g) g.count++;
     else byKey.set(key, { requirements: t, count: 1 });

@@ -44,6 +44,8 @@ export interface CasProvider {
   readonly smallest: InstanceCapacity;
   readonly largest: InstanceCapacity;
   readonly task: TaskRequirements;
+  /** Why no instance of the group could ever take the task (its memberOf constraints), if so. */
+  readonly unplaceable?: string;
   /** PROVISIONING tasks of this provider. */
   waiting(): number;
   /** Instances with no non-daemon task. */
@@ -188,6 +190,16 @@ export class ClusterAutoScaling {
     };
     const from = asg.desired;
 
+    if (r.reason === "no-compatible-tasks") {
+      // Instances no waiting task could use are not launched: scale-out stops and says why.
+      this.hold(
+        s,
+        base,
+        from,
+        `CPR ${inputs.cpr}: ${waiting} waiting task(s) cannot run on any instance of the group${p.unplaceable ? `: ${p.unplaceable}` : ""}; no scale-out`,
+      );
+      return;
+    }
     if (s.highState === "ALARM") {
       // "Auto Scaling checks if all existing instances have passed the instanceWarmupPeriod … The scale-out
       // is blocked for instances that are within the instanceWarmupPeriod."

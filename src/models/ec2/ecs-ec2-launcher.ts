@@ -172,10 +172,13 @@ export class EcsEc2Launcher implements TaskLauncher {
 
   // ---- TaskLauncher -----------------------------------------------------------------------------------
 
+  prepare(task: Task): void {
+    this.assignProvider(task);
+  }
+
   launch(task: Task, service: EcsService): void {
     this.service = service;
-    const p = nextProvider(this.opts.strategy, this.activeCounts());
-    this.providerOf.set(task.id, p);
+    const p = this.providerOf.get(task.id) ?? this.assignProvider(task);
     this.waiting[p].push(task);
     this.tryPlace(p);
   }
@@ -183,18 +186,20 @@ export class EcsEc2Launcher implements TaskLauncher {
   /** A task running before the run began: bind it to a registered instance, adding one if none has room. */
   adopt(task: Task, service: EcsService, now: TimeMs): void {
     this.service = service;
-    const p = nextProvider(this.opts.strategy, this.activeCounts());
-    this.providerOf.set(task.id, p);
+    const p = this.assignProvider(task);
+    // A fresh empty instance that still cannot take the task (memberOf constraints) never will.
+    let added = false;
     for (;;) {
       const k = this.pick(p);
       if (k) {
         this.bind(task, k, now);
         return;
       }
-      if (!this.asgs[p].addWarm(now)) {
+      if (added || !this.asgs[p].addWarm(now)) {
         this.orphanedAtStart++;
         return;
       }
+      added = true;
     }
   }
 
@@ -318,6 +323,14 @@ export class EcsEc2Launcher implements TaskLauncher {
 
   // ---- placement --------------------------------------------------------------------------------------
 
+  /** The provider the strategy gives the task; its events carry the provider's name. */
+  private assignProvider(task: Task): number {
+    const p = nextProvider(this.opts.strategy, this.activeCounts());
+    this.providerOf.set(task.id, p);
+    task.capacityProviderName = this.opts.providers[p].name;
+    return p;
+  }
+
   private activeCounts(): number[] {
     const counts = this.opts.providers.map(() => 0);
     if (!this.service) return counts;
@@ -389,6 +402,7 @@ export class EcsEc2Launcher implements TaskLauncher {
     if (t.hostPort !== undefined) ci.hostPorts.push(t.hostPort);
     ci.tasks.push(task);
     this.where.set(task.id, ci);
+    task.containerInstanceId = ci.inst.id;
     this.placements++;
     // Invariant: a task only ever lands on a registered, non-draining instance with the CPU, memory and ENI for it.
     const bad =
@@ -484,22 +498,24 @@ export class EcsEc2Launcher implements TaskLauncher {
     ci.since = now;
   }
 
-  /** Stop the instance's tasks so the scheduler replaces them elsewhere (DRAINING). */
+  /**
+   * DRAINING: no new task lands here; the scheduler replaces the instance's service tasks elsewhere under the
+   * service's deployment configuration (PENDING ones stop at once, RUNNING ones once the minimum healthy
+   * percent allows), so a busy instance is not emptied before its replacements are healthy.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-draining.html
+   */
   private drain(i: AsgInstance, now: TimeMs, deadline?: TimeMs): void {
     const ci = this.byInstance.get(i.id);
     const svc = this.service;
     if (!ci || !svc) return;
     ci.draining = true;
-    for (const t of [...ci.tasks]) {
-      svc.stopTask(
-        t,
-        now,
-        deadline !== undefined ? "TerminationNotice" : "ServiceSchedulerInitiated",
-        `container instance ${i.id} is draining`,
-        deadline,
-      );
-    }
-    svc.reconcile();
+    svc.replace(
+      [...ci.tasks],
+      now,
+      deadline !== undefined ? "TerminationNotice" : "ServiceSchedulerInitiated",
+      `container instance ${i.id} is draining`,
+      deadline,
+    );
   }
 
   private onTerminating(

@@ -196,6 +196,36 @@ export function compileExpression(expr: string): Pred {
   return p;
 }
 
+/**
+ * The first memberOf expression that no instance a group could launch satisfies (its instance types in its
+ * Availability Zones), or undefined when some launchable instance passes every expression. Cluster auto
+ * scaling cannot make room for such a task, so it must not scale out for it.
+ */
+export function memberOfNoLaunchableMatch(
+  constraints: readonly PlacementConstraint[],
+  instanceTypes: readonly string[],
+  azs: readonly string[],
+): string | undefined {
+  const exprs = constraints.flatMap((c) => (c.type === "memberOf" ? [c.expression] : []));
+  if (exprs.length === 0) return undefined;
+  const preds = exprs.map(compileExpression);
+  const shapes = instanceTypes.flatMap((instanceType) =>
+    azs.map((az) => ({ id: "", az, instanceType }) as ContainerInstance),
+  );
+  if (shapes.some((inst) => preds.every((p) => p(inst)))) return undefined;
+  // Name the expression that rules out the most shapes (the first of equals).
+  let worst = 0;
+  let most = -1;
+  preds.forEach((p, k) => {
+    const out = shapes.filter((inst) => !p(inst)).length;
+    if (out > most) {
+      most = out;
+      worst = k;
+    }
+  });
+  return exprs[worst];
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 /** Whether the task's CPU, memory, ENI, GPU and host-port needs fit what the instance has left. */

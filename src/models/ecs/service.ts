@@ -1,12 +1,21 @@
 import type { Simulation } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import { drainTime, type TargetGroupConfig, timeToHealthy } from "../alb/target-group.js";
+import {
+  DEPLOYMENT_DEFAULTS,
+  type DeploymentConfiguration,
+  NO_HEALTH_CHECK_HEALTHY_MS,
+  replacedTasksToStop,
+  replacementLaunches,
+} from "./deployment.js";
 import type { Task } from "./task.js";
 
 /** How tasks get compute: Fargate now; EC2 capacity providers plug in here. */
 export interface TaskLauncher {
   /** Move `task` from PROVISIONING towards RUNNING by calling `service.taskPending` / `service.taskRunning`. */
   launch(task: Task, service: EcsService): void;
+  /** Before the task's first event: attach what its events name from the start (its capacity provider). */
+  prepare?(task: Task): void;
   /** The task has stopped: release its compute and bill it. */
   stopped(task: Task): void;
   /** A task that was already running when the run began (warmStart): give it compute without a launch. */
@@ -39,6 +48,15 @@ export interface EcsServiceOptions {
   loadBalanced?: boolean;
   /** Time from SIGTERM to exit of this task, when it depends on the task's work (default `stopDuration`). */
   stopDelay?: (task: Task) => TimeMs;
+  /** minimumHealthyPercent / maximumPercent applied when tasks are replaced (default 100 / 200). src/models/ecs/deployment.ts */
+  deployment?: DeploymentConfiguration;
+}
+
+/** Why a task is being replaced, used when the scheduler finally stops it. */
+interface Replacement {
+  readonly code: Task["stopCode"];
+  readonly reason: string;
+  readonly deadline?: TimeMs;
 }
 
 /**
@@ -59,6 +77,8 @@ export class EcsService {
   private launchWindowStart = 0;
   private launchesInWindow = 0;
   private reconcilePending = false;
+  /** Tasks on DRAINING container instances, still desired RUNNING until their replacements allow a stop. */
+  private readonly replacing = new Map<Task, Replacement>();
   readonly observers: ServiceObserver[] = [];
 
   constructor(
@@ -89,8 +109,9 @@ export class EcsService {
       this.activeCount++;
       this.runningCount++;
       this.inServiceCount++;
-      this.notify(task, now);
+      // Bound first, so the task's first event names its container instance and capacity provider.
       this.launcher.adopt?.(task, this, now);
+      this.notify(task, now);
     }
   }
 
@@ -99,11 +120,15 @@ export class EcsService {
     this.reconcile();
   }
 
-  /** Launch or stop tasks until the active count matches the desired count. */
+  /**
+   * Launch or stop tasks until the tasks not being replaced match the desired count; tasks being replaced
+   * (on DRAINING instances) stop as the deployment configuration allows.
+   */
   reconcile(): void {
     const now = this.sim.now;
-    while (this.activeCount > this.desiredCount) this.stopOne(now);
-    while (this.activeCount < this.desiredCount) {
+    while (this.activeCount - this.replacing.size > this.desiredCount) this.stopOne(now);
+    this.stopReplaced(now);
+    while (this.launchesWanted() > 0) {
       if (now - this.launchWindowStart >= MINUTE) {
         this.launchWindowStart = now;
         this.launchesInWindow = 0;
@@ -123,6 +148,76 @@ export class EcsService {
     }
   }
 
+  private get deployment(): DeploymentConfiguration {
+    return this.opts.deployment ?? DEPLOYMENT_DEFAULTS;
+  }
+
+  private launchesWanted(): number {
+    const replaced = this.replacing.size;
+    return replacementLaunches(this.activeCount - replaced, replaced, this.desiredCount, this.deployment);
+  }
+
+  /**
+   * The container instance of `tasks` is DRAINING: PENDING tasks stop at once, RUNNING ones are replaced
+   * under the deployment configuration (src/models/ecs/deployment.ts). With a `deadline` (a Spot notice) a
+   * task the scheduler stops drains so as to be gone by then; one still running at the deadline dies with
+   * the instance.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-draining.html
+   */
+  replace(
+    tasks: readonly Task[],
+    now: TimeMs,
+    code: Task["stopCode"],
+    reason: string,
+    deadline?: TimeMs,
+  ): void {
+    for (const t of tasks) {
+      if (t.desiredStatus !== "RUNNING" || this.replacing.has(t)) continue;
+      if (t.status === "RUNNING") this.replacing.set(t, { code, reason, deadline });
+      else this.stopTask(t, now, code, reason, deadline);
+    }
+    this.reconcile();
+  }
+
+  /** Tasks being replaced (for checks and tests). */
+  get replacingCount(): number {
+    return this.replacing.size;
+  }
+
+  /**
+   * Healthy for minimumHealthyPercent: behind a load balancer, RUNNING and reported healthy by the target
+   * group; without one, RUNNING for 40 seconds (no container health check is modelled).
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html
+   */
+  private healthy(t: Task, now: TimeMs): boolean {
+    if (t.desiredStatus !== "RUNNING" || t.status !== "RUNNING") return false;
+    if (this.opts.loadBalanced !== false) return t.inService;
+    return t.startedAt !== undefined && now - t.startedAt >= NO_HEALTH_CHECK_HEALTHY_MS;
+  }
+
+  private stopReplaced(now: TimeMs): void {
+    if (this.replacing.size === 0) return;
+    let healthy = 0;
+    for (const t of this.tasks) if (this.healthy(t, now)) healthy++;
+    const replaced = [...this.replacing.keys()];
+    const stop = replacedTasksToStop(
+      replaced.map((t) => ({ healthy: this.healthy(t, now) })),
+      healthy,
+      this.desiredCount,
+      this.deployment,
+    );
+    for (const k of stop) {
+      const t = replaced[k];
+      const r = this.replacing.get(t);
+      if (r) this.stopTask(t, now, r.code, r.reason, r.deadline);
+    }
+  }
+
+  /** A task became healthy: replacements waiting on the minimum may now let a replaced task go. */
+  private healthChanged(): void {
+    if (this.replacing.size > 0) this.reconcile();
+  }
+
   private launchOne(now: TimeMs): void {
     const task: Task = {
       id: this.nextId++,
@@ -133,6 +228,7 @@ export class EcsService {
     };
     this.tasks.push(task);
     this.activeCount++;
+    this.launcher.prepare?.(task);
     this.notify(task, now);
     this.launcher.launch(task, this);
   }
@@ -152,13 +248,17 @@ export class EcsService {
     task.startedAt = now;
     this.runningCount++;
     this.notify(task, now);
-    if (this.opts.loadBalanced === false) return;
+    if (this.opts.loadBalanced === false) {
+      this.sim.after(NO_HEALTH_CHECK_HEALTHY_MS, () => this.healthChanged());
+      return;
+    }
     this.sim.after(timeToHealthy(this.opts.targetGroup), (t) => {
       if (task.status !== "RUNNING" || task.desiredStatus !== "RUNNING") return;
       task.inService = true;
       task.healthyAt = t;
       this.inServiceCount++;
       this.notify(task, t);
+      this.healthChanged();
     });
   }
 
@@ -174,7 +274,7 @@ export class EcsService {
     const rankOf = (t: Task) =>
       t.status === "PROVISIONING" ? 3 : t.status === "PENDING" ? 2 : t.inService ? 0 : 1;
     for (const t of this.tasks) {
-      if (t.desiredStatus !== "RUNNING") continue;
+      if (t.desiredStatus !== "RUNNING" || this.replacing.has(t)) continue;
       const rank = rankOf(t);
       if (rank > bestRank || (rank === bestRank && best && (newest ? t.id > best.id : t.id < best.id))) {
         best = t;
@@ -183,7 +283,9 @@ export class EcsService {
     }
     // Launch types with their own scale-in rules (EC2 placement, capacity-provider strategies) choose among running tasks.
     if (best && bestRank <= 1 && this.launcher.selectForStop) {
-      const tier = this.tasks.filter((t) => t.desiredStatus === "RUNNING" && rankOf(t) === bestRank);
+      const tier = this.tasks.filter(
+        (t) => t.desiredStatus === "RUNNING" && !this.replacing.has(t) && rankOf(t) === bestRank,
+      );
       return this.launcher.selectForStop(tier) ?? best;
     }
     return best;
@@ -206,6 +308,7 @@ export class EcsService {
    */
   stopTask(task: Task, now: TimeMs, code: Task["stopCode"], reason: string, deadline?: TimeMs): void {
     if (task.desiredStatus === "STOPPED") return;
+    this.replacing.delete(task);
     task.desiredStatus = "STOPPED";
     task.stopCode = code;
     task.stoppedReason = reason;

@@ -24,6 +24,8 @@ export interface TaskEventRecord {
   stoppedReason?: string;
   /** Capacity provider the task was placed with, when the launcher records one. */
   capacityProviderName?: string;
+  /** EC2: the container instance the task is placed on (rendered as `containerInstanceArn`). */
+  containerInstanceId?: string;
 }
 
 /** Who started the tasks: `service:<name>` for a service, `family:<name>` for RunTask. */
@@ -84,8 +86,8 @@ export class TaskEventLog implements ServiceObserver {
       if (task.stopCode) r.stopCode = task.stopCode;
       if (task.stoppedReason) r.stoppedReason = task.stoppedReason;
     }
-    const cp = (task as { capacityProviderName?: string }).capacityProviderName;
-    if (cp) r.capacityProviderName = cp;
+    if (task.capacityProviderName) r.capacityProviderName = task.capacityProviderName;
+    if (task.containerInstanceId) r.containerInstanceId = task.containerInstanceId;
     return r;
   }
 }

@@ -33,6 +33,8 @@ export interface Task {
   stoppedReason?: string;
   /** The capacity provider the task was placed with, when the launch type uses a strategy. */
   capacityProviderName?: string;
+  /** EC2 launch type: the container instance (ASG instance id) the task is bound to, once placed. */
+  containerInstanceId?: string;
 }
 
 export function isActive(t: Task): boolean {

@@ -16,7 +16,7 @@ import { ClusterAutoScaling } from "../ec2/cluster-auto-scaling.js";
 import { EcsEc2Launcher, type RegisteredResources } from "../ec2/ecs-ec2-launcher.js";
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
 import { type ContainerImage, pullRates } from "../image/pull.js";
-import type { TieBreak } from "../ec2/placement.js";
+import { memberOfNoLaunchableMatch, type TieBreak } from "../ec2/placement.js";
 import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
@@ -191,6 +191,7 @@ export function buildEcsEc2Capacity(
     memoryMiB: p.task.memory,
     awsvpc,
     hostPorts: p.task.hostPort !== undefined ? [p.task.hostPort] : undefined,
+    distinctInstance: p.placementConstraints.some((c) => c.type === "distinctInstance"),
   };
   const cas = new ClusterAutoScaling(
     sim,
@@ -203,6 +204,11 @@ export function buildEcsEc2Capacity(
         return { cpu: r.cpu - dCpu, memoryMiB: r.memoryMiB - dMem, enis: r.enis, gpu: 0 };
       });
       const { smallest, largest } = capacityEnvelope(caps);
+      const unmatched = memberOfNoLaunchableMatch(
+        p.placementConstraints,
+        c.autoScalingGroup.instanceTypes,
+        azs,
+      );
       return {
         name: c.name,
         asg: asgs[i],
@@ -213,7 +219,11 @@ export function buildEcsEc2Capacity(
         instanceWarmupMs: c.managedScaling.instanceWarmupPeriod * 1000,
         smallest,
         largest,
-        task,
+        task: { ...task, placeable: unmatched === undefined },
+        unplaceable:
+          unmatched === undefined
+            ? undefined
+            : `memberOf "${unmatched}" matches none of ${c.autoScalingGroup.instanceTypes.join(", ")} in ${azs.join(", ")}`,
         waiting: () => launcher.waitingCount(i),
         empty: () => launcher.emptyInstances(i),
       };

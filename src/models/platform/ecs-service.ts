@@ -12,6 +12,7 @@ import { buildAutoScaling } from "../aas/setup.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
+import type { DeploymentConfiguration } from "../ecs/deployment.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
 import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
@@ -56,6 +57,7 @@ export interface EcsServiceParts {
     maxCapacity: number;
     SuspendedState?: SuspendedState;
     suspendedStateChanges?: SuspendedStateChange[];
+    deploymentConfiguration?: DeploymentConfiguration;
   };
   scalingPolicies: ScalingPolicy[];
   scheduledActions?: ScheduledAction[];
@@ -114,6 +116,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: p.launchesPerMinute,
     inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
+    deployment: p.service.deploymentConfiguration,
   });
 
   const workload = trafficWorkload(w, service);

@@ -61,6 +61,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: compute.launchesPerMinute,
     inFlightDrain: () => 0,
+    deployment: c.service.deploymentConfiguration,
   });
   workers = new QueueWorkers(sim, queue, {
     pollers: p.worker.pollers,

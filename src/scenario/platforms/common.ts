@@ -2,12 +2,39 @@ import { z } from "zod";
 import { checkSuspendedStateChanges, SuspendedState, SuspendedStateChange } from "../aas.js";
 import { Duration } from "../fields.js";
 
+/**
+ * The service's deployment configuration: how far below and above the desired count the scheduler may go
+ * while it replaces tasks (on EC2, whenever a container instance is DRAINING). REPLICA defaults 100 / 200; the
+ * minimum is a percentage up to 100, the maximum at least 100.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html
+ */
+export const DeploymentConfiguration = z
+  .strictObject({
+    minimumHealthyPercent: z.number().int().min(0).max(100).default(100),
+    maximumPercent: z.number().int().min(100).default(200),
+  })
+  .superRefine((d, ctx) => {
+    // With both at 100 the scheduler can neither start a replacement nor stop a task, so a DRAINING instance
+    // never empties; the AWS CDK rejects it in the same words: "Minimum healthy percent must be less than
+    // maximum healthy percent" (https://github.com/aws/aws-cdk/pull/7814).
+    if (d.minimumHealthyPercent >= d.maximumPercent)
+      ctx.addIssue({
+        code: "custom",
+        path: ["minimumHealthyPercent"],
+        message: `minimumHealthyPercent ${d.minimumHealthyPercent} must be less than maximumPercent ${d.maximumPercent}`,
+      });
+  });
+
 /** Application Auto Scaling scalable target of an ECS service (`ecs:service:DesiredCount`). */
 export const Service = z
   .strictObject({
     desiredCount: z.number().int().min(0),
     minCapacity: z.number().int().min(0),
     maxCapacity: z.number().int().min(0),
+    deploymentConfiguration: DeploymentConfiguration.default({
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+    }),
     // RegisterScalableTarget's SuspendedState, in AWS's field names (docs/application-auto-scaling.md).
     SuspendedState: SuspendedState.optional(),
     // Later RegisterScalableTarget calls that suspend or resume scaling mid-run (docs/application-auto-scaling.md).

@@ -1,48 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { resolveAssumptions } from "../../../src/assumptions.js";
-import { Simulation } from "../../../src/engine/sim.js";
-import { CostLedger } from "../../../src/models/billing/ledger.js";
-import type { Decision } from "../../../src/models/decisions.js";
-import { EcsService } from "../../../src/models/ecs/service.js";
 import type { Task } from "../../../src/models/ecs/task.js";
-import { buildEcsEc2Capacity } from "../../../src/models/platform/ecs-ec2.js";
 import { Ec2Platform } from "../../../src/scenario/platforms/ecs-ec2.js";
-
-const MIN = 60_000;
-
-/** A service on EC2 capacity with no traffic model: the scheduler, the launcher, the ASGs and CAS only. */
-function cluster(
-  platform: unknown,
-  opts: { seed?: number; minutes?: number; assumptions?: Record<string, number | string> } = {},
-) {
-  const p = Ec2Platform.parse(platform);
-  const sim = new Simulation(opts.seed ?? 1);
-  const ledger = new CostLedger(opts.minutes ?? 120);
-  const decisions: Omit<Decision, "platform">[] = [];
-  const cap = buildEcsEc2Capacity(
-    {
-      name: "svc",
-      platform: p,
-      region: "us-east-1",
-      assumptions: resolveAssumptions({ "ecsEc2.taskStartTime": 0, ...opts.assumptions }),
-    },
-    { sim, ledger, log: (d) => decisions.push(d) },
-  );
-  const service = new EcsService(sim, cap.launcher, {
-    name: "svc",
-    desiredCount: p.service.desiredCount,
-    targetGroup: { healthCheckInterval: 0, healthyThreshold: 2, deregistrationDelay: 0 } as never,
-    stopDuration: 0,
-    scaleInSelection: "newest",
-    launchesPerMinute: 250,
-    inFlightDrain: () => 0,
-  });
-  service.warmStart(0);
-  return { p, sim, ledger, decisions, cap, service };
-}
-
-const fixedLaunch = { pendingTime: "20s", registrationTime: "60s" };
+import { cluster, fixedLaunch, MIN } from "../../helpers/ecs-ec2-cluster.js";
 
 describe("scale-out from zero instances (end to end)", () => {
   const platform = {
