@@ -17,8 +17,14 @@ import type { SqsQueue } from "./queue.js";
  *     delivered again; a delete with the stale receipt of a slow worker does not remove the redelivered copy.
  *     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
  *   - On SIGTERM a worker stops polling and finishes its batch, if that fits in the container's stopTimeout;
- *     what is unfinished at SIGKILL is abandoned (and redelivered after its visibility timeout).
+ *     what is unfinished at SIGKILL is abandoned (and redelivered after its visibility timeout). A worker
+ *     exits because its last message is done, so a completion at the very instant of the exit counts:
+ *     "messages that are not deleted ... become visible again" — only what is not deleted in time returns.
  *     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html (stopTimeout)
+ *   - DeleteMessage removes one message as soon as it is processed; DeleteMessageBatch (`deleteBatch`)
+ *     removes the batch's processed messages in one request once the batch is done, so until then they are
+ *     still in flight (and return if the worker dies or the visibility timeout ends first).
+ *     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
  */
 export interface WorkerOptions {
   pollers: number;
@@ -49,6 +55,8 @@ const PENDING = 0;
 const DELETED = 1;
 const FAILED = 2;
 const RETURNED = 3;
+/** Processed, waiting for the batch's DeleteMessageBatch. */
+const PROCESSED = 4;
 
 interface Batch {
   n: number;
@@ -60,7 +68,6 @@ interface Batch {
   next: number;
   /** When the batch's last message finishes, as drawn at receive time. */
   endsAt: TimeMs;
-  deletedAny: boolean;
 }
 
 interface Poller {
@@ -70,8 +77,9 @@ interface Poller {
   waitingSince: TimeMs;
   /** SIGTERM received: finish the batch, poll no more. */
   stopping: boolean;
-  /** SIGKILLed or exited: completions after this are lost. */
+  /** SIGKILLed or exited: completions after `diedAt` are lost. */
   dead: boolean;
+  diedAt: TimeMs;
 }
 
 export class QueueWorkers {
@@ -102,7 +110,7 @@ export class QueueWorkers {
     if (this.byTask.has(task.id)) return;
     const ps: Poller[] = [];
     for (let i = 0; i < this.o.pollers; i++)
-      ps.push({ task, batch: null, waitingSince: -1, stopping: false, dead: false });
+      ps.push({ task, batch: null, waitingSince: -1, stopping: false, dead: false, diedAt: -1 });
     this.byTask.set(task.id, ps);
     for (const p of ps) this.poll(p, now);
   }
@@ -131,6 +139,7 @@ export class QueueWorkers {
     for (const p of ps) {
       if (p.waitingSince >= 0) this.stopWaiting(p, now);
       p.dead = true;
+      p.diedAt = now;
     }
     this.byTask.delete(task.id);
   }
@@ -193,7 +202,6 @@ export class QueueWorkers {
       state: new Uint8Array(n),
       next: 0,
       endsAt: now,
-      deletedAny: false,
     };
     let end = now;
     for (let i = 0; i < n; i++) {
@@ -209,14 +217,15 @@ export class QueueWorkers {
 
   private processNext(p: Poller, b: Batch, now: TimeMs): void {
     if (b.next >= b.n) {
-      if (b.deletedAny && this.o.deleteBatch) this.deleteRequests++;
+      if (this.o.deleteBatch) this.deleteBatch(b, now);
       p.batch = null;
       this.poll(p, now);
       return;
     }
     const i = b.next;
     this.sim.after(b.durations[i], (t) => {
-      if (p.dead) return;
+      // Done at the instant the worker exits: it exits because the work is done, so it counts.
+      if (p.dead && t > p.diedAt) return;
       this.complete(b, i, t);
       b.next++;
       this.processNext(p, b, t);
@@ -235,9 +244,27 @@ export class QueueWorkers {
       this.failures++;
       return;
     }
+    if (this.o.deleteBatch) {
+      b.state[i] = PROCESSED;
+      return;
+    }
+    this.deleteRequests++;
+    this.delete(b, i, now);
+  }
+
+  /** DeleteMessageBatch: one request for the batch's processed messages (none: no request). */
+  private deleteBatch(b: Batch, now: TimeMs): void {
+    let any = false;
+    for (let i = 0; i < b.n; i++) {
+      if (b.state[i] !== PROCESSED) continue;
+      this.delete(b, i, now);
+      any = true;
+    }
+    if (any) this.deleteRequests++;
+  }
+
+  private delete(b: Batch, i: number, now: TimeMs): void {
     b.state[i] = DELETED;
-    b.deletedAny = true;
-    if (!this.o.deleteBatch) this.deleteRequests++;
     this.queue.deleteMessage();
     this.o.onDeleted(now - b.sentAt[i], now);
   }
@@ -245,7 +272,7 @@ export class QueueWorkers {
   private visibilityExpired(b: Batch, now: TimeMs): void {
     let returned = false;
     for (let i = 0; i < b.n; i++) {
-      if (b.state[i] === PENDING || b.state[i] === FAILED) {
+      if (b.state[i] === PENDING || b.state[i] === FAILED || b.state[i] === PROCESSED) {
         b.state[i] = RETURNED;
         this.queue.returnMessage(b.sentAt[i], b.receives[i], this.o.maxReceiveCount);
         returned = true;

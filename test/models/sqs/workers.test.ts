@@ -147,6 +147,48 @@ describe("queue workers", () => {
     expect([queue.deleted, queue.redelivered, queue.visible]).toEqual([3, 7, 7]);
   });
 
+  it("scale-in: a worker whose batch ends within stopTimeout deletes every message; nothing is redelivered", () => {
+    // AWS: only messages not deleted before the visibility timeout become visible again
+    // (sqs-visibility-timeout.html). 10 messages × 1 s from 0; SIGTERM at 0.7 s; the batch ends at 10 s,
+    // inside the 30 s stopTimeout, so the task exits at 10 s, when its tenth message is done.
+    const { sim, queue, workers, latencies } = setup();
+    queue.send(0, 10);
+    const t1 = task(1);
+    workers.taskStarted(t1, 0);
+    let exit = 0;
+    sim.at(700, (t) => {
+      exit = workers.sigterm(t1, t);
+      sim.after(exit, (t2) => workers.taskStopped(t1, t2));
+    });
+    sim.run(60_000);
+    expect(exit).toBe(10_000 - 700);
+    expect([queue.deleted, queue.redelivered, queue.visible, queue.inFlight]).toEqual([10, 0, 0, 0]);
+    expect(latencies.at(-1)).toBe(10_000);
+  });
+
+  it("DeleteMessageBatch deletes a batch's processed messages together at its end, in one request", () => {
+    // DeleteMessageBatch "deletes up to ten messages" in one request (API_DeleteMessageBatch.html):
+    // 10 messages × 1 s received at 0 are all deleted at 10 s, each with latency 10 s, in 1 request.
+    const { sim, queue, workers, latencies } = setup({ deleteBatch: true });
+    queue.send(0, 10);
+    workers.taskStarted(task(1), 0);
+    sim.run(15_000);
+    expect(latencies).toEqual(Array(10).fill(10_000));
+    expect(workers.deleteRequests).toBe(1);
+  });
+
+  it("DeleteMessageBatch: a worker killed mid-batch has deleted nothing; the whole batch comes back", () => {
+    // SIGKILL at 3.2 s (stopTimeout 2.5 s after SIGTERM at 0.7 s): 3 messages processed but not yet
+    // deleted, so all 10 are visible again when the 30 s visibility timeout ends.
+    const { sim, queue, workers } = setup({ stopTimeoutMs: 2_500, deleteBatch: true });
+    queue.send(0, 10);
+    const t1 = task(1);
+    workers.taskStarted(t1, 0);
+    sim.at(700, (t) => sim.after(workers.sigterm(t1, t), (t2) => workers.taskStopped(t1, t2)));
+    sim.run(60_000);
+    expect([queue.deleted, queue.redelivered, queue.visible, workers.deleteRequests]).toEqual([0, 10, 10, 0]);
+  });
+
   it("processing slower than the visibility timeout is delivered twice (duplicate work)", () => {
     const { sim, queue, workers } = setup({
       visibilityTimeoutMs: 1_500,
