@@ -173,6 +173,25 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     source:
       "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html",
   },
+  // EventBridge (docs/eventbridge-tasks.md): the RetryPolicy bounds are documented, the backoff is not.
+  {
+    id: "eventBridge.retryBaseDelay",
+    kind: "duration",
+    default: 1000,
+    statement:
+      "EventBridge waits this long before retrying a failed target call (RunTask without capacity), doubling the wait at each further retry up to eventBridge.retryMaxDelay, without jitter",
+    basis: "chosen",
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+  },
+  {
+    id: "eventBridge.retryMaxDelay",
+    kind: "duration",
+    default: 480000,
+    statement:
+      "longest wait between two EventBridge retries; with the 1-s start, 185 retries (the default MaximumRetryAttempts) span about 24 hours (the default MaximumEventAgeInSeconds)",
+    basis: "chosen",
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+  },
   {
     id: "predictive.halfLifeDays",
     kind: "number",

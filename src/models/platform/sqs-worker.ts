@@ -86,9 +86,9 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       minuteHist.record(v);
       if (latencyMs <= sloMs) {
         withinSlo++;
-        // Credited to the minute the message was sent in, so each minute's SLO share is of its own messages.
-        const m = Math.floor((now - latencyMs) / MINUTE);
-        if (m >= 0 && m < minutes) withinBySendMinute[m]++;
+        // Credited to the minute whose `arrived` counted the message, so each minute's share is of its own.
+        const m = sendMinute(now - latencyMs);
+        if (m < minutes) withinBySendMinute[m]++;
       }
     },
   });
@@ -325,6 +325,15 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
   };
+}
+
+/**
+ * The minute whose `arrived` counts a message sent at `sentAt`. Messages are sent by the engine tick ending
+ * at `sentAt` (lifecycle phase), before the minute closing at the same instant (metrics phase) counts them,
+ * so minute k holds sends in (k·60 s, (k+1)·60 s]: a send on a boundary belongs to the minute it ends.
+ */
+export function sendMinute(sentAt: TimeMs): number {
+  return sentAt <= 0 ? 0 : Math.ceil(sentAt / MINUTE) - 1;
 }
 
 /** Latency statistics of a histogram of end-to-end message latencies. */

@@ -268,6 +268,33 @@ describe("sqs-worker platform", () => {
     ]);
   });
 
+  it("per-minute SLO attainment: one message every other minute, each deleted far inside its SLO: only the minute still queued at the end misses", async () => {
+    // One message every 120 s, sent on a minute boundary and deleted about 0.1 s later (SLO 30 s): every
+    // minute with an arrival has all its messages within the SLO, except the last message's, sent at the
+    // very end of the run and still in the queue.
+    const text = `
+name: sqs-trickle
+seed: 9
+duration: 1h
+traffic: { synthetic: { shape: constant, rate: 0.0083333333334 } }
+workload: { cpuPerRequest: 50ms, serviceTime: 100ms, concurrency: 1 }
+slo: { latency: 30s }
+platforms:
+  workers:
+    kind: sqs-worker
+    queue: { ReceiveMessageWaitTimeSeconds: 20 }
+    compute: { kind: ecs-fargate, task: { cpu: 256, memory: 512 }, service: { desiredCount: 1, minCapacity: 1, maxCapacity: 1 } }
+`;
+    const out = await run(parseScenario(text));
+    const p = out.summary.platforms.workers;
+    expect(p.requests.inFlightAtEnd).toBe(1);
+    expect(p.slo.minutesWithTraffic).toBe(p.requests.arrived);
+    expect(p.slo.minutesWithTraffic).toBe(30);
+    expect(p.slo.violationMinutes).toBe(1);
+    expect(p.slo.requestsWithinLatency).toBeCloseTo(29 / 30, 6);
+    expect(p.slo.attainment).toBeCloseTo(29 / 30, 6);
+  });
+
   it("is deterministic", async () => {
     const a = await run(parseScenario(scenario("", "20m")));
     const b = await run(parseScenario(scenario("", "20m")));
