@@ -165,6 +165,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
       "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html",
   },
   {
+    id: "schedule.cronDstGap",
+    kind: "choice",
+    default: "skip",
+    choices: ["skip", "shift"],
+    statement:
+      "a scheduled action's cron time that does not exist on the spring daylight-saving day does not run that day (skip), as EventBridge Scheduler documents for its schedules, or runs at the shifted wall time (shift); Application Auto Scaling says only that it adjusts for DST",
+    basis: "inferred",
+    source: "https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst",
+  },
+  {
     id: "schedule.triggerDelay",
     kind: "duration",
     default: 0,

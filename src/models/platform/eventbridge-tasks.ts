@@ -202,6 +202,8 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
       startTimeMs: s.StartDate,
       endTimeMs: s.EndDate,
       rateAnchorMs: startMs,
+      // Documented for EventBridge Scheduler: a cron time that spring-forward skips is not invoked.
+      dstGap: "skip",
     });
     const windowMs =
       s.FlexibleTimeWindow.Mode === "FLEXIBLE"

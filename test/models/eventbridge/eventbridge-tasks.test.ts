@@ -52,6 +52,33 @@ describe("EventBridge scheduled RunTask", () => {
     for (const c of out.result.platforms[0].checks) expect(c, c.detail).toMatchObject({ ok: true });
   });
 
+  it("a cron time that does not exist on the spring-forward day is skipped (New York, 1970-04-26)", async () => {
+    // "When the time shifts forward in Spring, your schedule invocation gets skipped if the cron expression
+    // falls on a non-existent date and time" (repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst).
+    // New York went from 02:00 EST to 03:00 EDT on Sunday 26 April 1970 (the synthetic trace starts at the
+    // epoch), so 02:30 that day does not exist: 07:30 UTC the days before, 06:30 UTC the days after.
+    const out = await run(
+      parseScenario(
+        scenario(
+          `    job: { duration: 1m }
+    schedules:
+      - { Name: n, ScheduleExpression: "cron(30 2 * * ? *)", ScheduleExpressionTimezone: America/New_York }`,
+          undefined,
+          "118d",
+        ),
+      ),
+    );
+    const fired = out.result.platforms[0].decisions
+      .filter((d) => d.action === "run-task" && d.t >= Date.parse("1970-04-24T00:00:00Z") / 1000)
+      .map((d) => new Date(d.t * 1000).toISOString());
+    expect(fired).toEqual([
+      "1970-04-24T07:30:00.000Z",
+      "1970-04-25T07:30:00.000Z",
+      "1970-04-27T06:30:00.000Z",
+      "1970-04-28T06:30:00.000Z",
+    ]);
+  });
+
   it("a FLEXIBLE window delays each invocation within MaximumWindowInMinutes", async () => {
     const out = await run(
       parseScenario(
