@@ -478,6 +478,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     source: "https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html",
   },
   {
+    id: "appRunner.overflow",
+    kind: "choice",
+    default: "reject",
+    choices: ["reject", "queue"],
+    statement:
+      "requests beyond MaxConcurrency × instances are answered 429 at once (reject), as users report while App Runner scales out, or wait in front of the instances until the workload's timeout (queue); either way the wait is not counted as concurrency for scaling",
+    basis: "observed",
+    source: "https://github.com/aws/apprunner-roadmap/issues/224",
+  },
+  {
     id: "appRunner.instanceStartTime",
     kind: "duration",
     default: 20000,
