@@ -10,7 +10,9 @@ import { TaskEventLog } from "../ecs/task-events.js";
 import { makeDistribution } from "../latency/distributions.js";
 import { LogHistogram } from "../latency/histogram.js";
 import { statsOf } from "../latency/request-recorder.js";
-import { sqsRequestsUsd } from "../sqs/backlog.js";
+import { sqsRates } from "../../data/sqs.js";
+import { InputError } from "../../errors.js";
+import { billedSendRequests, sqsRequestsUsd } from "../sqs/backlog.js";
 import { SqsQueue } from "../sqs/queue.js";
 import { QueueWorkers } from "../sqs/workers.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
@@ -43,6 +45,11 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     image: w.image,
   });
 
+  const rates = sqsRates(scenario.region);
+  const pricePerMillion =
+    p.queue.pricePerMillionRequests ?? (typeof rates === "string" ? undefined : rates[p.queue.type]);
+  if (pricePerMillion === undefined)
+    throw new InputError(rates as string, { path: `platforms.${name}.queue.pricePerMillionRequests` });
   const queue = new SqsQueue();
   const sloMs = scenario.slo.latency;
   const runHist = new LogHistogram();
@@ -71,6 +78,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     maxReceiveCount: p.queue.maxReceiveCount ?? 0,
     failureRate: p.worker.failureRate,
     deleteBatch: p.worker.deleteBatch,
+    messageSizeBytes: p.queue.messageSizeBytes,
     processing: makeDistribution({
       distribution: w.serviceTime.distribution,
       mean: w.serviceTime.mean,
@@ -128,11 +136,14 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   // Messages: the traffic series, whole messages per engine tick (fractions carried to the next tick).
   const tick = scenario.engine.tick;
   const arrivals = new WholeArrivals(input.rates, input.stepMs);
+  // Send requests billed: SendMessage per message, or SendMessageBatch per sendBatchSize messages of a tick.
+  let sendRequests = 0;
   sim.every(
     tick,
     (now) => {
       const n = arrivals.take(now - tick, tick);
       if (n > 0) {
+        sendRequests += billedSendRequests(n, p.queue.sendBatchSize, p.queue.messageSizeBytes);
         queue.send(now, n);
         ws.messagesAvailable(now);
       }
@@ -238,9 +249,10 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   ws.finish(input.durationMs);
   compute.launcher.finish(ecs.tasks, input.durationMs);
 
-  // SQS requests: one SendMessage per message, every ReceiveMessage (empty ones too), every delete call.
-  const sqsRequests = queue.sent + ws.receiveRequests + ws.deleteRequests;
-  const sqsUsd = sqsRequestsUsd(sqsRequests, p.queue.type);
+  // SQS requests: the send calls, every ReceiveMessage (empty ones too), every delete call, and each 64 KB
+  // chunk of a payload beyond the first.
+  const sqsRequests = sendRequests + ws.receiveRequests + ws.receivePayloadChunks + ws.deleteRequests;
+  const sqsUsd = sqsRequestsUsd(sqsRequests, pricePerMillion);
   ledger.addInterval(0, Math.max(1, input.durationMs), sqsUsd / Math.max(1, input.durationMs));
   ledger.addToMeter(`sqs.requests`, "requests", sqsRequests, sqsUsd);
 
@@ -307,7 +319,8 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
           receive: ws.receiveRequests,
           emptyReceive: ws.emptyReceives,
           delete: ws.deleteRequests,
-          send: queue.sent,
+          send: sendRequests,
+          receivePayloadChunks: ws.receivePayloadChunks,
         },
         costPerMillionMessagesUsd: queue.deleted > 0 ? (1e6 * totalUsd) / queue.deleted : 0,
       },

@@ -3,6 +3,7 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { Task } from "../ecs/task.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
+import { billedRequests } from "./backlog.js";
 import type { SqsQueue } from "./queue.js";
 
 /**
@@ -39,6 +40,8 @@ export interface WorkerOptions {
   failureRate: number;
   /** DeleteMessageBatch once per batch instead of DeleteMessage per message. */
   deleteBatch: boolean;
+  /** Payload of one message (a receive's payload is billed per 64 KB chunk). */
+  messageSizeBytes: number;
   processing: ServiceTimeDistribution;
   /** vCPU-ms one message costs (for CPU accounting). */
   cpuPerMessageMs: number;
@@ -88,6 +91,8 @@ export class QueueWorkers {
   private readonly tmpSent: Float64Array;
   private readonly tmpReceives: Int32Array;
   receiveRequests = 0;
+  /** Receive requests billed beyond one per call for payloads over 64 KB. */
+  receivePayloadChunks = 0;
   emptyReceives = 0;
   deleteRequests = 0;
   /** Messages processed again after their first delivery's visibility expired. */
@@ -194,6 +199,7 @@ export class QueueWorkers {
 
   private startBatch(p: Poller, now: TimeMs): void {
     const n = this.queue.receive(this.o.maxMessages, this.tmpSent, this.tmpReceives);
+    this.receivePayloadChunks += billedRequests(n, this.o.messageSizeBytes) - 1;
     const b: Batch = {
       n,
       sentAt: this.tmpSent.slice(0, n),

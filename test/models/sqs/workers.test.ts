@@ -25,6 +25,7 @@ function setup(o: Partial<WorkerOptions> = {}) {
     maxReceiveCount: 0,
     failureRate: 0,
     deleteBatch: false,
+    messageSizeBytes: 1024,
     processing: new Deterministic(1_000),
     cpuPerMessageMs: 0,
     stopTimeoutMs: 30_000,
@@ -293,6 +294,18 @@ platforms:
     expect(p.slo.violationMinutes).toBe(1);
     expect(p.slo.requestsWithinLatency).toBeCloseTo(29 / 30, 6);
     expect(p.slo.attainment).toBeCloseTo(29 / 30, 6);
+  });
+
+  it("SendMessageBatch: 100 messages a second sent in calls of 10 are a tenth of the send requests", async () => {
+    const one = await run(parseScenario(scenario("", "20m")));
+    const ten = await run(parseScenario(scenario(", sendBatchSize: 10", "20m")));
+    type Q = { queue: { messagesSent: number; sqsRequests: { send: number; total: number } } };
+    const q1 = (one.result.platforms[0].details as Q).queue;
+    const q10 = (ten.result.platforms[0].details as Q).queue;
+    // One 1-s engine tick carries 100 messages: 100 SendMessage calls, or 10 SendMessageBatch calls.
+    expect(q1.sqsRequests.send).toBe(q1.messagesSent);
+    expect(q10.sqsRequests.send).toBe(q10.messagesSent / 10);
+    expect(q1.sqsRequests.total - q10.sqsRequests.total).toBe(q1.messagesSent - q10.messagesSent / 10);
   });
 
   it("is deterministic", async () => {
