@@ -183,6 +183,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     source:
       "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html",
   },
+  {
+    id: "sqs.shortPollSampledShare",
+    kind: "number",
+    default: 0.8,
+    statement:
+      "a short poll (WaitTimeSeconds 0) of a queue holding fewer than 1,000 visible messages finds each of them with this probability (AWS samples a subset of its servers; its figure returns 4 of 5 messages)",
+    basis: "inferred",
+    source:
+      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html",
+  },
   // EventBridge (docs/eventbridge-tasks.md): the RetryPolicy bounds are documented, the backoff is not.
   {
     id: "eventBridge.retryBaseDelay",

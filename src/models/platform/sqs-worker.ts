@@ -79,6 +79,8 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     failureRate: p.worker.failureRate,
     deleteBatch: p.worker.deleteBatch,
     messageSizeBytes: p.queue.messageSizeBytes,
+    shortPollSampledShare: num(a, "sqs.shortPollSampledShare"),
+    shortPollRng: sim.rng(`${name}.sqs.shortPoll`),
     processing: makeDistribution({
       distribution: w.serviceTime.distribution,
       mean: w.serviceTime.mean,

@@ -10,8 +10,10 @@ import type { SqsQueue } from "./queue.js";
  * Queue workers: each running task runs `pollers` receive loops. A loop calls ReceiveMessage for up to
  * MaxNumberOfMessages (1–10), processes the batch one message after the other, deletes each message it
  * processed, and polls again.
- *   - Long polling (WaitTimeSeconds 1–20) returns as soon as a message is available, or empty when the wait
- *     ends; short polling (0) returns at once, and the loop sleeps `emptyReceiveDelay` after an empty answer.
+ *   - Long polling (WaitTimeSeconds 1–20) queries all the servers and returns as soon as a message is
+ *     available, or empty when the wait ends; short polling (0) "queries only a subset of the servers" and
+ *     returns at once — with fewer than 1,000 messages it "most likely" returns fewer than asked, possibly
+ *     none (`shortPollFound`) — and the loop sleeps `emptyReceiveDelay` after an empty answer.
  *     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html
  *   - A received message is invisible for VisibilityTimeout; if it is not deleted by then (processing failed,
  *     the worker died or was interrupted, processing took too long) it becomes visible again and is
@@ -38,6 +40,10 @@ export interface WorkerOptions {
   maxReceiveCount: number;
   /** Probability that processing a message fails (it is not deleted). */
   failureRate: number;
+  /** Share of the servers a short poll samples (assumption `sqs.shortPollSampledShare`). */
+  shortPollSampledShare: number;
+  /** Draws of which visible messages a short poll finds. */
+  shortPollRng: Rng;
   /** DeleteMessageBatch once per batch instead of DeleteMessage per message. */
   deleteBatch: boolean;
   /** Payload of one message (a receive's payload is billed per 64 KB chunk). */
@@ -52,6 +58,23 @@ export interface WorkerOptions {
   rng: Rng;
   /** A message was processed and deleted: its end-to-end latency. */
   onDeleted(latencyMs: number, now: TimeMs): void;
+}
+
+/** A queue this small is answered from a sample of its servers ("fewer than 1,000" messages). */
+export const SHORT_POLL_SMALL_QUEUE = 1000;
+
+/**
+ * Messages one short poll returns: from a queue of 1,000 messages or more, as many as asked; from a smaller
+ * one, each visible message is on a sampled server with probability `share` (AWS's figure: the servers
+ * sampled hold messages A, C, D and B, and E "isn't returned for this request, but is returned for a
+ * subsequent request"), at most `max`.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html
+ */
+export function shortPollFound(visible: number, max: number, share: number, rng: Rng): number {
+  if (visible >= SHORT_POLL_SMALL_QUEUE || share >= 1) return Math.min(max, visible);
+  let found = 0;
+  for (let i = 0; i < visible && found < max; i++) if (rng.next() < share) found++;
+  return found;
 }
 
 const PENDING = 0;
@@ -155,7 +178,7 @@ export class QueueWorkers {
       const p = this.waiters.shift()!;
       this.countExpiredWaits(p, now);
       p.waitingSince = -1;
-      this.startBatch(p, now);
+      this.startBatch(p, now, this.o.maxMessages);
     }
   }
 
@@ -167,9 +190,21 @@ export class QueueWorkers {
   private poll(p: Poller, now: TimeMs): void {
     if (p.stopping || p.dead) return;
     this.receiveRequests++;
-    if (this.queue.visible > 0) {
-      this.startBatch(p, now);
+    if (this.o.waitTimeMs > 0 && this.queue.visible > 0) {
+      this.startBatch(p, now, this.o.maxMessages);
       return;
+    }
+    if (this.o.waitTimeMs === 0 && this.queue.visible > 0) {
+      const found = shortPollFound(
+        this.queue.visible,
+        this.o.maxMessages,
+        this.o.shortPollSampledShare,
+        this.o.shortPollRng,
+      );
+      if (found > 0) {
+        this.startBatch(p, now, found);
+        return;
+      }
     }
     if (this.o.waitTimeMs > 0) {
       p.waitingSince = now;
@@ -197,8 +232,8 @@ export class QueueWorkers {
     p.waitingSince = -1;
   }
 
-  private startBatch(p: Poller, now: TimeMs): void {
-    const n = this.queue.receive(this.o.maxMessages, this.tmpSent, this.tmpReceives);
+  private startBatch(p: Poller, now: TimeMs, max: number): void {
+    const n = this.queue.receive(max, this.tmpSent, this.tmpReceives);
     this.receivePayloadChunks += billedRequests(n, this.o.messageSizeBytes) - 1;
     const b: Batch = {
       n,

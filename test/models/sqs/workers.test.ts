@@ -5,7 +5,7 @@ import { Simulation } from "../../../src/engine/sim.js";
 import type { Task } from "../../../src/models/ecs/task.js";
 import { Deterministic } from "../../../src/models/latency/distributions.js";
 import { SqsQueue } from "../../../src/models/sqs/queue.js";
-import { QueueWorkers, type WorkerOptions } from "../../../src/models/sqs/workers.js";
+import { QueueWorkers, shortPollFound, type WorkerOptions } from "../../../src/models/sqs/workers.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 
 function task(id: number): Task {
@@ -26,6 +26,8 @@ function setup(o: Partial<WorkerOptions> = {}) {
     failureRate: 0,
     deleteBatch: false,
     messageSizeBytes: 1024,
+    shortPollSampledShare: 0.8,
+    shortPollRng: sim.rng("short-poll"),
     processing: new Deterministic(1_000),
     cpuPerMessageMs: 0,
     stopTimeoutMs: 30_000,
@@ -130,6 +132,45 @@ describe("queue workers", () => {
     workers.taskStarted(task(1), 0);
     sim.run(9_500);
     expect(workers.emptyReceives).toBe(10);
+  });
+
+  it("short polling samples a subset of the servers: a small queue often answers with fewer messages, or none", () => {
+    // AWS: "If the number of messages in the queue is small (fewer than 1,000), you most likely get fewer
+    // messages than you requested per ReceiveMessage call. If the number of messages in the queue is
+    // extremely small, you might not receive any messages in a particular ReceiveMessage response."
+    const rng = new Simulation(3).rng("draws");
+    let none = 0;
+    let fromFive = 0;
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      if (shortPollFound(1, 10, 0.8, rng) === 0) none++;
+      fromFive += shortPollFound(5, 10, 0.8, rng);
+    }
+    // One message is missed with probability 1 − 0.8; five are found 4 at a time on average (AWS's figure).
+    expect(none / n).toBeGreaterThan(0.19);
+    expect(none / n).toBeLessThan(0.21);
+    expect(fromFive / n).toBeGreaterThan(3.97);
+    expect(fromFive / n).toBeLessThan(4.03);
+    // 1,000 messages or more: as many as asked.
+    expect(shortPollFound(1_000, 10, 0.8, rng)).toBe(10);
+  });
+
+  it("a short-polling worker can miss the one visible message and find it on a later poll", () => {
+    let missed = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const { sim, queue, workers, latencies } = setup({
+        waitTimeMs: 0,
+        shortPollRng: new Simulation(seed).rng("s"),
+      });
+      queue.send(0, 1);
+      workers.taskStarted(task(1), 0);
+      sim.run(30_000);
+      expect(latencies.length).toBe(1);
+      // Found at the first poll: 1 s of processing; else after one or more 1-s sleeps.
+      if (latencies[0] > 1_000) missed++;
+    }
+    expect(missed).toBeGreaterThan(20);
+    expect(missed).toBeLessThan(60);
   });
 
   it("a worker killed mid-batch abandons the rest: redelivered after the visibility timeout", () => {
