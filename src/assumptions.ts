@@ -493,7 +493,7 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     default: "reject",
     choices: ["reject", "queue"],
     statement:
-      "requests beyond MaxConcurrency × instances are answered 429 at once (reject), as users report while App Runner scales out, or wait in front of the instances until the workload's timeout (queue); either way the wait is not counted as concurrency for scaling",
+      "requests beyond MaxConcurrency × instances are answered 429 at once (reject), as users report while App Runner scales out, or wait in front of the instances until the workload's timeout (queue); the concurrency that drives scaling is the offered requests (429s included) times the time an admitted request spends on an instance, never the wait in front",
     basis: "observed",
     source: "https://github.com/aws/apprunner-roadmap/issues/224",
   },
