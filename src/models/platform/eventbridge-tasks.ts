@@ -114,9 +114,20 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   const retryOrDrop = (job: Job, now: TimeMs) => {
     const next = nextRetryAt(job.target.RetryPolicy, backoff, job.at, job.retries, now);
     if (next === null) {
-      if (job.target.DeadLetterConfig) deadLettered++;
+      const dlq = job.target.DeadLetterConfig;
+      if (dlq) deadLettered++;
       else dropped++;
       minuteLost++;
+      const rp = job.target.RetryPolicy;
+      decisions.push({
+        t: now / 1000,
+        platform: name,
+        controller: "eventBridgeScheduler",
+        action: dlq ? "dead-letter" : "drop",
+        from: 1,
+        to: 0,
+        reason: `RunTask found no capacity (Fargate vCPU quota ${quota}) after ${job.retries} retries over ${(now - job.at) / 1000}s (MaximumRetryAttempts ${rp.MaximumRetryAttempts}, MaximumEventAgeInSeconds ${rp.MaximumEventAgeInSeconds})${dlq ? `: sent to ${dlq.Arn}` : ""}`,
+      });
       return;
     }
     job.retries++;

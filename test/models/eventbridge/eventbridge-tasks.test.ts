@@ -142,6 +142,11 @@ describe("capacity and cost of a batch", () => {
     const y = jobsOf(young);
     expect([y.completed, y.dropped, y.deadLettered, y.retries]).toEqual([4, 0, 6, 6 * 5]);
     expect(young.summary.platforms.jobs.requests.dropped).toBe(6);
+    const dl = young.result.platforms[0].decisions.filter((d) => d.action === "dead-letter");
+    expect(dl.map((d) => d.t)).toEqual(Array(6).fill(3_600 + 31));
+    expect(dl[0].reason).toMatch(
+      /after 5 retries over 31s \(MaximumRetryAttempts 185, MaximumEventAgeInSeconds 60\)/,
+    );
     for (const c of young.result.platforms[0].checks) expect(c, c.detail).toMatchObject({ ok: true });
   });
 
