@@ -165,6 +165,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
       "https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html",
   },
   {
+    id: "schedule.cronDstGap",
+    kind: "choice",
+    default: "skip",
+    choices: ["skip", "shift"],
+    statement:
+      "a scheduled action's cron time that does not exist on the spring daylight-saving day does not run that day (skip), as EventBridge Scheduler documents for its schedules, or runs at the shifted wall time (shift); Application Auto Scaling says only that it adjusts for DST",
+    basis: "inferred",
+    source: "https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst",
+  },
+  {
     id: "schedule.triggerDelay",
     kind: "duration",
     default: 0,
@@ -172,6 +182,35 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     basis: "chosen",
     source:
       "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html",
+  },
+  {
+    id: "sqs.shortPollSampledShare",
+    kind: "number",
+    default: 0.8,
+    statement:
+      "a short poll (WaitTimeSeconds 0) of a queue holding fewer than 1,000 visible messages finds each of them with this probability (AWS samples a subset of its servers; its figure returns 4 of 5 messages)",
+    basis: "inferred",
+    source:
+      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html",
+  },
+  // EventBridge (docs/eventbridge-tasks.md): the RetryPolicy bounds are documented, the backoff is not.
+  {
+    id: "eventBridge.retryBaseDelay",
+    kind: "duration",
+    default: 1000,
+    statement:
+      "EventBridge waits this long before retrying a failed target call (RunTask without capacity), doubling the wait at each further retry up to eventBridge.retryMaxDelay, without jitter",
+    basis: "chosen",
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+  },
+  {
+    id: "eventBridge.retryMaxDelay",
+    kind: "duration",
+    default: 480000,
+    statement:
+      "longest wait between two EventBridge retries; with the 1-s start, 185 retries (the default MaximumRetryAttempts) span about 24 hours (the default MaximumEventAgeInSeconds)",
+    basis: "chosen",
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
   },
   {
     id: "predictive.halfLifeDays",
@@ -447,6 +486,16 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
       "App Runner removes instances only after the concurrency has called for fewer during this whole window (highest need in the window wins)",
     basis: "chosen",
     source: "https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html",
+  },
+  {
+    id: "appRunner.overflow",
+    kind: "choice",
+    default: "reject",
+    choices: ["reject", "queue"],
+    statement:
+      "requests beyond MaxConcurrency × instances are answered 429 at once (reject), as users report while App Runner scales out, or wait in front of the instances until the workload's timeout (queue); the concurrency that drives scaling is the offered requests (429s included) times the time an admitted request spends on an instance, never the wait in front",
+    basis: "observed",
+    source: "https://github.com/aws/apprunner-roadmap/issues/224",
   },
   {
     id: "appRunner.instanceStartTime",

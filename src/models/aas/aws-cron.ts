@@ -221,16 +221,37 @@ function nextAllowedYear(years: ReadonlyArray<YearRange>, from: number): number 
 const SEARCH_LIMIT = 12 * (AWS_CRON_MAX_YEAR - AWS_CRON_MIN_YEAR + 1) + 10;
 
 /**
- * First firing time strictly after `afterMs` (epoch ms), in time zone `timeZone` (IANA name; DST is
- * handled by cron-parser: a time skipped by spring-forward fires at the shifted wall time, a repeated one
- * fires once, at its first occurrence). Null when the expression never fires again.
+ * What a cron time that a spring-forward transition skips does: "skip" (no invocation that day) or "shift"
+ * (cron-parser's behaviour: it fires at the shifted wall time, 02:30 -> 03:30).
+ * EventBridge Scheduler documents "skip": "When the time shifts forward in Spring, your schedule invocation
+ * gets skipped if the cron expression falls on a non-existent date and time. When the time shifts back in
+ * the Fall, your schedule runs only once and doesn't repeat its invocation."
+ *   https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst
+ *   https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time
+ * Application Auto Scaling says only that DST is adjusted for: assumption `schedule.cronDstGap`.
  */
-export function nextAwsCronFire(cron: AwsCron, afterMs: number, timeZone = "UTC"): number | null {
+export type DstGap = "skip" | "shift";
+
+/**
+ * First firing time strictly after `afterMs` (epoch ms), in time zone `timeZone` (IANA name). A time
+ * repeated by fall-back fires once, at its first occurrence (cron-parser); a time skipped by spring-forward
+ * follows `dstGap`. Null when the expression never fires again.
+ */
+export function nextAwsCronFire(
+  cron: AwsCron,
+  afterMs: number,
+  timeZone = "UTC",
+  dstGap: DstGap = "skip",
+): number | null {
   let t = afterMs;
   for (let guard = 0; guard < SEARCH_LIMIT; guard++) {
     const c =
       cron.nearestWeekday === null ? nextPlain(cron, t, timeZone) : nextNearestWeekday(cron, t, timeZone);
     if (c === null) return null;
+    if (dstGap === "skip" && !onItsWallTime(cron, c, timeZone)) {
+      t = c;
+      continue;
+    }
     if (cron.years === null) return c;
     const y = zonedParts(c, timeZone).year;
     if (yearAllowed(cron.years, y)) return c;
@@ -239,6 +260,23 @@ export function nextAwsCronFire(cron: AwsCron, afterMs: number, timeZone = "UTC"
     t = zonedWallTimeToUtc(ny, 1, 1, 0, 0, 0, timeZone) - 1;
   }
   return null;
+}
+
+const clockFields = new WeakMap<AwsCron, { hours: Set<number>; minutes: Set<number> }>();
+
+/** Whether instant `c` shows a wall-clock hour and minute the expression names (not one shifted by DST). */
+function onItsWallTime(cron: AwsCron, c: number, tz: string): boolean {
+  let f = clockFields.get(cron);
+  if (!f) {
+    const fields = CronExpressionParser.parse(cron.parserExpression).fields;
+    f = {
+      hours: new Set(fields.hour.values as number[]),
+      minutes: new Set(fields.minute.values as number[]),
+    };
+    clockFields.set(cron, f);
+  }
+  const p = zonedParts(c, tz);
+  return f.hours.has(p.hour) && f.minutes.has(p.minute);
 }
 
 function nextPlain(cron: AwsCron, afterMs: number, tz: string): number | null {

@@ -21,6 +21,8 @@ export interface ScheduleRunOptions {
   readonly durationMs: TimeMs;
   /** Assumption `schedule.rateAnchor`: "runStart" (rate() without StartTime counts from the run's start) or "epoch". */
   readonly rateAnchor: string;
+  /** Assumption `schedule.cronDstGap`: a cron time skipped by spring-forward is "skip"ped or "shift"ed. */
+  readonly cronDstGap: string;
   /** Assumption `schedule.triggerDelay`: "a few seconds" between the scheduled time and the change. */
   readonly triggerDelayMs: TimeMs;
 }
@@ -48,6 +50,7 @@ export class ScheduleController {
         startTimeMs: spec.startTimeMs,
         endTimeMs: spec.endTimeMs,
         rateAnchorMs: opts.rateAnchor === "runStart" ? opts.startMs : undefined,
+        dstGap: opts.cronDstGap === "shift" ? "shift" : "skip",
       }),
     }));
   }

@@ -15,6 +15,7 @@
 
 import {
   type AwsCron,
+  type DstGap,
   isValidTimeZone,
   nextAwsCronFire,
   ScheduleExpressionError,
@@ -36,6 +37,8 @@ export interface ScheduleOptions {
    * Ignored when StartTime is set.
    */
   readonly rateAnchorMs?: number;
+  /** A cron time skipped by spring-forward: not fired ("skip", the default) or fired shifted (aws-cron.ts). */
+  readonly dstGap?: DstGap;
 }
 
 export interface Schedule {
@@ -108,7 +111,7 @@ export function parseSchedule(expr: string, opts: ScheduleOptions = {}): Schedul
     case "rate":
       return rateSchedule(expression, body, opts);
     default:
-      return cronSchedule(expression, translateAwsCron(body), tz, start, end);
+      return cronSchedule(expression, translateAwsCron(body), tz, start, end, opts.dstGap ?? "skip");
   }
 }
 
@@ -180,6 +183,7 @@ function cronSchedule(
   tz: string,
   start: number | undefined,
   end: number | undefined,
+  dstGap: DstGap,
 ): Schedule {
   return {
     kind: "cron",
@@ -188,7 +192,7 @@ function cronSchedule(
       // StartTime itself fires, then the recurrence from StartTime on [SS].
       const fromStart = start !== undefined && start > after ? start : null;
       const from = start !== undefined ? Math.max(after, start) : after;
-      const c = nextAwsCronFire(cron, from, tz);
+      const c = nextAwsCronFire(cron, from, tz, dstGap);
       const t = fromStart !== null && (c === null || fromStart < c) ? fromStart : c;
       if (t === null || (end !== undefined && t > end)) return null;
       return t;

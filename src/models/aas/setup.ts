@@ -200,6 +200,7 @@ export function buildAutoScaling(s: AutoScalingSetup): AutoScaling {
             startMs: s.startMs,
             durationMs: s.durationMs,
             rateAnchor: String(a["schedule.rateAnchor"]),
+            cronDstGap: String(a["schedule.cronDstGap"]),
             triggerDelayMs: num(a, "schedule.triggerDelay"),
           },
         )

@@ -8,9 +8,19 @@ import type { TimeMs } from "../../engine/time.js";
  */
 export const ACTIVE_MINIMUM_MS: TimeMs = 60_000;
 
-/** Billed seconds of one active period [start, end): at least 60, rounded up to the second. */
-export function activeBilledSeconds(startMs: TimeMs, endMs: TimeMs): number {
-  return Math.max(ACTIVE_MINIMUM_MS / 1000, Math.ceil((endMs - startMs) / 1000));
+/**
+ * Billed seconds of one active period [start, end): at least 60, rounded up to the second, but never past
+ * `untilMs`, the end of the instance's provisioned life (its removal, or the end of the run): active time is
+ * part of provisioned time ("you pay for the memory of provisioned instances, and for the CPU and memory of
+ * active instances" — an active instance is one of the provisioned ones).
+ */
+export function activeBilledSeconds(
+  startMs: TimeMs,
+  endMs: TimeMs,
+  untilMs = Number.POSITIVE_INFINITY,
+): number {
+  const billed = Math.max(ACTIVE_MINIMUM_MS / 1000, Math.ceil((endMs - startMs) / 1000));
+  return Math.min(billed, Math.ceil((untilMs - startMs) / 1000));
 }
 
 /**

@@ -72,8 +72,13 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   // Supply of the elasticity metrics: instances serving requests, at each change.
   const supply = new CapacitySteps();
 
-  const closeActive = (inst: Instance, endMs: TimeMs) => {
-    const seconds = activeBilledSeconds(inst.activeSince, endMs);
+  /** End `inst`'s active period at `endMs`; `untilMs`: the instance leaves then (its active minimum ends too). */
+  const closeActive = (inst: Instance, endMs: TimeMs, untilMs?: TimeMs) => {
+    const seconds = activeBilledSeconds(inst.activeSince, endMs, untilMs);
+    if (seconds <= 0) {
+      inst.active = false;
+      return;
+    }
     const usd =
       ((vcpu * rates.activeVcpuHour + memoryGb * (rates.activeGbHour - rates.provisionedGbHour)) * seconds) /
       3600;
@@ -134,7 +139,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     if (!inst) return;
     if (inst.ready) {
       if (inst.active)
-        closeActive(inst, Math.max(now, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)));
+        closeActive(inst, Math.min(now, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)), now);
       closeProvisioned(inst, now);
       fleet.inServiceCount--;
       fleet.runningCount--;
@@ -146,8 +151,16 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   for (let i = 0; i < cfg.MinSize; i++) addInstance(0, true);
   supply.record(0, fleet.inServiceCount);
 
-  // App Runner sends an instance at most MaxConcurrency requests at once.
-  const workload = trafficWorkload(w, service, Math.min(w.concurrency, cfg.MaxConcurrency));
+  // App Runner sends an instance at most MaxConcurrency requests at once; beyond MaxConcurrency × instances
+  // it answers 429 Too Many Requests at once instead of queueing (assumption `appRunner.overflow`). Users see
+  // the 429s while App Runner scales out: https://github.com/aws/apprunner-roadmap/issues/224 and
+  // https://github.com/aws/apprunner-roadmap/issues/227 ("When App Runner reaches the concurrency limit it
+  // will return a number of 429 responses until the new container spins up").
+  const rejectOverflow = a["appRunner.overflow"] !== "queue";
+  const workload = {
+    ...trafficWorkload(w, service, Math.min(w.concurrency, cfg.MaxConcurrency)),
+    ...(rejectOverflow ? { queueLimit: 0 } : {}),
+  };
   const traffic = new FluidTraffic(
     input.rates,
     input.stepMs,
@@ -175,14 +188,20 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
         const arrivals = traffic.arrived - lastArrived;
         lastArrived = traffic.arrived;
         const latencyMs = w.serviceTime.mean + traffic.currentDelayMs;
-        // Little's law: requests in flight = arrival rate × time in the system (queued ones included).
-        concurrencySum += (arrivals / (tick / 1000)) * (latencyMs / 1000);
+        // Little's law on the requests offered to the instances (those answered 429 included, as demand the
+        // instances would hold): arrival rate × time on an instance. Time waiting in front of the instances
+        // is not concurrency on them, so the backlog's wait is left out.
+        concurrencySum += (arrivals / (tick / 1000)) * ((latencyMs - backlogWaitMs()) / 1000);
         concurrencyTicks++;
         markActivity(t, t + tick, arrivals, latencyMs);
         t += tick;
       }
       trafficT = t;
     },
+  };
+  const backlogWaitMs = () => {
+    const capacity = fleet.inServiceCount * traffic.taskThroughput;
+    return capacity > 0 ? (1000 * traffic.backlogRequests) / capacity : 0;
   };
   const markActivity = (t0: TimeMs, t1: TimeMs, arrivals: number, latencyMs: number) => {
     const n = fleet.inServiceCount;
@@ -256,6 +275,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
       closeActive(
         inst,
         Math.min(input.durationMs, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)),
+        input.durationMs,
       );
     closeProvisioned(inst, input.durationMs);
   }
@@ -299,8 +319,8 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
       withinBoundsCheck("instances within MinSize/MaxSize", outside, cfg.MinSize, cfg.MaxSize),
       {
         name: "active time within provisioned time",
-        // Each activation may add up to the one-minute minimum beyond the provisioned time.
-        ok: activeHours <= provisionedSeconds / 3600 + activations / 60 + 1e-9,
+        // Active time is part of provisioned time (each period rounds up to a whole second on its own).
+        ok: activeHours <= (provisionedSeconds + activations) / 3600 + 1e-9,
         detail: `active ${activeHours.toFixed(4)} h, provisioned ${(provisionedSeconds / 3600).toFixed(4)} h`,
       },
     ],

@@ -10,6 +10,7 @@ import { makeDistribution } from "../latency/distributions.js";
 import { LogHistogram } from "../latency/histogram.js";
 import { statsOf } from "../latency/request-recorder.js";
 import type { LatencyStats } from "../latency/recorder.js";
+import { nextRetryAt, type RetryBackoff, type RetryPolicy } from "../eventbridge/retry-policy.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
 import { closeCost, costMatchesMetersCheck, startPlatformRun } from "./harness.js";
@@ -19,9 +20,9 @@ import type { PlatformResult } from "./result.js";
 /**
  * Jobs started by EventBridge as ECS RunTask: scheduled (EventBridge Scheduler, cron/rate/at in the AWS
  * dialect with time zones, optional flexible time window) and one per event of the scenario's traffic.
- * Each task runs one job and exits (stopCode EssentialContainerExited). On Fargate, tasks beyond the
- * account's vCPU quota wait for capacity; on EC2 they wait in PROVISIONING while cluster auto scaling
- * adds instances. The result is the batch's cost and its completion-time distribution.
+ * Each task runs one job and exits (stopCode EssentialContainerExited). On Fargate, a RunTask beyond the
+ * account's vCPU quota fails and is retried under the target's RetryPolicy, then dead-lettered or dropped;
+ * on EC2 the tasks wait in PROVISIONING while cluster auto scaling adds instances. The result is the batch's cost and its completion-time distribution.
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/scheduled_tasks.html
  */
@@ -47,27 +48,35 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   const rngWindow = sim.rng(`${name}.jobs.flexibleWindow`);
   const sloMs = scenario.slo.latency;
 
-  // Jobs waiting for capacity (submission times, FIFO), jobs admitted but without a task yet.
-  const waiting: number[] = [];
-  let waitHead = 0;
-  const admitted: number[] = [];
+  // Jobs admitted (RunTask succeeded) whose task has not reached PROVISIONING yet, FIFO; each task's job.
+  const admitted: Job[] = [];
   let admittedHead = 0;
-  const submittedAt = new Map<number, number>();
+  const jobOf = new Map<number, Job>();
   const exited = new Set<number>();
   // Tasks stopped before their job finished (Spot interruption, instance drained): the job is lost.
   const cut = new Set<number>();
   let tasksHeld = 0;
   const quota = p.fargateVcpuQuota;
   const vcpu = compute.task.vcpu;
+  const backoff: RetryBackoff = {
+    baseMs: num(a, "eventBridge.retryBaseDelay"),
+    maxMs: num(a, "eventBridge.retryMaxDelay"),
+  };
 
   const completion = new LogHistogram();
   const minuteCompletion = new LogHistogram();
   const wait = new LogHistogram();
   let withinSlo = 0;
   const withinBySubmitMinute = new Float64Array(minutes);
+  // The minute being counted: a job submitted at a minute boundary before that minute closes is its.
+  let minute = 0;
   let submitted = 0;
   let completed = 0;
   let lost = 0;
+  let dropped = 0;
+  let deadLettered = 0;
+  let retries = 0;
+  let retrying = 0;
   let minuteSubmitted = 0;
   let minuteCompleted = 0;
   let minuteLost = 0;
@@ -90,25 +99,58 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     deployment: { minimumHealthyPercent: 0, maximumPercent: 100 },
   });
 
-  const admit = () => {
+  // RunTask for each job: it succeeds while the Fargate vCPU quota has room; a failed call is retried
+  // under the target's RetryPolicy, then dead-lettered or dropped (retry-policy.ts).
+  const hasCapacity = () => quota === undefined || (tasksHeld + 1) * vcpu <= quota + 1e-9;
+  const runTasks = (jobs: readonly Job[], now: TimeMs) => {
     let k = 0;
-    while (waitHead < waiting.length && (quota === undefined || (tasksHeld + 1) * vcpu <= quota + 1e-9)) {
-      admitted.push(waiting[waitHead++]);
-      tasksHeld++;
-      k++;
-    }
-    if (waitHead > 1024 && waitHead * 2 > waiting.length) {
-      waiting.splice(0, waitHead);
-      waitHead = 0;
+    for (const job of jobs) {
+      if (hasCapacity()) {
+        admitted.push(job);
+        tasksHeld++;
+        k++;
+      } else retryOrDrop(job, now);
     }
     maxHeld = Math.max(maxHeld, tasksHeld);
     if (k > 0) ecs.setDesiredCount(ecs.desiredCount + k);
   };
-  const submit = (now: TimeMs, count: number) => {
-    for (let i = 0; i < count; i++) waiting.push(now);
+  const retryOrDrop = (job: Job, now: TimeMs) => {
+    const next = nextRetryAt(job.target.RetryPolicy, backoff, job.at, job.retries, now);
+    if (next === null) {
+      const dlq = job.target.DeadLetterConfig;
+      if (dlq) deadLettered++;
+      else dropped++;
+      minuteLost++;
+      const rp = job.target.RetryPolicy;
+      decisions.push({
+        t: now / 1000,
+        platform: name,
+        controller: "eventBridgeScheduler",
+        action: dlq ? "dead-letter" : "drop",
+        from: 1,
+        to: 0,
+        reason: `RunTask found no capacity (Fargate vCPU quota ${quota}) after ${job.retries} retries over ${(now - job.at) / 1000}s (MaximumRetryAttempts ${rp.MaximumRetryAttempts}, MaximumEventAgeInSeconds ${rp.MaximumEventAgeInSeconds})${dlq ? `: sent to ${dlq.Arn}` : ""}`,
+      });
+      return;
+    }
+    job.retries++;
+    retries++;
+    retrying++;
+    sim.at(
+      next,
+      (t) => {
+        retrying--;
+        runTasks([job], t);
+      },
+      Phase.schedule,
+    );
+  };
+  const submit = (now: TimeMs, count: number, target: RetryTarget) => {
+    const jobs: Job[] = [];
+    for (let i = 0; i < count; i++) jobs.push({ at: now, minute, retries: 0, target });
     submitted += count;
     minuteSubmitted += count;
-    admit();
+    runTasks(jobs, now);
   };
 
   const taskEvents = new TaskEventLog({
@@ -119,15 +161,15 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   });
   ecs.observers.push({
     taskChanged(task: Task, now: TimeMs) {
-      if (task.status === "PROVISIONING" && !submittedAt.has(task.id)) {
-        submittedAt.set(task.id, admitted[admittedHead++]);
+      if (task.status === "PROVISIONING" && !jobOf.has(task.id)) {
+        jobOf.set(task.id, admitted[admittedHead++]);
         if (admittedHead > 1024 && admittedHead * 2 > admitted.length) {
           admitted.splice(0, admittedHead);
           admittedHead = 0;
         }
       }
       if (task.status === "RUNNING" && task.desiredStatus === "RUNNING") {
-        wait.record(Math.max(0.01, now - submittedAt.get(task.id)!));
+        wait.record(Math.max(0.01, now - jobOf.get(task.id)!.at));
         const d = Math.max(0, Math.round(duration.sample(rngDuration)));
         sim.after(d, (t) => {
           if (task.desiredStatus !== "RUNNING") return;
@@ -142,19 +184,18 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
         ecs.desiredCount--;
       }
       if (task.status === "STOPPED") {
-        const at = submittedAt.get(task.id)!;
-        submittedAt.delete(task.id);
+        const job = jobOf.get(task.id)!;
+        jobOf.delete(task.id);
         if (exited.delete(task.id)) {
-          const ms = Math.max(0.01, now - at);
+          const ms = Math.max(0.01, now - job.at);
           completion.record(ms);
           minuteCompletion.record(ms);
           completed++;
           minuteCompleted++;
           if (ms <= sloMs) {
             withinSlo++;
-            // Credited to the minute the job was triggered in.
-            const m = Math.floor(at / MINUTE);
-            if (m >= 0 && m < minutes) withinBySubmitMinute[m]++;
+            // Credited to the minute whose `arrived` counted the job.
+            if (job.minute < minutes) withinBySubmitMinute[job.minute]++;
           }
         } else {
           cut.delete(task.id);
@@ -162,7 +203,6 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
           minuteLost++;
         }
         tasksHeld--;
-        admit();
       }
     },
   });
@@ -176,6 +216,8 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
       startTimeMs: s.StartDate,
       endTimeMs: s.EndDate,
       rateAnchorMs: startMs,
+      // Documented for EventBridge Scheduler: a cron time that spring-forward skips is not invoked.
+      dstGap: "skip",
     });
     const windowMs =
       s.FlexibleTimeWindow.Mode === "FLEXIBLE"
@@ -192,7 +234,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
           // FLEXIBLE: the invocation falls within the window after the scheduled time (uniformly: AWS states
           // only "within the window"). https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
           const delay = windowMs > 0 ? Math.floor(rngWindow.next() * windowMs) : 0;
-          sim.after(delay, (t) => submit(t, s.TaskCount), Phase.schedule);
+          sim.after(delay, (t) => submit(t, s.TaskCount, s), Phase.schedule);
           decisions.push({
             t: now / 1000,
             platform: name,
@@ -211,13 +253,17 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   }
   // Events: each arrival of the scenario's traffic invokes RunTask once.
   if (p.eventTarget) {
+    const eventTarget: RetryTarget = {
+      RetryPolicy: p.eventTargetRetryPolicy,
+      DeadLetterConfig: p.eventTargetDeadLetterConfig,
+    };
     const tick = scenario.engine.tick;
     const arrivals = new WholeArrivals(input.rates, input.stepMs);
     sim.every(
       tick,
       (now) => {
         const n = arrivals.take(now - tick, tick);
-        if (n > 0) submit(now, n);
+        if (n > 0) submit(now, n, eventTarget);
       },
       Phase.lifecycle,
     );
@@ -233,7 +279,6 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     lastT = now;
   };
   ecs.observers.unshift({ taskChanged: (_t, now) => integrate(now) });
-  let minute = 0;
   sim.every(
     MINUTE,
     (now) => {
@@ -265,15 +310,21 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
   cols.withinSlo.set(withinBySubmitMinute);
   const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const extra = compute.launcher.report?.() ?? {};
-  const stillWaiting = waiting.length - waitHead;
-  const inFlight = stillWaiting + tasksHeld;
+  const inFlight = retrying + tasksHeld;
+  const notRun = dropped + deadLettered;
   const completionStats = statsOf(completion, withinSlo);
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * vcpu;
   return {
     name,
     kind: p.kind,
     minutes: series,
-    requests: { arrived: submitted, served: completed, dropped: lost, timedOut: 0, inFlightAtEnd: inFlight },
+    requests: {
+      arrived: submitted,
+      served: completed,
+      dropped: lost + notRun,
+      timedOut: 0,
+      inFlightAtEnd: inFlight,
+    },
     latency: completionStats,
     capacity: {
       min: 0,
@@ -296,7 +347,10 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
         submitted,
         completed,
         lost,
-        waitingAtEnd: stillWaiting,
+        retries,
+        dropped,
+        deadLettered,
+        waitingAtEnd: retrying,
         runningAtEnd: tasksHeld,
         maxConcurrentTasks: maxHeld,
         completionSeconds: secondsOf(completionStats),
@@ -307,8 +361,8 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     checks: [
       {
         name: "jobs conserved",
-        ok: submitted === completed + lost + inFlight,
-        detail: `submitted ${submitted} = completed ${completed} + lost ${lost} + waiting or running ${inFlight}`,
+        ok: submitted === completed + lost + notRun + inFlight,
+        detail: `submitted ${submitted} = completed ${completed} + lost ${lost} + dropped or dead-lettered ${notRun} + waiting or running ${inFlight}`,
       },
       costMatchesMetersCheck(perMinuteCost, totalUsd),
       {
@@ -322,6 +376,22 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
   };
+}
+
+/** Where a job's RunTask call came from, as far as failures go. */
+interface RetryTarget {
+  readonly RetryPolicy: RetryPolicy;
+  readonly DeadLetterConfig?: { readonly Arn: string };
+}
+
+/** One job: one task of one invocation. */
+interface Job {
+  /** The invocation's time: completion and waits count from it, and so does the event's age. */
+  readonly at: TimeMs;
+  /** The minute whose `arrived` counted it. */
+  readonly minute: number;
+  retries: number;
+  readonly target: RetryTarget;
 }
 
 function secondsOf(s: LatencyStats): { mean: number; p50: number; p95: number; max: number } {

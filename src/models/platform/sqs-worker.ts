@@ -10,7 +10,9 @@ import { TaskEventLog } from "../ecs/task-events.js";
 import { makeDistribution } from "../latency/distributions.js";
 import { LogHistogram } from "../latency/histogram.js";
 import { statsOf } from "../latency/request-recorder.js";
-import { sqsRequestsUsd } from "../sqs/backlog.js";
+import { sqsRates } from "../../data/sqs.js";
+import { InputError } from "../../errors.js";
+import { billedSendRequests, sqsRequestsUsd } from "../sqs/backlog.js";
 import { SqsQueue } from "../sqs/queue.js";
 import { QueueWorkers } from "../sqs/workers.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
@@ -43,6 +45,11 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     image: w.image,
   });
 
+  const rates = sqsRates(scenario.region);
+  const pricePerMillion =
+    p.queue.pricePerMillionRequests ?? (typeof rates === "string" ? undefined : rates[p.queue.type]);
+  if (pricePerMillion === undefined)
+    throw new InputError(rates as string, { path: `platforms.${name}.queue.pricePerMillionRequests` });
   const queue = new SqsQueue();
   const sloMs = scenario.slo.latency;
   const runHist = new LogHistogram();
@@ -72,6 +79,9 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     maxReceiveCount: p.queue.maxReceiveCount ?? 0,
     failureRate: p.worker.failureRate,
     deleteBatch: p.worker.deleteBatch,
+    messageSizeBytes: p.queue.messageSizeBytes,
+    shortPollSampledShare: num(a, "sqs.shortPollSampledShare"),
+    shortPollRng: sim.rng(`${name}.sqs.shortPoll`),
     processing: makeDistribution({
       distribution: w.serviceTime.distribution,
       mean: w.serviceTime.mean,
@@ -87,9 +97,9 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       minuteHist.record(v);
       if (latencyMs <= sloMs) {
         withinSlo++;
-        // Credited to the minute the message was sent in, so each minute's SLO share is of its own messages.
-        const m = Math.floor((now - latencyMs) / MINUTE);
-        if (m >= 0 && m < minutes) withinBySendMinute[m]++;
+        // Credited to the minute whose `arrived` counted the message, so each minute's share is of its own.
+        const m = sendMinute(now - latencyMs);
+        if (m < minutes) withinBySendMinute[m]++;
       }
     },
   });
@@ -129,11 +139,14 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   // Messages: the traffic series, whole messages per engine tick (fractions carried to the next tick).
   const tick = scenario.engine.tick;
   const arrivals = new WholeArrivals(input.rates, input.stepMs);
+  // Send requests billed: SendMessage per message, or SendMessageBatch per sendBatchSize messages of a tick.
+  let sendRequests = 0;
   sim.every(
     tick,
     (now) => {
       const n = arrivals.take(now - tick, tick);
       if (n > 0) {
+        sendRequests += billedSendRequests(n, p.queue.sendBatchSize, p.queue.messageSizeBytes);
         queue.send(now, n);
         ws.messagesAvailable(now);
       }
@@ -239,9 +252,10 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   ws.finish(input.durationMs);
   compute.launcher.finish(ecs.tasks, input.durationMs);
 
-  // SQS requests: one SendMessage per message, every ReceiveMessage (empty ones too), every delete call.
-  const sqsRequests = queue.sent + ws.receiveRequests + ws.deleteRequests;
-  const sqsUsd = sqsRequestsUsd(sqsRequests, p.queue.type);
+  // SQS requests: the send calls, every ReceiveMessage (empty ones too), every delete call, and each 64 KB
+  // chunk of a payload beyond the first.
+  const sqsRequests = sendRequests + ws.receiveRequests + ws.receivePayloadChunks + ws.deleteRequests;
+  const sqsUsd = sqsRequestsUsd(sqsRequests, pricePerMillion);
   ledger.addInterval(0, Math.max(1, input.durationMs), sqsUsd / Math.max(1, input.durationMs));
   ledger.addToMeter(`sqs.requests`, "requests", sqsRequests, sqsUsd);
 
@@ -308,7 +322,8 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
           receive: ws.receiveRequests,
           emptyReceive: ws.emptyReceives,
           delete: ws.deleteRequests,
-          send: queue.sent,
+          send: sendRequests,
+          receivePayloadChunks: ws.receivePayloadChunks,
         },
         costPerMillionMessagesUsd: queue.deleted > 0 ? (1e6 * totalUsd) / queue.deleted : 0,
       },
@@ -326,6 +341,15 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
     ...(extra.instances ? { instances: extra.instances } : {}),
   };
+}
+
+/**
+ * The minute whose `arrived` counts a message sent at `sentAt`. Messages are sent by the engine tick ending
+ * at `sentAt` (lifecycle phase), before the minute closing at the same instant (metrics phase) counts them,
+ * so minute k holds sends in (k·60 s, (k+1)·60 s]: a send on a boundary belongs to the minute it ends.
+ */
+export function sendMinute(sentAt: TimeMs): number {
+  return sentAt <= 0 ? 0 : Math.ceil(sentAt / MINUTE) - 1;
 }
 
 /** Latency statistics of a histogram of end-to-end message latencies. */

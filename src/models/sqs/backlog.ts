@@ -26,13 +26,28 @@ export function acceptableBacklogPerTask(
 
 /**
  * SQS request pricing: every API action is a request (SendMessage, ReceiveMessage — empty ones included —,
- * DeleteMessage, each batch call counting once), each 64 KB chunk of a payload a request.
- * Standard queues $0.40 and FIFO queues $0.50 per million requests (us-east-1), after a free tier of
- * 1 million requests a month that the simulator does not deduct.
+ * DeleteMessage, each batch call counting once), and "each 64 KB chunk of a payload is billed as 1 request
+ * (for example, an API action with a 256 KB payload is billed as 4 requests)". Prices per region:
+ * src/data/sqs.ts.
  * https://aws.amazon.com/sqs/pricing/
  */
-export const SQS_PRICE_PER_MILLION_REQUESTS = { standard: 0.4, fifo: 0.5 } as const;
+export const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
 
-export function sqsRequestsUsd(requests: number, type: "standard" | "fifo"): number {
-  return (requests / 1e6) * SQS_PRICE_PER_MILLION_REQUESTS[type];
+/** Requests billed for one API call carrying `messages` messages of `bytesPerMessage` each (at least 1). */
+export function billedRequests(messages: number, bytesPerMessage: number): number {
+  return Math.max(1, Math.ceil((messages * bytesPerMessage) / SQS_BILLING_CHUNK_BYTES));
+}
+
+/** Requests billed for sending `messages` messages in calls of at most `perCall` (SendMessageBatch: 10). */
+export function billedSendRequests(messages: number, perCall: number, bytesPerMessage: number): number {
+  if (messages <= 0) return 0;
+  const full = Math.floor(messages / perCall);
+  const rest = messages - full * perCall;
+  return (
+    full * billedRequests(perCall, bytesPerMessage) + (rest > 0 ? billedRequests(rest, bytesPerMessage) : 0)
+  );
+}
+
+export function sqsRequestsUsd(requests: number, pricePerMillion: number): number {
+  return (requests / 1e6) * pricePerMillion;
 }

@@ -4,6 +4,21 @@ import { DistributionSpec, Instant } from "../fields.js";
 import { TaskCompute } from "./ecs-compute.js";
 
 /**
+ * RetryPolicy of a schedule's (or a rule's) target: MaximumRetryAttempts 0–185 and MaximumEventAgeInSeconds
+ * 60–86,400, both at their maxima when unset.
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+ */
+const RetryPolicy = z
+  .strictObject({
+    MaximumRetryAttempts: z.number().int().min(0).max(185).default(185),
+    MaximumEventAgeInSeconds: z.number().int().min(60).max(86_400).default(86_400),
+  })
+  .default({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
+
+/** A dead-letter queue for invocations whose retries are exhausted (counted, not simulated further). */
+const DeadLetterConfig = z.strictObject({ Arn: z.string().min(1) }).optional();
+
+/**
  * An EventBridge Scheduler schedule whose target is ECS RunTask, in the Scheduler API's names.
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_FlexibleTimeWindow.html
@@ -23,6 +38,8 @@ const RunTaskSchedule = z
       })
       .default({ Mode: "OFF" }),
     TaskCount: z.number().int().min(1).max(10).default(1),
+    RetryPolicy,
+    DeadLetterConfig,
   })
   .superRefine((s, ctx) => {
     try {
@@ -64,6 +81,11 @@ export const EventBridgeTasksPlatform = z
       .boolean()
       .default(false)
       .meta({ description: "Run one task per event of the scenario's traffic." }),
+    eventTargetRetryPolicy: RetryPolicy.meta({
+      description:
+        "The rule target's RetryPolicy (PutTargets) for RunTask calls that fail for want of capacity.",
+    }),
+    eventTargetDeadLetterConfig: DeadLetterConfig,
     fargateVcpuQuota: z.number().positive().optional().meta({
       description:
         "Fargate On-Demand vCPU quota: tasks beyond it wait for capacity (the Service Quotas value of the account).",

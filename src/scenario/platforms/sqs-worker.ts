@@ -27,8 +27,25 @@ export const SqsWorkerPlatform = z
         ReceiveMessageWaitTimeSeconds: z.number().int().min(0).max(20).default(0),
         // RedrivePolicy maxReceiveCount (1–1,000); absent: no dead-letter queue.
         maxReceiveCount: z.number().int().min(1).max(1000).optional(),
+        messageSizeBytes: z.number().int().min(1).max(1_048_576).default(1024).meta({
+          description: "Payload of one message; each 64 KB chunk of a call's payload is billed as a request.",
+        }),
+        sendBatchSize: z.number().int().min(1).max(10).default(1).meta({
+          description:
+            "Messages per send call: 1 = SendMessage, 2–10 = SendMessageBatch of the messages sent in the same engine tick.",
+        }),
+        pricePerMillionRequests: z.number().min(0).optional().meta({
+          description:
+            "Request price; default: the region's pinned price for the queue type (src/data/sqs.ts).",
+        }),
       })
-      .default({ type: "standard", VisibilityTimeout: 30, ReceiveMessageWaitTimeSeconds: 0 }),
+      .default({
+        type: "standard",
+        VisibilityTimeout: 30,
+        ReceiveMessageWaitTimeSeconds: 0,
+        messageSizeBytes: 1024,
+        sendBatchSize: 1,
+      }),
     worker: z
       .strictObject({
         pollers: z.number().int().min(1).max(256).default(1).meta({ description: "Receive loops per task." }),

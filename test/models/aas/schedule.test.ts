@@ -86,12 +86,16 @@ describe("rate()", () => {
 });
 
 describe("cron()", () => {
-  it("Timezone and DST, America/New_York: 02:30 on spring-forward day fires at 03:30 EDT; 01:30 on fall-back day once", () => {
+  // EventBridge Scheduler: "When the time shifts forward in Spring, your schedule invocation gets skipped if
+  // the cron expression falls on a non-existent date and time. When the time shifts back in the Fall, your
+  // schedule runs only once" (repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst); the default
+  // of Application Auto Scaling's assumption schedule.cronDstGap.
+  it("Timezone and DST, America/New_York: 02:30 does not exist on spring-forward day and is skipped; 01:30 on fall-back day once", () => {
     const ny = { timezone: "America/New_York" };
     expect(fires("cron(30 2 * * ? *)", ny, "2024-03-09T12:00:00Z", 3)).toEqual([
-      "2024-03-10T07:30:00.000Z",
       "2024-03-11T06:30:00.000Z",
       "2024-03-12T06:30:00.000Z",
+      "2024-03-13T06:30:00.000Z",
     ]);
     expect(fires("cron(30 1 * * ? *)", ny, "2024-11-02T12:00:00Z", 3)).toEqual([
       "2024-11-03T05:30:00.000Z",
@@ -99,19 +103,32 @@ describe("cron()", () => {
       "2024-11-05T06:30:00.000Z",
     ]);
   });
-  it("Timezone and DST, Europe/Berlin: 08:00 local moves from 07:00 to 06:00 UTC; 02:30 at both transitions", () => {
+  it("Timezone and DST, Europe/Berlin: 08:00 local moves from 07:00 to 06:00 UTC; 02:30 skipped in spring, once in autumn", () => {
     const be = { timezone: "Europe/Berlin" };
     expect(fires("cron(0 8 * * ? *)", be, "2024-03-30T00:00:00Z", 2)).toEqual([
       "2024-03-30T07:00:00.000Z",
       "2024-03-31T06:00:00.000Z",
     ]);
+    // 2024-03-31: 02:00 CET -> 03:00 CEST, so 02:30 does not exist that day.
     expect(fires("cron(30 2 * * ? *)", be, "2024-03-30T12:00:00Z", 2)).toEqual([
-      "2024-03-31T01:30:00.000Z",
       "2024-04-01T00:30:00.000Z",
+      "2024-04-02T00:30:00.000Z",
     ]);
     expect(fires("cron(30 2 * * ? *)", be, "2024-10-26T12:00:00Z", 2)).toEqual([
       "2024-10-27T00:30:00.000Z",
       "2024-10-28T01:30:00.000Z",
+    ]);
+    // Every hour at :30: the skipped hour alone is missing, 01:30 CET is followed by 03:30 CEST.
+    expect(fires("cron(30 * * * ? *)", be, "2024-03-31T00:00:00Z", 2)).toEqual([
+      "2024-03-31T00:30:00.000Z",
+      "2024-03-31T01:30:00.000Z",
+    ]);
+  });
+  it("dstGap shift (assumption schedule.cronDstGap=shift): the skipped 02:30 fires at 03:30 instead", () => {
+    const ny = { timezone: "America/New_York", dstGap: "shift" as const };
+    expect(fires("cron(30 2 * * ? *)", ny, "2024-03-09T12:00:00Z", 2)).toEqual([
+      "2024-03-10T07:30:00.000Z",
+      "2024-03-11T06:30:00.000Z",
     ]);
   });
   it("StartTime fires, then the recurrence; nothing after EndTime", () => {

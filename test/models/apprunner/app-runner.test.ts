@@ -39,6 +39,12 @@ describe("App Runner billing", () => {
     expect(activeBilledSeconds(a, b)).toBe(s);
   });
 
+  it("an instance removed (or a run ending) 25 s into an activation is billed 25 active seconds, not the minimum", () => {
+    expect(activeBilledSeconds(0, 25_000, 25_000)).toBe(25);
+    expect(activeBilledSeconds(10_000, 10_400, 35_000)).toBe(25);
+    expect(activeBilledSeconds(0, 1_000, 3_600_000)).toBe(60);
+  });
+
   it("an active period lasts at least a minute and until the last request (plus idle timeout)", () => {
     expect(activeUntil(0, 5_000, 0)).toBe(60_000);
     expect(activeUntil(0, 95_000, 0)).toBe(95_000);
@@ -64,6 +70,25 @@ platforms:
     InstanceConfiguration: { Cpu: 1 vCPU, Memory: 2 GB }
     AutoScalingConfiguration: { MaxConcurrency: 10, MinSize: 2, MaxSize: 8 }
 ${extra}
+`;
+}
+
+type AppRunnerDetails = { activations: number; activeInstanceHours: number; activeShare: number };
+
+/** A constant load on App Runner instances of 10 slots, 50 ms per request (1 ms of CPU). */
+function overload(sizes: string, rate: number): string {
+  return `
+name: app-runner-overload
+seed: 11
+duration: 30m
+traffic: { synthetic: { shape: constant, rate: ${rate} } }
+workload: { cpuPerRequest: 1ms, serviceTime: 50ms, concurrency: 64, timeout: 10s }
+slo: { latency: 300ms }
+platforms:
+  runner:
+    kind: app-runner
+    InstanceConfiguration: { Cpu: 1 vCPU, Memory: 2 GB }
+    AutoScalingConfiguration: { MaxConcurrency: 10, ${sizes} }
 `;
 }
 
@@ -108,6 +133,38 @@ describe("App Runner platform", () => {
     expect(ins.length).toBeGreaterThan(0);
     expect(ins.at(-1)!.to).toBe(2);
     for (const c of r.checks) expect(c, c.detail).toMatchObject({ ok: true });
+  });
+
+  it("active time is part of provisioned time: an activation 30 s before the run ends bills 30 s, not the minimum", async () => {
+    // Requests only in the last 30 s of the hour; the one-minute minimum cannot outlive the instances.
+    const out = await run(
+      parseScenario(scenario("synthetic: { shape: spike, base: 0, peak: 20, at: 59m30s, width: 30s }")),
+    );
+    const d = (out.result.platforms[0].details as { appRunner: AppRunnerDetails }).appRunner;
+    expect(d.activations).toBe(2);
+    expect(d.activeInstanceHours * 3600).toBeCloseTo(2 * 30, 6);
+    expect(d.activeShare).toBeLessThanOrEqual(1);
+    for (const c of out.result.platforms[0].checks) expect(c, c.detail).toMatchObject({ ok: true });
+  });
+
+  it("beyond MaxConcurrency × instances App Runner answers 429 at once: dropped, not queued to the timeout", async () => {
+    // One instance (MaxSize 1) of 10 slots × 50 ms serves 200 req/s; 400 req/s are offered, so about half
+    // are answered 429 (apprunner-roadmap #224, #227). Nothing waits, so nothing times out and the served
+    // requests take about their service time.
+    const text = overload("MinSize: 1, MaxSize: 1", 400);
+    const p = (await run(parseScenario(text))).summary.platforms.runner;
+    expect(p.requests.timedOut).toBe(0);
+    expect(p.requests.dropped / p.requests.arrived).toBeGreaterThan(0.45);
+    expect(p.requests.dropped / p.requests.arrived).toBeLessThan(0.55);
+    expect(p.latencyMs.p50).toBeLessThan(100);
+  });
+
+  it("the concurrency that drives scaling is the requests on the instances: 300 req/s × 50 ms = 15 needs 2 instances", async () => {
+    // MaxConcurrency 10: ceil(15 / 10) = 2 instances. A queue in front of the instances must not count.
+    const text = overload("MinSize: 1, MaxSize: 8", 300);
+    const r = (await run(parseScenario(text))).result.platforms[0];
+    expect(Math.max(...r.decisions.map((d) => d.to))).toBe(2);
+    expect(r.capacity.max).toBe(2);
   });
 
   it("runs beside an ECS service in one scenario, deterministically", async () => {

@@ -3,7 +3,14 @@ import { evaluateMetricMath, parseMetricMath } from "../../../src/models/aas/met
 import { MetricRegistry } from "../../../src/models/aas/metric-registry.js";
 import { targetTrackingCapacity } from "../../../src/models/aas/target-tracking.js";
 import { MetricSeries } from "../../../src/models/cloudwatch/metric.js";
-import { acceptableBacklogPerTask, backlogPerTask, sqsRequestsUsd } from "../../../src/models/sqs/backlog.js";
+import { sqsRates } from "../../../src/data/sqs.js";
+import {
+  acceptableBacklogPerTask,
+  backlogPerTask,
+  billedRequests,
+  billedSendRequests,
+  sqsRequestsUsd,
+} from "../../../src/models/sqs/backlog.js";
 
 /**
  * Worked example W5 (aws-semantics §11), https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html:
@@ -81,8 +88,27 @@ describe("backlog per task: the documented SQS worked example", () => {
     expect(backlogPerTask(1500, 0)).toBeNull();
   });
 
-  it("SQS requests cost $0.40 per million (standard), $0.50 (FIFO)", () => {
-    expect(sqsRequestsUsd(2_500_000, "standard")).toBeCloseTo(1.0, 12);
-    expect(sqsRequestsUsd(2_000_000, "fifo")).toBeCloseTo(1.0, 12);
+  it("SQS requests cost $0.40 per million (standard), $0.50 (FIFO) in us-east-1", () => {
+    const rates = sqsRates("us-east-1");
+    if (typeof rates === "string") throw new Error(rates);
+    expect(sqsRequestsUsd(2_500_000, rates.standard)).toBeCloseTo(1.0, 12);
+    expect(sqsRequestsUsd(2_000_000, rates.fifo)).toBeCloseTo(1.0, 12);
+    expect(sqsRates("eu-south-2")).toMatch(
+      /no SQS prices for region eu-south-2.*queue.pricePerMillionRequests/,
+    );
+  });
+
+  it("each 64 KB chunk of a payload is billed as a request: a 256 KB payload is billed as 4 (pricing page)", () => {
+    expect(billedRequests(1, 256 * 1024)).toBe(4);
+    expect(billedRequests(0, 256 * 1024)).toBe(1); // an empty receive is one request
+    expect(billedRequests(10, 1024)).toBe(1);
+    expect(billedRequests(10, 10 * 1024)).toBe(2); // 100 KB
+  });
+
+  it("SendMessageBatch: 25 messages of 1 KB in calls of 10 are 3 requests; one SendMessage each is 25", () => {
+    expect(billedSendRequests(25, 10, 1024)).toBe(3);
+    expect(billedSendRequests(25, 1, 1024)).toBe(25);
+    // 10 × 20 KB = 200 KB per full call (4 chunks), 5 × 20 KB = 100 KB for the rest (2 chunks).
+    expect(billedSendRequests(15, 10, 20 * 1024)).toBe(6);
   });
 });

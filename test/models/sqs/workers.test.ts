@@ -5,7 +5,7 @@ import { Simulation } from "../../../src/engine/sim.js";
 import type { Task } from "../../../src/models/ecs/task.js";
 import { Deterministic } from "../../../src/models/latency/distributions.js";
 import { SqsQueue } from "../../../src/models/sqs/queue.js";
-import { QueueWorkers, type WorkerOptions } from "../../../src/models/sqs/workers.js";
+import { QueueWorkers, shortPollFound, type WorkerOptions } from "../../../src/models/sqs/workers.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 
 function task(id: number): Task {
@@ -25,6 +25,9 @@ function setup(o: Partial<WorkerOptions> = {}) {
     maxReceiveCount: 0,
     failureRate: 0,
     deleteBatch: false,
+    messageSizeBytes: 1024,
+    shortPollSampledShare: 0.8,
+    shortPollRng: sim.rng("short-poll"),
     processing: new Deterministic(1_000),
     cpuPerMessageMs: 0,
     stopTimeoutMs: 30_000,
@@ -131,6 +134,45 @@ describe("queue workers", () => {
     expect(workers.emptyReceives).toBe(10);
   });
 
+  it("short polling samples a subset of the servers: a small queue often answers with fewer messages, or none", () => {
+    // AWS: "If the number of messages in the queue is small (fewer than 1,000), you most likely get fewer
+    // messages than you requested per ReceiveMessage call. If the number of messages in the queue is
+    // extremely small, you might not receive any messages in a particular ReceiveMessage response."
+    const rng = new Simulation(3).rng("draws");
+    let none = 0;
+    let fromFive = 0;
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      if (shortPollFound(1, 10, 0.8, rng) === 0) none++;
+      fromFive += shortPollFound(5, 10, 0.8, rng);
+    }
+    // One message is missed with probability 1 − 0.8; five are found 4 at a time on average (AWS's figure).
+    expect(none / n).toBeGreaterThan(0.19);
+    expect(none / n).toBeLessThan(0.21);
+    expect(fromFive / n).toBeGreaterThan(3.97);
+    expect(fromFive / n).toBeLessThan(4.03);
+    // 1,000 messages or more: as many as asked.
+    expect(shortPollFound(1_000, 10, 0.8, rng)).toBe(10);
+  });
+
+  it("a short-polling worker can miss the one visible message and find it on a later poll", () => {
+    let missed = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const { sim, queue, workers, latencies } = setup({
+        waitTimeMs: 0,
+        shortPollRng: new Simulation(seed).rng("s"),
+      });
+      queue.send(0, 1);
+      workers.taskStarted(task(1), 0);
+      sim.run(30_000);
+      expect(latencies.length).toBe(1);
+      // Found at the first poll: 1 s of processing; else after one or more 1-s sleeps.
+      if (latencies[0] > 1_000) missed++;
+    }
+    expect(missed).toBeGreaterThan(20);
+    expect(missed).toBeLessThan(60);
+  });
+
   it("a worker killed mid-batch abandons the rest: redelivered after the visibility timeout", () => {
     const { sim, queue, workers } = setup({ stopTimeoutMs: 2_500 });
     queue.send(0, 10);
@@ -145,6 +187,48 @@ describe("queue workers", () => {
     // 10 s of work in hand, stopTimeout 2.5 s: SIGKILL at 3.2 s after 3 messages; 7 come back at 30 s.
     expect(exit).toBe(2_500);
     expect([queue.deleted, queue.redelivered, queue.visible]).toEqual([3, 7, 7]);
+  });
+
+  it("scale-in: a worker whose batch ends within stopTimeout deletes every message; nothing is redelivered", () => {
+    // AWS: only messages not deleted before the visibility timeout become visible again
+    // (sqs-visibility-timeout.html). 10 messages × 1 s from 0; SIGTERM at 0.7 s; the batch ends at 10 s,
+    // inside the 30 s stopTimeout, so the task exits at 10 s, when its tenth message is done.
+    const { sim, queue, workers, latencies } = setup();
+    queue.send(0, 10);
+    const t1 = task(1);
+    workers.taskStarted(t1, 0);
+    let exit = 0;
+    sim.at(700, (t) => {
+      exit = workers.sigterm(t1, t);
+      sim.after(exit, (t2) => workers.taskStopped(t1, t2));
+    });
+    sim.run(60_000);
+    expect(exit).toBe(10_000 - 700);
+    expect([queue.deleted, queue.redelivered, queue.visible, queue.inFlight]).toEqual([10, 0, 0, 0]);
+    expect(latencies.at(-1)).toBe(10_000);
+  });
+
+  it("DeleteMessageBatch deletes a batch's processed messages together at its end, in one request", () => {
+    // DeleteMessageBatch "deletes up to ten messages" in one request (API_DeleteMessageBatch.html):
+    // 10 messages × 1 s received at 0 are all deleted at 10 s, each with latency 10 s, in 1 request.
+    const { sim, queue, workers, latencies } = setup({ deleteBatch: true });
+    queue.send(0, 10);
+    workers.taskStarted(task(1), 0);
+    sim.run(15_000);
+    expect(latencies).toEqual(Array(10).fill(10_000));
+    expect(workers.deleteRequests).toBe(1);
+  });
+
+  it("DeleteMessageBatch: a worker killed mid-batch has deleted nothing; the whole batch comes back", () => {
+    // SIGKILL at 3.2 s (stopTimeout 2.5 s after SIGTERM at 0.7 s): 3 messages processed but not yet
+    // deleted, so all 10 are visible again when the 30 s visibility timeout ends.
+    const { sim, queue, workers } = setup({ stopTimeoutMs: 2_500, deleteBatch: true });
+    queue.send(0, 10);
+    const t1 = task(1);
+    workers.taskStarted(t1, 0);
+    sim.at(700, (t) => sim.after(workers.sigterm(t1, t), (t2) => workers.taskStopped(t1, t2)));
+    sim.run(60_000);
+    expect([queue.deleted, queue.redelivered, queue.visible, workers.deleteRequests]).toEqual([0, 10, 10, 0]);
   });
 
   it("processing slower than the visibility timeout is delivered twice (duplicate work)", () => {
@@ -224,6 +308,45 @@ describe("sqs-worker platform", () => {
       "fargate.vcpu",
       "sqs.requests",
     ]);
+  });
+
+  it("per-minute SLO attainment: one message every other minute, each deleted far inside its SLO: only the minute still queued at the end misses", async () => {
+    // One message every 120 s, sent on a minute boundary and deleted about 0.1 s later (SLO 30 s): every
+    // minute with an arrival has all its messages within the SLO, except the last message's, sent at the
+    // very end of the run and still in the queue.
+    const text = `
+name: sqs-trickle
+seed: 9
+duration: 1h
+traffic: { synthetic: { shape: constant, rate: 0.0083333333334 } }
+workload: { cpuPerRequest: 50ms, serviceTime: 100ms, concurrency: 1 }
+slo: { latency: 30s }
+platforms:
+  workers:
+    kind: sqs-worker
+    queue: { ReceiveMessageWaitTimeSeconds: 20 }
+    compute: { kind: ecs-fargate, task: { cpu: 256, memory: 512 }, service: { desiredCount: 1, minCapacity: 1, maxCapacity: 1 } }
+`;
+    const out = await run(parseScenario(text));
+    const p = out.summary.platforms.workers;
+    expect(p.requests.inFlightAtEnd).toBe(1);
+    expect(p.slo.minutesWithTraffic).toBe(p.requests.arrived);
+    expect(p.slo.minutesWithTraffic).toBe(30);
+    expect(p.slo.violationMinutes).toBe(1);
+    expect(p.slo.requestsWithinLatency).toBeCloseTo(29 / 30, 6);
+    expect(p.slo.attainment).toBeCloseTo(29 / 30, 6);
+  });
+
+  it("SendMessageBatch: 100 messages a second sent in calls of 10 are a tenth of the send requests", async () => {
+    const one = await run(parseScenario(scenario("", "20m")));
+    const ten = await run(parseScenario(scenario(", sendBatchSize: 10", "20m")));
+    type Q = { queue: { messagesSent: number; sqsRequests: { send: number; total: number } } };
+    const q1 = (one.result.platforms[0].details as Q).queue;
+    const q10 = (ten.result.platforms[0].details as Q).queue;
+    // One 1-s engine tick carries 100 messages: 100 SendMessage calls, or 10 SendMessageBatch calls.
+    expect(q1.sqsRequests.send).toBe(q1.messagesSent);
+    expect(q10.sqsRequests.send).toBe(q10.messagesSent / 10);
+    expect(q1.sqsRequests.total - q10.sqsRequests.total).toBe(q1.messagesSent - q10.messagesSent / 10);
   });
 
   it("is deterministic", async () => {
