@@ -334,6 +334,17 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     source: "https://aws.amazon.com/ec2/spot/pricing/",
   },
   {
+    id: "ec2Spot.discountSource",
+    kind: "choice",
+    default: "snapshot",
+    choices: ["snapshot", "flat"],
+    statement:
+      "where a capacity provider gives no spot.discount or spot.priceSeries: 'snapshot' prices Spot per instance type and region from the dated SkyPilot snapshot (mean over its availability zones; data/ec2-prices-skypilot.txt), falling back to ec2Spot.discount where the snapshot lacks the type; 'flat' applies ec2Spot.discount everywhere. Spot prices move over time; a snapshot is one moment",
+    basis: "chosen",
+    source:
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d22a0033fac286a8c71aeac7109e431bcb/catalogs/v7/aws/vms.csv",
+  },
+  {
     id: "ec2Spot.interruptionFrequency",
     kind: "number",
     default: 0.05,
@@ -349,6 +360,17 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     statement: "Fargate Spot price = Fargate × (1 − discount) (AWS: 'up to a 70% discount')",
     basis: "chosen",
     source: "https://aws.amazon.com/fargate/pricing/",
+  },
+  {
+    id: "fargateSpot.discountSource",
+    kind: "choice",
+    default: "snapshot",
+    choices: ["snapshot", "flat"],
+    statement:
+      "where a platform gives no fargateSpot.discount or priceSeries: 'snapshot' prices Fargate Spot from the dated per-region Spot rates in data/fargate-prices.json, falling back to fargateSpot.discount where a region has none; 'flat' applies fargateSpot.discount everywhere",
+    basis: "chosen",
+    source:
+      "https://github.com/theuves/fgcalc/blob/5049a5e21fd511bb80159d17190ef1c05414c95a/src/utils/data.js",
   },
   {
     id: "fargateSpot.interruptionFrequency",

@@ -14,7 +14,7 @@ import type { Rng } from "../../engine/rng.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { ebsVolumeUsd, instanceCharge, type PriceFactorSeries } from "../billing/ec2.js";
-import type { CostLedger } from "../billing/ledger.js";
+import { type CostLedger, ec2Usage } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "./instance-launch.js";
 
 export type Market = "on-demand" | "spot";
@@ -72,6 +72,8 @@ export interface AsgConfig {
   readonly onDemandFactor: PriceFactorSeries;
   /** Price multiplier of Spot instances over the On-Demand price (1 − Spot discount), possibly a series. */
   readonly spotFactor: PriceFactorSeries;
+  /** Per-type Spot price multipliers (a dated per-type, per-region snapshot); `spotFactor` for types absent. */
+  readonly spotFactorByType?: Readonly<Record<string, PriceFactorSeries>>;
   /** Share of Spot instances interrupted per month. */
   readonly spotInterruptionFrequency: number;
   readonly rootVolumeGb: number;
@@ -354,13 +356,23 @@ export class AutoScalingGroup {
     let minimumUsd = 0;
     let seconds = 0;
     if (inst.runningAt !== undefined) {
-      const factor = inst.market === "spot" ? this.cfg.spotFactor : this.cfg.onDemandFactor;
+      const factor =
+        inst.market === "spot"
+          ? (this.cfg.spotFactorByType?.[inst.type] ?? this.cfg.spotFactor)
+          : this.cfg.onDemandFactor;
       const c = instanceCharge(this.cfg.onDemandPerHour[inst.type], factor, inst.runningAt, endMs);
       computeUsd = c.usedUsd;
       minimumUsd = c.minimumUsd;
       seconds = c.seconds;
       const span = Math.max(1, endMs - inst.runningAt);
-      ledger.addInterval(inst.runningAt, Math.max(endMs, inst.runningAt + 1), computeUsd / span, minimumUsd);
+      const usage = inst.market === "spot" ? undefined : ec2Usage(inst.type);
+      ledger.addInterval(
+        inst.runningAt,
+        Math.max(endMs, inst.runningAt + 1),
+        computeUsd / span,
+        minimumUsd,
+        usage,
+      );
       const meter = inst.market === "spot" ? "ec2.spot" : "ec2.on-demand";
       ledger.addToMeter(`${meter}.${inst.type}`, "instance-hours", seconds / 3600, computeUsd + minimumUsd);
       this.billedInstanceSeconds += seconds;

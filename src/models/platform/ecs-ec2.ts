@@ -6,6 +6,7 @@ import { awsvpcTaskLimit, ebsGp3PricePerGbMonth, instancePrice, instanceType } f
 import { InputError } from "../../errors.js";
 import type { Ec2Platform } from "../../scenario/schema.js";
 import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
+import { ec2SpotDiscountFor } from "../billing/spot.js";
 import { AutoScalingGroup, INSTANCES_DISTRIBUTION_DEFAULTS } from "../ec2/auto-scaling-group.js";
 import {
   capacityEnvelope,
@@ -146,6 +147,13 @@ export function buildEcsEc2Capacity(
           factor: spot.priceSeries.map((x) => 1 - x.discount),
         }
       : constantFactor(1 - (spot?.discount ?? num(a, "ec2Spot.discount")));
+    // Without a discount of its own, each type's Spot price comes from the dated snapshot where it has one.
+    const spotFactorByType =
+      spot?.priceSeries || spot?.discount !== undefined
+        ? undefined
+        : Object.fromEntries(
+            g.instanceTypes.map((t) => [t, constantFactor(1 - ec2SpotDiscountFor(t, region, a))]),
+          );
     const lt = (
       d: { distribution: LaunchTimeSpec["distribution"]; mean: number; cv: number } | undefined,
       id: string,
@@ -168,6 +176,7 @@ export function buildEcsEc2Capacity(
         onDemandPerHour: perHour,
         onDemandFactor: constantFactor(1 - (g.pricing?.discount ?? 0)),
         spotFactor,
+        spotFactorByType,
         spotInterruptionFrequency: spot?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency"),
         rootVolumeGb: g.rootVolumeGb,
         ebsPerGbMonth,
