@@ -215,3 +215,25 @@ export function awsvpcTaskLimit(name: string, trunking: boolean): number {
   const t = instanceType(name);
   return trunking && t.awsvpcTasksTrunking !== null ? t.awsvpcTasksTrunking : t.awsvpcTasks;
 }
+
+/**
+ * Normalization factors of instance sizes, by which a regional Reserved Instance's size flexibility is
+ * counted (medium 2, large 4, xlarge 8, 2xlarge 16, 4xlarge 32, …).
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/apply_ri.html (instance size flexibility table);
+ * Cost Explorer's own example: an xlarge uses 8 normalized units, a 2xlarge 16
+ * (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_CoverageNormalizedUnits.html).
+ */
+export const NORMALIZATION_FACTOR: Readonly<Record<string, number>> = {
+  nano: 0.25,
+  micro: 0.5,
+  small: 1,
+  medium: 2,
+  large: 4,
+  xlarge: 8,
+  "2xlarge": 16,
+  "4xlarge": 32,
+  "8xlarge": 64,
+  "12xlarge": 96,
+  "16xlarge": 128,
+  "24xlarge": 192,
+};
