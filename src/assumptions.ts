@@ -487,6 +487,35 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     basis: "chosen",
     source: "https://aws.amazon.com/apprunner/pricing/",
   },
+  // ALB billing (docs/billing.md): LCU dimensions need client behaviour AWS does not know either.
+  {
+    id: "alb.requestsPerConnection",
+    kind: "number",
+    default: 10,
+    statement:
+      "ALB billing: clients send this many requests per connection (HTTP keep-alive), so new connections per second = request rate / this",
+    basis: "chosen",
+    source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+  },
+  {
+    id: "alb.connectionDuration",
+    kind: "duration",
+    default: 60000,
+    statement:
+      "ALB billing: a client connection stays open this long (the ALB's default idle timeout, 60 s), so active connections = new connections per second × this",
+    basis: "chosen",
+    source:
+      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout",
+  },
+  {
+    id: "alb.bytesPerRequest",
+    kind: "integer",
+    default: 10000,
+    statement:
+      "ALB billing: bytes the ALB processes per request and its response (headers and bodies) when workload.bytesPerRequest is not given",
+    basis: "chosen",
+    source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+  },
   {
     id: "alb.lorTieBreak",
     kind: "choice",

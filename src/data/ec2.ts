@@ -195,12 +195,12 @@ export function priceSource(region: string): PriceSource {
   return src;
 }
 
-/** EBS gp3 storage USD per GB-month for `region`. */
-export function ebsGp3PricePerGbMonth(region: string): number {
-  const p = FILE.ebsGp3PerGbMonth.values[region];
+/** EBS gp3 storage USD per GB-month for `region` (`override`: billing.ebsGp3PerGbMonth). */
+export function ebsGp3PricePerGbMonth(region: string, override?: number): number {
+  const p = override ?? FILE.ebsGp3PerGbMonth.values[region];
   if (p === undefined) {
     throw new InputError(
-      `no pinned EBS gp3 price for ${region} (pinned: ${Object.keys(FILE.ebsGp3PerGbMonth.values).sort().join(", ")})`,
+      `no pinned EBS gp3 price for ${region} (pinned: ${Object.keys(FILE.ebsGp3PerGbMonth.values).sort().join(", ")}); set billing.ebsGp3PerGbMonth`,
     );
   }
   return p;

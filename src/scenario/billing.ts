@@ -82,6 +82,9 @@ export const BillingBlock = z.strictObject({
   savingsPlans: z.array(SavingsPlan).default([]),
   reservedInstances: z.array(ReservedInstance).default([]),
   loadBalancer: LoadBalancer.default({ include: true, rulesProcessed: 1 }),
+  ebsGp3PerGbMonth: z.number().min(0).optional().meta({
+    description: "EBS gp3 USD per GB-month of instance root volumes, for a region without a pinned price.",
+  }),
 });
 
 export type BillingSpec = z.output<typeof BillingBlock>;

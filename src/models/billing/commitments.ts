@@ -1,7 +1,8 @@
-import { NORMALIZATION_FACTOR } from "../../data/ec2.js";
+import { instancePrice, NORMALIZATION_FACTOR } from "../../data/ec2.js";
 import { familyAndSize } from "../../data/eks.js";
 import { InputError } from "../../errors.js";
 import type { BillingSpec, ReservedInstanceSpec, SavingsPlanSpec } from "../../scenario/billing.js";
+import type { PlatformCommitments } from "../platform/result.js";
 import { FARGATE_USAGE } from "./ledger.js";
 
 /**
@@ -254,4 +255,46 @@ export function recommendComputeCommitment(
     if (usd < best.withCommitmentsUsd - 1e-9) best = { commitmentPerHour: c, withCommitmentsUsd: usd };
   }
   return best;
+}
+
+/**
+ * A platform's bill with the scenario's commitments: its eligible usage re-priced hour by hour, every other
+ * meter unchanged, and the Compute Savings Plan commitment that would minimise it.
+ */
+export function platformCommitments(
+  billing: Commitments,
+  cost: { totalUsd: number; usagePerHour?: Record<string, number[]> },
+  region: string,
+  durationMs: number,
+): PlatformCommitments {
+  const minutes = Math.ceil(durationMs / 60_000);
+  const hourFractions = Array.from(
+    { length: Math.ceil(minutes / 60) },
+    (_, h) => Math.min(60, minutes - 60 * h) / 60,
+  );
+  const ctx: CommitmentContext = { onDemandPerHour: (t) => instancePrice(t, region), hourFractions };
+  const usage = cost.usagePerHour ?? {};
+  const r = applyCommitments(billing, usage, ctx);
+  const others = cost.totalUsd - r.onDemandUsd;
+  const rec = recommendComputeCommitment(billing, usage, ctx);
+  return {
+    onDemandEquivalentUsd: r.onDemandUsd,
+    withCommitmentsUsd: r.withCommitmentsUsd,
+    totalUsd: others + r.withCommitmentsUsd,
+    coveragePercent: r.coveragePercent,
+    utilisationPercent: r.utilisationPercent,
+    riUtilisationPercent: r.riUtilisationPercent,
+    perHour: {
+      onDemandEquivalentUsd: r.hours.map((x) => x.onDemandUsd),
+      withCommitmentsUsd: r.hours.map((x) => x.withCommitmentsUsd),
+    },
+    ...(rec
+      ? {
+          recommendation: {
+            commitmentPerHour: rec.commitmentPerHour,
+            totalUsd: others + rec.withCommitmentsUsd,
+          },
+        }
+      : {}),
+  };
 }

@@ -51,6 +51,7 @@ export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult 
           region: input.scenario.region,
           assumptions: input.assumptions,
           image: input.scenario.workload.image,
+          ebsGp3PerGbMonth: input.scenario.billing?.ebsGp3PerGbMonth,
         },
         ctx,
       ).launcher,
@@ -74,6 +75,8 @@ export function buildEcsEc2Capacity(
     region: string;
     assumptions: AssumptionValues;
     image?: ContainerImage;
+    /** billing.ebsGp3PerGbMonth, over the pinned regional price. */
+    ebsGp3PerGbMonth?: number;
   },
   ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink },
 ): EcsEc2Capacity {
@@ -100,7 +103,7 @@ export function buildEcsEc2Capacity(
     (c) =>
       strategy.find((s) => s.capacityProvider === c.name) ?? { capacityProvider: c.name, base: 0, weight: 0 },
   );
-  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region);
+  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region, input.ebsGp3PerGbMonth);
   const launcher = new EcsEc2Launcher(sim, {
     task: { cpu: p.task.cpu, memoryMiB: p.task.memory, awsvpc, hostPort: p.task.hostPort },
     providers: p.capacityProviders.map((c) => ({

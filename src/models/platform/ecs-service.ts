@@ -18,7 +18,9 @@ import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/in
 import { CapacitySteps } from "./capacity-steps.js";
 import {
   albTraffic,
+  chargeLoadBalancer,
   closeCost,
+  costOf,
   costMatchesMetersCheck,
   requestsConservedCheck,
   serviceMetrics,
@@ -189,6 +191,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   sim.run(input.durationMs);
   launcher.finish(ecs.tasks, input.durationMs);
 
+  chargeLoadBalancer(input, ledger, series);
   const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const total = traffic.latencyTotal();
   const taskHours = traffic.runningTaskSeconds / 3600;
@@ -212,7 +215,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
       taskHours,
       billedTaskHours: launcher.billedTaskSeconds / 3600,
     },
-    cost: { totalUsd, meters: ledger.meterList() },
+    cost: costOf(ledger, totalUsd),
     scaling: { scaleOutEvents: controller.scaleOutEvents, scaleInEvents: controller.scaleInEvents },
     utilisation: {
       cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / paidVcpuSeconds : 0,
