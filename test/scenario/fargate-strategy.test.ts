@@ -120,7 +120,12 @@ describe("scenarios/fargate-spot.yaml", () => {
     for (const x of Object.values(p))
       for (const c of x.checks) expect(c, c.detail).toMatchObject({ ok: true });
     const meters = (n: string) => Object.fromEntries(p[n].cost.meters.map((m) => [m.name, m.usd]));
-    expect(Object.keys(meters("fargate"))).toEqual(["alb.hours", "alb.lcu", "fargate.memory", "fargate.vcpu"]);
+    expect(Object.keys(meters("fargate"))).toEqual([
+      "alb.hours",
+      "alb.lcu",
+      "fargate.memory",
+      "fargate.vcpu",
+    ]);
     expect(Object.keys(meters("fargate-spot"))).toEqual([
       "alb.hours",
       "alb.lcu",
