@@ -90,3 +90,43 @@ export const BillingBlock = z.strictObject({
 export type BillingSpec = z.output<typeof BillingBlock>;
 export type SavingsPlanSpec = z.output<typeof SavingsPlan>;
 export type ReservedInstanceSpec = z.output<typeof ReservedInstance>;
+
+interface PlatformLike {
+  kind: string;
+  capacityProviders?: { autoScalingGroup: { instanceTypes: string[] } }[];
+  compute?: PlatformLike;
+}
+
+/** The usage keys a Compute Savings Plan needs a rate for on an ECS platform (or an ECS compute block). */
+function ecsUsageKeys(p: PlatformLike): string[] {
+  const c = p.compute ?? p;
+  if (c.kind === "ecs-fargate") return ["fargate"];
+  if (c.kind !== "ecs-ec2") return [];
+  return (c.capacityProviders ?? []).flatMap((cp) => cp.autoScalingGroup.instanceTypes);
+}
+
+/**
+ * Every usage an ECS platform of the scenario can bill needs a rate on each Compute Savings Plan (a family's
+ * rate serves its types), so a missing rate is reported at load time with its line; EKS usage is checked
+ * when the plan is applied.
+ */
+export function checkSavingsPlanRates(
+  data: { billing?: BillingSpec; platforms: Record<string, unknown> },
+  ctx: z.RefinementCtx,
+): void {
+  data.billing?.savingsPlans.forEach((plan, i) => {
+    if (plan.type !== "compute") return;
+    const missing = new Set<string>();
+    for (const p of Object.values(data.platforms))
+      for (const key of ecsUsageKeys(p as PlatformLike)) {
+        const family = key.split(".")[0];
+        if (plan.discount[key] === undefined && plan.discount[family] === undefined) missing.add(family);
+      }
+    if (missing.size > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["billing", "savingsPlans", i, "discount"],
+        message: `no rate for ${[...missing].join(", ")} usage; add it from your rate card (AWS publishes Savings Plans rates per usage type and term)`,
+      });
+  });
+}

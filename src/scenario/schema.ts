@@ -7,7 +7,7 @@ import { PLATFORM_SCHEMAS } from "./platforms/index.js";
 import { ServiceTimeSpec } from "./service-time.js";
 import { checkThresholdPlatforms, Thresholds } from "./thresholds.js";
 import { SweepBlock } from "./sweep.js";
-import { BillingBlock } from "./billing.js";
+import { BillingBlock, checkSavingsPlanRates } from "./billing.js";
 export type { FargatePlatform } from "./platforms/ecs-fargate.js";
 export type { Ec2Platform } from "./platforms/ecs-ec2.js";
 
@@ -189,7 +189,8 @@ export const ScenarioSchema = z
       description: "Parameter sweep over this scenario (`scalesim sweep`); ignored by `run`.",
     }),
   })
-  .superRefine(checkThresholdPlatforms);
+  .superRefine(checkThresholdPlatforms)
+  .superRefine(checkSavingsPlanRates);
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type ScenarioData = z.output<typeof ScenarioSchema>;

@@ -86,4 +86,18 @@ describe("What issue 16 asks, end to end", () => {
       /pinned: us-east-1\); set billing.loadBalancer.pricing/,
     );
   });
+
+  it("a Compute Savings Plan without a rate for a platform's usage is bad input with its line", () => {
+    const billing = `billing:
+  savingsPlans: [ { type: compute, commitmentPerHour: 0.30, discount: { m6i: 0.28 } } ]`;
+    expect(() => parseScenario(steady("us-east-1", billing))).toThrow(
+      /<inline>:\d+:\d+: billing\.savingsPlans\[0\]\.discount: no rate for fargate usage/,
+    );
+  });
+
+  it("a Reserved Instance without its rate is bad input", () => {
+    const billing = `billing:
+  reservedInstances: [ { instanceType: m6i.large, count: 4 } ]`;
+    expect(() => parseScenario(steady("us-east-1", billing))).toThrow(/reservedInstances\[0\]\.discount/);
+  });
 });
