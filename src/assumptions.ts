@@ -373,6 +373,17 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     source: "https://aws.amazon.com/ec2/spot/pricing/",
   },
   {
+    id: "ec2Spot.discountSource",
+    kind: "choice",
+    default: "snapshot",
+    choices: ["snapshot", "flat"],
+    statement:
+      "where a capacity provider gives no spot.discount or spot.priceSeries: 'snapshot' prices Spot per instance type and region from the dated SkyPilot snapshot (mean over its availability zones; data/ec2-prices-skypilot.txt), falling back to ec2Spot.discount where the snapshot lacks the type; 'flat' applies ec2Spot.discount everywhere. Spot prices move over time; a snapshot is one moment",
+    basis: "chosen",
+    source:
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d22a0033fac286a8c71aeac7109e431bcb/catalogs/v7/aws/vms.csv",
+  },
+  {
     id: "ec2Spot.interruptionFrequency",
     kind: "number",
     default: 0.05,
@@ -388,6 +399,17 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     statement: "Fargate Spot price = Fargate × (1 − discount) (AWS: 'up to a 70% discount')",
     basis: "chosen",
     source: "https://aws.amazon.com/fargate/pricing/",
+  },
+  {
+    id: "fargateSpot.discountSource",
+    kind: "choice",
+    default: "snapshot",
+    choices: ["snapshot", "flat"],
+    statement:
+      "where a platform gives no fargateSpot.discount or priceSeries: 'snapshot' prices Fargate Spot from the dated per-region Spot rates in data/fargate-prices.json, falling back to fargateSpot.discount where a region has none; 'flat' applies fargateSpot.discount everywhere",
+    basis: "chosen",
+    source:
+      "https://github.com/theuves/fgcalc/blob/5049a5e21fd511bb80159d17190ef1c05414c95a/src/utils/data.js",
   },
   {
     id: "fargateSpot.interruptionFrequency",
@@ -513,6 +535,35 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
       "an App Runner instance stays active (billed for vCPU) this long after its last request completes, beyond the documented one-minute minimum",
     basis: "chosen",
     source: "https://aws.amazon.com/apprunner/pricing/",
+  },
+  // ALB billing (docs/billing.md): LCU dimensions need client behaviour AWS does not know either.
+  {
+    id: "alb.requestsPerConnection",
+    kind: "number",
+    default: 10,
+    statement:
+      "ALB billing: clients send this many requests per connection (HTTP keep-alive), so new connections per second = request rate / this",
+    basis: "chosen",
+    source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+  },
+  {
+    id: "alb.connectionDuration",
+    kind: "duration",
+    default: 60000,
+    statement:
+      "ALB billing: a client connection stays open this long (the ALB's default idle timeout, 60 s), so active connections = new connections per second × this",
+    basis: "chosen",
+    source:
+      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout",
+  },
+  {
+    id: "alb.bytesPerRequest",
+    kind: "integer",
+    default: 10000,
+    statement:
+      "ALB billing: bytes the ALB processes per request and its response (headers and bodies) when workload.bytesPerRequest is not given",
+    basis: "chosen",
+    source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
   },
   {
     id: "alb.lorTieBreak",

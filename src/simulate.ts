@@ -1,5 +1,6 @@
 import { describeAssumptions } from "./assumptions.js";
 import { MINUTE } from "./engine/time.js";
+import { platformCommitments } from "./models/billing/commitments.js";
 import { runPlatform } from "./models/platform/registry.js";
 import type { PlatformResult } from "./models/platform/result.js";
 import type { Scenario } from "./scenario/load.js";
@@ -73,26 +74,32 @@ export function simulateSeries(
     if (rates[i] > peak) peak = rates[i];
   }
   const platforms: PlatformResult[] = [];
+  const billing = scenario.billing;
+  const commitments =
+    billing && (billing.savingsPlans.length > 0 || billing.reservedInstances.length > 0)
+      ? billing
+      : undefined;
   for (const [name, platform] of Object.entries(scenario.platforms)) {
-    platforms.push(
-      runPlatform({
-        name,
-        platform,
-        scenario,
-        assumptions: scenario.assumptionValues,
-        rates,
-        stepMs: series.stepMs,
-        durationMs,
-        seed,
-        startMs: series.startMs,
-        // Request mode replays a per-request trace at its true timestamps; without them (ALB logs in fluid
-        // mode keep counts only) the trace's service times still give an empirical distribution.
-        requestTrace:
-          series.requestTimesMs || series.requestServiceMs
-            ? { timesMs: series.requestTimesMs ?? NO_REQUESTS, serviceMs: series.requestServiceMs }
-            : undefined,
-      }),
-    );
+    const result = runPlatform({
+      name,
+      platform,
+      scenario,
+      assumptions: scenario.assumptionValues,
+      rates,
+      stepMs: series.stepMs,
+      durationMs,
+      seed,
+      startMs: series.startMs,
+      // Request mode replays a per-request trace at its true timestamps; without them (ALB logs in fluid
+      // mode keep counts only) the trace's service times still give an empirical distribution.
+      requestTrace:
+        series.requestTimesMs || series.requestServiceMs
+          ? { timesMs: series.requestTimesMs ?? NO_REQUESTS, serviceMs: series.requestServiceMs }
+          : undefined,
+    });
+    if (commitments)
+      result.commitments = platformCommitments(commitments, result.cost, scenario.region, durationMs);
+    platforms.push(result);
   }
   return {
     scenario: scenario.name,
@@ -119,6 +126,6 @@ export const MODEL_ASSUMPTIONS: readonly string[] = [
   "the service exists before the trace starts: its initial desiredCount tasks are running and healthy at t = 0",
   "a task receives traffic after healthyThreshold × healthCheckInterval (ALB defaults 5 × 30 s); with no healthy task the ALB answers 503 (counted as dropped)",
   "requests that would wait longer than workload.timeout time out; requests still queued at the end of the run are reported as in flight",
-  "costs cover the compute each platform bills (Fargate vCPU and memory, EC2 instances and their EBS root volumes, the EKS control plane, App Runner, SQS requests) and nothing else: load balancers, data transfer, CloudWatch and NAT are not included",
+  "costs cover the compute each platform bills (Fargate vCPU and memory, EC2 instances and their EBS root volumes, the EKS control plane, App Runner, SQS requests) and the Application Load Balancer in front of ECS services and EKS deployments (ALB-hours and LCU-hours; billing.loadBalancer.include: false leaves it out), at list prices unless a billing: block applies commitments; data transfer, CloudWatch and NAT are not included",
   "SLO attainment is the share of minutes with traffic in which at least `percentile` % of the minute's requests completed within `latency` (dropped and timed-out requests count as misses)",
 ];

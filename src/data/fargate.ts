@@ -56,21 +56,52 @@ export interface FargateRates {
   gbHour: number;
 }
 
+interface FargateRegion {
+  x86_64: FargateRates;
+  arm64?: FargateRates;
+  ephemeralStorageGbHour?: number;
+  /** Fargate Spot rates (x86_64), a dated snapshot. */
+  spot?: FargateRates;
+  source: string;
+}
+
 interface FargatePriceFile {
   retrieved: string;
   billing: { minimumSeconds: number; sources: string[] };
-  regions: Record<string, { x86_64: FargateRates; arm64: FargateRates; source: string }>;
+  regions: Record<string, FargateRegion>;
 }
 
 export const FARGATE_PRICES: FargatePriceFile = JSON.parse(
   readFileSync(new URL("../../data/fargate-prices.json", import.meta.url), "utf8"),
 );
 
+function regionsWith(pick: (r: FargateRegion) => unknown): string {
+  return Object.keys(FARGATE_PRICES.regions)
+    .filter((k) => pick(FARGATE_PRICES.regions[k]) !== undefined)
+    .sort()
+    .join(", ");
+}
+
 /** Pinned on-demand rates, or a message naming the regions that have them. */
 export function fargateRates(region: string, arch: "x86_64" | "arm64"): FargateRates | string {
   const r = FARGATE_PRICES.regions[region];
   if (!r) {
-    return `no pinned Fargate prices for region ${region} (have: ${Object.keys(FARGATE_PRICES.regions).join(", ")}); set pricing: { vcpuHour, gbHour } on the platform`;
+    return `no pinned Fargate prices for region ${region} (have: ${regionsWith((x) => x.x86_64)}); set pricing: { vcpuHour, gbHour } on the platform`;
   }
-  return r[arch];
+  const rates = r[arch];
+  if (!rates) {
+    return `no pinned Fargate ${arch} prices for region ${region} (have: ${regionsWith((x) => x[arch])}); set pricing: { vcpuHour, gbHour } on the platform`;
+  }
+  return rates;
+}
+
+/**
+ * Fargate Spot discount off On-Demand in `region` from the pinned Spot snapshot (vCPU and memory are
+ * discounted alike there, to within rounding; the vCPU ratio is used), or undefined when none is pinned.
+ * https://aws.amazon.com/fargate/pricing/ (Fargate Spot prices vary over time)
+ */
+export function fargateSpotDiscount(region: string): number | undefined {
+  const r = FARGATE_PRICES.regions[region];
+  if (!r?.spot) return undefined;
+  return 1 - r.spot.vcpuHour / r.x86_64.vcpuHour;
 }

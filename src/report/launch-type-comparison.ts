@@ -17,6 +17,8 @@ export interface LaunchTypeRow {
   idleCapacityUsd: number | null;
   /** Cost relative to the cheapest Fargate platform, percent (negative: cheaper). */
   costVsFargatePercent: number;
+  /** With the scenario's Savings Plans and Reserved Instances: the total and its difference from Fargate's. */
+  withCommitments?: { totalUsd: number; costVsFargatePercent: number };
 }
 
 export interface LaunchTypeComparison {
@@ -40,6 +42,9 @@ export function launchTypeComparison(
   let base = fargate[0];
   for (const n of fargate) if (platforms[n].cost.totalUsd < platforms[base].cost.totalUsd) base = n;
   const baseUsd = platforms[base].cost.totalUsd;
+  const committed = (n: string) => platforms[n].commitments?.totalUsd;
+  const baseCommitted = committed(base);
+  const vs = (usd: number, ref: number) => (ref > 0 ? round((100 * (usd - ref)) / ref, 2) : 0);
   let cheapest = names[0];
   const rows: Record<string, LaunchTypeRow> = {};
   for (const n of names) {
@@ -53,12 +58,18 @@ export function launchTypeComparison(
       sloAttainment: s.slo.attainment,
       cpuPercentOfPaid: s.utilisation.cpuPercentOfPaid,
       idleCapacityUsd: s.capacityCost ? s.capacityCost.idleUsd : null,
-      costVsFargatePercent: baseUsd > 0 ? round((100 * (s.cost.totalUsd - baseUsd)) / baseUsd, 2) : 0,
+      costVsFargatePercent: vs(s.cost.totalUsd, baseUsd),
     };
+    const c = committed(n);
+    if (c !== undefined && baseCommitted !== undefined)
+      rows[n].withCommitments = { totalUsd: c, costVsFargatePercent: vs(c, baseCommitted) };
   }
   const parts = ec2.map((n) => {
     const d = rows[n].costVsFargatePercent;
-    return `${n} ${d <= 0 ? `${-d}% cheaper` : `${d}% dearer`} than ${base} at ${rows[n].cpuPercentOfPaid}% vs ${rows[base].cpuPercentOfPaid}% CPU of paid capacity`;
+    const w = rows[n].withCommitments?.costVsFargatePercent;
+    const committedPart =
+      w === undefined ? "" : ` (with commitments: ${w <= 0 ? `${-w}% cheaper` : `${w}% dearer`})`;
+    return `${n} ${d <= 0 ? `${-d}% cheaper` : `${d}% dearer`} than ${base}${committedPart} at ${rows[n].cpuPercentOfPaid}% vs ${rows[base].cpuPercentOfPaid}% CPU of paid capacity`;
   });
   return { fargateBaseline: base, cheapest, platforms: rows, verdict: parts.join("; ") };
 }

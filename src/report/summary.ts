@@ -1,4 +1,4 @@
-import type { PlatformResult } from "../models/platform/result.js";
+import type { PlatformCommitments, PlatformResult } from "../models/platform/result.js";
 import type { SimulationResult } from "../simulate.js";
 import { type ElasticitySummary, platformElasticity } from "./elasticity-summary.js";
 import { type LaunchTypeComparison, launchTypeComparison } from "./launch-type-comparison.js";
@@ -32,6 +32,8 @@ export interface PlatformSummary {
   instances?: PlatformResult["instances"];
   /** Kind-specific figures: `queue` (sqs-worker), `jobs` (eventbridge-tasks), `appRunner` (app-runner). */
   details?: Record<string, unknown>;
+  /** Savings Plans and Reserved Instances applied (scenarios with `billing:` commitments; docs/billing.md). */
+  commitments?: PlatformCommitments;
   /** SPEC elasticity metrics (platforms serving web traffic; src/report/elasticity-summary.ts). */
   elasticity?: ElasticitySummary;
 }
@@ -147,6 +149,7 @@ function platformSummary(
       : {}),
     ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
     ...(p.details ? { details: roundDeep(p.details) as Record<string, unknown> } : {}),
+    ...(p.commitments ? { commitments: roundDeep(p.commitments) as PlatformCommitments } : {}),
     ...withElasticity(p, durationMs),
   };
 }

@@ -7,6 +7,7 @@ import { PLATFORM_SCHEMAS } from "./platforms/index.js";
 import { ServiceTimeSpec } from "./service-time.js";
 import { checkThresholdPlatforms, Thresholds } from "./thresholds.js";
 import { SweepBlock } from "./sweep.js";
+import { BillingBlock, checkSavingsPlanRates } from "./billing.js";
 export type { FargatePlatform } from "./platforms/ecs-fargate.js";
 export type { Ec2Platform } from "./platforms/ecs-ec2.js";
 
@@ -124,6 +125,10 @@ const Workload = z.strictObject({
     description:
       "Requests a task holds waiting beyond its `concurrency`; more are rejected (503, an SLO miss). Default: unbounded.",
   }),
+  bytesPerRequest: z.number().int().min(0).optional().meta({
+    description:
+      "Bytes the load balancer processes per request and response (headers and bodies): the ALB's processed-bytes LCU dimension. Default: assumption alb.bytesPerRequest.",
+  }),
   image: ContainerImageSpec.optional().meta({
     description:
       "Container image (size, layers): sets the image pull time of task starts. See docs/image-pulls.md.",
@@ -192,11 +197,16 @@ export const ScenarioSchema = z
       .refine((r) => Object.keys(r).length > 0, "at least one platform is needed"),
     assumptions: Assumptions.default({}),
     thresholds: Thresholds.optional(),
+    billing: BillingBlock.optional().meta({
+      description:
+        "Commitments (Savings Plans, Reserved Instances) applied hour by hour, and the load balancer's meter. See docs/billing.md.",
+    }),
     sweep: SweepBlock.optional().meta({
       description: "Parameter sweep over this scenario (`scalesim sweep`); ignored by `run`.",
     }),
   })
-  .superRefine(checkThresholdPlatforms);
+  .superRefine(checkThresholdPlatforms)
+  .superRefine(checkSavingsPlanRates);
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type ScenarioData = z.output<typeof ScenarioSchema>;

@@ -82,9 +82,10 @@ describe("lookups and errors", () => {
 
   it("a missing region is an InputError naming the regions that have a price", () => {
     expect(() => instancePrice("m7g.large", "us-gov-west-1")).toThrow(InputError);
-    expect(() => instancePrice("m5.large", "eu-west-1")).toThrow(
-      /af-south-1, us-east-1, us-gov-east-1, us-gov-west-1/,
+    expect(() => instancePrice("m7g.large", "eu-west-1")).toThrow(
+      /pinned regions for m7g.large: us-east-1\)/,
     );
+    expect(() => instancePrice("m5.large", "sa-east-1")).toThrow(/af-south-1, ap-east-1, .*us-west-2\)/);
   });
 
   it("an unknown type is an InputError listing the pinned types", () => {
@@ -106,7 +107,8 @@ describe("lookups and errors", () => {
       expect(s.date, r).not.toBe("");
       expect(s.regions).toContain(r);
     }
-    expect(() => priceSource("eu-west-1")).toThrow(InputError);
+    expect(priceSource("eu-west-1").url).toMatch(/skypilot-catalog\/blob\/001367d2/);
+    expect(() => priceSource("sa-east-1")).toThrow(InputError);
   });
 
   it("EBS gp3 is $0.08 per GB-month in us-east-1", () => {

@@ -62,8 +62,13 @@ describe("the core example end to end", () => {
     expect(p.requests.arrived).toBeCloseTo(out.summary.traffic.totalRequests, 3);
     expect(p.capacity.min).toBeGreaterThanOrEqual(2);
     expect(p.scaling.scaleOutEvents).toBeGreaterThan(0);
-    // Cost follows from billed task-hours at 1 vCPU + 2 GB: $0.04937 per task-hour (W17).
-    expect(p.cost.totalUsd).toBeCloseTo(p.capacity.billedTaskHours * 0.04937, 2);
+    // Fargate cost follows from billed task-hours at 1 vCPU + 2 GB: $0.04937 per task-hour (W17); the ALB
+    // in front bills 72 ALB-hours at $0.0225 on its own meter (docs/billing.md).
+    const usd = (prefix: string) =>
+      p.cost.meters.filter((m) => m.name.startsWith(prefix)).reduce((s, m) => s + m.usd, 0);
+    expect(usd("fargate.")).toBeCloseTo(p.capacity.billedTaskHours * 0.04937, 2);
+    expect(usd("alb.hours")).toBeCloseTo(72 * 0.0225, 6);
+    expect(p.cost.totalUsd).toBeCloseTo(usd("fargate.") + usd("alb."), 6);
     // The series has one row per minute and the decisions log one JSON object per line.
     expect(out.files["series.csv"].trim().split("\n")).toHaveLength(1 + 3 * 1440);
     for (const line of out.files["decisions.jsonl"].trim().split("\n")) {

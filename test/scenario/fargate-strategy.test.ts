@@ -120,8 +120,15 @@ describe("scenarios/fargate-spot.yaml", () => {
     for (const x of Object.values(p))
       for (const c of x.checks) expect(c, c.detail).toMatchObject({ ok: true });
     const meters = (n: string) => Object.fromEntries(p[n].cost.meters.map((m) => [m.name, m.usd]));
-    expect(Object.keys(meters("fargate"))).toEqual(["fargate.memory", "fargate.vcpu"]);
+    expect(Object.keys(meters("fargate"))).toEqual([
+      "alb.hours",
+      "alb.lcu",
+      "fargate.memory",
+      "fargate.vcpu",
+    ]);
     expect(Object.keys(meters("fargate-spot"))).toEqual([
+      "alb.hours",
+      "alb.lcu",
       "fargate.memory",
       "fargate.vcpu",
       "fargateSpot.memory",
@@ -131,10 +138,12 @@ describe("scenarios/fargate-spot.yaml", () => {
       string,
       { billedTaskHours: number; usd: number }
     >;
-    // FARGATE at the list rate, FARGATE_SPOT at 70 % off (assumption fargateSpot.discount).
+    // FARGATE at the list rate, FARGATE_SPOT at the pinned us-east-1 Spot rates (0.01264355 per vCPU-hour,
+    // 0.00138835 per GB-hour: 68.8 % off; data/fargate-prices.json).
     const perHour = 0.04048 + 2 * 0.004445;
+    const spotPerHour = 0.01264355 + 2 * 0.00138835;
     expect(d.FARGATE.usd).toBeCloseTo(d.FARGATE.billedTaskHours * perHour, 4);
-    expect(d.FARGATE_SPOT.usd).toBeCloseTo(d.FARGATE_SPOT.billedTaskHours * perHour * 0.3, 4);
+    expect(d.FARGATE_SPOT.usd).toBeCloseTo(d.FARGATE_SPOT.billedTaskHours * spotPerHour, 4);
     // The base task stays on FARGATE the whole day.
     expect(d.FARGATE.billedTaskHours).toBeCloseTo(24, 6);
     expect(p["fargate-spot"].cost.totalUsd).toBeLessThan(p.fargate.cost.totalUsd);

@@ -19,7 +19,7 @@ import {
   interruptedSpotCharged,
   type PriceFactorSeries,
 } from "../billing/ec2.js";
-import type { CostLedger } from "../billing/ledger.js";
+import { type CostLedger, ec2Usage } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "./instance-launch.js";
 
 export type Market = "on-demand" | "spot";
@@ -77,6 +77,8 @@ export interface AsgConfig {
   readonly onDemandFactor: PriceFactorSeries;
   /** Price multiplier of Spot instances over the On-Demand price (1 − Spot discount), possibly a series. */
   readonly spotFactor: PriceFactorSeries;
+  /** Per-type Spot price multipliers (a dated per-type, per-region snapshot); `spotFactor` for types absent. */
+  readonly spotFactorByType?: Readonly<Record<string, PriceFactorSeries>>;
   /** Share of Spot instances interrupted per month. */
   readonly spotInterruptionFrequency: number;
   readonly rootVolumeGb: number;
@@ -403,7 +405,10 @@ export class AutoScalingGroup {
     let minimumUsd = 0;
     let seconds = 0;
     if (inst.runningAt !== undefined) {
-      const factor = inst.market === "spot" ? this.cfg.spotFactor : this.cfg.onDemandFactor;
+      const factor =
+        inst.market === "spot"
+          ? (this.cfg.spotFactorByType?.[inst.type] ?? this.cfg.spotFactor)
+          : this.cfg.onDemandFactor;
       const c = instanceCharge(this.cfg.onDemandPerHour[inst.type], factor, inst.runningAt, endMs);
       // A Spot instance EC2 interrupts in its first hour is free (its volume is not).
       const free = cause === "spot-interruption" && !interruptedSpotCharged(endMs - inst.runningAt);
@@ -411,7 +416,14 @@ export class AutoScalingGroup {
       minimumUsd = free ? 0 : c.minimumUsd;
       seconds = c.seconds;
       const span = Math.max(1, endMs - inst.runningAt);
-      ledger.addInterval(inst.runningAt, Math.max(endMs, inst.runningAt + 1), computeUsd / span, minimumUsd);
+      const usage = inst.market === "spot" ? undefined : ec2Usage(inst.type);
+      ledger.addInterval(
+        inst.runningAt,
+        Math.max(endMs, inst.runningAt + 1),
+        computeUsd / span,
+        minimumUsd,
+        usage,
+      );
       const meter = inst.market === "spot" ? "ec2.spot" : "ec2.on-demand";
       ledger.addToMeter(`${meter}.${inst.type}`, "instance-hours", seconds / 3600, computeUsd + minimumUsd);
       this.billedInstanceSeconds += seconds;

@@ -4,7 +4,7 @@ import type { Rng } from "../../engine/rng.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { fargateTaskCost, type FargateTaskSize } from "../billing/fargate.js";
-import type { CostLedger } from "../billing/ledger.js";
+import { type CostLedger, FARGATE_USAGE } from "../billing/ledger.js";
 import type { Deployment, Pod, PodHost } from "../k8s/deployment.js";
 import { Lognormal } from "../latency/distributions.js";
 
@@ -94,7 +94,13 @@ export class FargateProfileHost implements PodHost {
     const usd = vcpuUsd + memoryUsd;
     const span = Math.max(1, endMs - startMs);
     const exact = (usd * Math.min(span, seconds * 1000)) / (seconds * 1000);
-    this.opts.ledger.addInterval(startMs, Math.max(endMs, startMs + 1), exact / span, usd - exact);
+    this.opts.ledger.addInterval(
+      startMs,
+      Math.max(endMs, startMs + 1),
+      exact / span,
+      usd - exact,
+      FARGATE_USAGE,
+    );
     this.opts.ledger.addToMeter("fargate.vcpu", "vCPU-hours", (size.vcpu * seconds) / 3600, vcpuUsd);
     this.opts.ledger.addToMeter("fargate.memory", "GB-hours", (size.memoryGb * seconds) / 3600, memoryUsd);
     this.billedPodSeconds += seconds;

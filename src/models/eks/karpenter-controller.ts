@@ -2,7 +2,7 @@ import type { Rng } from "../../engine/rng.js";
 import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { constantFactor, ebsVolumeUsd, instanceCharge } from "../billing/ec2.js";
-import type { CostLedger } from "../billing/ledger.js";
+import { type CostLedger, ec2Usage } from "../billing/ledger.js";
 import type { DecisionSink } from "../decisions.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "../ec2/instance-launch.js";
 import type { Cluster, KNode } from "../k8s/cluster.js";
@@ -408,6 +408,7 @@ export class KarpenterController {
         Math.max(endMs, c.runningAt + 1),
         ch.usedUsd / span,
         ch.minimumUsd,
+        c.offering.capacityType === "spot" ? undefined : ec2Usage(c.offering.type.name),
       );
       this.ledger.addToMeter(
         `ec2.${c.offering.capacityType}.${c.offering.type.name}`,

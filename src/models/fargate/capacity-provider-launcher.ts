@@ -5,7 +5,7 @@ import type { TimeMs } from "../../engine/time.js";
 import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
 import { fargateCharge } from "../billing/fargate-capacity.js";
 import type { FargateTaskSize } from "../billing/fargate.js";
-import type { CostLedger } from "../billing/ledger.js";
+import { type CostLedger, FARGATE_USAGE } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, SPOT_NOTICE_MS } from "../ec2/instance-launch.js";
 import { nextProvider, providerToScaleIn, type StrategyItem } from "../ec2/strategy.js";
 import type { EcsService, TaskLauncher } from "../ecs/service.js";
@@ -190,13 +190,16 @@ export class FargateCapacityLauncher implements TaskLauncher {
       3_600_000;
     // Spread the run over the minutes it covers, one price segment at a time; the minimum lands at the end.
     const end = endMs;
+    const spot = this.opts.strategy[p].capacityProvider === "FARGATE_SPOT";
+    // Savings Plans cover FARGATE usage, not FARGATE_SPOT. https://aws.amazon.com/savingsplans/compute-pricing/
+    const usage = spot ? undefined : FARGATE_USAGE;
     for (let i = 0; i < f.at.length; i++) {
       const a = Math.max(startMs, i === 0 ? startMs : f.at[i]);
       const b = Math.min(end, i + 1 < f.at.length ? f.at[i + 1] : end);
-      if (b > a) this.opts.ledger.addInterval(a, b, perMs * f.factor[i]);
+      if (b > a) this.opts.ledger.addInterval(a, b, perMs * f.factor[i], 0, usage);
     }
-    this.opts.ledger.addInterval(end, end, 0, c.vcpuUsd + c.memoryUsd - c.usedUsd);
-    const prefix = this.opts.strategy[p].capacityProvider === "FARGATE_SPOT" ? "fargateSpot" : "fargate";
+    this.opts.ledger.addInterval(end, end, 0, c.vcpuUsd + c.memoryUsd - c.usedUsd, usage);
+    const prefix = spot ? "fargateSpot" : "fargate";
     this.opts.ledger.addToMeter(
       `${prefix}.vcpu`,
       "vCPU-hours",

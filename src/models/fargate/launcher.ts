@@ -3,7 +3,7 @@ import type { Rng } from "../../engine/rng.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { fargateTaskCost, type FargateTaskSize } from "../billing/fargate.js";
-import type { CostLedger } from "../billing/ledger.js";
+import { type CostLedger, FARGATE_USAGE } from "../billing/ledger.js";
 import type { EcsService, TaskLauncher } from "../ecs/service.js";
 import type { Task } from "../ecs/task.js";
 import { Lognormal } from "../latency/distributions.js";
@@ -92,7 +92,13 @@ export class FargateLauncher implements TaskLauncher {
     const usd = vcpuUsd + memoryUsd;
     const span = Math.max(1, endMs - startMs);
     const exact = (usd * span) / (seconds * 1000);
-    this.opts.ledger.addInterval(startMs, Math.max(endMs, startMs + 1), exact / span, usd - exact);
+    this.opts.ledger.addInterval(
+      startMs,
+      Math.max(endMs, startMs + 1),
+      exact / span,
+      usd - exact,
+      FARGATE_USAGE,
+    );
     this.opts.ledger.addToMeter(
       "fargate.vcpu",
       "vCPU-hours",

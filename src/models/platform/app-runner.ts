@@ -14,6 +14,7 @@ import type { PlatformRunInput } from "./ecs-service.js";
 import { CapacitySteps } from "./capacity-steps.js";
 import {
   closeCost,
+  costOf,
   costMatchesMetersCheck,
   requestsConservedCheck,
   serviceMetrics,
@@ -297,7 +298,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
       taskHours: traffic.runningTaskSeconds / 3600,
       billedTaskHours: provisionedSeconds / 3600,
     },
-    cost: { totalUsd, meters: ledger.meterList() },
+    cost: costOf(ledger, totalUsd),
     scaling: { scaleOutEvents: scaleOut, scaleInEvents: scaleIn },
     utilisation: {
       cpuPercentOfPaid: activeVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / activeVcpuSeconds : 0,

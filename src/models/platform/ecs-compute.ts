@@ -39,6 +39,7 @@ export function buildCompute(
     region: string;
     assumptions: AssumptionValues;
     image?: ContainerImageSpec;
+    ebsGp3PerGbMonth?: number;
   },
 ): BuiltCompute {
   const a = ctx.assumptions;
@@ -48,7 +49,14 @@ export function buildCompute(
     return { launcher, launchType: "FARGATE", launchesPerMinute: 500, task };
   }
   const { launcher } = buildEcsEc2Capacity(
-    { name, platform: c, region: ctx.region, assumptions: a, image: ctx.image },
+    {
+      name,
+      platform: c,
+      region: ctx.region,
+      assumptions: a,
+      image: ctx.image,
+      ebsGp3PerGbMonth: ctx.ebsGp3PerGbMonth,
+    },
     { sim: ctx.sim, ledger: ctx.ledger, log: ctx.log },
   );
   return { launcher, launchType: "EC2", launchesPerMinute: 250, task };

@@ -6,6 +6,7 @@ import { awsvpcTaskLimit, ebsGp3PricePerGbMonth, instancePrice, instanceType } f
 import { InputError } from "../../errors.js";
 import type { Ec2Platform } from "../../scenario/schema.js";
 import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
+import { ec2SpotDiscountFor } from "../billing/spot.js";
 import { AutoScalingGroup, INSTANCES_DISTRIBUTION_DEFAULTS } from "../ec2/auto-scaling-group.js";
 import {
   capacityEnvelope,
@@ -50,6 +51,7 @@ export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult 
           region: input.scenario.region,
           assumptions: input.assumptions,
           image: input.scenario.workload.image,
+          ebsGp3PerGbMonth: input.scenario.billing?.ebsGp3PerGbMonth,
         },
         ctx,
       ).launcher,
@@ -73,6 +75,8 @@ export function buildEcsEc2Capacity(
     region: string;
     assumptions: AssumptionValues;
     image?: ContainerImage;
+    /** billing.ebsGp3PerGbMonth, over the pinned regional price. */
+    ebsGp3PerGbMonth?: number;
   },
   ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink },
 ): EcsEc2Capacity {
@@ -99,7 +103,7 @@ export function buildEcsEc2Capacity(
     (c) =>
       strategy.find((s) => s.capacityProvider === c.name) ?? { capacityProvider: c.name, base: 0, weight: 0 },
   );
-  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region);
+  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region, input.ebsGp3PerGbMonth);
   const launcher = new EcsEc2Launcher(sim, {
     task: { cpu: p.task.cpu, memoryMiB: p.task.memory, awsvpc, hostPort: p.task.hostPort },
     providers: p.capacityProviders.map((c) => ({
@@ -146,6 +150,13 @@ export function buildEcsEc2Capacity(
           factor: spot.priceSeries.map((x) => 1 - x.discount),
         }
       : constantFactor(1 - (spot?.discount ?? num(a, "ec2Spot.discount")));
+    // Without a discount of its own, each type's Spot price comes from the dated snapshot where it has one.
+    const spotFactorByType =
+      spot?.priceSeries || spot?.discount !== undefined
+        ? undefined
+        : Object.fromEntries(
+            g.instanceTypes.map((t) => [t, constantFactor(1 - ec2SpotDiscountFor(t, region, a))]),
+          );
     const lt = (
       d: { distribution: LaunchTimeSpec["distribution"]; mean: number; cv: number } | undefined,
       id: string,
@@ -168,6 +179,7 @@ export function buildEcsEc2Capacity(
         onDemandPerHour: perHour,
         onDemandFactor: constantFactor(1 - (g.pricing?.discount ?? 0)),
         spotFactor,
+        spotFactorByType,
         spotInterruptionFrequency: spot?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency"),
         rootVolumeGb: g.rootVolumeGb,
         ebsPerGbMonth,

@@ -19,7 +19,9 @@ import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/in
 import { CapacitySteps } from "./capacity-steps.js";
 import {
   albTraffic,
+  chargeLoadBalancer,
   closeCost,
+  costOf,
   costMatchesMetersCheck,
   requestsConservedCheck,
   serviceMetrics,
@@ -192,6 +194,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   sim.run(input.durationMs);
   launcher.finish(ecs.tasks, input.durationMs);
 
+  chargeLoadBalancer(input, ledger, series);
   const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const total = traffic.latencyTotal();
   const taskHours = traffic.runningTaskSeconds / 3600;
@@ -215,7 +218,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
       taskHours,
       billedTaskHours: launcher.billedTaskSeconds / 3600,
     },
-    cost: { totalUsd, meters: ledger.meterList() },
+    cost: costOf(ledger, totalUsd),
     scaling: { scaleOutEvents: controller.scaleOutEvents, scaleInEvents: controller.scaleInEvents },
     utilisation: {
       cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / paidVcpuSeconds : 0,

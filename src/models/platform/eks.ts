@@ -26,7 +26,9 @@ import type { PlatformRunInput } from "./ecs-service.js";
 import { CapacitySteps } from "./capacity-steps.js";
 import {
   albTraffic,
+  chargeLoadBalancer,
   closeCost,
+  costOf,
   costMatchesMetersCheck,
   requestsConservedCheck,
   serviceMetrics,
@@ -121,7 +123,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   };
   const ebs = () => {
     try {
-      return ebsGp3PricePerGbMonth(scenario.region);
+      return ebsGp3PricePerGbMonth(scenario.region, scenario.billing?.ebsGp3PerGbMonth);
     } catch (e) {
       throw e instanceof InputError ? new InputError(e.message, { path }) : e;
     }
@@ -459,6 +461,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   karpenter?.finish(input.durationMs);
   fargate?.finish(deployment.pods, input.durationMs);
 
+  chargeLoadBalancer(input, ledger, series);
   const { perMinuteCost, totalUsd } = closeCost(ledger, series);
   const requests = trafficRequests(traffic);
   let paidVcpuSeconds = 0;
@@ -485,7 +488,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
       taskHours: traffic.runningTaskSeconds / 3600,
       billedTaskHours: fargate ? fargate.billedPodSeconds / 3600 : traffic.runningTaskSeconds / 3600,
     },
-    cost: { totalUsd, meters: ledger.meterList() },
+    cost: costOf(ledger, totalUsd),
     scaling: { scaleOutEvents: hpa?.scaleUps ?? 0, scaleInEvents: hpa?.scaleDowns ?? 0 },
     utilisation: {
       cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / paidVcpuSeconds : 0,

@@ -13,7 +13,7 @@ import type { LatencyStats } from "../latency/recorder.js";
 import { nextRetryAt, type RetryBackoff, type RetryPolicy } from "../eventbridge/retry-policy.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
-import { closeCost, costMatchesMetersCheck, startPlatformRun } from "./harness.js";
+import { closeCost, costMatchesMetersCheck, costOf, startPlatformRun } from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
@@ -38,6 +38,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     region: scenario.region,
     assumptions: a,
     image: scenario.workload.image,
+    ebsGp3PerGbMonth: scenario.billing?.ebsGp3PerGbMonth,
   });
   const duration = makeDistribution({
     distribution: p.job.duration.distribution,
@@ -333,7 +334,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
       taskHours: runningMs / 3_600_000,
       billedTaskHours: compute.launcher.billedTaskSeconds / 3600,
     },
-    cost: { totalUsd, meters: ledger.meterList() },
+    cost: costOf(ledger, totalUsd),
     scaling: { scaleOutEvents: 0, scaleInEvents: 0 },
     // Jobs are taken to keep their task's vCPUs busy while RUNNING.
     utilisation: {

@@ -6,6 +6,7 @@ import type { ContainerImageSpec } from "../../scenario/image.js";
 import type { FargatePlatform } from "../../scenario/schema.js";
 import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
 import type { CostLedger } from "../billing/ledger.js";
+import { fargateSpotDiscountFor } from "../billing/spot.js";
 import { FargateCapacityLauncher } from "../fargate/capacity-provider-launcher.js";
 import { FargateLauncher, FargateStartup } from "../fargate/launcher.js";
 import { fargateImagePull } from "../image/pull.js";
@@ -48,7 +49,7 @@ export function buildFargateLauncher(
         at: [0, ...spot.priceSeries.slice(1).map((x) => x.at)],
         factor: spot.priceSeries.map((x) => 1 - x.discount),
       }
-    : constantFactor(1 - (spot?.discount ?? num(a, "fargateSpot.discount")));
+    : constantFactor(1 - (spot?.discount ?? fargateSpotDiscountFor(ctx.region, a)));
   return new FargateCapacityLauncher(sim, {
     size,
     rates,

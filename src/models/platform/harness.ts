@@ -1,6 +1,8 @@
 import { Simulation } from "../../engine/sim.js";
 import { MINUTE } from "../../engine/time.js";
 import type { TargetGroupConfig } from "../alb/target-group.js";
+import { num } from "../../assumptions.js";
+import { chargeAlb } from "../billing/alb.js";
 import { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
@@ -72,6 +74,33 @@ export function closeCost(ledger: CostLedger, series: MinuteSeries) {
   const perMinuteCost = ledger.perMinute();
   series.columns.costUsd.set(perMinuteCost);
   return { perMinuteCost, totalUsd: ledger.totalUsd() };
+}
+
+/** A platform result's cost: total, meters and the commitment-eligible usage per hour. */
+export function costOf(ledger: CostLedger, totalUsd: number): PlatformResult["cost"] {
+  return { totalUsd, meters: ledger.meterList(), usagePerHour: ledger.usagePerHour() };
+}
+
+/**
+ * The Application Load Balancer in front of a service (ECS services, EKS deployments), billed on its own meter
+ * from the requests that arrived, unless `billing.loadBalancer.include` is false (src/models/billing/alb.ts).
+ */
+export function chargeLoadBalancer(
+  input: PlatformRunInput<unknown>,
+  ledger: CostLedger,
+  series: MinuteSeries,
+) {
+  const { scenario, assumptions: a } = input;
+  const lb = scenario.billing?.loadBalancer;
+  if (lb && !lb.include) return;
+  chargeAlb(ledger, series.columns.arrived, {
+    region: scenario.region,
+    prices: lb?.pricing,
+    bytesPerRequest: scenario.workload.bytesPerRequest ?? num(a, "alb.bytesPerRequest"),
+    rulesProcessed: lb?.rulesProcessed ?? 1,
+    requestsPerConnection: num(a, "alb.requestsPerConnection"),
+    connectionSeconds: num(a, "alb.connectionDuration") / 1000,
+  });
 }
 
 /** The request counts of a traffic model at the end of the run. */

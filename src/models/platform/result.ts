@@ -13,7 +13,14 @@ export interface PlatformResult {
   requests: { arrived: number; served: number; dropped: number; timedOut: number; inFlightAtEnd: number };
   latency: LatencyStats;
   capacity: { min: number; max: number; mean: number; taskHours: number; billedTaskHours: number };
-  cost: { totalUsd: number; meters: Meter[] };
+  cost: {
+    totalUsd: number;
+    meters: Meter[];
+    /** Commitment-eligible On-Demand usage per class ("fargate", "ec2:m6i.large"), USD per hour of the run. */
+    usagePerHour?: Record<string, number[]>;
+  };
+  /** Savings Plans and Reserved Instances applied to this platform's usage (scenarios with `billing:` commitments). */
+  commitments?: PlatformCommitments;
   scaling: { scaleOutEvents: number; scaleInEvents: number };
   utilisation: { cpuPercentOfPaid: number };
   decisions: Decision[];
@@ -29,6 +36,21 @@ export interface PlatformResult {
   instances?: InstanceStats;
   /** Platforms serving web traffic: supply and SLO demand for the SPEC elasticity metrics. */
   elasticity?: ElasticityInputs;
+}
+
+export interface PlatformCommitments {
+  /** On-Demand-equivalent cost of the usage commitments can cover. */
+  onDemandEquivalentUsd: number;
+  /** What that usage costs with the commitments (fees, commitments, the rest On-Demand). */
+  withCommitmentsUsd: number;
+  /** The platform's whole bill with the commitments applied. */
+  totalUsd: number;
+  coveragePercent: number;
+  utilisationPercent: number;
+  riUtilisationPercent: number;
+  perHour: { onDemandEquivalentUsd: number[]; withCommitmentsUsd: number[] };
+  /** The hourly Compute Savings Plan commitment that minimises the simulated bill, at the scenario's rates. */
+  recommendation?: { commitmentPerHour: number; totalUsd: number };
 }
 
 /** What a launch type that runs on EC2 instances reports about them. */

@@ -17,7 +17,7 @@ import { SqsQueue } from "../sqs/queue.js";
 import { QueueWorkers } from "../sqs/workers.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
-import { closeCost, costMatchesMetersCheck, startPlatformRun, withinBoundsCheck } from "./harness.js";
+import { closeCost, costMatchesMetersCheck, costOf, startPlatformRun, withinBoundsCheck } from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
@@ -43,6 +43,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     region: scenario.region,
     assumptions: a,
     image: w.image,
+    ebsGp3PerGbMonth: scenario.billing?.ebsGp3PerGbMonth,
   });
 
   const rates = sqsRates(scenario.region);
@@ -290,7 +291,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       taskHours: runningMs / 3_600_000,
       billedTaskHours: compute.launcher.billedTaskSeconds / 3600,
     },
-    cost: { totalUsd, meters: ledger.meterList() },
+    cost: costOf(ledger, totalUsd),
     scaling: {
       scaleOutEvents: autoScaling.controller.scaleOutEvents,
       scaleInEvents: autoScaling.controller.scaleInEvents,
