@@ -1,6 +1,6 @@
 import type { Simulation } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
-import { drainTime, type TargetGroupConfig, timeToHealthy } from "../alb/target-group.js";
+import { deregistrationTime, inServiceAt, type TargetGroupConfig } from "../alb/target-group.js";
 import type { Task } from "./task.js";
 
 /** How tasks get compute: Fargate now; EC2 capacity providers plug in here. */
@@ -33,8 +33,6 @@ export interface EcsServiceOptions {
    * https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
    */
   launchesPerMinute: number;
-  /** Expected time for a deregistering task's in-flight requests to finish (from the traffic model). */
-  inFlightDrain: (task: Task) => TimeMs;
   /** False for services without a load balancer (queue workers): tasks never register with a target group. */
   loadBalanced?: boolean;
   /** Time from SIGTERM to exit of this task, when it depends on the task's work (default `stopDuration`). */
@@ -153,7 +151,7 @@ export class EcsService {
     this.runningCount++;
     this.notify(task, now);
     if (this.opts.loadBalanced === false) return;
-    this.sim.after(timeToHealthy(this.opts.targetGroup), (t) => {
+    this.sim.at(inServiceAt(this.opts.targetGroup, now), (t) => {
       if (task.status !== "RUNNING" || task.desiredStatus !== "RUNNING") return;
       task.inService = true;
       task.healthyAt = t;
@@ -200,12 +198,16 @@ export class EcsService {
   }
 
   /**
-   * Stop a specific task (scale-in, Spot interruption): drain from the target group, then SIGTERM. With a
+   * Stop a specific task (scale-in, Spot interruption): DEACTIVATING (deregistering, no new requests, still
+   * running and billed) for the deregistration delay, then SIGTERM. With a
    * `deadline` (the end of a Spot notice, an instance going away) draining and stopping are cut short so the
    * task has stopped by then.
    */
   stopTask(task: Task, now: TimeMs, code: Task["stopCode"], reason: string, deadline?: TimeMs): void {
-    if (task.desiredStatus === "STOPPED") return;
+    if (task.desiredStatus === "STOPPED") {
+      if (deadline !== undefined) this.cutShort(task, now, deadline);
+      return;
+    }
     task.desiredStatus = "STOPPED";
     task.stopCode = code;
     task.stoppedReason = reason;
@@ -216,10 +218,10 @@ export class EcsService {
       this.inServiceCount--;
       task.status = "DEACTIVATING";
       this.notify(task, now);
-      let drain = drainTime(this.opts.targetGroup, this.opts.inFlightDrain(task));
+      // The target is draining for the whole deregistration delay even when its requests finish early.
+      let drain = deregistrationTime(this.opts.targetGroup);
       if (deadline !== undefined)
         drain = Math.min(drain, Math.max(0, deadline - now - this.opts.stopDuration));
-      // Unless `drained` completed the deregistration earlier.
       this.sim.after(drain, (t) => {
         if (task.status === "DEACTIVATING") this.beginStopping(task, t, deadline);
       });
@@ -229,12 +231,15 @@ export class EcsService {
   }
 
   /**
-   * The task's last in-flight request finished while it was deregistering: ELB completes the
-   * deregistration without waiting for the delay to elapse.
-   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+   * A task already draining gets a deadline (a Spot notice during the deregistration delay): SIGTERM early
+   * enough for it to have stopped by then.
    */
-  drained(task: Task): void {
-    if (task.status === "DEACTIVATING") this.beginStopping(task, this.sim.now);
+  private cutShort(task: Task, now: TimeMs, deadline: TimeMs): void {
+    if (task.status !== "DEACTIVATING") return;
+    const at = Math.max(now, deadline - this.opts.stopDuration);
+    this.sim.at(at, (t) => {
+      if (task.status === "DEACTIVATING") this.beginStopping(task, t, deadline);
+    });
   }
 
   private beginStopping(task: Task, now: TimeMs, deadline?: TimeMs): void {

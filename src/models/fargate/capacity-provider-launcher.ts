@@ -172,7 +172,11 @@ export class FargateCapacityLauncher implements TaskLauncher {
 
   private interrupt(task: Task, now: TimeMs): void {
     const svc = this.service;
-    if (!svc || task.desiredStatus !== "RUNNING") return;
+    if (!svc) return;
+    // A task still draining after a scale-in: the notice cuts its deregistration delay short.
+    if (task.status === "DEACTIVATING")
+      return svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);
+    if (task.desiredStatus !== "RUNNING") return;
     this.tally[this.spotIndex].interruptions++;
     svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);
     // "the service scheduler … attempts to launch additional tasks on Fargate Spot"; a replacement the

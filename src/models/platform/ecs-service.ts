@@ -1,4 +1,5 @@
 import { num, type AssumptionValues } from "../../assumptions.js";
+import { withRegistrationAssumptions } from "../alb/target-group.js";
 import type { Simulation } from "../../engine/sim.js";
 import { SECOND, type TimeMs } from "../../engine/time.js";
 import type { Platform, ScenarioData } from "../../scenario/schema.js";
@@ -109,11 +110,10 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   const ecs = new EcsService(sim, launcher, {
     name,
     desiredCount: p.service.desiredCount,
-    targetGroup: p.loadBalancer,
+    targetGroup: withRegistrationAssumptions(p.loadBalancer, a),
     stopDuration: num(a, "ecs.stopDuration"),
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: p.launchesPerMinute,
-    inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
   });
 
   const workload = trafficWorkload(w, service);

@@ -84,7 +84,6 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     scaleInSelection: "newest",
     // RunTask is not paced by the service scheduler.
     launchesPerMinute: Number.MAX_SAFE_INTEGER,
-    inFlightDrain: () => 0,
   });
 
   const admit = () => {

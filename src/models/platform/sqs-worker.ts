@@ -60,7 +60,6 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     stopDelay: (task) => (workers ? workers.sigterm(task, sim.now) : num(a, "ecs.stopDuration")),
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: compute.launchesPerMinute,
-    inFlightDrain: () => 0,
   });
   workers = new QueueWorkers(sim, queue, {
     pollers: p.worker.pollers,

@@ -41,7 +41,7 @@ export interface RequestTrafficOptions {
   /** A per-request trace: arrival times (ms from the start, sorted) and optionally each one's service time. */
   trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
   /** A deregistering target's last in-flight request finished at `atMs` (whole ms): ELB completes deregistration. */
-  onDrained: (task: Task, atMs: TimeMs) => void;
+  onDrained?: (task: Task, atMs: TimeMs) => void;
 }
 
 const HIGH_RES = 20_000;
@@ -361,7 +361,7 @@ export class RequestTraffic implements Continuous {
     if (this.state[s] === DRAINING && this.outstanding[s] === 0 && this.drainSignalled[s] === 0) {
       this.drainSignalled[s] = 1;
       const task = this.slotTask[s];
-      if (task) this.o.onDrained(task, Math.ceil(t));
+      if (task) this.o.onDrained?.(task, Math.ceil(t));
     }
   }
 

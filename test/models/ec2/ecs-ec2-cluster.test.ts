@@ -36,7 +36,6 @@ function cluster(
     stopDuration: 0,
     scaleInSelection: "newest",
     launchesPerMinute: 250,
-    inFlightDrain: () => 0,
   });
   service.warmStart(0);
   return { p, sim, ledger, decisions, cap, service };

@@ -29,7 +29,6 @@ function setup(
     seed?: number;
     desired?: number;
     minutes?: number;
-    inFlightMs?: number;
   } = {},
 ) {
   const sim = new Simulation(o.seed ?? 1);
@@ -58,7 +57,6 @@ function setup(
     stopDuration: 30_000,
     scaleInSelection: "newest",
     launchesPerMinute: 500,
-    inFlightDrain: () => o.inFlightMs ?? 0,
   });
   const changes: { t: number; task: Task; status: string; desired: string }[] = [];
   svc.observers.push({
@@ -138,8 +136,8 @@ describe("Fargate Spot interruptions", () => {
         { capacityProvider: "FARGATE", weight: 1 },
         { capacityProvider: "FARGATE_SPOT", weight: 1 },
       ],
-      // Requests in flight for 200 s: draining would outlast the notice.
-      { frequency: 0.99, desired: 4, inFlightMs: 200_000 },
+      // The 300-s deregistration delay would outlast the 2-minute notice.
+      { frequency: 0.99, desired: 4 },
     );
     svc.warmStart(0);
     sim.run(24 * HOUR);
@@ -153,7 +151,7 @@ describe("Fargate Spot interruptions", () => {
       const notice = notices.find((c) => c.task === task);
       const noticeAt = notice?.t ?? -1;
       if (notice?.status === "DEACTIVATING") {
-        // In service: draining (200 s of in-flight requests) and SIGTERM (30 s) are cut short so the task is
+        // In service: draining (the 300-s deregistration delay) and SIGTERM (30 s) are cut short so the task is
         // STOPPED when the notice runs out.
         expect(task.stoppedAt).toBe(noticeAt + SPOT_NOTICE_MS);
       } else {
