@@ -109,17 +109,6 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
       "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
   },
   {
-    id: "alb.requestCountPerTargetDenominator",
-    kind: "choice",
-    default: "healthy",
-    choices: ["healthy"],
-    statement:
-      "RequestCountPerTarget = requests routed in the minute / time-averaged healthy targets (AWS does not say whether unhealthy targets count)",
-    basis: "chosen",
-    source:
-      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html",
-  },
-  {
     id: "scaling.cooldownScope",
     kind: "choice",
     default: "perPolicy",

@@ -45,6 +45,25 @@ describe("target tracking end to end", () => {
     expect(out.to).toBe(6);
   });
 
+  it("ALBRequestCountPerTarget reports real zeros: min 0 reaches 0 tasks 15 minutes after the traffic stops", async () => {
+    // "Always reported" (ALB metrics page) and, in the Application Auto Scaling guide, a metric that emits
+    // real zeros, "for example, ALBRequestCountPerTarget", lets target tracking scale in to 0 without traffic.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    // 3.2 req/s on 2 targets = 96 per target: between AlarmLow (90) and the target (100), no action. From
+    // 10:00 nothing arrives: the datapoints of minutes 10..24 are 0; the 15th is published at 25:00, AlarmLow
+    // goes to ALARM and ceil(2 × 0 / 100) = 0.
+    const d = await decisionsOf(
+      fargateScenario(
+        TT("ALBRequestCountPerTarget", 100),
+        "synthetic: { shape: step, base: 3.2, to: 0, at: 10m }",
+        "40m",
+        "{ desiredCount: 2, minCapacity: 0, maxCapacity: 20 }",
+      ),
+    );
+    const scaled = d.filter((x) => x.action === "scale-in" || x.action === "scale-out");
+    expect(scaled.map((x) => [x.t, x.from, x.to])).toEqual([[25 * 60, 2, 0]]);
+  });
+
   it("CustomizedMetricSpecification with metric math: request rate per running task (RequestCount / RunningTaskCount)", async () => {
     const d = await decisionsOf(
       scenario(

@@ -70,3 +70,20 @@ export function withRegistrationAssumptions(lb: TargetGroupConfig, a: Assumption
     healthCheckSchedule: a["alb.healthCheckSchedule"] === "immediate" ? "immediate" : "grid",
   };
 }
+
+/**
+ * AWS/ApplicationELB RequestCountPerTarget for one minute: "Always reported" (zeros included), the target
+ * group's requests divided by its healthy targets, or by all registered targets when none is healthy.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+ * Targets are time-averaged over the minute; registered = tasks RUNNING (healthy or still `initial`).
+ * With no target at all a minute with requests has no defined value (missing); one without is 0.
+ */
+export function requestCountPerTarget(
+  requests: number,
+  healthyTargets: number,
+  registeredTargets: number,
+): number | null {
+  const targets = healthyTargets > 0 ? healthyTargets : registeredTargets;
+  if (targets > 0) return requests / targets;
+  return requests > 0 ? null : 0;
+}

@@ -1,4 +1,5 @@
 import type { Continuous } from "../../engine/sim.js";
+import { requestCountPerTarget } from "../alb/target-group.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import { Router, type RoutingAlgorithm } from "../alb/router.js";
 import type { ServiceObserver } from "../ecs/service.js";
@@ -532,8 +533,9 @@ export class RequestTraffic implements Continuous {
     const mem = this.memPct(this.mInflight, this.mRun);
     metrics.cpu.closeWith(cpu);
     metrics.memory.closeWith(mem);
-    const targets = this.mInSvc / MINUTE;
-    metrics.requestsPerTarget.closeWith(this.mArrived > 0 && targets > 0 ? this.mArrived / targets : null);
+    metrics.requestsPerTarget.closeWith(
+      requestCountPerTarget(this.mArrived, this.mInSvc / MINUTE, this.mRun / MINUTE),
+    );
     const stats = this.o.latency.endMinute();
     const mins = this.o.minutes;
     if (m < mins.minutes) {

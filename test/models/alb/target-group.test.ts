@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   deregistrationTime,
   inServiceAt,
+  requestCountPerTarget,
   type TargetGroupConfig,
 } from "../../../src/models/alb/target-group.js";
 
@@ -40,5 +41,20 @@ describe("ALB target group: a new target needs one passing health check", () => 
 
   it("a deregistering target drains for the whole delay (300 s by default)", () => {
     expect(deregistrationTime(DEFAULTS)).toBe(300_000);
+  });
+});
+
+describe("RequestCountPerTarget (ALB CloudWatch metrics page)", () => {
+  // "Always reported"; requests divided by the healthy targets, or by all registered targets when none is
+  // healthy. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+  it("divides by the healthy targets", () => {
+    expect(requestCountPerTarget(600, 2, 3)).toBe(300);
+  });
+  it("with no healthy target, divides by all registered targets", () => {
+    expect(requestCountPerTarget(600, 0, 3)).toBe(200);
+  });
+  it("a minute without requests is a real zero, not a missing datapoint", () => {
+    expect(requestCountPerTarget(0, 2, 2)).toBe(0);
+    expect(requestCountPerTarget(0, 0, 0)).toBe(0);
   });
 });
