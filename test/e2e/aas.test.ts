@@ -138,6 +138,31 @@ describe("step scaling end to end", () => {
     expect(out.bounds).toEqual({ min: 1, max: 20, hit: null });
   });
 
+  it("a 300-s alarm is evaluated every minute over a sliding window: CPU 25 % -> 87.5 % at 20:00 breaches 50 % at 23:00", async () => {
+    // "For any period of one minute or longer, an alarm is evaluated every minute and the evaluation is based
+    // on the window of time defined by the Period and EvaluationPeriods."
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    // 20 req/s × 25 ms on 2 vCPU = 25 %; 70 req/s = 87.5 %. Windows of 5 minutes ending at
+    //   22:00: (3 × 25 + 2 × 87.5) / 5 = 50   (not > 50)
+    //   23:00: (2 × 25 + 3 × 87.5) / 5 = 62.5 (> 50: ALARM, the step policy acts)
+    // With fixed 5-minute windows counted from 0:00 the first breaching one would end at 25:00.
+    const step300 = STEP.replace("Period: 60", "Period: 300")
+      .replace("EvaluationPeriods: 3", "EvaluationPeriods: 1")
+      .replace("DatapointsToAlarm: 3", "DatapointsToAlarm: 1")
+      .replace("Threshold: 70", "Threshold: 50")
+      .replace("GreaterThanOrEqualToThreshold", "GreaterThanThreshold");
+    const d = await decisionsOf(
+      scenario(step300, "synthetic: { shape: step, base: 20, to: 70, at: 20m }", "40m"),
+    );
+    const outs = d.filter((x) => x.action === "scale-out");
+    expect(outs[0].t).toBe(23 * 60);
+    expect(outs[0].inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", value: 62.5 } });
+    // The alarm stays in ALARM at 24:00 and invokes the policy again, within its cooldown: the +3 step
+    // (the window now averages above 50 + 20) replaces the +1 of 23:00, from the capacity before it (2 + 3).
+    expect([outs[1].t, outs[1].from, outs[1].to]).toEqual([24 * 60, 3, 5]);
+    expect(outs[1].inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", step: 1 } });
+  });
+
   it("2 of 3 datapoints: DatapointsToAlarm 2 fires at 32:00", async () => {
     const d = await decisionsOf(scenario(STEP.replace("DatapointsToAlarm: 3", "DatapointsToAlarm: 2")));
     expect(d.find((x) => x.action === "scale-out")!.t).toBe(32 * 60);
