@@ -3,7 +3,7 @@ import { instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { CpuUnits, Duration, Probability, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
-import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { LoadBalancer, Service } from "./common.js";
 import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import { ImagePullBehaviorSpec } from "../image.js";
 
@@ -198,7 +198,7 @@ export const Ec2Platform = z
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
     scheduledActions: z.array(ScheduledAction).default([]),
-    loadBalancer: LoadBalancer.default(LOAD_BALANCER_DEFAULTS),
+    loadBalancer: LoadBalancer,
     capacityProviders: z.array(CapacityProvider).min(1),
     capacityProviderStrategy: z.array(StrategyItem).min(1).max(20).optional(),
     // The service default: spread across Availability Zones. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html

@@ -3,7 +3,7 @@ import { fargateSizeProblem } from "../../data/fargate.js";
 import { CpuUnits, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
-import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { LoadBalancer, Service } from "./common.js";
 import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import {
   checkFargateStrategy,
@@ -24,7 +24,7 @@ export const FargatePlatform = z
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
     scheduledActions: z.array(ScheduledAction).default([]),
-    loadBalancer: LoadBalancer.default(LOAD_BALANCER_DEFAULTS),
+    loadBalancer: LoadBalancer,
     pricing: z.strictObject({ vcpuHour: z.number().min(0), gbHour: z.number().min(0) }).optional(),
     // Default: every task on FARGATE (docs/ecs-ec2.md, "Fargate Spot").
     capacityProviderStrategy: z.array(FargateStrategyItem).min(1).max(20).optional(),
