@@ -9,6 +9,12 @@ export interface TaskLauncher {
   launch(task: Task, service: EcsService): void;
   /** The task has stopped: release its compute and bill it. */
   stopped(task: Task): void;
+  /**
+   * Choose what the task's first event already names (its capacity provider), before that event is sent:
+   * every task state change event carries `capacityProviderName`, PROVISIONING included.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
+   */
+  prepare?(task: Task, now: TimeMs): void;
   /** A task that was already running when the run began (warmStart): give it compute without a launch. */
   adopt?(task: Task, service: EcsService, now: TimeMs): void;
   /**
@@ -87,6 +93,7 @@ export class EcsService {
       this.activeCount++;
       this.runningCount++;
       this.inServiceCount++;
+      this.launcher.prepare?.(task, now);
       this.notify(task, now);
       this.launcher.adopt?.(task, this, now);
     }
@@ -131,6 +138,7 @@ export class EcsService {
     };
     this.tasks.push(task);
     this.activeCount++;
+    this.launcher.prepare?.(task, now);
     this.notify(task, now);
     this.launcher.launch(task, this);
   }

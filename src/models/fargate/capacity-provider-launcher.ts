@@ -81,16 +81,18 @@ export class FargateCapacityLauncher implements TaskLauncher {
     this.tally = opts.strategy.map(() => ({ placed: 0, interruptions: 0, billedSeconds: 0, usd: 0 }));
   }
 
+  /** The provider, chosen by the strategy for every task (those running before the run began too). */
+  prepare(task: Task, now: TimeMs): void {
+    this.assign(task, now);
+  }
+
   launch(task: Task, service: EcsService): void {
     this.service = service;
-    this.assign(task);
     this.opts.startup.launch(task, service);
   }
 
-  /** A task running before the run began: its provider follows the strategy like any launch. */
-  adopt(task: Task, service: EcsService, now: TimeMs): void {
+  adopt(_task: Task, service: EcsService): void {
     this.service = service;
-    this.assign(task, now);
   }
 
   stopped(task: Task): void {
@@ -149,7 +151,7 @@ export class FargateCapacityLauncher implements TaskLauncher {
     return { capacityProviders: out };
   }
 
-  private assign(task: Task, now: TimeMs = this.sim.now): void {
+  private assign(task: Task, now: TimeMs): void {
     let p: number;
     if (this.spotReplacements > 0 && this.spotIndex >= 0) {
       this.spotReplacements--;

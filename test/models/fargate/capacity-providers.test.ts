@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { TaskEventLog } from "../../../src/models/ecs/task-events.js";
 import { Simulation } from "../../../src/engine/sim.js";
 import { constantFactor, type PriceFactorSeries } from "../../../src/models/billing/ec2.js";
 import { fargateCharge } from "../../../src/models/billing/fargate-capacity.js";
@@ -100,6 +101,22 @@ describe("Fargate capacity provider strategy: which provider each task goes to",
     const { svc } = setup(WORKSHOP, { desired: 4 });
     svc.warmStart(0);
     expect(byProvider(svc)).toEqual({ FARGATE: 1, FARGATE_SPOT: 3 });
+  });
+
+  it("every task event names its capacity provider: the initial tasks' and every PROVISIONING event too", () => {
+    // The task state change event carries capacityProviderName (ecs_task_events.html example);
+    // docs/fargate-capacity-providers.md promises it on every event.
+    const { sim, svc } = setup(WORKSHOP, { desired: 4 });
+    const log = new TaskEventLog({ group: "service:p", launchType: "FARGATE", cpu: 1024, memory: 2048 });
+    svc.observers.push(log);
+    svc.warmStart(0);
+    svc.setDesiredCount(8);
+    sim.run(10 * 60_000);
+    const provisioning = log.records.filter((r) => r.lastStatus === "PROVISIONING");
+    expect(provisioning.length).toBe(4);
+    expect(log.records.filter((r) => r.t === 0 && r.lastStatus === "RUNNING").length).toBe(4);
+    const unnamed = log.records.filter((r) => r.capacityProviderName === undefined);
+    expect(unnamed).toEqual([]);
   });
 
   it("scale-in gives up tasks from the over-represented provider and keeps the base: 12 → 4 → 1", () => {
