@@ -56,14 +56,28 @@ const SpotOptions = z.strictObject({
     .meta({ description: "ECS_ENABLE_SPOT_INSTANCE_DRAINING (agent default false)." }),
 });
 
-const InstancesDistribution = z.strictObject({
-  onDemandBaseCapacity: z.number().int().min(0).default(0),
-  onDemandPercentageAboveBaseCapacity: z.number().int().min(0).max(100).default(100),
-  onDemandAllocationStrategy: z.enum(["prioritized", "lowest-price"]).default("prioritized"),
-  spotAllocationStrategy: z
-    .enum(["price-capacity-optimized", "capacity-optimized", "lowest-price"])
-    .default("price-capacity-optimized"),
-});
+// The Auto Scaling API's InstancesDistribution, with its defaults: SpotAllocationStrategy lowest-price
+// ("This is the default value") and SpotInstancePools 2 (1–20, "Valid only when the SpotAllocationStrategy
+// is lowest-price"). https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html
+const InstancesDistribution = z
+  .strictObject({
+    onDemandBaseCapacity: z.number().int().min(0).default(0),
+    onDemandPercentageAboveBaseCapacity: z.number().int().min(0).max(100).default(100),
+    onDemandAllocationStrategy: z.enum(["prioritized", "lowest-price"]).default("prioritized"),
+    spotAllocationStrategy: z
+      .enum(["price-capacity-optimized", "capacity-optimized", "lowest-price"])
+      .default("lowest-price"),
+    spotInstancePools: z.number().int().min(1).max(20).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.spotInstancePools !== undefined && d.spotAllocationStrategy !== "lowest-price")
+      ctx.addIssue({
+        code: "custom",
+        path: ["spotInstancePools"],
+        message: "spotInstancePools is valid only with spotAllocationStrategy lowest-price",
+      });
+  })
+  .transform((d) => ({ ...d, spotInstancePools: d.spotInstancePools ?? 2 }));
 
 /** A launch phase: a fixed duration, or a distribution by mean (and cv, lognormal default 0.3). */
 const LaunchTime = z.union([
