@@ -54,12 +54,17 @@ export function smallestFargateSizeCovering(
 export interface FargateRates {
   vcpuHour: number;
   gbHour: number;
+  /** Ephemeral storage above the free 20 GB, per GB-hour (0 when the rates were given without it). */
+  ephemeralStorageGbHour?: number;
 }
 
 interface FargatePriceFile {
   retrieved: string;
   billing: { minimumSeconds: number; sources: string[] };
-  regions: Record<string, { x86_64: FargateRates; arm64: FargateRates; source: string }>;
+  regions: Record<
+    string,
+    { x86_64: FargateRates; arm64: FargateRates; ephemeralStorageGbHour: number; source: string }
+  >;
 }
 
 export const FARGATE_PRICES: FargatePriceFile = JSON.parse(
@@ -72,5 +77,5 @@ export function fargateRates(region: string, arch: "x86_64" | "arm64"): FargateR
   if (!r) {
     return `no pinned Fargate prices for region ${region} (have: ${Object.keys(FARGATE_PRICES.regions).join(", ")}); set pricing: { vcpuHour, gbHour } on the platform`;
   }
-  return r[arch];
+  return { ...r[arch], ephemeralStorageGbHour: r.ephemeralStorageGbHour };
 }

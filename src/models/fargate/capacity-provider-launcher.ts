@@ -4,7 +4,7 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
 import { fargateCharge } from "../billing/fargate-capacity.js";
-import type { FargateTaskSize } from "../billing/fargate.js";
+import { billEphemeralStorage, type FargateTaskSize } from "../billing/fargate.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, SPOT_NOTICE_MS } from "../ec2/instance-launch.js";
 import { nextProvider, providerToScaleIn, type StrategyItem } from "../ec2/strategy.js";
@@ -214,6 +214,13 @@ export class FargateCapacityLauncher implements TaskLauncher {
       "GB-hours",
       (this.opts.size.memoryGb * c.seconds) / 3600,
       c.memoryUsd,
+    );
+    billEphemeralStorage(
+      this.opts.ledger,
+      this.opts.size,
+      this.opts.rates.ephemeralStorageGbHour ?? 0,
+      startMs,
+      endMs,
     );
     const t = this.tally[p];
     t.billedSeconds += c.seconds;
