@@ -59,7 +59,9 @@ export function simulateSeries(
   series: RateSeries,
   seed = scenario.seed,
 ): SimulationResult {
-  const durationMs = Math.floor((series.counts.length * series.stepMs) / MINUTE) * MINUTE;
+  // Whole minutes (CloudWatch's and the report's resolution), rounded up so that a trace ending inside a
+  // minute (a per-request trace's last request at 58:22) keeps its end: the rest of that minute has no traffic.
+  const durationMs = Math.ceil((series.counts.length * series.stepMs) / MINUTE) * MINUTE;
   const stepS = series.stepMs / 1000;
   const rates = new Float64Array(series.counts.length);
   let total = 0;

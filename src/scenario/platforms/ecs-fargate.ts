@@ -22,15 +22,9 @@ export const FargatePlatform = z
       memoryReservation: MemoryReservation,
       // ECS ephemeralStorage.sizeInGiB: 21–200 GiB; unset = the 20 GiB every task gets free.
       // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html
-      ephemeralStorage: z
-        .number()
-        .int()
-        .min(21)
-        .max(200)
-        .optional()
-        .meta({
-          description: "Ephemeral storage in GiB (21–200); above the free 20 GB it is billed per GB-hour.",
-        }),
+      ephemeralStorage: z.number().int().min(21).max(200).optional().meta({
+        description: "Ephemeral storage in GiB (21–200); above the free 20 GB it is billed per GB-hour.",
+      }),
     }),
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
