@@ -15,7 +15,7 @@ describe("scalesim run with thresholds and --report", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("thresholds: 1 of 4 FAILED");
-    expect(r.stdout).toContain("FAIL  x86.monthlyCostUsd < $100  (actual $204.19)");
+    expect(r.stdout).toContain("FAIL  x86.monthlyCostUsd < $100  (actual $208.69)");
     for (const f of [
       "summary.json",
       "thresholds.json",

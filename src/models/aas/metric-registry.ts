@@ -318,7 +318,7 @@ export class ExpressionSeries extends DerivedSeries {
   }
 
   protected compute(i: number): number | null {
-    return this.at((k) => this.sources[k].datapoints[i]);
+    return this.valueAt((k) => this.sources[k].datapoints[i]);
   }
 
   override get evaluationMs(): TimeMs {
@@ -330,13 +330,13 @@ export class ExpressionSeries extends DerivedSeries {
     const inputs = this.sources.map((s) => s.recent(now, publishDelayMs, count));
     const n = Math.min(...inputs.map((r) => r.length));
     const out: (number | null)[] = [];
-    for (let j = n; j >= 1; j--) out.push(this.at((k) => inputs[k][inputs[k].length - j]));
+    for (let j = n; j >= 1; j--) out.push(this.valueAt((k) => inputs[k][inputs[k].length - j]));
     return out;
   }
 
-  private at(valueOf: (k: number) => number | null | undefined): number | null {
+  private valueAt(inputValue: (k: number) => number | null | undefined): number | null {
     return evaluateMetricMath(this.node, (id) => {
-      const v = valueOf(this.ids.indexOf(id));
+      const v = inputValue(this.ids.indexOf(id));
       return v === null || v === undefined || Number.isNaN(v) ? null : v;
     });
   }

@@ -176,8 +176,10 @@ export class FargateCapacityLauncher implements TaskLauncher {
     const svc = this.service;
     if (!svc) return;
     // A task still draining after a scale-in: the notice cuts its deregistration delay short.
-    if (task.status === "DEACTIVATING")
-      return svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);
+    if (task.status === "DEACTIVATING") {
+      svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);
+      return;
+    }
     if (task.desiredStatus !== "RUNNING") return;
     this.tally[this.spotIndex].interruptions++;
     svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);

@@ -15,7 +15,7 @@ import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
-import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
+import { serviceTimeOf, trafficWorkload } from "../traffic/index.js";
 import { CapacitySteps } from "./capacity-steps.js";
 import {
   albTraffic,
@@ -106,7 +106,6 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
 
   const launcher = p.launcher({ sim, ledger, log });
 
-  let traffic: TrafficModel | undefined;
   const ecs = new EcsService(sim, launcher, {
     name,
     desiredCount: p.service.desiredCount,
@@ -118,7 +117,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
 
   const workload = trafficWorkload(w, service);
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
-  traffic = albTraffic(input, {
+  const traffic = albTraffic(input, {
     sim,
     workload,
     // MemoryUtilization is measured against memoryReservation when set, else memory (service_utilization.html).
