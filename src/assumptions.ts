@@ -89,15 +89,24 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html",
   },
   {
-    id: "alb.requestCountPerTargetDenominator",
-    kind: "choice",
-    default: "healthy",
-    choices: ["healthy"],
+    id: "alb.targetRegistrationDelay",
+    kind: "duration",
+    default: 0,
     statement:
-      "RequestCountPerTarget = requests routed in the minute / time-averaged healthy targets (AWS does not say whether unhealthy targets count)",
+      "time from a task reaching RUNNING (a pod Ready) to its ALB target being registered and checked (target state initial, Elb.RegistrationInProgress); AWS gives no duration, so none is added beyond the wait for the next health check",
+    basis: "chosen",
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html",
+  },
+  {
+    id: "alb.healthCheckSchedule",
+    kind: "choice",
+    default: "grid",
+    choices: ["grid", "immediate"],
+    statement:
+      "when a new target's first health check is sent: grid = on the target group's checks, every HealthCheckIntervalSeconds counted from the start of the run (a wait of 0 to one interval); immediate = as registration completes. One passing check puts it in service",
     basis: "chosen",
     source:
-      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html",
+      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
   },
   {
     id: "scaling.cooldownScope",

@@ -63,7 +63,9 @@ export function simulateSeries(
   series: RateSeries,
   seed = scenario.seed,
 ): SimulationResult {
-  const durationMs = Math.floor((series.counts.length * series.stepMs) / MINUTE) * MINUTE;
+  // Whole minutes (CloudWatch's and the report's resolution), rounded up so that a trace ending inside a
+  // minute (a per-request trace's last request at 58:22) keeps its end: the rest of that minute has no traffic.
+  const durationMs = Math.ceil((series.counts.length * series.stepMs) / MINUTE) * MINUTE;
   const stepS = series.stepMs / 1000;
   const rates = new Float64Array(series.counts.length);
   let total = 0;
@@ -122,9 +124,9 @@ export const MODEL_ASSUMPTIONS: readonly string[] = [
   "latency (fluid mode): service time plus backlog wait, plus the processor-sharing stretch of the CPU part (mean factor of the symmetric queue with rate min(n, vCPU), capped at concurrency/vCPU), plus M/G/c slot waiting (Allen–Cunneen with arrival cv² = 1/n for n round-robin targets, Erlang C probability); the extra delay has an exponential shape with the exact mean; percentiles from the exact mixture distribution",
   "latency (request mode): worker-pool tasks hold one of `concurrency` slots for the service time, FIFO queue; processor-sharing tasks spend (1 − f)·S off the CPU then f·S on it (f = min(1, cpuPerRequest / mean service time)), sharing the task's vCPUs at min(1, vCPU/n) each; percentiles from a log histogram within 1 % relative error",
   "timeouts: a request whose response would take longer than workload.timeout is a timeout (an SLO miss); a queued one is discarded when a slot reaches it and a running one finishes unseen (the server's work is wasted); a full queue (workload.queueLimit) rejects arrivals as 503s, counted as dropped",
-  "a deregistering task drains: in request mode its deregistration completes when its last in-flight request finishes (at most the deregistration delay); requests still at a task when it gets SIGTERM fail and count as dropped",
+  "a deregistering ECS task stays DEACTIVATING (running, billed, no new requests) for the whole deregistration delay, then gets SIGTERM; an EKS pod gets SIGTERM as it leaves the endpoints and exits when its in-flight requests finish (at most terminationGracePeriodSeconds); requests still at a task when it stops fail and count as dropped",
   "the service exists before the trace starts: its initial desiredCount tasks are running and healthy at t = 0",
-  "a task receives traffic after healthyThreshold × healthCheckInterval (ALB defaults 5 × 30 s); with no healthy task the ALB answers 503 (counted as dropped)",
+  "a new task (pod) receives traffic after one passing ALB health check, at the first check after registration (assumptions alb.targetRegistrationDelay, alb.healthCheckSchedule); healthyThreshold applies only to recovery from unhealthy, which simulated targets never need; with no healthy task the ALB answers 503 (counted as dropped)",
   "requests that would wait longer than workload.timeout time out; requests still queued at the end of the run are reported as in flight",
   "costs cover the compute each platform bills (Fargate vCPU and memory, EC2 instances and their EBS root volumes, the EKS control plane, App Runner, SQS requests) and the Application Load Balancer in front of ECS services and EKS deployments (ALB-hours and LCU-hours; billing.loadBalancer.include: false leaves it out), at list prices unless a billing: block applies commitments; data transfer, CloudWatch and NAT are not included",
   "SLO attainment is the share of minutes with traffic in which at least `percentile` % of the minute's requests completed within `latency` (dropped and timed-out requests count as misses)",

@@ -54,6 +54,8 @@ export function smallestFargateSizeCovering(
 export interface FargateRates {
   vcpuHour: number;
   gbHour: number;
+  /** Ephemeral storage above the free 20 GB, per GB-hour (0 when the rates were given without it). */
+  ephemeralStorageGbHour?: number;
 }
 
 interface FargateRegion {
@@ -92,7 +94,7 @@ export function fargateRates(region: string, arch: "x86_64" | "arm64"): FargateR
   if (!rates) {
     return `no pinned Fargate ${arch} prices for region ${region} (have: ${regionsWith((x) => x[arch])}); set pricing: { vcpuHour, gbHour } on the platform`;
   }
-  return rates;
+  return { ...rates, ephemeralStorageGbHour: r.ephemeralStorageGbHour };
 }
 
 /**

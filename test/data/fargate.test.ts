@@ -48,8 +48,17 @@ describe("Fargate task sizes (https://docs.aws.amazon.com/AmazonECS/latest/devel
 
 describe("pinned Fargate prices", () => {
   it("us-east-1 Linux rates with their sources", () => {
-    expect(fargateRates("us-east-1", "x86_64")).toEqual({ vcpuHour: 0.04048, gbHour: 0.004445 });
-    expect(fargateRates("us-east-1", "arm64")).toEqual({ vcpuHour: 0.03238, gbHour: 0.00356 });
+    // Ephemeral storage above the free 20 GB: $0.000111 per GB-hour, whatever the architecture.
+    expect(fargateRates("us-east-1", "x86_64")).toEqual({
+      vcpuHour: 0.04048,
+      gbHour: 0.004445,
+      ephemeralStorageGbHour: 0.000111,
+    });
+    expect(fargateRates("us-east-1", "arm64")).toEqual({
+      vcpuHour: 0.03238,
+      gbHour: 0.00356,
+      ephemeralStorageGbHour: 0.000111,
+    });
     expect(FARGATE_PRICES.regions["us-east-1"].source).toMatch(/^https:\/\//);
     expect(FARGATE_PRICES.billing.minimumSeconds).toBe(60);
   });

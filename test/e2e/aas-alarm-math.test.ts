@@ -53,7 +53,7 @@ describe("step scaling on a metric-math alarm", () => {
     });
   });
 
-  it("a 300-s MetricStat period rolls the 1-minute metrics up: the first 5-minute datapoint fully above is 30:00–35:00", async () => {
+  it("a 300-s MetricStat period rolls the 1-minute metrics up over a window sliding every minute: ALARM at 31:00", async () => {
     const text = fargateScenario(
       MATH_ALARM.replaceAll("Period: 60", "Period: 300")
         .replace("EvaluationPeriods: 3", "EvaluationPeriods: 1")
@@ -62,10 +62,12 @@ describe("step scaling on a metric-math alarm", () => {
     );
     const d = await decisionsOf(text);
     const out = d.find((x) => x.action === "scale-out")!;
-    // Sum of 5 minutes of requests over the average task count: before 30:00 5 × 1200 / 2 = 3000 < 5000;
-    // 30:00–35:00 gives 5 × 7200 / 2 = 18 000, published at 35:00.
-    expect(out.t).toBe(35 * 60);
-    expect((out.inputs as Record<string, { value: number }>)["per-task"].value).toBe(18_000);
+    // Sum of 5 minutes of requests over the average task count: before 30:00 5 × 1200 / 2 = 3000 < 5000.
+    // "For any period of one minute or longer, an alarm is evaluated every minute and the evaluation is based
+    // on the window of time defined by the Period and EvaluationPeriods" (AlarmThatSendsEmail.html): at
+    // 31:00 the window 26:00–31:00 holds 4 × 1200 + 7200 = 12 000 requests over 2 tasks = 6 000 > 5000.
+    expect(out.t).toBe(31 * 60);
+    expect((out.inputs as Record<string, { value: number }>)["per-task"].value).toBe(6_000);
   });
 
   it.each([

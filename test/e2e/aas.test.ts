@@ -45,6 +45,25 @@ describe("target tracking end to end", () => {
     expect(out.to).toBe(6);
   });
 
+  it("ALBRequestCountPerTarget reports real zeros: min 0 reaches 0 tasks 15 minutes after the traffic stops", async () => {
+    // "Always reported" (ALB metrics page) and, in the Application Auto Scaling guide, a metric that emits
+    // real zeros, "for example, ALBRequestCountPerTarget", lets target tracking scale in to 0 without traffic.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    // 3.2 req/s on 2 targets = 96 per target: between AlarmLow (90) and the target (100), no action. From
+    // 10:00 nothing arrives: the datapoints of minutes 10..24 are 0; the 15th is published at 25:00, AlarmLow
+    // goes to ALARM and ceil(2 × 0 / 100) = 0.
+    const d = await decisionsOf(
+      fargateScenario(
+        TT("ALBRequestCountPerTarget", 100),
+        "synthetic: { shape: step, base: 3.2, to: 0, at: 10m }",
+        "40m",
+        "{ desiredCount: 2, minCapacity: 0, maxCapacity: 20 }",
+      ),
+    );
+    const scaled = d.filter((x) => x.action === "scale-in" || x.action === "scale-out");
+    expect(scaled.map((x) => [x.t, x.from, x.to])).toEqual([[25 * 60, 2, 0]]);
+  });
+
   it("CustomizedMetricSpecification with metric math: request rate per running task (RequestCount / RunningTaskCount)", async () => {
     const d = await decisionsOf(
       scenario(
@@ -117,6 +136,31 @@ describe("step scaling end to end", () => {
     expect(out).toMatchObject({ policy: "cpu-high", from: 2, to: 5 });
     expect(out.inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", value: 100, step: 1 } });
     expect(out.bounds).toEqual({ min: 1, max: 20, hit: null });
+  });
+
+  it("a 300-s alarm is evaluated every minute over a sliding window: CPU 25 % -> 87.5 % at 20:00 breaches 50 % at 23:00", async () => {
+    // "For any period of one minute or longer, an alarm is evaluated every minute and the evaluation is based
+    // on the window of time defined by the Period and EvaluationPeriods."
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    // 20 req/s × 25 ms on 2 vCPU = 25 %; 70 req/s = 87.5 %. Windows of 5 minutes ending at
+    //   22:00: (3 × 25 + 2 × 87.5) / 5 = 50   (not > 50)
+    //   23:00: (2 × 25 + 3 × 87.5) / 5 = 62.5 (> 50: ALARM, the step policy acts)
+    // With fixed 5-minute windows counted from 0:00 the first breaching one would end at 25:00.
+    const step300 = STEP.replace("Period: 60", "Period: 300")
+      .replace("EvaluationPeriods: 3", "EvaluationPeriods: 1")
+      .replace("DatapointsToAlarm: 3", "DatapointsToAlarm: 1")
+      .replace("Threshold: 70", "Threshold: 50")
+      .replace("GreaterThanOrEqualToThreshold", "GreaterThanThreshold");
+    const d = await decisionsOf(
+      scenario(step300, "synthetic: { shape: step, base: 20, to: 70, at: 20m }", "40m"),
+    );
+    const outs = d.filter((x) => x.action === "scale-out");
+    expect(outs[0].t).toBe(23 * 60);
+    expect(outs[0].inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", value: 62.5 } });
+    // The alarm stays in ALARM at 24:00 and invokes the policy again, within its cooldown: the +3 step
+    // (the window now averages above 50 + 20) replaces the +1 of 23:00, from the capacity before it (2 + 3).
+    expect([outs[1].t, outs[1].from, outs[1].to]).toEqual([24 * 60, 3, 5]);
+    expect(outs[1].inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", step: 1 } });
   });
 
   it("2 of 3 datapoints: DatapointsToAlarm 2 fires at 32:00", async () => {

@@ -50,7 +50,6 @@ export function cluster(
     stopDuration: 0,
     scaleInSelection: "newest",
     launchesPerMinute: 250,
-    inFlightDrain: () => 0,
     deployment: p.service.deploymentConfiguration,
   });
   service.warmStart(0);

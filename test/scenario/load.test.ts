@@ -174,3 +174,60 @@ describe("assumption overrides", () => {
     ]);
   });
 });
+
+describe("EKS loadBalancer: unset keys keep the AWS Load Balancer Controller's defaults", () => {
+  // Interval 15 s and healthy threshold 2 are the controller's defaults for the target groups it creates:
+  // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#health-check
+  const eks = (lb: string) => `
+name: eks-lb
+seed: 1
+duration: 10m
+traffic:
+  synthetic: { shape: constant, rate: 10 }
+workload:
+  cpuPerRequest: 25ms
+  serviceTime: { distribution: lognormal, mean: 60ms, cv: 1.0 }
+  concurrency: 64
+  memory: { baseline: 512MiB, perInFlight: 1MiB }
+  timeout: 10s
+slo: { latency: 250ms, percentile: 99 }
+platforms:
+  eks:
+    kind: eks
+    deployment: { replicas: 2, resources: { requests: { cpu: "1", memory: 2Gi } } }
+    ${lb}
+    nodes:
+      fargateProfile: {}
+`;
+  const lbOf = (text: string) => {
+    const p = parseScenario(text, "eks.yaml").platforms.eks;
+    if (p.kind !== "eks") throw new Error("expected the EKS platform");
+    return p.loadBalancer;
+  };
+
+  it("setting only the algorithm keeps interval 15 s and threshold 2 (not the ECS 30 s and 5)", () => {
+    expect(lbOf(eks("loadBalancer: { algorithm: round_robin }"))).toEqual({
+      healthCheckInterval: 15_000,
+      healthyThreshold: 2,
+      deregistrationDelay: 300_000,
+      algorithm: "round_robin",
+      slowStart: 0,
+    });
+  });
+
+  it("no loadBalancer key at all gives the same defaults", () => {
+    expect(lbOf(eks(""))).toEqual(lbOf(eks("loadBalancer: { algorithm: round_robin }")));
+  });
+
+  it("an ECS service's unset keys keep the ELB API defaults", () => {
+    const s = parseScenario(
+      text.replace(
+        "    scalingPolicies:",
+        "    loadBalancer: { deregistrationDelay: 60s }\n    scalingPolicies:",
+      ),
+    );
+    expect(s.platforms.fargate).toMatchObject({
+      loadBalancer: { healthCheckInterval: 30_000, healthyThreshold: 5, deregistrationDelay: 60_000 },
+    });
+  });
+});

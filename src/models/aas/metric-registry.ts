@@ -1,4 +1,5 @@
 import type { TimeMs } from "../../engine/time.js";
+import { latestVisible } from "../cloudwatch/metric.js";
 import {
   evaluateMetricMath,
   type MathNode,
@@ -23,9 +24,22 @@ import {
 export interface MetricSource {
   readonly name: string;
   readonly periodMs: TimeMs;
+  /** Datapoints of consecutive periods counted from the start of the run. */
   readonly datapoints: ReadonlyArray<number | null>;
   /** Number of datapoints visible at `now` given the publish delay. */
   visibleCount(now: TimeMs, publishDelayMs: TimeMs): number;
+  /**
+   * How often an alarm on this metric is evaluated: its period, or every minute for a period of a minute or
+   * longer. "For any period of one minute or longer, an alarm is evaluated every minute and the evaluation
+   * is based on the window of time defined by the Period and EvaluationPeriods."
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+   */
+  readonly evaluationMs: TimeMs;
+  /**
+   * The `count` most recent datapoints as an alarm evaluated at `now` sees them, oldest first: periods that
+   * end at the newest published minute (a sliding window), not periods counted from the start of the run.
+   */
+  recent(now: TimeMs, publishDelayMs: TimeMs, count: number): (number | null)[];
 }
 
 export type Statistic = "Average" | "Minimum" | "Maximum" | "SampleCount" | "Sum";
@@ -199,6 +213,14 @@ export abstract class DerivedSeries implements MetricSource {
     return Math.min(this.points.length, Math.floor((now - publishDelayMs) / this.periodMs));
   }
 
+  get evaluationMs(): TimeMs {
+    return this.periodMs;
+  }
+
+  recent(now: TimeMs, publishDelayMs: TimeMs, count: number): (number | null)[] {
+    return latestVisible(this, now, publishDelayMs, count);
+  }
+
   private sync(): void {
     const n = this.available();
     while (this.points.length < n) this.points.push(this.compute(this.points.length));
@@ -208,7 +230,9 @@ export abstract class DerivedSeries implements MetricSource {
 /**
  * A metric read at a longer period: the statistic over `factor` consecutive datapoints (Sum adds them;
  * Average, Minimum, Maximum take the mean, least, greatest of the published values). Missing datapoints are
- * skipped; a period with none is missing.
+ * skipped; a period with none is missing. `datapoints` holds the periods counted from the start of the run;
+ * an alarm reads `recent`: periods ending at the newest published datapoint of the source, evaluated as
+ * often as the source publishes (every minute for a 300-s alarm on a 1-minute metric).
  */
 export class RollupSeries extends DerivedSeries {
   readonly name: string;
@@ -228,7 +252,24 @@ export class RollupSeries extends DerivedSeries {
     return Math.floor(this.source.datapoints.length / this.factor);
   }
 
+  override get evaluationMs(): TimeMs {
+    return this.source.evaluationMs;
+  }
+
+  override recent(now: TimeMs, publishDelayMs: TimeMs, count: number): (number | null)[] {
+    const end = this.source.visibleCount(now, publishDelayMs);
+    const out: (number | null)[] = [];
+    for (let k = Math.min(count, Math.floor(end / this.factor)) - 1; k >= 0; k--)
+      out.push(this.over(end - (k + 1) * this.factor));
+    return out;
+  }
+
   protected compute(i: number): number | null {
+    return this.over(i * this.factor);
+  }
+
+  /** The statistic over the `factor` source datapoints from index `start`. */
+  private over(start: number): number | null {
     const d = this.source.datapoints;
     let n = 0;
     let acc =
@@ -237,7 +278,7 @@ export class RollupSeries extends DerivedSeries {
         : this.stat === "Maximum"
           ? Number.NEGATIVE_INFINITY
           : 0;
-    for (let k = i * this.factor; k < (i + 1) * this.factor; k++) {
+    for (let k = start; k < start + this.factor; k++) {
       const v = d[k];
       if (v === null || Number.isNaN(v)) continue;
       n++;
@@ -277,9 +318,25 @@ export class ExpressionSeries extends DerivedSeries {
   }
 
   protected compute(i: number): number | null {
+    return this.valueAt((k) => this.sources[k].datapoints[i]);
+  }
+
+  override get evaluationMs(): TimeMs {
+    return Math.min(...this.sources.map((s) => s.evaluationMs), this.periodMs);
+  }
+
+  /** The expression over its inputs' sliding windows, aligned at the newest datapoint. */
+  override recent(now: TimeMs, publishDelayMs: TimeMs, count: number): (number | null)[] {
+    const inputs = this.sources.map((s) => s.recent(now, publishDelayMs, count));
+    const n = Math.min(...inputs.map((r) => r.length));
+    const out: (number | null)[] = [];
+    for (let j = n; j >= 1; j--) out.push(this.valueAt((k) => inputs[k][inputs[k].length - j]));
+    return out;
+  }
+
+  private valueAt(inputValue: (k: number) => number | null | undefined): number | null {
     return evaluateMetricMath(this.node, (id) => {
-      const k = this.ids.indexOf(id);
-      const v = this.sources[k].datapoints[i];
+      const v = inputValue(this.ids.indexOf(id));
       return v === null || v === undefined || Number.isNaN(v) ? null : v;
     });
   }

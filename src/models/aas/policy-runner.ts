@@ -34,7 +34,7 @@ export interface EvaluationContext {
 export interface PolicyRunner {
   readonly name: string;
   readonly kind: "targetTracking" | "step";
-  /** How often the policy's metric gets a new datapoint: the controller wakes up at this period. */
+  /** How often the policy's alarms are evaluated (every minute for periods of a minute or more): the controller wakes up at this period. */
   readonly periodMs: TimeMs;
   /** Update the alarms from the visible datapoints; null when the policy has nothing to say now. */
   evaluate(ctx: EvaluationContext): PolicyDecision | null;
@@ -76,15 +76,14 @@ export class TargetTrackingRunner implements PolicyRunner {
     private readonly low: AlarmConfig,
   ) {
     this.name = spec.name;
-    this.periodMs = spec.metric.periodMs;
+    this.periodMs = spec.metric.evaluationMs;
   }
 
   evaluate(ctx: EvaluationContext): PolicyDecision {
-    const series = this.spec.metric;
-    const visible = series.visibleCount(ctx.now, ctx.publishDelayMs);
-    const recent = series.datapoints.slice(
-      Math.max(0, visible - Math.max(evaluationRangeSize(this.high), evaluationRangeSize(this.low))),
-      visible,
+    const recent = this.spec.metric.recent(
+      ctx.now,
+      ctx.publishDelayMs,
+      Math.max(evaluationRangeSize(this.high), evaluationRangeSize(this.low)),
     );
     this.highState = evaluateAlarm(this.high, recent, this.highState);
     this.lowState = evaluateAlarm(this.low, recent, this.lowState);

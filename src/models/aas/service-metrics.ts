@@ -6,7 +6,8 @@ import { DerivedSeries, type MetricRegistry, type MetricSource } from "./metric-
  * The CloudWatch metrics an ECS service behind an ALB publishes, as the simulated models produce them:
  *   AWS/ECS CPUUtilization, MemoryUtilization (Average; Minimum and Maximum equal it: the simulated tasks
  *     are identical) https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html
- *   AWS/ApplicationELB RequestCountPerTarget and RequestCount (Sum; nothing in a minute without requests)
+ *   AWS/ApplicationELB RequestCountPerTarget (Sum; always reported, zeros included) and RequestCount (Sum;
+ *     nothing in a minute without requests)
  *     https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
  *   ECS/ContainerInsights RunningTaskCount (Average), the usual denominator of backlog-per-task metric math
  *     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/Container-Insights-metrics-ECS.html

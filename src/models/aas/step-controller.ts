@@ -45,8 +45,10 @@ export interface StepPolicySpec {
 }
 
 /**
- * A step scaling policy and the CloudWatch alarm that invokes it. CloudWatch evaluates the alarm once per
- * Period; while it is in ALARM it invokes the policy at every evaluation, not only on the transition
+ * A step scaling policy and the CloudWatch alarm that invokes it. CloudWatch evaluates the alarm every minute
+ * (each Period when it is shorter) over the sliding window of Period × EvaluationPeriods
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html); while it is in
+ * ALARM it invokes the policy at every evaluation, not only on the transition
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-actions).
  * The policy aggregates the recent datapoints, picks the step whose interval holds the value (bounds are
  * relative to the alarm threshold) and asks for the step's adjustment, honouring its own cooldown
@@ -64,17 +66,18 @@ export class StepPolicyRunner implements PolicyRunner {
 
   constructor(readonly spec: StepPolicySpec) {
     this.name = spec.name;
-    this.periodMs = spec.metric.periodMs;
+    this.periodMs = spec.metric.evaluationMs;
   }
 
   evaluate(ctx: EvaluationContext): PolicyDecision | null {
     const s = this.spec;
-    const visible = s.metric.visibleCount(ctx.now, ctx.publishDelayMs);
-    // The alarm is evaluated once per period: nothing new, nothing to say (unless scaling was just resumed:
-    // then an alarm in breach invokes the policy at once).
-    if (visible === this.seen && !ctx.resumed) return null;
-    this.seen = visible;
-    const recent = s.metric.datapoints.slice(Math.max(0, visible - evaluationRangeSize(s.alarm)), visible);
+    // The alarm is evaluated every minute (once per period below a minute) over the window of its Period ×
+    // EvaluationPeriods ending then: nothing new, nothing to say (unless scaling was just resumed: then an
+    // alarm in breach invokes the policy at once).
+    const evaluation = Math.floor((ctx.now - ctx.publishDelayMs) / s.metric.evaluationMs);
+    if (evaluation === this.seen && !ctx.resumed) return null;
+    this.seen = evaluation;
+    const recent = s.metric.recent(ctx.now, ctx.publishDelayMs, evaluationRangeSize(s.alarm));
     const ev = explainAlarm(s.alarm, recent, this.state);
     this.state = ev.state;
     const window = recent.slice(Math.max(0, recent.length - s.alarm.evaluationPeriods));

@@ -46,4 +46,28 @@ export class MetricSeries {
   visibleCount(now: TimeMs, publishDelayMs: TimeMs): number {
     return Math.min(this.datapoints.length, Math.floor((now - publishDelayMs) / this.periodMs));
   }
+
+  /** A new datapoint every period: an alarm on this series is evaluated once per period. */
+  get evaluationMs(): TimeMs {
+    return this.periodMs;
+  }
+
+  /** The `count` most recent datapoints visible at `now`, oldest first. */
+  recent(now: TimeMs, publishDelayMs: TimeMs, count: number): (number | null)[] {
+    return latestVisible(this, now, publishDelayMs, count);
+  }
+}
+
+/** The `count` most recent datapoints of a fixed-period series visible at `now`, oldest first. */
+export function latestVisible(
+  series: {
+    readonly datapoints: ReadonlyArray<number | null>;
+    visibleCount(now: TimeMs, publishDelayMs: TimeMs): number;
+  },
+  now: TimeMs,
+  publishDelayMs: TimeMs,
+  count: number,
+): (number | null)[] {
+  const v = series.visibleCount(now, publishDelayMs);
+  return series.datapoints.slice(Math.max(0, v - count), v);
 }

@@ -45,20 +45,24 @@ export interface AsgInstance {
 
 /**
  * On-Demand / Spot split and allocation, as `InstancesDistribution` (defaults: base 0, 100 % On-Demand
- * above base, On-Demand `prioritized` i.e. the first listed type, Spot `price-capacity-optimized`).
+ * above base, On-Demand `prioritized` i.e. the first listed type, Spot `lowest-price` across 2 pools).
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html
  */
 export interface InstancesDistribution {
   readonly onDemandBaseCapacity: number;
   readonly onDemandPercentageAboveBaseCapacity: number;
   readonly onDemandAllocationStrategy: "prioritized" | "lowest-price";
   readonly spotAllocationStrategy: "price-capacity-optimized" | "capacity-optimized" | "lowest-price";
+  /** SpotInstancePools: how many of the cheapest pools `lowest-price` spreads over (default 2). */
+  readonly spotInstancePools?: number;
 }
 
 export const INSTANCES_DISTRIBUTION_DEFAULTS: InstancesDistribution = {
   onDemandBaseCapacity: 0,
   onDemandPercentageAboveBaseCapacity: 100,
   onDemandAllocationStrategy: "prioritized",
-  spotAllocationStrategy: "price-capacity-optimized",
+  spotAllocationStrategy: "lowest-price",
+  spotInstancePools: 2,
 };
 
 export interface AsgConfig {
@@ -152,8 +156,12 @@ export function marketToTerminate(
 
 /**
  * Instance type of the next launch. On-Demand `prioritized` takes the first listed type, `lowest-price` the
- * cheapest. Spot `lowest-price` takes the cheapest; the capacity-optimized strategies follow pool capacity,
- * which the simulator does not know, so they diversify: the listed type with fewest running Spot instances.
+ * cheapest. Spot `lowest-price` "launches instances using the Spot pools with the lowest price, and evenly
+ * allocates your instances across the number of Spot pools that you specify" (SpotInstancePools; a pool is
+ * a type in an AZ, and AZs are balanced by `nextAz`): the one with fewest running Spot instances among the
+ * SpotInstancePools cheapest types, ties to the cheaper. The capacity-optimized strategies follow pool
+ * capacity, which the simulator does not know, so they diversify over every listed type.
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html
  */
 export function nextInstanceType(
   d: InstancesDistribution,
@@ -162,15 +170,13 @@ export function nextInstanceType(
   perHour: Readonly<Record<string, number>>,
   spotCounts: Readonly<Record<string, number>>,
 ): string {
-  const cheapest = () => {
-    let best = types[0];
-    for (const t of types) if ((perHour[t] ?? Infinity) < (perHour[best] ?? Infinity)) best = t;
-    return best;
-  };
-  if (market === "on-demand") return d.onDemandAllocationStrategy === "lowest-price" ? cheapest() : types[0];
-  if (d.spotAllocationStrategy === "lowest-price") return cheapest();
-  let best = types[0];
-  for (const t of types) if ((spotCounts[t] ?? 0) < (spotCounts[best] ?? 0)) best = t;
+  // Listed order breaks price ties (Array.prototype.sort is stable).
+  const byPrice = [...types].sort((a, b) => (perHour[a] ?? Infinity) - (perHour[b] ?? Infinity));
+  if (market === "on-demand") return d.onDemandAllocationStrategy === "lowest-price" ? byPrice[0] : types[0];
+  const pools =
+    d.spotAllocationStrategy === "lowest-price" ? byPrice.slice(0, d.spotInstancePools ?? 2) : types;
+  let best = pools[0];
+  for (const t of pools) if ((spotCounts[t] ?? 0) < (spotCounts[best] ?? 0)) best = t;
   return best;
 }
 

@@ -1,6 +1,6 @@
 import type { Simulation } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
-import { drainTime, type TargetGroupConfig, timeToHealthy } from "../alb/target-group.js";
+import { deregistrationTime, inServiceAt, type TargetGroupConfig } from "../alb/target-group.js";
 import {
   DEPLOYMENT_DEFAULTS,
   type DeploymentConfiguration,
@@ -14,10 +14,14 @@ import type { Task } from "./task.js";
 export interface TaskLauncher {
   /** Move `task` from PROVISIONING towards RUNNING by calling `service.taskPending` / `service.taskRunning`. */
   launch(task: Task, service: EcsService): void;
-  /** Before the task's first event: attach what its events name from the start (its capacity provider). */
-  prepare?(task: Task): void;
   /** The task has stopped: release its compute and bill it. */
   stopped(task: Task): void;
+  /**
+   * Choose what the task's first event already names (its capacity provider), before that event is sent:
+   * every task state change event carries `capacityProviderName`, PROVISIONING included.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
+   */
+  prepare?(task: Task, now: TimeMs): void;
   /** A task that was already running when the run began (warmStart): give it compute without a launch. */
   adopt?(task: Task, service: EcsService, now: TimeMs): void;
   /**
@@ -42,8 +46,6 @@ export interface EcsServiceOptions {
    * https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
    */
   launchesPerMinute: number;
-  /** Expected time for a deregistering task's in-flight requests to finish (from the traffic model). */
-  inFlightDrain: (task: Task) => TimeMs;
   /** False for services without a load balancer (queue workers): tasks never register with a target group. */
   loadBalanced?: boolean;
   /** Time from SIGTERM to exit of this task, when it depends on the task's work (default `stopDuration`). */
@@ -109,7 +111,9 @@ export class EcsService {
       this.activeCount++;
       this.runningCount++;
       this.inServiceCount++;
-      // Bound first, so the task's first event names its container instance and capacity provider.
+      // Provider chosen and (on EC2) bound first, so the task's first event names its container instance
+      // and capacity provider.
+      this.launcher.prepare?.(task, now);
       this.launcher.adopt?.(task, this, now);
       this.notify(task, now);
     }
@@ -228,7 +232,7 @@ export class EcsService {
     };
     this.tasks.push(task);
     this.activeCount++;
-    this.launcher.prepare?.(task);
+    this.launcher.prepare?.(task, now);
     this.notify(task, now);
     this.launcher.launch(task, this);
   }
@@ -252,7 +256,7 @@ export class EcsService {
       this.sim.after(NO_HEALTH_CHECK_HEALTHY_MS, () => this.healthChanged());
       return;
     }
-    this.sim.after(timeToHealthy(this.opts.targetGroup), (t) => {
+    this.sim.at(inServiceAt(this.opts.targetGroup, now), (t) => {
       if (task.status !== "RUNNING" || task.desiredStatus !== "RUNNING") return;
       task.inService = true;
       task.healthyAt = t;
@@ -302,12 +306,16 @@ export class EcsService {
   }
 
   /**
-   * Stop a specific task (scale-in, Spot interruption): drain from the target group, then SIGTERM. With a
+   * Stop a specific task (scale-in, Spot interruption): DEACTIVATING (deregistering, no new requests, still
+   * running and billed) for the deregistration delay, then SIGTERM. With a
    * `deadline` (the end of a Spot notice, an instance going away) draining and stopping are cut short so the
    * task has stopped by then.
    */
   stopTask(task: Task, now: TimeMs, code: Task["stopCode"], reason: string, deadline?: TimeMs): void {
-    if (task.desiredStatus === "STOPPED") return;
+    if (task.desiredStatus === "STOPPED") {
+      if (deadline !== undefined) this.cutShort(task, now, deadline);
+      return;
+    }
     this.replacing.delete(task);
     task.desiredStatus = "STOPPED";
     task.stopCode = code;
@@ -319,10 +327,10 @@ export class EcsService {
       this.inServiceCount--;
       task.status = "DEACTIVATING";
       this.notify(task, now);
-      let drain = drainTime(this.opts.targetGroup, this.opts.inFlightDrain(task));
+      // The target is draining for the whole deregistration delay even when its requests finish early.
+      let drain = deregistrationTime(this.opts.targetGroup);
       if (deadline !== undefined)
         drain = Math.min(drain, Math.max(0, deadline - now - this.opts.stopDuration));
-      // Unless `drained` completed the deregistration earlier.
       this.sim.after(drain, (t) => {
         if (task.status === "DEACTIVATING") this.beginStopping(task, t, deadline);
       });
@@ -332,12 +340,15 @@ export class EcsService {
   }
 
   /**
-   * The task's last in-flight request finished while it was deregistering: ELB completes the
-   * deregistration without waiting for the delay to elapse.
-   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+   * A task already draining gets a deadline (a Spot notice during the deregistration delay): SIGTERM early
+   * enough for it to have stopped by then.
    */
-  drained(task: Task): void {
-    if (task.status === "DEACTIVATING") this.beginStopping(task, this.sim.now);
+  private cutShort(task: Task, now: TimeMs, deadline: TimeMs): void {
+    if (task.status !== "DEACTIVATING") return;
+    const at = Math.max(now, deadline - this.opts.stopDuration);
+    this.sim.at(at, (t) => {
+      if (task.status === "DEACTIVATING") this.beginStopping(task, t, deadline);
+    });
   }
 
   private beginStopping(task: Task, now: TimeMs, deadline?: TimeMs): void {

@@ -92,7 +92,12 @@ export class EksNodeGroup implements CaNodeGroup {
         availabilityZones: spec.availabilityZones,
         distribution:
           spec.capacityType === "SPOT"
-            ? { ...INSTANCES_DISTRIBUTION_DEFAULTS, onDemandPercentageAboveBaseCapacity: 0 }
+            ? {
+                ...INSTANCES_DISTRIBUTION_DEFAULTS,
+                onDemandPercentageAboveBaseCapacity: 0,
+                // EKS sets this on the group it creates (the ASG API's own default is lowest-price).
+                spotAllocationStrategy: "price-capacity-optimized",
+              }
             : INSTANCES_DISTRIBUTION_DEFAULTS,
         launch: new InstanceLaunchModel(spec.pending, spec.join, rng.launch),
         onDemandPerHour: spec.onDemandPerHour,

@@ -4,7 +4,7 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
 import { fargateCharge } from "../billing/fargate-capacity.js";
-import type { FargateTaskSize } from "../billing/fargate.js";
+import { billEphemeralStorage, type FargateTaskSize } from "../billing/fargate.js";
 import { type CostLedger, FARGATE_USAGE } from "../billing/ledger.js";
 import { drawInterruptionDelayMs, SPOT_NOTICE_MS } from "../ec2/instance-launch.js";
 import { nextProvider, providerToScaleIn, type StrategyItem } from "../ec2/strategy.js";
@@ -81,16 +81,18 @@ export class FargateCapacityLauncher implements TaskLauncher {
     this.tally = opts.strategy.map(() => ({ placed: 0, interruptions: 0, billedSeconds: 0, usd: 0 }));
   }
 
+  /** The provider, chosen by the strategy for every task (those running before the run began too). */
+  prepare(task: Task, now: TimeMs): void {
+    this.assign(task, now);
+  }
+
   launch(task: Task, service: EcsService): void {
     this.service = service;
-    this.assign(task);
     this.opts.startup.launch(task, service);
   }
 
-  /** A task running before the run began: its provider follows the strategy like any launch. */
-  adopt(task: Task, service: EcsService, now: TimeMs): void {
+  adopt(_task: Task, service: EcsService): void {
     this.service = service;
-    this.assign(task, now);
   }
 
   stopped(task: Task): void {
@@ -149,7 +151,7 @@ export class FargateCapacityLauncher implements TaskLauncher {
     return { capacityProviders: out };
   }
 
-  private assign(task: Task, now: TimeMs = this.sim.now): void {
+  private assign(task: Task, now: TimeMs): void {
     let p: number;
     if (this.spotReplacements > 0 && this.spotIndex >= 0) {
       this.spotReplacements--;
@@ -172,7 +174,13 @@ export class FargateCapacityLauncher implements TaskLauncher {
 
   private interrupt(task: Task, now: TimeMs): void {
     const svc = this.service;
-    if (!svc || task.desiredStatus !== "RUNNING") return;
+    if (!svc) return;
+    // A task still draining after a scale-in: the notice cuts its deregistration delay short.
+    if (task.status === "DEACTIVATING") {
+      svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);
+      return;
+    }
+    if (task.desiredStatus !== "RUNNING") return;
     this.tally[this.spotIndex].interruptions++;
     svc.stopTask(task, now, "TerminationNotice", SPOT_STOPPED_REASON, now + SPOT_NOTICE_MS);
     // "the service scheduler … attempts to launch additional tasks on Fargate Spot"; a replacement the
@@ -211,6 +219,13 @@ export class FargateCapacityLauncher implements TaskLauncher {
       "GB-hours",
       (this.opts.size.memoryGb * c.seconds) / 3600,
       c.memoryUsd,
+    );
+    billEphemeralStorage(
+      this.opts.ledger,
+      this.opts.size,
+      this.opts.rates.ephemeralStorageGbHour ?? 0,
+      startMs,
+      endMs,
     );
     const t = this.tally[p];
     t.billedSeconds += c.seconds;

@@ -2,7 +2,7 @@ import type { FargateRates } from "../../data/fargate.js";
 import type { Rng } from "../../engine/rng.js";
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import { fargateTaskCost, type FargateTaskSize } from "../billing/fargate.js";
+import { billEphemeralStorage, fargateTaskCost, type FargateTaskSize } from "../billing/fargate.js";
 import { type CostLedger, FARGATE_USAGE } from "../billing/ledger.js";
 import type { EcsService, TaskLauncher } from "../ecs/service.js";
 import type { Task } from "../ecs/task.js";
@@ -110,6 +110,13 @@ export class FargateLauncher implements TaskLauncher {
       "GB-hours",
       (this.opts.size.memoryGb * seconds) / 3600,
       memoryUsd,
+    );
+    billEphemeralStorage(
+      this.opts.ledger,
+      this.opts.size,
+      this.opts.rates.ephemeralStorageGbHour ?? 0,
+      startMs,
+      endMs,
     );
     this.billedTaskSeconds += seconds;
   }

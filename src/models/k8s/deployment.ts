@@ -1,6 +1,6 @@
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import { drainTime, type TargetGroupConfig, timeToHealthy } from "../alb/target-group.js";
+import { inServiceAt, type TargetGroupConfig } from "../alb/target-group.js";
 import type { ServingCapacity } from "../traffic/fluid.js";
 import type { HpaPod } from "./replica-calculator.js";
 
@@ -185,7 +185,8 @@ export class Deployment implements ServingCapacity {
 
   /**
    * Containers started (phase Running). The readiness probe first runs after initialDelaySeconds and the pod
-   * is Ready after successThreshold passes periodSeconds apart; the ALB then needs healthyThreshold checks.
+   * is Ready after successThreshold passes periodSeconds apart; the AWS Load Balancer Controller then registers
+   * it and, as for any new ALB target, one passing health check puts it in service (target-group.ts).
    * https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
    */
   podStarted(pod: Pod, now: TimeMs): void {
@@ -199,7 +200,7 @@ export class Deployment implements ServingCapacity {
       if (pod.deletingAt !== undefined) return;
       pod.readyAt = t;
       this.notify(pod, t);
-      this.sim.after(timeToHealthy(this.opts.targetGroup), (t2) => {
+      this.sim.at(inServiceAt(this.opts.targetGroup, t), (t2) => {
         if (pod.deletingAt !== undefined) return;
         pod.inService = true;
         pod.healthyAt = t2;
@@ -233,7 +234,8 @@ export class Deployment implements ServingCapacity {
     if (wasInService)
       delay = Math.min(
         this.opts.terminationGraceMs,
-        drainTime(this.opts.targetGroup, this.opts.inFlightDrain(pod)),
+        this.opts.targetGroup.deregistrationDelay,
+        Math.max(0, Math.ceil(this.opts.inFlightDrain(pod))),
       );
     this.sim.after(delay, (t) => this.podExited(pod, t));
   }

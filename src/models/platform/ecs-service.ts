@@ -1,4 +1,5 @@
 import { num, type AssumptionValues } from "../../assumptions.js";
+import { withRegistrationAssumptions } from "../alb/target-group.js";
 import type { Simulation } from "../../engine/sim.js";
 import { SECOND, type TimeMs } from "../../engine/time.js";
 import type { Platform, ScenarioData } from "../../scenario/schema.js";
@@ -15,7 +16,7 @@ import type { Decision } from "../decisions.js";
 import type { DeploymentConfiguration } from "../ecs/deployment.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
-import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
+import { serviceTimeOf, trafficWorkload } from "../traffic/index.js";
 import { CapacitySteps } from "./capacity-steps.js";
 import {
   albTraffic,
@@ -109,21 +110,19 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
 
   const launcher = p.launcher({ sim, ledger, log });
 
-  let traffic: TrafficModel | undefined;
   const ecs = new EcsService(sim, launcher, {
     name,
     desiredCount: p.service.desiredCount,
-    targetGroup: p.loadBalancer,
+    targetGroup: withRegistrationAssumptions(p.loadBalancer, a),
     stopDuration: num(a, "ecs.stopDuration"),
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: p.launchesPerMinute,
-    inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
     deployment: p.service.deploymentConfiguration,
   });
 
   const workload = trafficWorkload(w, service);
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
-  traffic = albTraffic(input, {
+  const traffic = albTraffic(input, {
     sim,
     workload,
     // MemoryUtilization is measured against memoryReservation when set, else memory (service_utilization.html).

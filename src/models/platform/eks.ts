@@ -1,4 +1,5 @@
 import { num } from "../../assumptions.js";
+import { withRegistrationAssumptions } from "../alb/target-group.js";
 import { EKS_CONTROL_PLANE_PER_HOUR, familyAndSize, nodeAllocatable } from "../../data/eks.js";
 import { ebsGp3PricePerGbMonth, instancePrice, instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { fargateRates } from "../../data/fargate.js";
@@ -314,7 +315,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     replicas: p.deployment.replicas,
     readinessProbe: p.deployment.readinessProbe,
     terminationGraceMs: p.deployment.terminationGracePeriodSeconds * SECOND,
-    targetGroup: p.loadBalancer,
+    targetGroup: withRegistrationAssumptions(p.loadBalancer, a),
     // Request mode: the pod observer below has just built the pod's task view; fluid mode needs none kept.
     inFlightDrain: (pod) =>
       traffic ? traffic.inFlightDrainMs(views.get(pod.id) ?? taskView(pod, new Map())) : 0,

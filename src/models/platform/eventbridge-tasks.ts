@@ -94,7 +94,6 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     scaleInSelection: "newest",
     // RunTask is not paced by the service scheduler.
     launchesPerMinute: Number.MAX_SAFE_INTEGER,
-    inFlightDrain: () => 0,
     // Standalone tasks have no deployment configuration: one on a DRAINING instance stops at once (its job
     // is lost) and the job count launches another, as before deployment configurations were modelled.
     deployment: { minimumHealthyPercent: 0, maximumPercent: 100 },

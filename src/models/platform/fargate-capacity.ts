@@ -34,7 +34,11 @@ export function buildFargateLauncher(
   const { sim, ledger, assumptions: a } = ctx;
   const rates = p.pricing ?? fargateRates(ctx.region, p.task.architecture);
   if (typeof rates === "string") throw new InputError(rates, { path: `${ctx.path}.pricing` });
-  const size = { vcpu: p.task.cpu / 1024, memoryGb: p.task.memory / 1024 };
+  const size = {
+    vcpu: p.task.cpu / 1024,
+    memoryGb: p.task.memory / 1024,
+    ephemeralStorageGb: p.task.ephemeralStorage,
+  };
   const startup = {
     provisioningMs: num(a, "fargate.provisioningTime"),
     pendingMs: num(a, "fargate.pendingTime"),

@@ -68,7 +68,6 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     stopDelay: (task) => (workers ? workers.sigterm(task, sim.now) : num(a, "ecs.stopDuration")),
     scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
     launchesPerMinute: compute.launchesPerMinute,
-    inFlightDrain: () => 0,
     deployment: c.service.deploymentConfiguration,
   });
   workers = new QueueWorkers(sim, queue, {

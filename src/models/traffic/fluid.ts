@@ -1,4 +1,5 @@
 import type { Continuous } from "../../engine/sim.js";
+import { requestCountPerTarget } from "../alb/target-group.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
@@ -40,7 +41,7 @@ export interface FluidTask {
 export interface FluidMetrics {
   cpu: MetricSeries;
   memory: MetricSeries;
-  /** ALB RequestCountPerTarget (Sum per minute / healthy targets). */
+  /** ALB RequestCountPerTarget (requestCountPerTarget in alb/target-group.ts). */
   requestsPerTarget: MetricSeries;
   /** Optional 20-second high-resolution CPU and memory. */
   cpuHighRes?: MetricSeries;
@@ -246,10 +247,8 @@ export class FluidTraffic implements Continuous {
     if (this.metrics.cpuHighRes) this.closeHighRes();
     this.metrics.cpu.closeAverage();
     this.metrics.memory.closeAverage();
-    const targets = this.minuteTargets / 60;
-    // ELB publishes nothing in a minute without requests; the per-target sum divides by healthy targets.
     this.metrics.requestsPerTarget.closeWith(
-      this.minuteRequests > 0 && targets > 0 ? this.minuteRequests / targets : null,
+      requestCountPerTarget(this.minuteRequests, this.minuteTargets / 60, this.minuteRunning / 60),
     );
     const stats = this.latency.endMinute();
     if (m < this.minutes.minutes) {

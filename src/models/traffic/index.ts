@@ -42,7 +42,8 @@ export interface TrafficInputs {
   durationMs: TimeMs;
   workload: RequestWorkload;
   task: FluidTask;
-  service: TargetService & { drained(task: Task): void };
+  /** `drained` hears when a deregistering target's last request finishes (pods exit then; ECS tasks wait). */
+  service: TargetService & { drained?(task: Task): void };
   routing: { algorithm: RoutingAlgorithm; slowStartMs: TimeMs };
   sloMs: number;
   metrics: FluidMetrics;
@@ -117,6 +118,6 @@ export function createTraffic(i: TrafficInputs): TrafficModel {
     arrivalRng: sim.rng("traffic.arrivals"),
     serviceRng: sim.rng("traffic.serviceTime"),
     trace: i.trace,
-    onDrained: (task, atMs) => sim.at(Math.max(atMs, sim.now), () => service.drained(task)),
+    onDrained: (task, atMs) => sim.at(Math.max(atMs, sim.now), () => service.drained?.(task)),
   });
 }

@@ -1,4 +1,5 @@
 import type { Continuous } from "../../engine/sim.js";
+import { requestCountPerTarget } from "../alb/target-group.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import { Router, type RoutingAlgorithm } from "../alb/router.js";
 import type { ServiceObserver } from "../ecs/service.js";
@@ -41,7 +42,7 @@ export interface RequestTrafficOptions {
   /** A per-request trace: arrival times (ms from the start, sorted) and optionally each one's service time. */
   trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
   /** A deregistering target's last in-flight request finished at `atMs` (whole ms): ELB completes deregistration. */
-  onDrained: (task: Task, atMs: TimeMs) => void;
+  onDrained?: (task: Task, atMs: TimeMs) => void;
 }
 
 const HIGH_RES = 20_000;
@@ -392,7 +393,7 @@ export class RequestTraffic implements Continuous {
     if (this.state[s] === DRAINING && this.outstanding[s] === 0 && this.drainSignalled[s] === 0) {
       this.drainSignalled[s] = 1;
       const task = this.slotTask[s];
-      if (task) this.o.onDrained(task, Math.ceil(t));
+      if (task) this.o.onDrained?.(task, Math.ceil(t));
     }
   }
 
@@ -564,8 +565,9 @@ export class RequestTraffic implements Continuous {
     const mem = this.memPct(this.mInflight, this.mRun);
     metrics.cpu.closeWith(cpu);
     metrics.memory.closeWith(mem);
-    const targets = this.mInSvc / MINUTE;
-    metrics.requestsPerTarget.closeWith(this.mArrived > 0 && targets > 0 ? this.mArrived / targets : null);
+    metrics.requestsPerTarget.closeWith(
+      requestCountPerTarget(this.mArrived, this.mInSvc / MINUTE, this.mRun / MINUTE),
+    );
     const stats = this.o.latency.endMinute();
     const mins = this.o.minutes;
     if (m < mins.minutes) {

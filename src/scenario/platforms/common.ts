@@ -50,37 +50,7 @@ export const Service = z
       });
   });
 
-/** ALB target group attributes; defaults from the ELB API reference. */
-export const LoadBalancer = z
-  .strictObject({
-    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
-    healthCheckInterval: Duration.default(30_000),
-    healthyThreshold: z.number().int().min(2).max(10).default(5),
-    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
-    deregistrationDelay: Duration.default(300_000),
-    // load_balancing.algorithm.type, default round_robin (same source); request mode routes by it.
-    algorithm: z.enum(["round_robin", "least_outstanding_requests"]).default("round_robin"),
-    // slow_start.duration_seconds: 0 (off, the default) or 30–900 s (same source).
-    slowStart: Duration.default(0),
-  })
-  .superRefine((lb, ctx) => {
-    if (lb.slowStart !== 0 && (lb.slowStart < 30_000 || lb.slowStart > 900_000)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["slowStart"],
-        message: "slowStart must be 0 (off) or between 30s and 900s",
-      });
-    }
-    // "You can't enable slow start mode when using the least outstanding requests ... routing algorithms."
-    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
-    if (lb.slowStart !== 0 && lb.algorithm === "least_outstanding_requests") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["slowStart"],
-        message: "ALB does not allow slow start with least_outstanding_requests",
-      });
-    }
-  });
+/** ALB target group attributes, ELB API defaults (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html). */
 export const LOAD_BALANCER_DEFAULTS = {
   healthCheckInterval: 30_000,
   healthyThreshold: 5,
@@ -88,3 +58,45 @@ export const LOAD_BALANCER_DEFAULTS = {
   algorithm: "round_robin" as const,
   slowStart: 0,
 };
+
+/**
+ * ALB target group attributes; every key left unset takes the platform kind's default (the ELB API's for
+ * ECS, the AWS Load Balancer Controller's for EKS), also when other keys are set.
+ */
+export function loadBalancerSchema(d: typeof LOAD_BALANCER_DEFAULTS) {
+  return z
+    .strictObject({
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+      healthCheckInterval: Duration.default(d.healthCheckInterval),
+      // HealthyThresholdCount 2–10 (same source); it applies only to recovery from unhealthy.
+      healthyThreshold: z.number().int().min(2).max(10).default(d.healthyThreshold),
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
+      deregistrationDelay: Duration.default(d.deregistrationDelay),
+      // load_balancing.algorithm.type, default round_robin (same source); request mode routes by it.
+      algorithm: z.enum(["round_robin", "least_outstanding_requests"]).default(d.algorithm),
+      // slow_start.duration_seconds: 0 (off, the default) or 30–900 s (same source).
+      slowStart: Duration.default(d.slowStart),
+    })
+    .superRefine((lb, ctx) => {
+      if (lb.slowStart !== 0 && (lb.slowStart < 30_000 || lb.slowStart > 900_000)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["slowStart"],
+          message: "slowStart must be 0 (off) or between 30s and 900s",
+        });
+      }
+      // "You can't enable slow start mode when using the least outstanding requests ... routing algorithms."
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode
+      if (lb.slowStart !== 0 && lb.algorithm === "least_outstanding_requests") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["slowStart"],
+          message: "ALB does not allow slow start with least_outstanding_requests",
+        });
+      }
+    })
+    .default(d);
+}
+
+/** An ECS service's target group. */
+export const LoadBalancer = loadBalancerSchema(LOAD_BALANCER_DEFAULTS);

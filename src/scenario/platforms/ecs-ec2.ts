@@ -3,7 +3,7 @@ import { instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { CpuUnits, Duration, Probability, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
-import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { LoadBalancer, Service } from "./common.js";
 import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import { ImagePullBehaviorSpec } from "../image.js";
 
@@ -56,14 +56,28 @@ const SpotOptions = z.strictObject({
     .meta({ description: "ECS_ENABLE_SPOT_INSTANCE_DRAINING (agent default false)." }),
 });
 
-const InstancesDistribution = z.strictObject({
-  onDemandBaseCapacity: z.number().int().min(0).default(0),
-  onDemandPercentageAboveBaseCapacity: z.number().int().min(0).max(100).default(100),
-  onDemandAllocationStrategy: z.enum(["prioritized", "lowest-price"]).default("prioritized"),
-  spotAllocationStrategy: z
-    .enum(["price-capacity-optimized", "capacity-optimized", "lowest-price"])
-    .default("price-capacity-optimized"),
-});
+// The Auto Scaling API's InstancesDistribution, with its defaults: SpotAllocationStrategy lowest-price
+// ("This is the default value") and SpotInstancePools 2 (1–20, "Valid only when the SpotAllocationStrategy
+// is lowest-price"). https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html
+const InstancesDistribution = z
+  .strictObject({
+    onDemandBaseCapacity: z.number().int().min(0).default(0),
+    onDemandPercentageAboveBaseCapacity: z.number().int().min(0).max(100).default(100),
+    onDemandAllocationStrategy: z.enum(["prioritized", "lowest-price"]).default("prioritized"),
+    spotAllocationStrategy: z
+      .enum(["price-capacity-optimized", "capacity-optimized", "lowest-price"])
+      .default("lowest-price"),
+    spotInstancePools: z.number().int().min(1).max(20).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.spotInstancePools !== undefined && d.spotAllocationStrategy !== "lowest-price")
+      ctx.addIssue({
+        code: "custom",
+        path: ["spotInstancePools"],
+        message: "spotInstancePools is valid only with spotAllocationStrategy lowest-price",
+      });
+  })
+  .transform((d) => ({ ...d, spotInstancePools: d.spotInstancePools ?? 2 }));
 
 /** A launch phase: a fixed duration, or a distribution by mean (and cv, lognormal default 0.3). */
 const LaunchTime = z.union([
@@ -198,7 +212,7 @@ export const Ec2Platform = z
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
     scheduledActions: z.array(ScheduledAction).default([]),
-    loadBalancer: LoadBalancer.default(LOAD_BALANCER_DEFAULTS),
+    loadBalancer: LoadBalancer,
     capacityProviders: z.array(CapacityProvider).min(1),
     capacityProviderStrategy: z.array(StrategyItem).min(1).max(20).optional(),
     // The service default: spread across Availability Zones. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html

@@ -3,7 +3,7 @@ import { fargateSizeProblem } from "../../data/fargate.js";
 import { CpuUnits, TaskMemory } from "../fields.js";
 import { checkScalingSetup, ScheduledAction } from "../aas.js";
 import { ScalingPolicy } from "../policies.js";
-import { LOAD_BALANCER_DEFAULTS, LoadBalancer, Service } from "./common.js";
+import { LoadBalancer, Service } from "./common.js";
 import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import {
   checkFargateStrategy,
@@ -20,12 +20,23 @@ export const FargatePlatform = z
       memory: TaskMemory,
       architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
       memoryReservation: MemoryReservation,
+      // ECS ephemeralStorage.sizeInGiB: 21–200 GiB; unset = the 20 GiB every task gets free.
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html
+      ephemeralStorage: z.number().int().min(21).max(200).optional().meta({
+        description: "Ephemeral storage in GiB (21–200); above the free 20 GB it is billed per GB-hour.",
+      }),
     }),
     service: Service,
     scalingPolicies: z.array(ScalingPolicy).default([]),
     scheduledActions: z.array(ScheduledAction).default([]),
-    loadBalancer: LoadBalancer.default(LOAD_BALANCER_DEFAULTS),
-    pricing: z.strictObject({ vcpuHour: z.number().min(0), gbHour: z.number().min(0) }).optional(),
+    loadBalancer: LoadBalancer,
+    pricing: z
+      .strictObject({
+        vcpuHour: z.number().min(0),
+        gbHour: z.number().min(0),
+        ephemeralStorageGbHour: z.number().min(0).optional(),
+      })
+      .optional(),
     // Default: every task on FARGATE (docs/ecs-ec2.md, "Fargate Spot").
     capacityProviderStrategy: z.array(FargateStrategyItem).min(1).max(20).optional(),
     fargateSpot: FargateSpotOptions.optional(),

@@ -4,7 +4,7 @@ import { instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { smallestFargateSizeCovering } from "../../data/fargate.js";
 import { DistributionSpec, Duration } from "../fields.js";
 import { parseK8sMemory, parseMilliCpu, type Parsed } from "../units.js";
-import { LoadBalancer } from "./common.js";
+import { loadBalancerSchema } from "./common.js";
 
 /**
  * An EKS cluster running one Deployment behind an ALB (AWS Load Balancer Controller, target type ip),
@@ -350,7 +350,7 @@ export const EksPlatform = z
     hpa: Hpa.optional(),
     // AWS Load Balancer Controller target-group defaults: interval 15 s, healthy threshold 2; the ELB
     // deregistration delay default 300 s. https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#health-check
-    loadBalancer: LoadBalancer.default({
+    loadBalancer: loadBalancerSchema({
       healthCheckInterval: 15_000,
       healthyThreshold: 2,
       deregistrationDelay: 300_000,

@@ -1,6 +1,7 @@
 import { Simulation } from "../../../src/engine/sim.js";
 import { MINUTE } from "../../../src/engine/time.js";
 import type { MetricSource } from "../../../src/models/aas/metric-registry.js";
+import { latestVisible } from "../../../src/models/cloudwatch/metric.js";
 import type { ScalableTarget } from "../../../src/models/aas/scaling-controller.js";
 import type { Decision } from "../../../src/models/decisions.js";
 
@@ -16,6 +17,12 @@ export class ScriptedMetric implements MetricSource {
   }
   visibleCount(now: number, delay: number): number {
     return Math.max(0, Math.min(this.values.length, Math.floor((now - delay) / this.periodMs)));
+  }
+  get evaluationMs(): number {
+    return this.periodMs;
+  }
+  recent(now: number, delay: number, count: number): (number | null)[] {
+    return latestVisible(this, now, delay, count);
   }
 }
 

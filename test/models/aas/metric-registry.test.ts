@@ -99,3 +99,33 @@ describe("metric registry", () => {
     );
   });
 });
+
+describe("alarms on a period of a minute or more: evaluated every minute over a sliding window", () => {
+  // "For any period of one minute or longer, an alarm is evaluated every minute and the evaluation is based
+  // on the window of time defined by the Period and EvaluationPeriods."
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+  const cpu = [...Array(20).fill(25), ...Array(20).fill(87.5)];
+  const alarmView = () => {
+    const r = new MetricRegistry();
+    r.publish({
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      statistics: ["Average"],
+      series: new ScriptedMetric("cpu", cpu),
+    });
+    return r.resolve({ Namespace: "AWS/ECS", MetricName: "CPUUtilization", Statistic: "Average" }, 300_000);
+  };
+
+  it("a 300-s Average is read every minute, over the five minutes ending then", () => {
+    const s = alarmView();
+    expect(s.evaluationMs).toBe(60_000);
+    const MIN = 60_000;
+    // Hand computation: window 17:00–22:00 = (3 × 25 + 2 × 87.5) / 5 = 50; 18:00–23:00 = 62.5.
+    expect(s.recent(22 * MIN, 0, 1)).toEqual([50]);
+    expect(s.recent(23 * MIN, 0, 1)).toEqual([62.5]);
+    // Two evaluation periods at 23:00: 13:00–18:00 and 18:00–23:00.
+    expect(s.recent(23 * MIN, 0, 2)).toEqual([25, 62.5]);
+    // Before five minutes have been published there is no datapoint yet.
+    expect(s.recent(4 * MIN, 0, 3)).toEqual([]);
+  });
+});

@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fargateBilledSeconds, fargateTaskCost } from "../../../src/models/billing/fargate.js";
 import { CostLedger } from "../../../src/models/billing/ledger.js";
+import { parseScenario } from "../../../src/scenario/load.js";
+import { simulate } from "../../../src/simulate.js";
 
 const US_EAST_1 = { vcpuHour: 0.04048, gbHour: 0.004445 };
 
@@ -52,6 +54,53 @@ describe("CostLedger", () => {
           expect(total).toBeCloseTo(expected, 9);
         },
       ),
+    );
+  });
+});
+
+describe("Fargate ephemeral storage (task.ephemeralStorage, ECS ephemeralStorage.sizeInGiB)", () => {
+  // 20 GB free; configured storage above it billed per GB-hour at the pinned us-east-1 rate $0.000111
+  // (data/fargate-prices.json; https://aws.amazon.com/fargate/pricing/). Sizes 21–200 GiB:
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html
+  const scenario = (storage: string) => `
+name: storage
+seed: 1
+duration: 1h
+traffic:
+  synthetic: { shape: constant, rate: 1 }
+workload:
+  cpuPerRequest: 25ms
+  serviceTime: { distribution: lognormal, mean: 60ms, cv: 1.0 }
+  concurrency: 64
+  memory: { baseline: 512MiB, perInFlight: 1MiB }
+  timeout: 10s
+slo: { latency: 250ms, percentile: 99 }
+platforms:
+  f:
+    kind: ecs-fargate
+    task: { cpu: 1024, memory: 2048${storage} }
+    service: { desiredCount: 2, minCapacity: 2, maxCapacity: 2 }
+`;
+
+  it("two 50-GiB tasks for an hour: 2 × 30 GB × 1 h = 60 GB-hours × $0.000111 = $0.00666, its own meter", async () => {
+    const r = await simulate(parseScenario(scenario(", ephemeralStorage: 50"), "s.yaml"));
+    const p = r.platforms[0];
+    const meter = p.cost.meters.find((m) => m.name === "fargate.ephemeralStorage");
+    expect(meter?.quantity).toBeCloseTo(60, 9);
+    expect(meter?.usd).toBeCloseTo(0.00666, 12);
+    // The total is the sum of the meters, storage included.
+    const sum = p.cost.meters.reduce((a, m) => a + m.usd, 0);
+    expect(p.cost.totalUsd).toBeCloseTo(sum, 12);
+  });
+
+  it("the free 20 GB alone adds no meter", async () => {
+    const r = await simulate(parseScenario(scenario(""), "s.yaml"));
+    expect(r.platforms[0].cost.meters.map((m) => m.name)).not.toContain("fargate.ephemeralStorage");
+  });
+
+  it.each([20, 201, 30.5])("ephemeralStorage %d is bad input", (gib) => {
+    expect(() => parseScenario(scenario(`, ephemeralStorage: ${gib}`), "s.yaml")).toThrow(
+      /platforms\.f\.task\.ephemeralStorage/,
     );
   });
 });

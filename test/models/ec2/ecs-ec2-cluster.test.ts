@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { resolveAssumptions } from "../../../src/assumptions.js";
+import { Simulation } from "../../../src/engine/sim.js";
+import { CostLedger } from "../../../src/models/billing/ledger.js";
+import { EcsService } from "../../../src/models/ecs/service.js";
 import type { Task } from "../../../src/models/ecs/task.js";
+import { buildEcsEc2Capacity } from "../../../src/models/platform/ecs-ec2.js";
 import { Ec2Platform } from "../../../src/scenario/platforms/ecs-ec2.js";
 import { cluster, fixedLaunch, MIN } from "../../helpers/ecs-ec2-cluster.js";
 
@@ -156,5 +161,59 @@ describe("property: no task ever runs on an instance without the CPU, memory and
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("a scaled-in task keeps its instance busy for the whole deregistration delay", () => {
+  // The task stays DEACTIVATING (running) until the target group's 300-s delay has elapsed, and ECS stops it
+  // only then (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html):
+  // until it has stopped its instance is not empty, for the CapacityProviderReservation metric too.
+  it("two tasks on one m6i.large scaled to 0 at 10:00: the instance is not empty before 15:00", () => {
+    const p = Ec2Platform.parse({
+      kind: "ecs-ec2",
+      task: { cpu: 1024, memory: 2048 },
+      service: { desiredCount: 2, minCapacity: 0, maxCapacity: 20 },
+      capacityProviders: [
+        {
+          name: "cp",
+          autoScalingGroup: {
+            instanceTypes: ["m6i.large"],
+            minSize: 0,
+            maxSize: 10,
+            desiredCapacity: 1,
+            ...fixedLaunch,
+          },
+          managedTerminationProtection: "ENABLED",
+        },
+      ],
+    });
+    const sim = new Simulation(1);
+    const cap = buildEcsEc2Capacity(
+      {
+        name: "svc",
+        platform: p,
+        region: "us-east-1",
+        assumptions: resolveAssumptions({ "ecsEc2.taskStartTime": 0 }),
+      },
+      { sim, ledger: new CostLedger(60), log: () => {} },
+    );
+    const service = new EcsService(sim, cap.launcher, {
+      name: "svc",
+      desiredCount: 2,
+      targetGroup: { healthCheckInterval: 30_000, healthyThreshold: 5, deregistrationDelay: 300_000 },
+      stopDuration: 2_000,
+      scaleInSelection: "newest",
+      launchesPerMinute: 250,
+    });
+    service.warmStart(0);
+    sim.at(10 * MIN, () => service.setDesiredCount(0));
+    sim.run(20 * MIN);
+    const stopped = service.tasks.length;
+    const cpr = cap.cas.metric(0).datapoints;
+    // Datapoints of minutes 10..14 (published at 11:00..15:00): both tasks still hold the instance.
+    expect(cpr.slice(10, 15)).toEqual([100, 100, 100, 100, 100]);
+    // They stop at 10:00 + 300 s + 2 s; from then on the instance is empty.
+    expect(stopped).toBe(0);
+    expect(cpr[16]).toBeLessThan(100);
   });
 });

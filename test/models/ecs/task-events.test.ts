@@ -27,7 +27,6 @@ function setup() {
     stopDuration: 2_000,
     scaleInSelection: "newest",
     launchesPerMinute: 500,
-    inFlightDrain: () => 1_000,
   });
   const log = new TaskEventLog({ group: "service:svc", launchType: "FARGATE", cpu: 256, memory: 512 });
   svc.observers.push(log);
@@ -69,11 +68,11 @@ describe("task state-change events", () => {
       "0 v1 RUNNING/RUNNING",
       "10000 v2 RUNNING/STOPPED ServiceSchedulerInitiated",
       "10000 v3 DEACTIVATING/STOPPED ServiceSchedulerInitiated",
-      // Deregistration ends early once in-flight requests (1 s) are done, then SIGTERM → stopped 2 s later.
-      "11000 v4 STOPPING/STOPPED ServiceSchedulerInitiated",
-      "13000 v5 STOPPED/STOPPED ServiceSchedulerInitiated",
+      // DEACTIVATING for the whole 300-s deregistration delay, then SIGTERM → stopped 2 s later.
+      "310000 v4 STOPPING/STOPPED ServiceSchedulerInitiated",
+      "312000 v5 STOPPED/STOPPED ServiceSchedulerInitiated",
     ]);
-    expect(log.records.at(-1)).toMatchObject({ stoppingAt: 11_000, stoppedAt: 13_000 });
+    expect(log.records.at(-1)).toMatchObject({ stoppingAt: 310_000, stoppedAt: 312_000 });
   });
 
   it("a Fargate Spot termination notice is the documented RUNNING/STOPPED event with stopCode TerminationNotice", () => {

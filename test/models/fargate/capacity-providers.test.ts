@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { TaskEventLog } from "../../../src/models/ecs/task-events.js";
 import { Simulation } from "../../../src/engine/sim.js";
 import { constantFactor, type PriceFactorSeries } from "../../../src/models/billing/ec2.js";
 import { fargateCharge } from "../../../src/models/billing/fargate-capacity.js";
@@ -29,7 +30,6 @@ function setup(
     seed?: number;
     desired?: number;
     minutes?: number;
-    inFlightMs?: number;
   } = {},
 ) {
   const sim = new Simulation(o.seed ?? 1);
@@ -58,7 +58,6 @@ function setup(
     stopDuration: 30_000,
     scaleInSelection: "newest",
     launchesPerMinute: 500,
-    inFlightDrain: () => o.inFlightMs ?? 0,
   });
   const changes: { t: number; task: Task; status: string; desired: string }[] = [];
   svc.observers.push({
@@ -104,6 +103,22 @@ describe("Fargate capacity provider strategy: which provider each task goes to",
     expect(byProvider(svc)).toEqual({ FARGATE: 1, FARGATE_SPOT: 3 });
   });
 
+  it("every task event names its capacity provider: the initial tasks' and every PROVISIONING event too", () => {
+    // The task state change event carries capacityProviderName (ecs_task_events.html example);
+    // docs/fargate-capacity-providers.md promises it on every event.
+    const { sim, svc } = setup(WORKSHOP, { desired: 4 });
+    const log = new TaskEventLog({ group: "service:p", launchType: "FARGATE", cpu: 1024, memory: 2048 });
+    svc.observers.push(log);
+    svc.warmStart(0);
+    svc.setDesiredCount(8);
+    sim.run(10 * 60_000);
+    const provisioning = log.records.filter((r) => r.lastStatus === "PROVISIONING");
+    expect(provisioning.length).toBe(4);
+    expect(log.records.filter((r) => r.t === 0 && r.lastStatus === "RUNNING").length).toBe(4);
+    const unnamed = log.records.filter((r) => r.capacityProviderName === undefined);
+    expect(unnamed).toEqual([]);
+  });
+
   it("scale-in gives up tasks from the over-represented provider and keeps the base: 12 → 4 → 1", () => {
     const { sim, svc } = setup(WORKSHOP);
     svc.setDesiredCount(12);
@@ -138,8 +153,8 @@ describe("Fargate Spot interruptions", () => {
         { capacityProvider: "FARGATE", weight: 1 },
         { capacityProvider: "FARGATE_SPOT", weight: 1 },
       ],
-      // Requests in flight for 200 s: draining would outlast the notice.
-      { frequency: 0.99, desired: 4, inFlightMs: 200_000 },
+      // The 300-s deregistration delay would outlast the 2-minute notice.
+      { frequency: 0.99, desired: 4 },
     );
     svc.warmStart(0);
     sim.run(24 * HOUR);
@@ -153,7 +168,7 @@ describe("Fargate Spot interruptions", () => {
       const notice = notices.find((c) => c.task === task);
       const noticeAt = notice?.t ?? -1;
       if (notice?.status === "DEACTIVATING") {
-        // In service: draining (200 s of in-flight requests) and SIGTERM (30 s) are cut short so the task is
+        // In service: draining (the 300-s deregistration delay) and SIGTERM (30 s) are cut short so the task is
         // STOPPED when the notice runs out.
         expect(task.stoppedAt).toBe(noticeAt + SPOT_NOTICE_MS);
       } else {

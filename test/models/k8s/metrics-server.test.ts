@@ -7,7 +7,7 @@
 // 1000m with a 30 % target goes 3 -> 5 at the first sync and stays there.
 import { describe, expect, it } from "vitest";
 import { Phase, Simulation } from "../../../src/engine/sim.js";
-import { timeToHealthy } from "../../../src/models/alb/target-group.js";
+import { inServiceAt } from "../../../src/models/alb/target-group.js";
 import type { Decision } from "../../../src/models/decisions.js";
 import { Deployment, type Pod, type PodHost } from "../../../src/models/k8s/deployment.js";
 import {
@@ -124,7 +124,7 @@ function steadyLoad() {
     },
     Phase.record,
   );
-  return { sim, d, decisions, scraper, sums, healthyIn: timeToHealthy(targetGroup) };
+  return { sim, d, decisions, scraper, sums, inServiceAt: (t: number) => inServiceAt(targetGroup, t) };
 }
 
 describe("HPA on a steady load (issue 12, item 6)", () => {
@@ -147,7 +147,7 @@ describe("HPA on a steady load (issue 12, item 6)", () => {
   it("a pod that entered service 5 s before a scrape reports its own 5 s of work over the 15-s window", () => {
     const h = steadyLoad();
     // New pods: created at 15 s, running and Ready at 55 s, in service after the ALB health checks.
-    const inService = 15_000 + START_MS + h.healthyIn;
+    const inService = h.inServiceAt(15_000 + START_MS);
     const scrape = Math.ceil(inService / SYNC) * SYNC;
     h.sim.run(scrape);
     const into = (scrape - inService) / 1000;

@@ -49,7 +49,6 @@ export function fixedService(spec: FixedServiceSpec) {
     stopDuration: 2000,
     scaleInSelection: "newest",
     launchesPerMinute: 500,
-    inFlightDrain: (task) => traffic.inFlightDrainMs(task),
   });
   const steps = Math.ceil(spec.durationMs / MINUTE);
   const rates = new Float64Array(steps).fill(spec.lambda);
@@ -81,7 +80,6 @@ export function fixedService(spec: FixedServiceSpec) {
     minutes: new MinuteSeries(minutes),
     arrivalRng: sim.rng("traffic.arrivals"),
     serviceRng: sim.rng("traffic.serviceTime"),
-    onDrained: (task, at) => sim.at(Math.max(at, sim.now), () => ecs.drained(task)),
   });
   sim.addContinuous(traffic);
   ecs.warmStart(0);
