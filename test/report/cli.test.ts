@@ -15,7 +15,7 @@ describe("scalesim run with thresholds and --report", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("thresholds: 1 of 4 FAILED");
-    expect(r.stdout).toContain("FAIL  x86.monthlyCostUsd < $100  (actual $251.18)");
+    expect(r.stdout).toContain("FAIL  x86.monthlyCostUsd < $100  (actual $255.68)");
     for (const f of [
       "summary.json",
       "thresholds.json",

@@ -16,7 +16,8 @@ function watchInService(service: EcsService) {
   return w;
 }
 
-// Health checks every 30 s, 2 to pass: a new task is healthy 60 s after it starts running.
+// Health checks every 30 s on the target group's grid: a new target is healthy at the first check after it
+// registers (one passing check; the threshold of 2 applies only to recovery from unhealthy).
 const targetGroup = { healthCheckInterval: 30_000, healthyThreshold: 2 };
 
 /** Three m6i.large (room for two 1-vCPU tasks each), one task on each: managed draining on, protection off. */
@@ -49,7 +50,7 @@ describe("container instance draining replaces tasks under the deployment config
     const { sim, cap, service } = cluster(threeBusyInstances(), { targetGroup });
     const w = watchInService(service);
     let terminatedAt = -1;
-    sim.at(5 * MIN, () => {
+    sim.at(5 * MIN + 10_000, () => {
       const asg = cap.asgs[0];
       const before = new Set(asg.instances.map((i) => i.id));
       asg.setDesired(2);
@@ -62,10 +63,11 @@ describe("container instance draining replaces tasks under the deployment config
     sim.run(20 * MIN);
     // Never fewer than the desired three tasks in service.
     expect(w.min).toBe(3);
-    // The replacement starts at once on another instance's free half and passes 2 checks 30 s apart: the
-    // drained task may stop at 5 min + 60 s, and the instance terminates when it has (stop time 0 here).
-    expect(terminatedAt).toBeGreaterThanOrEqual(5 * MIN + 60_000);
-    expect(terminatedAt).toBeLessThan(5 * MIN + 62_000);
+    // The replacement starts at 5:10 on another instance's free half and passes the next check of the
+    // 30-s grid, at 5:30: the drained task may stop then, and the instance terminates when it has (stop time
+    // and deregistration delay 0 here).
+    expect(terminatedAt).toBeGreaterThanOrEqual(5 * MIN + 30_000);
+    expect(terminatedAt).toBeLessThan(5 * MIN + 32_000);
     expect(service.inServiceCount).toBe(3);
     expect(cap.asgs[0].instances).toHaveLength(2);
   });
@@ -125,10 +127,12 @@ describe("container instance draining replaces tasks under the deployment config
     );
     sim.run(7 * 24 * 60 * MIN);
     expect(notices.size).toBeGreaterThan(0);
-    // Each interrupted task stops 60 s after its notice (its replacement's health checks), not at the notice.
+    // Each interrupted task stops when its replacement (started at the notice) passes the next health check
+    // of the 30-s grid, not at the notice.
     expect(stopsAfterNotice.sort((a, b) => a - b)).toEqual(
-      [...notices].sort((a, b) => a - b).map((n) => n + 60_000),
+      [...notices].sort((a, b) => a - b).map((n) => Math.ceil(n / 30_000) * 30_000),
     );
+    expect(stopsAfterNotice.some((t, i) => t > [...notices].sort((a, b) => a - b)[i])).toBe(true);
     expect(w.min).toBe(3);
   });
 });
@@ -169,8 +173,8 @@ describe("cluster scale-in with managed draining, termination protection off (en
       expect(p.requests.dropped, `seed ${seed}`).toBe(0);
       expect(p.capacity.min, `seed ${seed}`).toBe(3);
       // Three instances went: 6 for the first 15 minutes, then 3, each drained one held a few minutes more
-      // (a replacement's 5 health checks 30 s apart, then the deregistration of the old task).
-      expect(p.instances?.instanceHours ?? 0).toBeLessThan(3.75 + 3 * (5 / 60));
+      // (a replacement's health check, at most 30 s, then the old task's 300-s deregistration delay and stop).
+      expect(p.instances?.instanceHours ?? 0).toBeLessThan(3.75 + 3 * (6 / 60));
       runs++;
     }
     expect(runs).toBe(8);

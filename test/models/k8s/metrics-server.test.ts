@@ -66,10 +66,15 @@ class DelayedHost implements PodHost {
 }
 
 /** The held-out scenario: 3 pods of 1000m, HPA at 30 % CPU, a constant 1.5-vCPU load spread over pods in service. */
-function steadyLoad() {
+function steadyLoad(checks: { healthCheckInterval?: number } = {}) {
   const sim = new Simulation(1);
   const decisions: Decision[] = [];
-  const targetGroup = { healthCheckInterval: 15_000, healthyThreshold: 2, deregistrationDelay: 300_000 };
+  const targetGroup = {
+    healthCheckInterval: 15_000,
+    healthyThreshold: 2,
+    deregistrationDelay: 300_000,
+    ...checks,
+  };
   const d = new Deployment(sim, new DelayedHost(sim), {
     name: "web",
     replicas: 3,
@@ -145,8 +150,10 @@ describe("HPA on a steady load (issue 12, item 6)", () => {
   });
 
   it("a pod that entered service 5 s before a scrape reports its own 5 s of work over the 15-s window", () => {
-    const h = steadyLoad();
-    // New pods: created at 15 s, running and Ready at 55 s, in service after the ALB health checks.
+    // Health checks every 35 s on the target group's grid: a pod Ready at 55 s passes the check at 70 s,
+    // between the scrapes at 60 s (its first point) and 75 s.
+    const h = steadyLoad({ healthCheckInterval: 35_000 });
+    // New pods: created at 15 s, running and Ready at 55 s, in service after one passing ALB health check.
     const inService = h.inServiceAt(15_000 + START_MS);
     const scrape = Math.ceil(inService / SYNC) * SYNC;
     h.sim.run(scrape);
