@@ -50,7 +50,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   const { sim, ledger, series, decisions } = startPlatformRun(input);
   const w = scenario.workload;
   const service = serviceTimeOf(w);
-  const latency = new LatencyRecorder(service, scenario.slo.latency);
+  const latency = new LatencyRecorder(service, scenario.slo.latency, w.timeout);
   const idleTimeoutMs = num(a, "appRunner.activeIdleTimeout");
   const image = w.image;
   const startMs =
@@ -147,7 +147,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   supply.record(0, fleet.inServiceCount);
 
   // App Runner sends an instance at most MaxConcurrency requests at once.
-  const workload = trafficWorkload(w, service, Math.min(w.concurrency, cfg.MaxConcurrency));
+  const workload = trafficWorkload(w, service, a, Math.min(w.concurrency, cfg.MaxConcurrency));
   const traffic = new FluidTraffic(
     input.rates,
     input.stepMs,

@@ -116,7 +116,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     inFlightDrain: (task) => (traffic ? traffic.inFlightDrainMs(task) : 0),
   });
 
-  const workload = trafficWorkload(w, service);
+  const workload = trafficWorkload(w, service, a);
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
   traffic = albTraffic(input, {
     sim,

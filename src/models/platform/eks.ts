@@ -336,7 +336,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
       if (pod) deployment.inFlightDone(pod, sim.now);
     },
   };
-  const workload = trafficWorkload(w, service);
+  const workload = trafficWorkload(w, service, a);
   traffic = albTraffic(input, {
     sim,
     workload,

@@ -67,6 +67,11 @@ export class FluidTraffic implements Continuous {
   /** Simulated time up to which the model has been integrated. */
   private t: TimeMs = 0;
   private backlog = 0;
+  /**
+   * Requests of the backlog already counted as timeouts (their latency would exceed the timeout): the
+   * server still works them off, so the next completions are theirs, not served requests.
+   */
+  private lateInBacklog = 0;
   private readonly tickS: number;
   private readonly muTask: number;
   private readonly cpuS: number;
@@ -137,7 +142,7 @@ export class FluidTraffic implements Continuous {
   }
 
   get backlogRequests(): number {
-    return this.backlog;
+    return this.backlog - this.lateInBacklog;
   }
 
   advanceTo(until: TimeMs): void {
@@ -169,9 +174,11 @@ export class FluidTraffic implements Continuous {
     let inFlight = 0;
     if (n === 0) {
       // No healthy target: the ALB answers 503 and whatever was queued on departed tasks is lost.
-      this.dropped += a + this.backlog;
-      this.minuteDropped += a + this.backlog;
+      const lost = a + this.backlog - this.lateInBacklog;
+      this.dropped += lost;
+      this.minuteDropped += lost;
       this.backlog = 0;
+      this.lateInBacklog = 0;
       this.currentDelayMs = 0;
     } else {
       const mu = n * this.muTask;
@@ -194,9 +201,6 @@ export class FluidTraffic implements Continuous {
         backlog = maxBacklog;
       }
       this.backlog = backlog;
-      this.served += served;
-      this.timedOut += expired;
-      this.minuteTimedOut += expired;
 
       const lambdaTask = lambda / n;
       const lat = this.lat;
@@ -206,16 +210,25 @@ export class FluidTraffic implements Continuous {
         taskLatency(this.taskModel, lambdaTask, n, lat);
       }
       const base = (backlog / mu) * 1000;
-      const recorded = a - expired - rejected;
-      this.latency.recordWithWait(
-        Math.max(recorded, 0),
-        base,
-        lat.pWait,
-        lat.waitMeanMs,
-        lat.stretched ? lat.stretch : null,
-        lat.scale,
-        lat.version,
-      );
+      const recorded = Math.max(a - expired - rejected, 0);
+      // Requests whose latency would exceed the timeout are timeouts (their server time is still spent).
+      const late =
+        recorded -
+        this.latency.recordWithWait(
+          recorded,
+          base,
+          lat.pWait,
+          lat.waitMeanMs,
+          lat.stretched ? lat.stretch : null,
+          lat.scale,
+          lat.version,
+        );
+      const owed = this.lateInBacklog + late;
+      const worked = Math.min(owed, served);
+      this.lateInBacklog = owed - worked;
+      this.served += served - worked;
+      this.timedOut += expired + late;
+      this.minuteTimedOut += expired + late;
       this.currentDelayMs = base + lat.pWait * lat.waitMeanMs + (lat.scale - 1) * w.service.mean;
       busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);
