@@ -19,6 +19,7 @@ import {
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
+  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
@@ -270,6 +271,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     minutes: series,
     requests,
     latency: latency.total(),
+    ...trafficWarnings(traffic),
     capacity: {
       min: capMin,
       max: capMax,

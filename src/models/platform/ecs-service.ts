@@ -24,6 +24,7 @@ import {
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
+  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
@@ -205,6 +206,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     minutes: series,
     requests,
     latency: total,
+    ...trafficWarnings(traffic),
     capacity: {
       min: capMin,
       max: capMax,

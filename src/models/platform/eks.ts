@@ -32,6 +32,7 @@ import {
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
+  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
@@ -473,6 +474,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     minutes: series,
     requests,
     latency: traffic.latencyTotal(),
+    ...trafficWarnings(traffic),
     capacity: {
       min: capMin,
       max: capMax,

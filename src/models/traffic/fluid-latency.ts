@@ -74,6 +74,24 @@ export function newTaskLatency(): TaskLatency {
   };
 }
 
+/**
+ * Where the fluid latency model is not validated against request mode: its slot wait is the M/G/c wait
+ * for slots held for the unstretched service time, so when a task's `concurrency` limit binds under
+ * processor sharing (requests wait for a slot while the admitted ones share the CPU) it misses request
+ * mode's percentiles by up to tens of per cent (docs/latency.md, "How far fluid mode is from request
+ * mode"). The limit binds with probability about u^c, u = λ/μ the task's utilisation and c its
+ * concurrency (the geometric number in an M/M/1-PS queue); the grid test holds the 5/8/10 % bounds where
+ * u^c ≤ `SLOT_LIMIT_BINDING`.
+ */
+export const SLOT_LIMIT_BINDING = 1e-3;
+
+/** Whether a task at `lambdaTask` requests/s lies outside the validated region (see SLOT_LIMIT_BINDING). */
+export function slotLimitBinds(m: TaskLatencyModel, lambdaTask: number): boolean {
+  if (m.workMs <= 0 || lambdaTask <= 0) return false;
+  const u = lambdaTask / taskThroughput(m);
+  return u >= 1 || u ** m.concurrency > SLOT_LIMIT_BINDING;
+}
+
 /** Requests per second one task completes at most: min(concurrency/E[S], vCPU/E[W]). */
 export function taskThroughput(m: TaskLatencyModel): number {
   const slots = m.concurrency / (m.serviceMeanMs / 1000);
@@ -101,6 +119,14 @@ export function taskLatency(
     const rho = a / v;
     // Below one vCPU a request runs at speed v even alone; only the sharing part depends on arrivals.
     const alone = v < 1 ? 1 / v : 1;
+    // Arrivals reach the CPU after their off-CPU part (1 − f)·S: independent delays make the round-robin
+    // stream less regular, the more so the larger x = λ²·Var[(1 − f)·S] (the delays' spread in mean
+    // gaps, damped by 1 − ρ: a loaded CPU queue sees the stream at longer time scales, where displacing
+    // points does not change its regularity): ca² moves from 1/n towards 1 by x/(1 + x). An interpolation checked against
+    // request mode over the grid in test/models/traffic/fluid-grid.test.ts, not a theorem.
+    const offS = ((m.serviceMeanMs - m.workMs) / 1000) * Math.sqrt(m.serviceCv2);
+    const x = lambdaTask * lambdaTask * offS * offS * Math.max(0, 1 - rho);
+    const ca2Cpu = ca2 + ((1 - ca2) * x) / (1 + x);
     // Probability an arrival shares the CPU, and the mean slowdown g.
     let pShare: number;
     let g: number;
@@ -108,14 +134,21 @@ export function taskLatency(
       pShare = 1;
       g = gMax;
     } else if (v <= 1) {
-      // One server at speed v: M/G/1-PS slowdown, the sharing part scaled by the Allen–Cunneen factor for
-      // Erlang-n arrivals (an arrival finds the CPU shared with probability ρ under Poisson arrivals).
-      pShare = rho;
-      g = alone + ((alone * rho) / (1 - rho)) * ((1 + ca2) / 2);
+      // One server at speed v fed by every n-th arrival (Erlang-n): the GI/M/1 queue. An arrival finds
+      // the CPU shared with probability σ, and the mean slowdown is 1/(1 − σ) at speed v (σ = ρ for
+      // Poisson arrivals, the M/M/1-PS slowdown).
+      // The service variability's own share of the heavy-traffic factor corrects the exponential
+      // demands GI/M/1 assumes (1 for cs² = 1 or Poisson arrivals, where M/G/1-PS is insensitive).
+      pShare = erlangArrivalsSigma(1 / ca2Cpu, lambdaTask, (v * 1000) / m.workMs);
+      const demand = (2 * psVariabilityFactor(ca2Cpu, m.serviceCv2)) / (1 + ca2Cpu);
+      g = alone * (1 + (pShare / (1 - pShare)) * demand);
     } else {
-      // v servers: the M/M/v-PS slowdown with the Allen–Cunneen factor for Erlang-n arrivals.
-      pShare = erlangCFast(v, a);
-      g = 1 + ((pShare / (v * (1 - rho))) * (1 + ca2)) / 2;
+      // v servers: the M/M/v-PS slowdown with the heavy-traffic variability factor.
+      // Regular arrivals find all v vCPUs taken less often than Poisson ones (Erlang C), by the ratio σ/ρ
+      // of the pooled GI/M/1 queue of rate v·μ; the mean slowdown keeps the heavy-traffic factor.
+      const erlang = erlangCFast(v, a);
+      g = 1 + (erlang / (v * (1 - rho))) * psVariabilityFactor(ca2Cpu, m.serviceCv2);
+      pShare = (erlang * erlangArrivalsSigma(1 / ca2Cpu, lambdaTask, (v * 1000) / m.workMs)) / rho;
     }
     g = Math.min(g, gMax);
     const shared = g - alone;
@@ -127,7 +160,7 @@ export function taskLatency(
       const decay = (Math.max(1, v) * Math.max(0, 1 - (v <= 1 ? pShare : rho))) / m.workMs;
       for (let j = 0; j < SERVICE_STRATA; j++) {
         const cv2 = pShare > 0 ? conditionalShape(decay * m.stratumWorkMs[j + 1]) / pShare : 0;
-        spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * shared, cv2);
+        spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * shared, cv2, pShare);
       }
     }
   }
@@ -145,6 +178,48 @@ export function taskLatency(
   return out;
 }
 
+/**
+ * (ca² + cs²)/(1 + cs²): how arrival and demand variability scale the mean number sharing a
+ * processor-sharing server in heavy traffic, relative to M/M/1-PS. The workload V is that of any
+ * work-conserving GI/G/1 queue, E[V] ≈ ρ·E[S]·(ca² + cs²)/(2(1 − ρ)) (Kingman), and in heavy traffic
+ * the residual demands of the jobs sharing the server follow the equilibrium excess distribution of
+ * mean E[S](1 + cs²)/2, so N ≈ V / (E[S](1 + cs²)/2) (H. C. Gromoll, "Diffusion approximation for a
+ * processor sharing queue in heavy traffic", Annals of Applied Probability 14(2), 2004). Exact (= 1)
+ * for Poisson arrivals, where M/G/1-PS is insensitive; (1 + ca²)/2, the Allen–Cunneen factor, for
+ * cs² = 1.
+ */
+export function psVariabilityFactor(ca2: number, cs2: number): number {
+  return (ca2 + cs2) / (1 + cs2);
+}
+
+/**
+ * σ of the GI/M/1 queue whose arrivals are every n-th of a Poisson stream (Erlang-n inter-arrival
+ * times of rate λ per server, as round robin over n targets makes them): the root in (0, 1) of
+ * σ = A*(μ(1 − σ)), A*(s) = (nλ/(nλ + s))^n the inter-arrival Laplace transform. An arrival finds the
+ * server busy with probability σ and the number it finds is geometric, P(N ≥ k) = σ^k, so the mean
+ * sojourn is 1/(μ(1 − σ)) — under FIFO and, the number in system being the same process, under
+ * processor sharing by Little's law (Kleinrock, Queueing Systems Vol. 1, 1975, §6.4; Gross & Harris,
+ * Fundamentals of Queueing Theory, §6.2). σ = ρ for n = 1 (M/M/1); σ < ρ for n > 1 (regular arrivals
+ * find the server idle more often, by far at light load: σ ≈ ρⁿ·nⁿ/… rather than the Allen–Cunneen
+ * (1 + 1/n)/2·ρ). Exact for exponential CPU demands, an approximation otherwise. Bisection on [0, ρ].
+ */
+export function erlangArrivalsSigma(n: number, lambda: number, mu: number): number {
+  const rho = lambda / mu;
+  if (rho <= 0) return 0;
+  if (rho >= 1) return 1;
+  if (n <= 1 + 1e-9) return rho;
+  const nl = n * lambda;
+  let lo = 0;
+  let hi = rho;
+  for (let i = 0; i < 60 && hi - lo > 1e-12; i++) {
+    const s = 0.5 * (lo + hi);
+    const transform = Math.exp(-n * Math.log1p((mu * (1 - s)) / nl));
+    if (transform > s) lo = s;
+    else hi = s;
+  }
+  return 0.5 * (lo + hi);
+}
+
 /** h(a) = 2(a − 1 + e^(−a))/a², the relative variance shape of the M/M/1-PS conditional sojourn. */
 export function conditionalShape(a: number): number {
   if (a < 1e-4) return 1 - a / 3;
@@ -159,22 +234,33 @@ function expPartial(u: number): number {
 /**
  * Stratum j's stretch values base + excess·Z_m: Z has mean 1 and squared cv `cv2`, each value the mean
  * of Z over one of STRETCH_STRATA equal-probability strata (so the mean is kept exactly and the upper
- * stratum carries the tail's mean). Shape: for cv² ≥ 1 no sharing with probability 1 − π and an
- * exponential of mean 1/π otherwise, π = 2/(1 + cv²) (a short request either finds the CPU free or
- * waits behind a geometric number of others); for cv² < 1 a shifted exponential 1 − c + c·Exp(1),
- * c = √cv² (a long request's slowdown concentrates at its mean).
+ * stratum carries the tail's mean). Shape: for cv² ≥ 1 no sharing with probability 1 − π, and
+ * otherwise a shifted exponential of mean 1/π and squared cv y (a short request either finds the CPU
+ * free, probability 1 − p with p = `pShare`, or shares it with 1 + a geometric number of others, whose
+ * squared cv is p: y = p + h − 1 with h = cv²·p the request's conditional-variance shape, clipped to
+ * [0, cv²]); π = (1 + y)/(1 + cv²) keeps the variance (π = p when y is not clipped). For cv² < 1 a
+ * shifted exponential 1 − c + c·Exp(1), c = √cv² (a long request's slowdown concentrates at its mean).
  */
-function spreadStratum(out: Float64Array, j: number, base: number, excess: number, cv2: number): void {
+function spreadStratum(
+  out: Float64Array,
+  j: number,
+  base: number,
+  excess: number,
+  cv2: number,
+  pShare: number,
+): void {
   const o = j * STRETCH_STRATA;
   const width = 1 / STRETCH_STRATA;
   if (cv2 >= 1) {
-    const pi = 2 / (1 + cv2);
+    const y = Math.max(0, Math.min(cv2, pShare + cv2 * pShare - 1));
+    const pi = (1 + y) / (1 + cv2);
     const atom = 1 - pi;
+    const c = Math.sqrt(y);
     for (let m = 0; m < STRETCH_STRATA; m++) {
-      // Probabilities of this stratum within the exponential part, as fractions of π.
+      // Probabilities of this stratum within the shifted exponential part, as fractions of π.
       const u1 = Math.max(0, (m * width - atom) / pi);
       const u2 = Math.max(0, ((m + 1) * width - atom) / pi);
-      const z = (expPartial(u2) - expPartial(u1)) / width;
+      const z = ((1 - c) * (u2 - u1) + c * (expPartial(u2) - expPartial(u1))) / width;
       out[o + m] = base + excess * z;
     }
   } else {

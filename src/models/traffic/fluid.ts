@@ -4,7 +4,14 @@ import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
 import type { Task } from "../ecs/task.js";
 import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
-import { newTaskLatency, type TaskLatencyModel, taskLatency, taskThroughput } from "./fluid-latency.js";
+import {
+  newTaskLatency,
+  SLOT_LIMIT_BINDING,
+  slotLimitBinds,
+  type TaskLatencyModel,
+  taskLatency,
+  taskThroughput,
+} from "./fluid-latency.js";
 import type { MinuteSeries } from "./minute-series.js";
 
 /** What the fluid model reads of the service each tick (maintained as counters, O(1)). */
@@ -85,6 +92,11 @@ export class FluidTraffic implements Continuous {
   private lastLambdaTask = -1;
   private lastTargets = -1;
   private readonly lat = newTaskLatency();
+  /** Whether the cached per-task state lies where the fluid latency is not validated. */
+  private lastBinds = false;
+  /** Requests recorded below the saturation point while the slot limit binds (see `warnings`). */
+  private bindingRequests = 0;
+  private recordedRequests = 0;
   // Minute accumulators.
   private minuteRunning = 0;
   private minuteInService = 0;
@@ -129,6 +141,15 @@ export class FluidTraffic implements Continuous {
 
   latencyTotal(): LatencyStats {
     return this.latency.total();
+  }
+
+  /** What the run should warn about its fluid latency (empty when nothing). */
+  warnings(): string[] {
+    const share = this.recordedRequests > 0 ? this.bindingRequests / this.recordedRequests : 0;
+    if (share <= 0.01) return [];
+    return [
+      `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while a task's concurrency limit (${this.w.concurrency}) binds under processor sharing (utilisation^concurrency > ${SLOT_LIMIT_BINDING}); there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): check with engine.mode: request (docs/latency.md)`,
+    ];
   }
 
   /** Expected time for a deregistering task's in-flight requests to finish: a long service time plus today's delay. */
@@ -208,7 +229,10 @@ export class FluidTraffic implements Continuous {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
         taskLatency(this.taskModel, lambdaTask, n, lat);
+        this.lastBinds = slotLimitBinds(this.taskModel, lambdaTask) && lambdaTask < this.muTask;
       }
+      this.recordedRequests += a;
+      if (this.lastBinds) this.bindingRequests += a;
       const base = (backlog / mu) * 1000;
       const recorded = Math.max(a - expired - rejected, 0);
       // Requests whose latency would exceed the timeout are timeouts (their server time is still spent).

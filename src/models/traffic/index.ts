@@ -27,6 +27,8 @@ export interface TrafficModel extends Continuous {
   latencyTotal(): LatencyStats;
   /** Time a deregistering task needs for its in-flight requests (request mode: 0 or unknown, see onDrained). */
   inFlightDrainMs(task: Task): TimeMs;
+  /** Caveats about this run's figures (fluid mode outside its validated region). */
+  warnings?(): string[];
 }
 
 export interface TrafficInputs {
