@@ -16,8 +16,18 @@ const STRATA_OFFSETS = RAW_OFFSETS.map((x) => x / RAW_MEAN);
  */
 export const SERVICE_STRATA_EDGES = [0, 0.6, 0.9, 0.98, 1] as const;
 export const SERVICE_STRATA = SERVICE_STRATA_EDGES.length - 1;
-/** Equal-probability stretch values per service stratum (see `TaskLatency.stretch`). */
-export const STRETCH_STRATA = 6;
+/**
+ * Probability strata of the stretch within a service stratum (see `TaskLatency.stretch`): each value is
+ * the stretch's mean over its stratum, narrower towards the tail so the slowdown's upper percentiles are
+ * not flattened into one mean.
+ */
+export const STRETCH_EDGES = [0, 0.35, 0.65, 0.85, 0.95, 0.99, 0.998, 1] as const;
+export const STRETCH_STRATA = STRETCH_EDGES.length - 1;
+/** Probability of each stretch stratum. */
+export const STRETCH_WEIGHTS = Float64Array.from(
+  { length: STRETCH_STRATA },
+  (_, m) => STRETCH_EDGES[m + 1] - STRETCH_EDGES[m],
+);
 const STRATUM_LO = Float64Array.from([0, ...SERVICE_STRATA_EDGES.slice(0, -1)]);
 const STRATUM_INV_WIDTH = Float64Array.from([
   1,
@@ -220,9 +230,11 @@ export class LatencyRecorder {
     if (stretch === null) this.note(this.record(weight * p0, baseDelayMs), p0);
     else {
       for (let j = 0; j < SERVICE_STRATA; j++) {
-        const fj = (p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j])) / STRETCH_STRATA;
-        for (let m = 0; m < STRETCH_STRATA; m++)
-          this.note(this.record(weight * fj, baseDelayMs, stretch[j * STRETCH_STRATA + m], j + 1), fj);
+        const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
+        for (let m = 0; m < STRETCH_STRATA; m++) {
+          const fm = fj * STRETCH_WEIGHTS[m];
+          this.note(this.record(weight * fm, baseDelayMs, stretch[j * STRETCH_STRATA + m], j + 1), fm);
+        }
       }
     }
     if (pWait > 0) {
@@ -491,8 +503,8 @@ export function recordedLatencyCdf(
     for (let j = 0; j < SERVICE_STRATA; j++) {
       let fj = 0;
       for (let m = 0; m < STRETCH_STRATA; m++)
-        fj += stratumCdf(cdfS(x / stretch[j * STRETCH_STRATA + m]), j + 1);
-      served += (fj * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j])) / STRETCH_STRATA;
+        fj += STRETCH_WEIGHTS[m] * stratumCdf(cdfS(x / stretch[j * STRETCH_STRATA + m]), j + 1);
+      served += fj * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
     }
   if (pWait === 0) return served;
   let waited = 0;

@@ -1,5 +1,11 @@
 import { erlangCFast, mgcMeanWait, mgcProbWait } from "../latency/queueing.js";
-import { SERVICE_STRATA, STRETCH_STRATA } from "../latency/recorder.js";
+import {
+  SERVICE_STRATA,
+  SERVICE_STRATA_EDGES,
+  STRETCH_EDGES,
+  STRETCH_STRATA,
+  STRETCH_WEIGHTS,
+} from "../latency/recorder.js";
 
 /**
  * The fluid model's latency of one task at a steady per-task arrival rate, without backlog: what the
@@ -130,10 +136,15 @@ export function taskLatency(
     // Probability an arrival shares the CPU, and the mean slowdown g.
     let pShare: number;
     let g: number;
+    // The slowdown of a very long request: it shares the CPU with the time-average load whatever the
+    // arrivals' regularity (the Poisson value, 1/(1 − ρ) at speed v; Erlang C over v(1 − ρ) above).
+    let gLong: number;
     if (rho >= 1) {
       pShare = 1;
       g = gMax;
+      gLong = gMax;
     } else if (v <= 1) {
+      gLong = alone / (1 - rho);
       // One server at speed v fed by every n-th arrival (Erlang-n): the GI/M/1 queue. An arrival finds
       // the CPU shared with probability σ, and the mean slowdown is 1/(1 − σ) at speed v (σ = ρ for
       // Poisson arrivals, the M/M/1-PS slowdown).
@@ -147,20 +158,45 @@ export function taskLatency(
       // Regular arrivals find all v vCPUs taken less often than Poisson ones (Erlang C), by the ratio σ/ρ
       // of the pooled GI/M/1 queue of rate v·μ; the mean slowdown keeps the heavy-traffic factor.
       const erlang = erlangCFast(v, a);
+      gLong = 1 + erlang / (v * (1 - rho));
       g = 1 + (erlang / (v * (1 - rho))) * psVariabilityFactor(ca2Cpu, m.serviceCv2);
       pShare = (erlang * erlangArrivalsSigma(1 / ca2Cpu, lambdaTask, (v * 1000) / m.workMs)) / rho;
     }
     g = Math.min(g, gMax);
-    const shared = g - alone;
+    gLong = Math.min(gLong, gMax);
     const f = m.workMs / m.serviceMeanMs;
+    // Short requests see the sharing that regular arrivals cause (g), long ones the time-average load
+    // (gLong): request j's mean slowdown is gLong − D·φ(a_j), φ(a) = (1 − e^(−a))/a, a_j its CPU size
+    // over the sharing's time scale.
+    const decay = (Math.max(1, v) * Math.max(0, 1 - (v <= 1 ? pShare : rho))) / m.workMs;
+    // D = gLong − g keeps the long requests' slowdown whatever the short ones see; rescaled so the
+    // size-weighted mean stays g (the GI/M/1 mean, right for demands up to exponential variability).
+    // Heavier-tailed demands put most of the work in long requests: ψ = (cs² − 1)/(cs² + 1) of the way
+    // from the rescaled D to gLong − g.
+    let weighted = 0;
+    for (let j = 0; j < SERVICE_STRATA; j++) {
+      const xj = m.stratumWorkMs[j + 1];
+      weighted += stratumWidth(j) * xj * shortShare(decay * xj);
+    }
+    const dLong = Math.max(0, gLong - g);
+    const dMean = weighted > 0 ? (dLong * m.workMs) / weighted : 0;
+    const psi = Math.max(0, (m.serviceCv2 - 1) / (m.serviceCv2 + 1));
+    const d = dMean + (dLong - dMean) * psi;
+    let sizeWeighted = 0;
+    for (let j = 0; j < SERVICE_STRATA; j++) {
+      const aj = decay * m.stratumWorkMs[j + 1];
+      const sharedJ = Math.max(0, gLong - d * shortShare(aj) - alone);
+      stratumShared[j] = sharedJ;
+      sizeWeighted += stratumWidth(j) * m.stratumWorkMs[j + 1] * sharedJ;
+    }
+    const shared = m.workMs > 0 ? sizeWeighted / m.workMs : 0;
     out.scale = 1 + f * (alone - 1 + shared);
     if (out.scale - 1 > 1e-9) {
       out.stretched = true;
       out.version++;
-      const decay = (Math.max(1, v) * Math.max(0, 1 - (v <= 1 ? pShare : rho))) / m.workMs;
       for (let j = 0; j < SERVICE_STRATA; j++) {
         const cv2 = pShare > 0 ? conditionalShape(decay * m.stratumWorkMs[j + 1]) / pShare : 0;
-        spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * shared, cv2, pShare);
+        spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * stratumShared[j], cv2, pShare);
       }
     }
   }
@@ -220,6 +256,18 @@ export function erlangArrivalsSigma(n: number, lambda: number, mu: number): numb
   return 0.5 * (lo + hi);
 }
 
+/** Scratch: each service stratum's mean shared slowdown (one task model at a time; single-threaded). */
+const stratumShared = new Float64Array(SERVICE_STRATA);
+
+/** φ(a) = (1 − e^(−a))/a: 1 for a request short against the sharing's time scale, 1/a for a long one. */
+function shortShare(a: number): number {
+  return a < 1e-6 ? 1 - a / 2 : -Math.expm1(-a) / a;
+}
+
+function stratumWidth(j: number): number {
+  return SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j];
+}
+
 /** h(a) = 2(a − 1 + e^(−a))/a², the relative variance shape of the M/M/1-PS conditional sojourn. */
 export function conditionalShape(a: number): number {
   if (a < 1e-4) return 1 - a / 3;
@@ -250,7 +298,6 @@ function spreadStratum(
   pShare: number,
 ): void {
   const o = j * STRETCH_STRATA;
-  const width = 1 / STRETCH_STRATA;
   if (cv2 >= 1) {
     const y = Math.max(0, Math.min(cv2, pShare + cv2 * pShare - 1));
     const pi = (1 + y) / (1 + cv2);
@@ -258,15 +305,15 @@ function spreadStratum(
     const c = Math.sqrt(y);
     for (let m = 0; m < STRETCH_STRATA; m++) {
       // Probabilities of this stratum within the shifted exponential part, as fractions of π.
-      const u1 = Math.max(0, (m * width - atom) / pi);
-      const u2 = Math.max(0, ((m + 1) * width - atom) / pi);
-      const z = ((1 - c) * (u2 - u1) + c * (expPartial(u2) - expPartial(u1))) / width;
+      const u1 = Math.max(0, (STRETCH_EDGES[m] - atom) / pi);
+      const u2 = Math.max(0, (STRETCH_EDGES[m + 1] - atom) / pi);
+      const z = ((1 - c) * (u2 - u1) + c * (expPartial(u2) - expPartial(u1))) / STRETCH_WEIGHTS[m];
       out[o + m] = base + excess * z;
     }
   } else {
     const c = Math.sqrt(cv2);
     for (let m = 0; m < STRETCH_STRATA; m++) {
-      const e = (expPartial((m + 1) * width) - expPartial(m * width)) / width;
+      const e = (expPartial(STRETCH_EDGES[m + 1]) - expPartial(STRETCH_EDGES[m])) / STRETCH_WEIGHTS[m];
       out[o + m] = base + excess * (1 - c + c * e);
     }
   }
