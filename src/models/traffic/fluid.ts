@@ -6,8 +6,7 @@ import type { Task } from "../ecs/task.js";
 import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
 import {
   newTaskLatency,
-  SLOT_LIMIT_BINDING,
-  slotLimitBinds,
+  fluidLatencyCaveat,
   type TaskLatencyModel,
   taskLatency,
   taskThroughput,
@@ -92,10 +91,10 @@ export class FluidTraffic implements Continuous {
   private lastLambdaTask = -1;
   private lastTargets = -1;
   private readonly lat = newTaskLatency();
-  /** Whether the cached per-task state lies where the fluid latency is not validated. */
-  private lastBinds = false;
-  /** Requests recorded below the saturation point while the slot limit binds (see `warnings`). */
-  private bindingRequests = 0;
+  /** Why the cached per-task state lies outside the fluid latency's validated region (null: inside). */
+  private lastCaveat: string | null = null;
+  /** Requests that arrived outside the validated region, per reason (see `warnings`). */
+  private readonly caveatRequests = new Map<string, number>();
   private recordedRequests = 0;
   // Minute accumulators.
   private minuteRunning = 0;
@@ -145,11 +144,15 @@ export class FluidTraffic implements Continuous {
 
   /** What the run should warn about its fluid latency (empty when nothing). */
   warnings(): string[] {
-    const share = this.recordedRequests > 0 ? this.bindingRequests / this.recordedRequests : 0;
-    if (share <= 0.01) return [];
-    return [
-      `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while a task's concurrency limit (${this.w.concurrency}) binds under processor sharing (utilisation^concurrency > ${SLOT_LIMIT_BINDING}); there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): check with engine.mode: request (docs/latency.md)`,
-    ];
+    const out: string[] = [];
+    for (const [reason, n] of this.caveatRequests) {
+      const share = n / this.recordedRequests;
+      if (share > 0.01)
+        out.push(
+          `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while ${reason}; there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): check with engine.mode: request (docs/latency.md)`,
+        );
+    }
+    return out;
   }
 
   /** Expected time for a deregistering task's in-flight requests to finish: a long service time plus today's delay. */
@@ -229,10 +232,11 @@ export class FluidTraffic implements Continuous {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
         taskLatency(this.taskModel, lambdaTask, n, lat);
-        this.lastBinds = slotLimitBinds(this.taskModel, lambdaTask) && lambdaTask < this.muTask;
+        this.lastCaveat = fluidLatencyCaveat(this.taskModel, lambdaTask);
       }
       this.recordedRequests += a;
-      if (this.lastBinds) this.bindingRequests += a;
+      const why = this.lastCaveat;
+      if (why !== null) this.caveatRequests.set(why, (this.caveatRequests.get(why) ?? 0) + a);
       const base = (backlog / mu) * 1000;
       const recorded = Math.max(a - expired - rejected, 0);
       // Requests whose latency would exceed the timeout are timeouts (their server time is still spent).
