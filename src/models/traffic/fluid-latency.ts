@@ -21,10 +21,13 @@ import {
  *    K = 1 + f·(g − 1), g the mean slowdown of the task's CPU: 1/(v(1 − ρ)) for v ≤ 1 vCPU (everything
  *    runs at speed v), 1 + C(v, A)/(v(1 − ρ)) above (the symmetric M/M/v-PS slowdown, each request using
  *    at most one vCPU; exact in the mean and, for v = 1, for every job size), capped at concurrency / v.
- *    Round robin makes per-target arrivals Erlang-n (cv² = 1/n); the excess g − 1 is scaled by
- *    (1 + cv²)/2, the Allen–Cunneen factor, which request mode confirms (docs/latency.md).
+ *    Round robin makes per-target arrivals Erlang-n (cv² = 1/n), jittered back towards Poisson by the
+ *    off-CPU part before they reach the CPU: for v ≤ 1 the sharing probability is the GI/M/1 σ
+ *    (`erlangArrivalsSigma`) and the mean slowdown 1 + σ/(1 − σ) times the demand-variability share of
+ *    the heavy-traffic factor (`psVariabilityFactor`); above one vCPU Erlang C scaled alike.
  *    K is not a constant: a short request's slowdown depends on how many share the CPU when it arrives
- *    (T ≈ x·(1 + N) as x → 0), a long one's averages out (T/x → g). Per service stratum (recorder.ts) the
+ *    (T ≈ x·(1 + N) as x → 0), a long one's averages out to the time-average load's 1/(1 − ρ) whatever
+ *    the arrivals' regularity; each stratum's mean slowdown moves between the two. Per service stratum (recorder.ts) the
  *    slowdown R = T(x)/x of a request of CPU size x = E[W | stratum] is given the M/M/1-PS conditional
  *    variance (E. G. Coffman, R. R. Muntz, H. Trotter, "Waiting time distributions for processor-sharing
  *    systems", JACM 17(1), 1970): Var[T(x)] = 2ρx/(μ(1 − ρ)³) − 2ρ(1 − e^(−a))/(μ²(1 − ρ)⁴),
@@ -32,8 +35,8 @@ import {
  *    2/a for long requests). Above one vCPU ρ becomes the probability of sharing C(v, A) and the decay
  *    rate v(1 − ρ)/E[W] (the M/M/v-PS analogue; Brandt & Brandt, "Waiting times for M/M systems under
  *    state-dependent processor sharing", Queueing Systems 59, 2008, compute it exactly and show the
- *    same two regimes). R − 1 is spread as a lognormal of that mean and variance over STRETCH_STRATA
- *    equal-probability points.
+ *    same two regimes). R − 1 is spread over STRETCH_STRATA probability strata narrowing towards the
+ *    tail (`spreadStratum`).
  *  - the slot wait is the M/G/c wait for one of `concurrency` slots (Allen–Cunneen mean, Erlang C
  *    probability), c = concurrency, service time S (the slot is held for the whole request).
  */
