@@ -91,10 +91,11 @@ export class FluidTraffic implements Continuous {
   private lastLambdaTask = -1;
   private lastTargets = -1;
   private readonly lat = newTaskLatency();
-  /** Why the cached per-task state lies outside the fluid latency's validated region (null: inside). */
-  private lastCaveat: string | null = null;
-  /** Requests that arrived outside the validated region, per reason (see `warnings`). */
-  private readonly caveatRequests = new Map<string, number>();
+  /** Index into `caveats` of why the cached per-task state lies outside the validated region (−1: inside). */
+  private lastCaveat = -1;
+  /** Reasons met (few: recomputed only when the per-task rate changes) and the requests that met each. */
+  private readonly caveats: string[] = [];
+  private readonly caveatRequests: number[] = [];
   private recordedRequests = 0;
   // Minute accumulators.
   private minuteRunning = 0;
@@ -142,11 +143,22 @@ export class FluidTraffic implements Continuous {
     return this.latency.total();
   }
 
+  private caveatIndex(reason: string | null): number {
+    if (reason === null) return -1;
+    let i = this.caveats.indexOf(reason);
+    if (i < 0) {
+      i = this.caveats.push(reason) - 1;
+      this.caveatRequests.push(0);
+    }
+    return i;
+  }
+
   /** What the run should warn about its fluid latency (empty when nothing). */
   warnings(): string[] {
     const out: string[] = [];
-    for (const [reason, n] of this.caveatRequests) {
-      const share = n / this.recordedRequests;
+    for (let i = 0; i < this.caveats.length; i++) {
+      const reason = this.caveats[i];
+      const share = this.caveatRequests[i] / this.recordedRequests;
       if (share > 0.01)
         out.push(
           `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while ${reason}; there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): check with engine.mode: request (docs/latency.md)`,
@@ -232,11 +244,10 @@ export class FluidTraffic implements Continuous {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
         taskLatency(this.taskModel, lambdaTask, n, lat);
-        this.lastCaveat = fluidLatencyCaveat(this.taskModel, lambdaTask);
+        this.lastCaveat = this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask));
       }
       this.recordedRequests += a;
-      const why = this.lastCaveat;
-      if (why !== null) this.caveatRequests.set(why, (this.caveatRequests.get(why) ?? 0) + a);
+      if (this.lastCaveat >= 0) this.caveatRequests[this.lastCaveat] += a;
       const base = (backlog / mu) * 1000;
       const recorded = Math.max(a - expired - rejected, 0);
       // Requests whose latency would exceed the timeout are timeouts (their server time is still spent).
