@@ -137,12 +137,13 @@ export function taskLatency(
     // Below one vCPU a request runs at speed v even alone; only the sharing part depends on arrivals.
     const alone = v < 1 ? 1 / v : 1;
     // Arrivals reach the CPU after their off-CPU part (1 − f)·S: independent delays make the round-robin
-    // stream less regular, the more so the larger x = λ²·Var[(1 − f)·S] (the delays' spread in mean
+    // stream less regular, the more so the larger x = (λ/v)²·Var[(1 − f)·S] (the delays' spread in mean
     // gaps, damped by 1 − ρ: a loaded CPU queue sees the stream at longer time scales, where displacing
     // points does not change its regularity): ca² moves from 1/n towards 1 by 1 − e^(−2x). An interpolation checked against
     // request mode over the grid in test/models/traffic/fluid-grid.test.ts, not a theorem.
     const offS = ((m.serviceMeanMs - m.workMs) / 1000) * Math.sqrt(m.serviceCv2);
-    const x = lambdaTask * lambdaTask * offS * offS * Math.max(0, 1 - rho);
+    const perVcpu = lambdaTask / Math.max(1, v);
+    const x = perVcpu * perVcpu * offS * offS * Math.max(0, 1 - rho);
     const ca2Cpu = ca2 - (1 - ca2) * Math.expm1(-2 * x);
     // Probability an arrival shares the CPU, and the mean slowdown g.
     let pShare: number;

@@ -38,10 +38,10 @@ const GRID = {
  * neighbouring latencies correlated, so fewer would leave the bounds to noise). */
 const REQUESTS = 300_000;
 /**
- * Asserted bounds. The aim is 5, 8, 10 %; over the whole validated grid (96 scenarios, one seed) fluid
- * mode measured p50 within 6.2 %, p95 within 8.5 % and p99 within 10.6 %, three scenarios beyond the
- * aim (CPU-bound at 70–85 % with 4 vCPUs, and partly off-CPU on 1 vCPU at light load, p50 5 % low), so
- * the test holds what was measured, one point above the aim, rather than the aim.
+ * Asserted bounds. The aim is 5, 8, 10 %: over the whole validated grid at one seed (92 scenarios)
+ * fluid mode measured p50 within 3.7 %, p95 within 6.3 %, p99 within 8.0 %; the seeds this test draws
+ * move request mode's percentiles by up to 2 points (p95 8.3 % for u=0.5 cv=0.7 c=16 vCPU=1 cpu=60ms
+ * seed=467, p50 5.8 % for u=0.7 cv=2 c=64 vCPU=4 cpu=60ms seed=582), so the test holds one point more.
  */
 const BOUNDS = { p50: 0.06, p95: 0.09, p99: 0.11 } as const;
 
