@@ -574,6 +574,17 @@ export const ASSUMPTIONS: readonly AssumptionDef[] = [
     basis: "chosen",
     source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
   },
+  // Servers behind the load balancer (docs/latency.md, "Overload").
+  {
+    id: "server.queueLimit",
+    kind: "integer",
+    default: 100,
+    statement:
+      "when workload.queueLimit is not set, a task holds at most this many requests waiting beyond its `concurrency`; more are refused and the ALB answers 502 (a TCP RST from the target), counted as dropped. 100 is the default of Apache Tomcat's acceptCount (Spring Boot server.tomcat.accept-count), the queue for connections when all request threads are busy; nginx and Node.js listen with a backlog of 511, and Linux caps every listen backlog at net.core.somaxconn (4096 since kernel 5.4, 128 before)",
+    basis: "observed",
+    source:
+      "https://tomcat.apache.org/tomcat-10.1-doc/config/http.html ; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-502-issues",
+  },
   {
     id: "alb.lorTieBreak",
     kind: "choice",

@@ -26,6 +26,8 @@ export interface PlatformSummary {
   utilisation: { cpuPercentOfPaid: number };
   scaling: { scaleOutEvents: number; scaleInEvents: number };
   checks: { name: string; ok: boolean; detail: string }[];
+  /** Caveats about the figures (fluid latency outside its validated region); absent when none. */
+  warnings?: string[];
   /** EC2: instance cost split into capacity the tasks reserved and capacity paid for but idle. */
   capacityCost?: { inUseUsd: number; idleUsd: number };
   /** EC2: container instances. */
@@ -144,6 +146,7 @@ function platformSummary(
     utilisation: { cpuPercentOfPaid: r(p.utilisation.cpuPercentOfPaid, 3) },
     scaling: p.scaling,
     checks: p.checks,
+    ...(p.warnings ? { warnings: p.warnings } : {}),
     ...(p.capacityCost
       ? { capacityCost: { inUseUsd: r(p.capacityCost.inUseUsd), idleUsd: r(p.capacityCost.idleUsd) } }
       : {}),

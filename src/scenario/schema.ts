@@ -123,7 +123,7 @@ const Workload = z.strictObject({
   }),
   queueLimit: z.number().int().min(0).optional().meta({
     description:
-      "Requests a task holds waiting beyond its `concurrency`; more are rejected (503, an SLO miss). Default: unbounded.",
+      "Requests a task holds waiting beyond its `concurrency`; more are refused (the ALB answers 502, counted as dropped). Default: the assumption server.queueLimit (100).",
   }),
   bytesPerRequest: z.number().int().min(0).optional().meta({
     description:

@@ -58,6 +58,8 @@ export function registerRun(program: Command): void {
           if (opts.out) process.stdout.write(`wrote ${Object.keys(out.files).join(", ")} to ${opts.out}\n`);
         }
         if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);
+        for (const [name, p] of Object.entries(out.summary.platforms))
+          for (const w of p.warnings ?? []) process.stderr.write(`warning: ${name}: ${w}\n`);
         if (opts.report && opts.out) await reportAfterRun(opts.out, scenario, out, { growth: opts.growth });
         // A failed threshold is the gate a CI job waits for: exit code 1.
         if (!thresholds.passed) process.exitCode = 1;

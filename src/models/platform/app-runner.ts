@@ -20,6 +20,7 @@ import {
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
+  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
@@ -51,7 +52,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   const { sim, ledger, series, decisions } = startPlatformRun(input);
   const w = scenario.workload;
   const service = serviceTimeOf(w);
-  const latency = new LatencyRecorder(service, scenario.slo.latency);
+  const latency = new LatencyRecorder(service, scenario.slo.latency, w.timeout);
   const idleTimeoutMs = num(a, "appRunner.activeIdleTimeout");
   const image = w.image;
   const startMs =
@@ -159,7 +160,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
   // will return a number of 429 responses until the new container spins up").
   const rejectOverflow = a["appRunner.overflow"] !== "queue";
   const workload = {
-    ...trafficWorkload(w, service, Math.min(w.concurrency, cfg.MaxConcurrency)),
+    ...trafficWorkload(w, service, a, Math.min(w.concurrency, cfg.MaxConcurrency)),
     ...(rejectOverflow ? { queueLimit: 0 } : {}),
   };
   const traffic = new FluidTraffic(
@@ -291,6 +292,7 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     minutes: series,
     requests,
     latency: latency.total(),
+    ...trafficWarnings(traffic),
     capacity: {
       min: capMin,
       max: capMax,

@@ -28,6 +28,7 @@ import {
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
+  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
@@ -120,7 +121,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     deployment: p.service.deploymentConfiguration,
   });
 
-  const workload = trafficWorkload(w, service);
+  const workload = trafficWorkload(w, service, a);
   // engine.mode picks the fluid or the request-level model (src/models/traffic/index.ts).
   const traffic = albTraffic(input, {
     sim,
@@ -210,6 +211,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     minutes: series,
     requests,
     latency: total,
+    ...trafficWarnings(traffic),
     capacity: {
       min: capMin,
       max: capMax,

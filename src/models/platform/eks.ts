@@ -35,6 +35,7 @@ import {
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
+  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
@@ -344,7 +345,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
       if (pod) deployment.inFlightDone(pod, sim.now);
     },
   };
-  const workload = trafficWorkload(w, service);
+  const workload = trafficWorkload(w, service, a);
   traffic = albTraffic(input, {
     sim,
     workload,
@@ -482,6 +483,7 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     minutes: series,
     requests,
     latency: traffic.latencyTotal(),
+    ...trafficWarnings(traffic),
     capacity: {
       min: capMin,
       max: capMax,

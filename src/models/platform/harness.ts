@@ -103,6 +103,12 @@ export function chargeLoadBalancer(
   });
 }
 
+/** The traffic model's caveats as a result field: absent when there are none. */
+export function trafficWarnings(traffic: TrafficModel): { warnings?: string[] } {
+  const w = traffic.warnings?.() ?? [];
+  return w.length > 0 ? { warnings: w } : {};
+}
+
 /** The request counts of a traffic model at the end of the run. */
 export function trafficRequests(traffic: TrafficModel): PlatformResult["requests"] {
   return {

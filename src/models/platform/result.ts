@@ -28,6 +28,8 @@ export interface PlatformResult {
   taskEvents?: Pick<TaskEventLog, "source" | "records">[];
   /** Kind-specific figures (queue, jobs, App Runner billing) copied into summary.json under `details`. */
   details?: Record<string, unknown>;
+  /** Caveats about the figures (fluid latency outside its validated region); absent when none. */
+  warnings?: string[];
   /** Invariant checks that ran, with their outcome. */
   checks: { name: string; ok: boolean; detail: string }[];
   /** Cost of capacity reserved by the service's tasks vs. paid but idle (launch types that buy instances). */

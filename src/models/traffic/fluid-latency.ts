@@ -1,5 +1,11 @@
 import { erlangCFast, mgcMeanWait, mgcProbWait } from "../latency/queueing.js";
-import { SERVICE_STRATA, STRETCH_STRATA } from "../latency/recorder.js";
+import {
+  SERVICE_STRATA,
+  SERVICE_STRATA_EDGES,
+  STRETCH_EDGES,
+  STRETCH_STRATA,
+  STRETCH_WEIGHTS,
+} from "../latency/recorder.js";
 
 /**
  * The fluid model's latency of one task at a steady per-task arrival rate, without backlog: what the
@@ -15,10 +21,13 @@ import { SERVICE_STRATA, STRETCH_STRATA } from "../latency/recorder.js";
  *    K = 1 + f·(g − 1), g the mean slowdown of the task's CPU: 1/(v(1 − ρ)) for v ≤ 1 vCPU (everything
  *    runs at speed v), 1 + C(v, A)/(v(1 − ρ)) above (the symmetric M/M/v-PS slowdown, each request using
  *    at most one vCPU; exact in the mean and, for v = 1, for every job size), capped at concurrency / v.
- *    Round robin makes per-target arrivals Erlang-n (cv² = 1/n); the excess g − 1 is scaled by
- *    (1 + cv²)/2, the Allen–Cunneen factor, which request mode confirms (docs/latency.md).
+ *    Round robin makes per-target arrivals Erlang-n (cv² = 1/n), jittered back towards Poisson by the
+ *    off-CPU part before they reach the CPU: for v ≤ 1 the sharing probability is the GI/M/1 σ
+ *    (`erlangArrivalsSigma`) and the mean slowdown 1 + σ/(1 − σ) times the demand-variability share of
+ *    the heavy-traffic factor (`psVariabilityFactor`); above one vCPU Erlang C scaled alike.
  *    K is not a constant: a short request's slowdown depends on how many share the CPU when it arrives
- *    (T ≈ x·(1 + N) as x → 0), a long one's averages out (T/x → g). Per service stratum (recorder.ts) the
+ *    (T ≈ x·(1 + N) as x → 0), a long one's averages out to the time-average load's 1/(1 − ρ) whatever
+ *    the arrivals' regularity; each stratum's mean slowdown moves between the two. Per service stratum (recorder.ts) the
  *    slowdown R = T(x)/x of a request of CPU size x = E[W | stratum] is given the M/M/1-PS conditional
  *    variance (E. G. Coffman, R. R. Muntz, H. Trotter, "Waiting time distributions for processor-sharing
  *    systems", JACM 17(1), 1970): Var[T(x)] = 2ρx/(μ(1 − ρ)³) − 2ρ(1 − e^(−a))/(μ²(1 − ρ)⁴),
@@ -26,8 +35,8 @@ import { SERVICE_STRATA, STRETCH_STRATA } from "../latency/recorder.js";
  *    2/a for long requests). Above one vCPU ρ becomes the probability of sharing C(v, A) and the decay
  *    rate v(1 − ρ)/E[W] (the M/M/v-PS analogue; Brandt & Brandt, "Waiting times for M/M systems under
  *    state-dependent processor sharing", Queueing Systems 59, 2008, compute it exactly and show the
- *    same two regimes). R − 1 is spread as a lognormal of that mean and variance over STRETCH_STRATA
- *    equal-probability points.
+ *    same two regimes). R − 1 is spread over STRETCH_STRATA probability strata narrowing towards the
+ *    tail (`spreadStratum`).
  *  - the slot wait is the M/G/c wait for one of `concurrency` slots (Allen–Cunneen mean, Erlang C
  *    probability), c = concurrency, service time S (the slot is held for the whole request).
  */
@@ -74,6 +83,32 @@ export function newTaskLatency(): TaskLatency {
   };
 }
 
+/**
+ * Where the fluid latency model is not validated against request mode (test/models/traffic/
+ * fluid-grid.test.ts holds p50, p95, p99 within 5, 8, 10 % everywhere else on its grid):
+ *  - the concurrency limit binds under processor sharing: the slot wait is the M/G/c wait for slots
+ *    held for the unstretched service time, while request mode's admitted requests hold their slots for
+ *    their stretched sojourn, so percentiles miss by up to tens of per cent. The limit binds with
+ *    probability about u^c (u = λ/μ the task's utilisation, c its concurrency: the geometric number in
+ *    an M/M/1-PS queue); validated where u^c ≤ `SLOT_LIMIT_BINDING`;
+ *  - a CPU-bound workload (cpuPerRequest ≥ 90 % of the mean service time) at utilisation ≥ 0.8 with a
+ *    service-time cv below 0.5 or above 1.5: percentiles miss by up to 6 % (p50) and 11 % (p99).
+ * Returns the reason, or null inside the validated region.
+ */
+export const SLOT_LIMIT_BINDING = 1e-3;
+
+export function fluidLatencyCaveat(m: TaskLatencyModel, lambdaTask: number): string | null {
+  if (m.workMs <= 0 || lambdaTask <= 0) return null;
+  const u = lambdaTask / taskThroughput(m);
+  if (u >= 1) return null;
+  if (u ** m.concurrency > SLOT_LIMIT_BINDING)
+    return `the concurrency limit (${m.concurrency}) binds under processor sharing (utilisation^concurrency > ${SLOT_LIMIT_BINDING})`;
+  const cv2 = m.serviceCv2;
+  if (u >= 0.8 && m.workMs >= 0.9 * m.serviceMeanMs && (cv2 < 0.25 || cv2 > 2.25))
+    return "a CPU-bound workload at utilisation ≥ 0.8 with a service-time cv outside 0.5–1.5";
+  return null;
+}
+
 /** Requests per second one task completes at most: min(concurrency/E[S], vCPU/E[W]). */
 export function taskThroughput(m: TaskLatencyModel): number {
   const slots = m.concurrency / (m.serviceMeanMs / 1000);
@@ -101,33 +136,79 @@ export function taskLatency(
     const rho = a / v;
     // Below one vCPU a request runs at speed v even alone; only the sharing part depends on arrivals.
     const alone = v < 1 ? 1 / v : 1;
+    // Arrivals reach the CPU after their off-CPU part (1 − f)·S: independent delays make the round-robin
+    // stream less regular, the more so the larger x = (λ/v)²·Var[(1 − f)·S] (the delays' spread in mean
+    // gaps, damped by 1 − ρ: a loaded CPU queue sees the stream at longer time scales, where displacing
+    // points does not change its regularity): ca² moves from 1/n towards 1 by 1 − e^(−2x). An interpolation checked against
+    // request mode over the grid in test/models/traffic/fluid-grid.test.ts, not a theorem.
+    const offS = ((m.serviceMeanMs - m.workMs) / 1000) * Math.sqrt(m.serviceCv2);
+    const perVcpu = lambdaTask / Math.max(1, v);
+    const x = perVcpu * perVcpu * offS * offS * Math.max(0, 1 - rho);
+    const ca2Cpu = ca2 - (1 - ca2) * Math.expm1(-2 * x);
     // Probability an arrival shares the CPU, and the mean slowdown g.
     let pShare: number;
     let g: number;
+    // The slowdown of a very long request: it shares the CPU with the time-average load whatever the
+    // arrivals' regularity (the Poisson value, 1/(1 − ρ) at speed v; Erlang C over v(1 − ρ) above).
+    let gLong: number;
     if (rho >= 1) {
       pShare = 1;
       g = gMax;
+      gLong = gMax;
     } else if (v <= 1) {
-      // One server at speed v: M/G/1-PS slowdown, the sharing part scaled by the Allen–Cunneen factor for
-      // Erlang-n arrivals (an arrival finds the CPU shared with probability ρ under Poisson arrivals).
-      pShare = rho;
-      g = alone + ((alone * rho) / (1 - rho)) * ((1 + ca2) / 2);
+      gLong = alone / (1 - rho);
+      // One server at speed v fed by every n-th arrival (Erlang-n): the GI/M/1 queue. An arrival finds
+      // the CPU shared with probability σ, and the mean slowdown is 1/(1 − σ) at speed v (σ = ρ for
+      // Poisson arrivals, the M/M/1-PS slowdown).
+      // The service variability's own share of the heavy-traffic factor corrects the exponential
+      // demands GI/M/1 assumes (1 for cs² = 1 or Poisson arrivals, where M/G/1-PS is insensitive).
+      pShare = erlangArrivalsSigma(1 / ca2Cpu, lambdaTask, (v * 1000) / m.workMs);
+      const demand = (2 * psVariabilityFactor(ca2Cpu, m.serviceCv2)) / (1 + ca2Cpu);
+      g = alone * (1 + (pShare / (1 - pShare)) * demand);
     } else {
-      // v servers: the M/M/v-PS slowdown with the Allen–Cunneen factor for Erlang-n arrivals.
-      pShare = erlangCFast(v, a);
-      g = 1 + ((pShare / (v * (1 - rho))) * (1 + ca2)) / 2;
+      // v servers: the M/M/v-PS slowdown with the heavy-traffic variability factor.
+      // Regular arrivals find all v vCPUs taken less often than Poisson ones (Erlang C), by the ratio σ/ρ
+      // of the pooled GI/M/1 queue of rate v·μ; the mean slowdown keeps the heavy-traffic factor.
+      const erlang = erlangCFast(v, a);
+      gLong = 1 + erlang / (v * (1 - rho));
+      g = 1 + (erlang / (v * (1 - rho))) * psVariabilityFactor(ca2Cpu, m.serviceCv2);
+      pShare = (erlang * erlangArrivalsSigma(1 / ca2Cpu, lambdaTask, (v * 1000) / m.workMs)) / rho;
     }
     g = Math.min(g, gMax);
-    const shared = g - alone;
+    gLong = Math.min(gLong, gMax);
     const f = m.workMs / m.serviceMeanMs;
+    // Short requests see the sharing that regular arrivals cause (g), long ones the time-average load
+    // (gLong): request j's mean slowdown is gLong − D·φ(a_j), φ(a) = (1 − e^(−a))/a, a_j its CPU size
+    // over the sharing's time scale.
+    const decay = (Math.max(1, v) * Math.max(0, 1 - (v <= 1 ? pShare : rho))) / m.workMs;
+    // D = gLong − g keeps the long requests' slowdown whatever the short ones see; rescaled so the
+    // size-weighted mean stays g (the GI/M/1 mean, right for demands up to exponential variability).
+    // Heavier-tailed demands put most of the work in long requests: ψ = (cs² − 1)/(cs² + 1) of the way
+    // from the rescaled D to gLong − g.
+    let weighted = 0;
+    for (let j = 0; j < SERVICE_STRATA; j++) {
+      const xj = m.stratumWorkMs[j + 1];
+      weighted += stratumWidth(j) * xj * shortShare(decay * xj);
+    }
+    const dLong = Math.max(0, gLong - g);
+    const dMean = weighted > 0 ? (dLong * m.workMs) / weighted : 0;
+    const psi = Math.max(0, (m.serviceCv2 - 1) / (m.serviceCv2 + 1));
+    const d = dMean + (dLong - dMean) * psi;
+    let sizeWeighted = 0;
+    for (let j = 0; j < SERVICE_STRATA; j++) {
+      const aj = decay * m.stratumWorkMs[j + 1];
+      const sharedJ = Math.max(0, gLong - d * shortShare(aj) - alone);
+      stratumShared[j] = sharedJ;
+      sizeWeighted += stratumWidth(j) * m.stratumWorkMs[j + 1] * sharedJ;
+    }
+    const shared = m.workMs > 0 ? sizeWeighted / m.workMs : 0;
     out.scale = 1 + f * (alone - 1 + shared);
     if (out.scale - 1 > 1e-9) {
       out.stretched = true;
       out.version++;
-      const decay = (Math.max(1, v) * Math.max(0, 1 - (v <= 1 ? pShare : rho))) / m.workMs;
       for (let j = 0; j < SERVICE_STRATA; j++) {
         const cv2 = pShare > 0 ? conditionalShape(decay * m.stratumWorkMs[j + 1]) / pShare : 0;
-        spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * shared, cv2);
+        spreadStratum(out.stretch, j, 1 + f * (alone - 1), f * stratumShared[j], cv2, pShare);
       }
     }
   }
@@ -145,6 +226,60 @@ export function taskLatency(
   return out;
 }
 
+/**
+ * (ca² + cs²)/(1 + cs²): how arrival and demand variability scale the mean number sharing a
+ * processor-sharing server in heavy traffic, relative to M/M/1-PS. The workload V is that of any
+ * work-conserving GI/G/1 queue, E[V] ≈ ρ·E[S]·(ca² + cs²)/(2(1 − ρ)) (Kingman), and in heavy traffic
+ * the residual demands of the jobs sharing the server follow the equilibrium excess distribution of
+ * mean E[S](1 + cs²)/2, so N ≈ V / (E[S](1 + cs²)/2) (H. C. Gromoll, "Diffusion approximation for a
+ * processor sharing queue in heavy traffic", Annals of Applied Probability 14(2), 2004). Exact (= 1)
+ * for Poisson arrivals, where M/G/1-PS is insensitive; (1 + ca²)/2, the Allen–Cunneen factor, for
+ * cs² = 1.
+ */
+export function psVariabilityFactor(ca2: number, cs2: number): number {
+  return (ca2 + cs2) / (1 + cs2);
+}
+
+/**
+ * σ of the GI/M/1 queue whose arrivals are every n-th of a Poisson stream (Erlang-n inter-arrival
+ * times of rate λ per server, as round robin over n targets makes them): the root in (0, 1) of
+ * σ = A*(μ(1 − σ)), A*(s) = (nλ/(nλ + s))^n the inter-arrival Laplace transform. An arrival finds the
+ * server busy with probability σ and the number it finds is geometric, P(N ≥ k) = σ^k, so the mean
+ * sojourn is 1/(μ(1 − σ)) — under FIFO and, the number in system being the same process, under
+ * processor sharing by Little's law (Kleinrock, Queueing Systems Vol. 1, 1975, §6.4; Gross & Harris,
+ * Fundamentals of Queueing Theory, §6.2). σ = ρ for n = 1 (M/M/1); σ < ρ for n > 1 (regular arrivals
+ * find the server idle more often, by far at light load: σ ≈ ρⁿ·nⁿ/… rather than the Allen–Cunneen
+ * (1 + 1/n)/2·ρ). Exact for exponential CPU demands, an approximation otherwise. Bisection on [0, ρ].
+ */
+export function erlangArrivalsSigma(n: number, lambda: number, mu: number): number {
+  const rho = lambda / mu;
+  if (rho <= 0) return 0;
+  if (rho >= 1) return 1;
+  if (n <= 1 + 1e-9) return rho;
+  const nl = n * lambda;
+  let lo = 0;
+  let hi = rho;
+  for (let i = 0; i < 60 && hi - lo > 1e-12; i++) {
+    const s = 0.5 * (lo + hi);
+    const transform = Math.exp(-n * Math.log1p((mu * (1 - s)) / nl));
+    if (transform > s) lo = s;
+    else hi = s;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Scratch: each service stratum's mean shared slowdown (one task model at a time; single-threaded). */
+const stratumShared = new Float64Array(SERVICE_STRATA);
+
+/** φ(a) = (1 − e^(−a))/a: 1 for a request short against the sharing's time scale, 1/a for a long one. */
+function shortShare(a: number): number {
+  return a < 1e-6 ? 1 - a / 2 : -Math.expm1(-a) / a;
+}
+
+function stratumWidth(j: number): number {
+  return SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j];
+}
+
 /** h(a) = 2(a − 1 + e^(−a))/a², the relative variance shape of the M/M/1-PS conditional sojourn. */
 export function conditionalShape(a: number): number {
   if (a < 1e-4) return 1 - a / 3;
@@ -159,28 +294,38 @@ function expPartial(u: number): number {
 /**
  * Stratum j's stretch values base + excess·Z_m: Z has mean 1 and squared cv `cv2`, each value the mean
  * of Z over one of STRETCH_STRATA equal-probability strata (so the mean is kept exactly and the upper
- * stratum carries the tail's mean). Shape: for cv² ≥ 1 no sharing with probability 1 − π and an
- * exponential of mean 1/π otherwise, π = 2/(1 + cv²) (a short request either finds the CPU free or
- * waits behind a geometric number of others); for cv² < 1 a shifted exponential 1 − c + c·Exp(1),
- * c = √cv² (a long request's slowdown concentrates at its mean).
+ * stratum carries the tail's mean). Shape: for cv² ≥ 1 no sharing with probability 1 − π, and
+ * otherwise a shifted exponential of mean 1/π and squared cv y (a short request either finds the CPU
+ * free, probability 1 − p with p = `pShare`, or shares it with 1 + a geometric number of others, whose
+ * squared cv is p: y = p + h − 1 with h = cv²·p the request's conditional-variance shape, clipped to
+ * [0, cv²]); π = (1 + y)/(1 + cv²) keeps the variance (π = p when y is not clipped). For cv² < 1 a
+ * shifted exponential 1 − c + c·Exp(1), c = √cv² (a long request's slowdown concentrates at its mean).
  */
-function spreadStratum(out: Float64Array, j: number, base: number, excess: number, cv2: number): void {
+function spreadStratum(
+  out: Float64Array,
+  j: number,
+  base: number,
+  excess: number,
+  cv2: number,
+  pShare: number,
+): void {
   const o = j * STRETCH_STRATA;
-  const width = 1 / STRETCH_STRATA;
   if (cv2 >= 1) {
-    const pi = 2 / (1 + cv2);
+    const y = Math.max(0, Math.min(cv2, pShare + cv2 * pShare - 1));
+    const pi = (1 + y) / (1 + cv2);
     const atom = 1 - pi;
+    const c = Math.sqrt(y);
     for (let m = 0; m < STRETCH_STRATA; m++) {
-      // Probabilities of this stratum within the exponential part, as fractions of π.
-      const u1 = Math.max(0, (m * width - atom) / pi);
-      const u2 = Math.max(0, ((m + 1) * width - atom) / pi);
-      const z = (expPartial(u2) - expPartial(u1)) / width;
+      // Probabilities of this stratum within the shifted exponential part, as fractions of π.
+      const u1 = Math.max(0, (STRETCH_EDGES[m] - atom) / pi);
+      const u2 = Math.max(0, (STRETCH_EDGES[m + 1] - atom) / pi);
+      const z = ((1 - c) * (u2 - u1) + c * (expPartial(u2) - expPartial(u1))) / STRETCH_WEIGHTS[m];
       out[o + m] = base + excess * z;
     }
   } else {
     const c = Math.sqrt(cv2);
     for (let m = 0; m < STRETCH_STRATA; m++) {
-      const e = (expPartial((m + 1) * width) - expPartial(m * width)) / width;
+      const e = (expPartial(STRETCH_EDGES[m + 1]) - expPartial(STRETCH_EDGES[m])) / STRETCH_WEIGHTS[m];
       out[o + m] = base + excess * (1 - c + c * e);
     }
   }

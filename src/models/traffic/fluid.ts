@@ -5,7 +5,13 @@ import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
 import type { Task } from "../ecs/task.js";
 import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
-import { newTaskLatency, type TaskLatencyModel, taskLatency, taskThroughput } from "./fluid-latency.js";
+import {
+  newTaskLatency,
+  fluidLatencyCaveat,
+  type TaskLatencyModel,
+  taskLatency,
+  taskThroughput,
+} from "./fluid-latency.js";
 import type { MinuteSeries } from "./minute-series.js";
 
 /** What the fluid model reads of the service each tick (maintained as counters, O(1)). */
@@ -68,6 +74,11 @@ export class FluidTraffic implements Continuous {
   /** Simulated time up to which the model has been integrated. */
   private t: TimeMs = 0;
   private backlog = 0;
+  /**
+   * Requests of the backlog already counted as timeouts (their latency would exceed the timeout): the
+   * server still works them off, so the next completions are theirs, not served requests.
+   */
+  private lateInBacklog = 0;
   private readonly tickS: number;
   private readonly muTask: number;
   private readonly cpuS: number;
@@ -81,6 +92,12 @@ export class FluidTraffic implements Continuous {
   private lastLambdaTask = -1;
   private lastTargets = -1;
   private readonly lat = newTaskLatency();
+  /** Index into `caveats` of why the cached per-task state lies outside the validated region (−1: inside). */
+  private lastCaveat = -1;
+  /** Reasons met (few: recomputed only when the per-task rate changes) and the requests that met each. */
+  private readonly caveats: string[] = [];
+  private readonly caveatRequests: number[] = [];
+  private recordedRequests = 0;
   // Minute accumulators.
   private minuteRunning = 0;
   private minuteInService = 0;
@@ -127,6 +144,30 @@ export class FluidTraffic implements Continuous {
     return this.latency.total();
   }
 
+  private caveatIndex(reason: string | null): number {
+    if (reason === null) return -1;
+    let i = this.caveats.indexOf(reason);
+    if (i < 0) {
+      i = this.caveats.push(reason) - 1;
+      this.caveatRequests.push(0);
+    }
+    return i;
+  }
+
+  /** What the run should warn about its fluid latency (empty when nothing). */
+  warnings(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.caveats.length; i++) {
+      const reason = this.caveats[i];
+      const share = this.caveatRequests[i] / this.recordedRequests;
+      if (share > 0.01)
+        out.push(
+          `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while ${reason}; there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): check with engine.mode: request (docs/latency.md)`,
+        );
+    }
+    return out;
+  }
+
   /** Expected time for a deregistering task's in-flight requests to finish: a long service time plus today's delay. */
   inFlightDrainMs(_task: Task): TimeMs {
     return this.w.service.quantile(0.999) + this.currentDelayMs;
@@ -138,7 +179,7 @@ export class FluidTraffic implements Continuous {
   }
 
   get backlogRequests(): number {
-    return this.backlog;
+    return this.backlog - this.lateInBacklog;
   }
 
   advanceTo(until: TimeMs): void {
@@ -170,9 +211,11 @@ export class FluidTraffic implements Continuous {
     let inFlight = 0;
     if (n === 0) {
       // No healthy target: the ALB answers 503 and whatever was queued on departed tasks is lost.
-      this.dropped += a + this.backlog;
-      this.minuteDropped += a + this.backlog;
+      const lost = a + this.backlog - this.lateInBacklog;
+      this.dropped += lost;
+      this.minuteDropped += lost;
       this.backlog = 0;
+      this.lateInBacklog = 0;
       this.currentDelayMs = 0;
     } else {
       const mu = n * this.muTask;
@@ -195,9 +238,6 @@ export class FluidTraffic implements Continuous {
         backlog = maxBacklog;
       }
       this.backlog = backlog;
-      this.served += served;
-      this.timedOut += expired;
-      this.minuteTimedOut += expired;
 
       const lambdaTask = lambda / n;
       const lat = this.lat;
@@ -205,18 +245,30 @@ export class FluidTraffic implements Continuous {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
         taskLatency(this.taskModel, lambdaTask, n, lat);
+        this.lastCaveat = this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask));
       }
+      this.recordedRequests += a;
+      if (this.lastCaveat >= 0) this.caveatRequests[this.lastCaveat] += a;
       const base = (backlog / mu) * 1000;
-      const recorded = a - expired - rejected;
-      this.latency.recordWithWait(
-        Math.max(recorded, 0),
-        base,
-        lat.pWait,
-        lat.waitMeanMs,
-        lat.stretched ? lat.stretch : null,
-        lat.scale,
-        lat.version,
-      );
+      const recorded = Math.max(a - expired - rejected, 0);
+      // Requests whose latency would exceed the timeout are timeouts (their server time is still spent).
+      const late =
+        recorded -
+        this.latency.recordWithWait(
+          recorded,
+          base,
+          lat.pWait,
+          lat.waitMeanMs,
+          lat.stretched ? lat.stretch : null,
+          lat.scale,
+          lat.version,
+        );
+      const owed = this.lateInBacklog + late;
+      const worked = Math.min(owed, served);
+      this.lateInBacklog = owed - worked;
+      this.served += served - worked;
+      this.timedOut += expired + late;
+      this.minuteTimedOut += expired + late;
       this.currentDelayMs = base + lat.pWait * lat.waitMeanMs + (lat.scale - 1) * w.service.mean;
       busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);

@@ -1,3 +1,4 @@
+import { type AssumptionValues, num } from "../../assumptions.js";
 import type { Continuous, Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { RoutingAlgorithm } from "../alb/router.js";
@@ -28,6 +29,8 @@ export interface TrafficModel extends Continuous {
   latencyTotal(): LatencyStats;
   /** Time a deregistering task needs for its in-flight requests (request mode: 0 or unknown, see onDrained). */
   inFlightDrainMs(task: Task): TimeMs;
+  /** Caveats about this run's figures (fluid mode outside its validated region). */
+  warnings?(): string[];
 }
 
 export interface TrafficInputs {
@@ -65,10 +68,15 @@ export function serviceTimeOf(w: Workload, traceServiceMs?: Float64Array): Servi
   );
 }
 
-/** The scenario's workload as the traffic models take it (`concurrency` may be capped by the platform). */
+/**
+ * The scenario's workload as the traffic models take it (`concurrency` may be capped by the platform).
+ * Without `workload.queueLimit` a task's queue holds the assumption `server.queueLimit` (a real server's
+ * bounded accept or worker queue; src/assumptions.ts).
+ */
 export function trafficWorkload(
   w: Workload,
   service: ServiceTimeDistribution,
+  assumptions: AssumptionValues,
   concurrency = w.concurrency,
 ): RequestWorkload {
   return {
@@ -80,7 +88,7 @@ export function trafficWorkload(
     timeoutMs: w.timeout,
     cpuIdle: w.cpuIdle,
     model: w.model,
-    queueLimit: w.queueLimit ?? Number.POSITIVE_INFINITY,
+    queueLimit: w.queueLimit ?? num(assumptions, "server.queueLimit"),
   };
 }
 
@@ -90,7 +98,7 @@ export function trafficWorkload(
  */
 export function createTraffic(i: TrafficInputs): TrafficModel {
   if (i.mode === "fluid") {
-    const latency = new LatencyRecorder(i.workload.service, i.sloMs);
+    const latency = new LatencyRecorder(i.workload.service, i.sloMs, i.workload.timeoutMs);
     return new FluidTraffic(
       i.rates,
       i.stepMs,

@@ -5,9 +5,8 @@
  *    capacity within 3 %;
  *  - worker pool at moderate load: p50, p95, p99 within 10 %;
  *  - processor sharing (the conditional PS slowdown per service stratum, src/models/traffic/fluid-latency.ts):
- *    p50 within 5 %, p95 within 8 %, p99 within 12 % (measured over seeds 5–7: 0.3–2.4 %, 3.6–5.6 %,
- *    7.8–10.3 %; fluid p99 runs low because the Allen–Cunneen factor for round-robin arrivals
- *    understates the PS slowdown by ≈ 8 %, see docs/latency.md);
+ *    the bounds of the held-out grid (test/models/traffic/fluid-grid.test.ts), p50, p95, p99 within 6, 9,
+ *    11 % (measured at seed 5: steady 1.2 / 4.3 / 0.9 %, step 2.0 / 8.5 / 7.7 %, diurnal 2.0 / 2.4 / 1.2 %);
  *  - one target (Poisson arrivals, exact M/G/1-PS stretch): p50, p95, p99 within 5 %.
  */
 import { describe, expect, it } from "vitest";
@@ -103,9 +102,9 @@ describe("fluid mode agrees with request mode within the stated bounds", () => {
     expect(rel(f.mean, r.mean)).toBeLessThanOrEqual(0.08);
     expect(Math.abs(f.cpu - r.cpu)).toBeLessThanOrEqual(1.5);
     expect(rel(f.capacity, r.capacity)).toBeLessThanOrEqual(0.03);
-    expect(rel(f.p50, r.p50)).toBeLessThanOrEqual(0.05);
-    expect(rel(f.p95, r.p95)).toBeLessThanOrEqual(0.08);
-    expect(rel(f.p99, r.p99)).toBeLessThanOrEqual(0.12);
+    expect(rel(f.p50, r.p50)).toBeLessThanOrEqual(0.06);
+    expect(rel(f.p95, r.p95)).toBeLessThanOrEqual(0.09);
+    expect(rel(f.p99, r.p99)).toBeLessThanOrEqual(0.11);
   });
 
   it("one target at 80 % CPU: the M/G/1-PS stretch per request length", async () => {
