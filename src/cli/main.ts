@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { isInputError } from "../errors.js";
+import { fileSystemError, isInputError, oneLine } from "../errors.js";
 import { registerAssumptions } from "./commands/assumptions.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerReport } from "./commands/report.js";
@@ -21,7 +21,6 @@ export function buildCli(): Command {
       "Deterministic simulator of AWS container autoscaling: replay a load trace, get cost and latency.",
     )
     .version(VERSION)
-    .showHelpAfterError()
     .exitOverride();
   registerRun(program);
   registerValidate(program);
@@ -31,8 +30,27 @@ export function buildCli(): Command {
   registerSweep(program);
   registerMerge(program);
   registerAssumptions(program);
-  for (const c of program.commands) c.exitOverride();
+  oneLineErrors(program, "scalesim --help");
+  for (const c of program.commands) {
+    c.exitOverride();
+    oneLineErrors(c, `scalesim ${c.name()} --help`);
+  }
   return program;
+}
+
+/** Command-line misuse is one line on stderr with a hint, not the error followed by the whole help. */
+function oneLineErrors(command: Command, help: string): void {
+  command.configureOutput({
+    outputError: (message, write) => {
+      const text = message
+        .replace(/^error: /, "")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join("; ");
+      write(`scalesim: ${text} (run "${help}")\n`);
+    },
+  });
 }
 
 /** Entry point: bad input is one line on stderr and exit code 2; anything else is a bug and shows its stack. */
@@ -45,8 +63,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (isInputError(e)) {
-      process.stderr.write(`scalesim: ${e.message}\n`);
+    const input = isInputError(e) ? e : fileSystemError(e);
+    if (input) {
+      process.stderr.write(`scalesim: ${oneLine(input.message)}\n`);
       process.exitCode = 2;
       return;
     }

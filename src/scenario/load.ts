@@ -21,9 +21,9 @@ export interface Scenario extends ScenarioData {
 
 export function loadScenario(file: string): Scenario {
   const abs = resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(abs, "utf8");
+    bytes = readFileSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
@@ -31,7 +31,28 @@ export function loadScenario(file: string): Scenario {
       { file },
     );
   }
-  return parseScenario(text, file, dirname(abs));
+  return parseScenario(decodeText(bytes, file), file, dirname(abs));
+}
+
+/**
+ * Text of a UTF-8 file (a BOM is dropped by the YAML parser). UTF-16 files, and other binary content with
+ * NUL bytes, are refused at their first NUL rather than printed raw.
+ */
+export function decodeText(bytes: Buffer, file: string): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const nul = bytes.indexOf(0);
+  if (utf16 || nul >= 0) {
+    const before = bytes.subarray(0, Math.max(nul, 0)).toString("utf8").split("\n");
+    const line = utf16 ? 1 : before.length;
+    const col = utf16 ? 1 : before[before.length - 1].length + 1;
+    throw new InputError(
+      utf16
+        ? "the file is UTF-16; save it as UTF-8"
+        : "the file holds NUL bytes (binary, or UTF-16 without a byte-order mark); save it as UTF-8 text",
+      { file, line, col },
+    );
+  }
+  return bytes.toString("utf8");
 }
 
 /** Parse and validate scenario text; errors carry `file:line:col path`. */
@@ -40,8 +61,9 @@ export function parseScenario(text: string, file = "<inline>", baseDir = process
   const syntax = located.syntaxError();
   if (syntax)
     throw new InputError(`invalid YAML: ${syntax.message}`, { file, line: syntax.line, col: syntax.col });
-  const raw = located.toJS();
-  return fromObject(raw, { file, baseDir, located });
+  const js = located.toJS();
+  if ("error" in js) throw new InputError(`invalid YAML: ${js.error.message}`, { file, ...js.error });
+  return fromObject(js.value, { file, baseDir, located });
 }
 
 /** Validate an already-parsed object (e.g. a sweep variant); positions come from `located` when given. */
@@ -112,6 +134,14 @@ function issueToError(
     const guess = closest(key, known);
     message = `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`;
     shownPath = formatPath([...path, key]);
+  } else if (issue.code === "invalid_key") {
+    // A bad record key (a platform name) is the key's fault: point at the key, not at its value.
+    const key = path[path.length - 1];
+    keyOf = String(key);
+    const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
+    message = `${JSON.stringify(key)}: ${inner ?? issue.message}`;
+    const pos = ctx.located?.position(path.slice(0, -1), keyOf);
+    return new InputError(message, { file: ctx.file, line: pos?.line, col: pos?.col, path: shownPath });
   } else if (issue.code === "invalid_type" && valueAt(raw, path) === undefined) {
     message = `missing required field (${issue.expected})`;
   } else if (

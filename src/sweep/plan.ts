@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { InputError, isInputError } from "../errors.js";
-import { fromObject } from "../scenario/load.js";
+import { InputError, type InputLocation, isInputError } from "../errors.js";
+import { decodeText, fromObject } from "../scenario/load.js";
 import { LocatedDocument } from "../scenario/locate.js";
 import { type SweepBlock, SweepFile } from "../scenario/sweep.js";
 import { type Combination, expandMatrix, MatrixError, type Origin } from "./matrix.js";
@@ -97,12 +97,17 @@ export function parseSweepPlan(
   return planSweep(sourceFromText(text, file, baseDir), options);
 }
 
-function readText(file: string, what: string): string {
+/** Read a file; a failure is reported at `at` (the line that names the file) when given. */
+function readText(file: string, what: string, at?: InputLocation): string {
   try {
-    return readFileSync(file, "utf8");
+    return decodeText(readFileSync(file), file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${what} not found` : `cannot read ${what} (${code})`, { file });
+    throw new InputError(
+      code === "ENOENT" ? `${what} not found (resolved to ${file})` : `cannot read ${what} (${code})`,
+      at ?? { file },
+    );
   }
 }
 
@@ -118,9 +123,16 @@ function locatedOf(text: string, file: string): LocatedDocument {
   return located;
 }
 
+/** The document as plain data; an unresolved alias or an alias bomb is bad input at the alias. */
+function plainOf(located: LocatedDocument, file: string): unknown {
+  const js = located.toJS();
+  if ("error" in js) throw new InputError(`invalid YAML: ${js.error.message}`, { file, ...js.error });
+  return js.value;
+}
+
 function sourceFromText(text: string, file: string, dir: string): SweepSource {
   const located = locatedOf(text, file);
-  const raw = located.toJS();
+  const raw = plainOf(located, file);
   const isMap = raw !== null && typeof raw === "object" && !Array.isArray(raw);
   if (isMap && "base" in raw && !("platforms" in raw)) {
     // A sweep file beside its scenario.
@@ -139,9 +151,14 @@ function sourceFromText(text: string, file: string, dir: string): SweepSource {
       });
     }
     const baseFile = resolve(dir, parsed.data.base);
-    const baseText = readText(baseFile, `base scenario ${parsed.data.base}`);
+    const named = located.position(["base"]);
+    const baseText = readText(baseFile, `base scenario ${parsed.data.base}`, {
+      file,
+      ...named,
+      path: "base",
+    });
     const baseLocated = locatedOf(baseText, baseFile);
-    const baseRaw = baseLocated.toJS() as Record<string, unknown>;
+    const baseRaw = plainOf(baseLocated, baseFile) as Record<string, unknown>;
     fromObject(baseRaw, { file: baseFile, baseDir: dirname(baseFile), located: baseLocated });
     const { sweep: _ignored, ...base } = baseRaw;
     return {
