@@ -8,7 +8,7 @@ import { InputError } from "../errors.js";
 import { type CloudWatchStatistic, readCloudWatch } from "./cloudwatch.js";
 import { type GapPolicy, readCountValues, readCountsCsv } from "./csv-counts.js";
 import { readRequestsCsv } from "./csv-requests.js";
-import type { EpochUnit, RateSeries } from "./series.js";
+import { type EpochUnit, MAX_INTERVAL_COUNT, MAX_INTERVALS, type RateSeries } from "./series.js";
 import { type SyntheticSpec, synthesize } from "./synthetic.js";
 import { scale, selectWindow } from "./window.js";
 
@@ -153,5 +153,20 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
     if (window !== undefined) series = selectWindow(series, { ...window, path: at("window") });
   }
   if (spec.multiplier !== undefined) series = scale(series, spec.multiplier, at("multiplier"));
+  checkCounts(series, spec.multiplier !== undefined && spec.multiplier !== 1 ? at("multiplier") : base);
   return series;
+}
+
+/** Counts beyond MAX_INTERVAL_COUNT (a huge multiplier or rate) are bad input, not a load to simulate. */
+function checkCounts(series: RateSeries, path: string): void {
+  if (series.counts.length > MAX_INTERVALS)
+    throw new InputError(`${series.counts.length} intervals; at most ${MAX_INTERVALS} are simulated`, { path });
+  for (let i = 0; i < series.counts.length; i++) {
+    const c = series.counts[i];
+    if (!(c <= MAX_INTERVAL_COUNT))
+      throw new InputError(
+        `interval ${i} would hold ${c} requests; at most ${MAX_INTERVAL_COUNT} an interval are simulated`,
+        { path },
+      );
+  }
 }

@@ -26,8 +26,13 @@ export const Service = z
 /** ALB target group attributes; defaults from the ELB API reference. */
 export const LoadBalancer = z
   .strictObject({
+    // HealthCheckIntervalSeconds: "The approximate amount of time, in seconds, between health checks of an
+    // individual target. The range is 5-300." Default 30 for HTTP target groups.
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
-    healthCheckInterval: Duration.default(30_000),
+    healthCheckInterval: Duration.default(30_000).refine(
+      (ms) => ms >= 5_000 && ms <= 300_000 && ms % 1000 === 0,
+      "healthCheckInterval is whole seconds from 5s to 300s (HealthCheckIntervalSeconds 5-300)",
+    ),
     healthyThreshold: z.number().int().min(2).max(10).default(5),
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
     deregistrationDelay: Duration.default(300_000),
