@@ -2,7 +2,7 @@ import { describeAssumptions } from "./assumptions.js";
 import { MINUTE } from "./engine/time.js";
 import { runPlatform } from "./models/platform/registry.js";
 import type { PlatformResult } from "./models/platform/result.js";
-import type { Scenario } from "./scenario/load.js";
+import { locateInScenario, type Scenario } from "./scenario/load.js";
 import { type LoadTrafficOptions, loadTraffic, type RateSeries, type TrafficSpec } from "./trace/index.js";
 
 /** A whole run: the traffic replayed and every platform's result. */
@@ -25,8 +25,21 @@ export interface SimulateOptions {
 /** Load the scenario's traffic and simulate every platform on it. */
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? scenario.seed;
-  const { spec, options: loadOptions } = scenarioTraffic(scenario, seed);
-  return simulateSeries(scenario, await loadTraffic(spec, loadOptions), seed);
+  try {
+    return simulateSeries(scenario, await loadScenarioTraffic(scenario, seed), seed);
+  } catch (e) {
+    throw locateInScenario(e, scenario);
+  }
+}
+
+/** The scenario's traffic; errors name the scenario's fields at their line and column. */
+export async function loadScenarioTraffic(scenario: Scenario, seed = scenario.seed): Promise<RateSeries> {
+  const { spec, options } = scenarioTraffic(scenario, seed);
+  try {
+    return await loadTraffic(spec, options);
+  } catch (e) {
+    throw locateInScenario(e, scenario);
+  }
 }
 
 /** What `simulate` passes to `loadTraffic` (a sweep caches loaded series by it across variants). */

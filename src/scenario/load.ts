@@ -17,6 +17,8 @@ export interface Scenario extends ScenarioData {
   readonly baseDir: string;
   readonly assumptionValues: AssumptionValues;
   readonly overriddenAssumptions: ReadonlySet<string>;
+  /** Line and column of a field path in the scenario file, when it was read from one. */
+  readonly locate?: (path: readonly PropertyKey[]) => { line: number; col: number };
 }
 
 export function loadScenario(file: string): Scenario {
@@ -94,7 +96,41 @@ export function fromObject(
     baseDir: ctx.baseDir,
     assumptionValues: resolveAssumptions(overrides),
     overriddenAssumptions: new Set(Object.keys(overrides)),
+    ...(ctx.located ? { locate: (path) => ctx.located!.position(path) } : {}),
   };
+}
+
+/**
+ * Field names of the trace layer (src/trace/index.ts TrafficSpec) that the scenario spells differently:
+ * errors found after validation must name what the user wrote.
+ */
+const USER_FIELDS: [RegExp, (s: Scenario) => string][] = [
+  [/^traffic(\.synthetic)?\.durationMs$/, (s) => (s.duration !== undefined ? "duration" : "traffic.window.duration")],
+  [/^traffic(\.synthetic)?\.stepMs$/, () => "traffic.synthetic.interval"],
+  [/^traffic\.window\.startMs$/, () => "traffic.window.start"],
+  [/^traffic\.window\.durationMs$/, () => "traffic.window.duration"],
+  [/^traffic\.serviceColumn$/, () => "traffic.serviceTimeColumn"],
+];
+const USER_WORDS: [RegExp, string][] = [
+  [/\bdurationMs\b/g, "duration"],
+  [/\bstepMs\b/g, "interval"],
+  [/\bstartMs\b/g, "start"],
+];
+
+/**
+ * An InputError raised after validation (loading traffic, building a platform) located in the scenario:
+ * the user's field names, and the file, line and column of the field that names the file or value.
+ * Errors that already point into a file (a trace's own line) are returned as they are.
+ */
+export function locateInScenario(e: unknown, scenario: Scenario): unknown {
+  if (!(e instanceof InputError) || e.location.file !== undefined || e.location.path === undefined) return e;
+  let path = e.location.path;
+  for (const [re, name] of USER_FIELDS) if (re.test(path)) path = name(scenario);
+  let detail = e.detail;
+  for (const [re, word] of USER_WORDS) detail = detail.replace(re, word);
+  const segments = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
+  const pos = scenario.locate?.(segments);
+  return new InputError(detail, { file: scenario.file, line: pos?.line, col: pos?.col, path });
 }
 
 type Issue = z.core.$ZodIssue;
