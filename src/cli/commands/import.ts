@@ -1,9 +1,9 @@
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
 import { importAwsScaling } from "../../scenario/aws-import.js";
 import { readAwsJson as readJson } from "../../scenario/aws-json.js";
+import { checkOutFile, writeFileAtomic } from "../destinations.js";
 
 export function registerImport(program: Command): void {
   program
@@ -32,6 +32,7 @@ export function registerImport(program: Command): void {
       }) => {
         if (!opts.policies && !opts.scheduledActions)
           throw new InputError("give --policies and/or --scheduled-actions");
+        if (opts.out) checkOutFile(opts.out, "--out");
         const r = importAwsScaling({
           policies: opts.policies ? readJson(opts.policies) : undefined,
           scheduledActions: opts.scheduledActions ? readJson(opts.scheduledActions) : undefined,
@@ -43,7 +44,7 @@ export function registerImport(program: Command): void {
         if (opts.scheduledActions) body.scheduledActions = r.scheduledActions;
         const header = `# Imported by scalesim import${r.resourceId ? ` from ${r.resourceId}` : ""}; paste under a platform of a scenario.\n`;
         const yaml = header + stringify(body, { lineWidth: 0 });
-        if (opts.out) writeFileSync(opts.out, yaml);
+        if (opts.out) writeFileAtomic(opts.out, yaml, "--out");
         else process.stdout.write(yaml);
       },
     );

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { run, writeOutputs } from "../../api.js";
 import { InputError } from "../../errors.js";
 import { summaryTable } from "../../report/table.js";
-import { writeTaskEvents } from "../../report/task-events.js";
+import { taskEventsJsonl } from "../../report/task-events.js";
+import { checkOutFile, prepareOutDir, stageFile } from "../destinations.js";
 import { loadScenario } from "../../scenario/load.js";
 import { seedOption } from "../options.js";
 import { checkRunThresholds, reportAfterRun } from "./report.js";
@@ -36,10 +37,20 @@ export function registerRun(program: Command): void {
         const scenario = loadScenario(file);
         if (opts.report && !opts.out)
           throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
+        // Every destination is checked before the run: a bad path fails now, not after the simulation.
+        if (opts.out) prepareOutDir(opts.out, "--out");
+        if (opts.events) checkOutFile(opts.events, "--events");
         const out = await run(scenario, { seed: opts.seed });
         const thresholds = checkRunThresholds(scenario, out);
-        if (opts.out) writeOutputs(opts.out, out.files);
-        if (opts.events) writeTaskEvents(opts.events, out.result);
+        // The events file is staged first, so a failure leaves both it and --out as they were.
+        const events = opts.events ? stageFile(opts.events, taskEventsJsonl(out.result), "--events") : undefined;
+        try {
+          if (opts.out) writeOutputs(opts.out, out.files);
+        } catch (e) {
+          events?.abort();
+          throw e;
+        }
+        events?.commit();
         if (opts.json) process.stdout.write(out.files["summary.json"]);
         else {
           process.stdout.write(`${summaryTable(out.summary)}\n`);

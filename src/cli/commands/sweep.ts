@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { prepareOutDir } from "../destinations.js";
 import { InvalidArgumentError } from "commander";
 import { createProgress, progressMode } from "../../sweep/progress.js";
 import { loadSweepPlan } from "../../sweep/plan.js";
@@ -85,6 +86,7 @@ export function registerSweep(program: Command): void {
         return;
       }
       const out = opts.out ?? `results/${plan.scenario.replace(/[^A-Za-z0-9_.-]+/g, "-")}-sweep`;
+      prepareOutDir(out, "--out");
       const progress = createProgress(progressMode({ quiet: opts.quiet, isTty: process.stderr.isTTY }));
       const abort = new AbortController();
       let interrupts = 0;
