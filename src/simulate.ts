@@ -112,6 +112,7 @@ export function simulateSeries(
     traffic: { source: series.source, stepMs: series.stepMs, totalRequests: total, peakPerSecond: peak },
     platforms,
     assumptions: [
+      ...(scenario.notes ?? []),
       ...MODEL_ASSUMPTIONS,
       ...describeAssumptions(scenario.assumptionValues, scenario.overriddenAssumptions),
     ],

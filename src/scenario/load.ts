@@ -5,6 +5,7 @@ import { type AssumptionValues, assumptionDef, resolveAssumptions } from "../ass
 import { InputError } from "../errors.js";
 import { resolveAwsReferences } from "./aws-references.js";
 import { LocatedDocument } from "./locate.js";
+import { clampedDesiredCountNote } from "./platforms/common.js";
 import { type ScenarioData, ScenarioSchema } from "./schema.js";
 import { closest } from "./suggest.js";
 import { parseDuration } from "./units.js";
@@ -17,6 +18,8 @@ export interface Scenario extends ScenarioData {
   readonly baseDir: string;
   readonly assumptionValues: AssumptionValues;
   readonly overriddenAssumptions: ReadonlySet<string>;
+  /** Things the scenario's input was changed into that the output states (e.g. a desiredCount clamped). */
+  readonly notes?: readonly string[];
   /** Line and column of a field path in the scenario file, when it was read from one. */
   readonly locate?: (path: readonly PropertyKey[]) => { line: number; col: number };
 }
@@ -96,6 +99,7 @@ export function fromObject(
     baseDir: ctx.baseDir,
     assumptionValues: resolveAssumptions(overrides),
     overriddenAssumptions: new Set(Object.keys(overrides)),
+    notes: inputNotes(data),
     ...(ctx.located ? { locate: (path) => ctx.located!.position(path) } : {}),
   };
 }
@@ -131,6 +135,17 @@ export function locateInScenario(e: unknown, scenario: Scenario): unknown {
   const segments = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
   const pos = scenario.locate?.(segments);
   return new InputError(detail, { file: scenario.file, line: pos?.line, col: pos?.col, path });
+}
+
+/** Notes on input the scenario moved into range, one per platform service clamped into its bounds. */
+function inputNotes(data: ScenarioData): string[] {
+  const notes: string[] = [];
+  for (const [name, p] of Object.entries(data.platforms)) {
+    const service = (p as { service?: Parameters<typeof clampedDesiredCountNote>[1] }).service;
+    const note = service && clampedDesiredCountNote(name, service);
+    if (note) notes.push(note);
+  }
+  return notes;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -54,6 +54,7 @@ export function registerRun(program: Command): void {
         if (opts.json) process.stdout.write(out.files["summary.json"]);
         else {
           process.stdout.write(`${summaryTable(out.summary)}\n`);
+          for (const note of scenario.notes ?? []) process.stdout.write(`note: ${note}\n`);
           if (opts.out) process.stdout.write(`wrote ${Object.keys(out.files).join(", ")} to ${opts.out}\n`);
         }
         if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);

@@ -21,7 +21,25 @@ export const Service = z
         path: ["minCapacity"],
         message: `minCapacity ${s.minCapacity} exceeds maxCapacity ${s.maxCapacity}`,
       });
+  })
+  // RegisterScalableTarget: "If the specified resource is not active in the target service, this operation
+  // does not change the resource's current capacity. Otherwise, it changes the resource's current capacity
+  // to a value that is inside of this range." The service starts inside [minCapacity, maxCapacity]; the
+  // desiredCount as written is kept so the output can say it was moved.
+  // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+  .transform((s) => {
+    const inside = Math.min(Math.max(s.desiredCount, s.minCapacity), s.maxCapacity);
+    return inside === s.desiredCount ? s : { ...s, desiredCount: inside, requestedDesiredCount: s.desiredCount };
   });
+
+/** What the output says of a service whose desiredCount the scalable target moved into its bounds. */
+export function clampedDesiredCountNote(
+  platform: string,
+  s: { desiredCount: number; minCapacity: number; maxCapacity: number; requestedDesiredCount?: number },
+): string | undefined {
+  if (s.requestedDesiredCount === undefined) return undefined;
+  return `${platform}: desiredCount ${s.requestedDesiredCount} is outside [minCapacity ${s.minCapacity}, maxCapacity ${s.maxCapacity}]; as RegisterScalableTarget does, the service starts at ${s.desiredCount}`;
+}
 
 /** ALB target group attributes; defaults from the ELB API reference. */
 export const LoadBalancer = z
