@@ -20,13 +20,15 @@ export interface SimulationResult {
 export interface SimulateOptions {
   /** Override the scenario's seed. */
   seed?: number;
+  /** Called before each platform is simulated (progress of a long run; wall-clock free). */
+  onPlatform?: (name: string, index: number, count: number) => void;
 }
 
 /** Load the scenario's traffic and simulate every platform on it. */
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? scenario.seed;
   try {
-    return simulateSeries(scenario, await loadScenarioTraffic(scenario, seed), seed);
+    return simulateSeries(scenario, await loadScenarioTraffic(scenario, seed), seed, options.onPlatform);
   } catch (e) {
     throw locateInScenario(e, scenario);
   }
@@ -71,6 +73,7 @@ export function simulateSeries(
   scenario: Scenario,
   series: RateSeries,
   seed = scenario.seed,
+  onPlatform?: SimulateOptions["onPlatform"],
 ): SimulationResult {
   const durationMs = Math.floor((series.counts.length * series.stepMs) / MINUTE) * MINUTE;
   const stepS = series.stepMs / 1000;
@@ -83,7 +86,9 @@ export function simulateSeries(
     if (rates[i] > peak) peak = rates[i];
   }
   const platforms: PlatformResult[] = [];
-  for (const [name, platform] of Object.entries(scenario.platforms)) {
+  const entries = Object.entries(scenario.platforms);
+  for (const [name, platform] of entries) {
+    onPlatform?.(name, platforms.length, entries.length);
     platforms.push(
       runPlatform({
         name,

@@ -22,6 +22,7 @@ export function registerRun(program: Command): void {
     )
     .option("--report", "also write report.html, report.md and chart images into the --out folder")
     .option("--no-growth", "with --report: skip the traffic-growth search")
+    .option("-q, --quiet", "no progress line on a terminal")
     .action(
       async (
         file: string,
@@ -32,6 +33,7 @@ export function registerRun(program: Command): void {
           events?: string;
           report?: boolean;
           growth: boolean;
+          quiet?: boolean;
         },
       ) => {
         const scenario = loadScenario(file);
@@ -40,7 +42,13 @@ export function registerRun(program: Command): void {
         // Every destination is checked before the run: a bad path fails now, not after the simulation.
         if (opts.out) prepareOutDir(opts.out, "--out");
         if (opts.events) checkOutFile(opts.events, "--events");
-        const out = await run(scenario, { seed: opts.seed });
+        const progress = runProgress(!opts.quiet && process.stderr.isTTY === true);
+        let out: Awaited<ReturnType<typeof run>>;
+        try {
+          out = await run(scenario, { seed: opts.seed, onPlatform: progress.platform });
+        } finally {
+          progress.done();
+        }
         const thresholds = checkRunThresholds(scenario, out);
         // The events file is staged first, so a failure leaves both it and --out as they were.
         const events = opts.events ? stageFile(opts.events, taskEventsJsonl(out.result), "--events") : undefined;
@@ -66,4 +74,26 @@ export function registerRun(program: Command): void {
         if (failed) process.exitCode = 3;
       },
     );
+}
+
+/**
+ * A progress line on a terminal while a run simulates (which platform, how many left); nothing with
+ * --quiet or when stderr is not a terminal. The line is erased when the run ends.
+ */
+export function runProgress(
+  enabled: boolean,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): { platform: (name: string, index: number, count: number) => void; done: () => void } {
+  let shown = false;
+  return {
+    platform: (name, index, count) => {
+      if (!enabled) return;
+      shown = true;
+      write(`\r\x1b[Ksimulating ${name} (platform ${index + 1} of ${count})…`);
+    },
+    done: () => {
+      if (shown) write("\r\x1b[K");
+      shown = false;
+    },
+  };
 }
