@@ -44,7 +44,10 @@ export function checkOutFile(file: string, option: string): void {
   const pst = statOf(parent, option);
   if (!pst) throw new InputError(`folder ${dirname(file)} does not exist (for ${file})`, { path: option });
   if (!pst.isDirectory()) throw new InputError(`${dirname(file)} is not a folder (for ${file})`, { path: option });
-  if (statOf(file, option)?.isDirectory()) throw new InputError(`${file} is a folder, not a file`, { path: option });
+  const st = statOf(file, option);
+  if (st?.isDirectory()) throw new InputError(`${file} is a folder, not a file`, { path: option });
+  // A device or a pipe would be replaced by the rename of an atomic write: refuse it.
+  if (st && !st.isFile()) throw new InputError(`${file} is not a regular file`, { path: option });
   writable(parent, option);
 }
 

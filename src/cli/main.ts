@@ -55,6 +55,7 @@ function oneLineErrors(command: Command, help: string): void {
 
 /** Entry point: bad input is one line on stderr and exit code 2; anything else is a bug and shows its stack. */
 export async function main(argv: string[]): Promise<void> {
+  guardStandardOutput();
   try {
     await buildCli().parseAsync(argv);
   } catch (e) {
@@ -71,4 +72,22 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw e;
   }
+}
+
+let guarded = false;
+
+/**
+ * Standard output that cannot be written (redirected to a full disk, or /dev/full) fails after the
+ * command returned, as an 'error' event of the stream: one line and exit code 2, not a crash. A reader
+ * that went away (`| head`, EPIPE) is not an error of ours: stop quietly.
+ */
+function guardStandardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") return;
+    const input = fileSystemError(e, "standard output");
+    process.stderr.write(`scalesim: ${oneLine(input?.message ?? String(e))}\n`);
+    process.exitCode = 2;
+  });
 }
