@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { type AssumptionValues, assumptionDef, resolveAssumptions } from "../assumptions.js";
 import { InputError } from "../errors.js";
+import { decodeText } from "../input-text.js";
 import { resolveAwsReferences } from "./aws-references.js";
 import { LocatedDocument } from "./locate.js";
 import { clampedDesiredCountNote } from "./platforms/common.js";
@@ -37,27 +38,6 @@ export function loadScenario(file: string): Scenario {
     );
   }
   return parseScenario(decodeText(bytes, file), file, dirname(abs));
-}
-
-/**
- * Text of a UTF-8 file (a BOM is dropped by the YAML parser). UTF-16 files, and other binary content with
- * NUL bytes, are refused at their first NUL rather than printed raw.
- */
-export function decodeText(bytes: Buffer, file: string): string {
-  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-  const nul = bytes.indexOf(0);
-  if (utf16 || nul >= 0) {
-    const before = bytes.subarray(0, Math.max(nul, 0)).toString("utf8").split("\n");
-    const line = utf16 ? 1 : before.length;
-    const col = utf16 ? 1 : before[before.length - 1].length + 1;
-    throw new InputError(
-      utf16
-        ? "the file is UTF-16; save it as UTF-8"
-        : "the file holds NUL bytes (binary, or UTF-16 without a byte-order mark); save it as UTF-8 text",
-      { file, line, col },
-    );
-  }
-  return bytes.toString("utf8");
 }
 
 /** Parse and validate scenario text; errors carry `file:line:col path`. */
