@@ -72,5 +72,8 @@ export function fileSystemError(e: unknown, file?: string, path?: string): Input
 export function oneLine(text: string): string {
   return text
     .replace(/\r?\n\s*/g, " ")
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    .replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
 }

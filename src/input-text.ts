@@ -12,7 +12,10 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(body);
   } catch {
     const { offset, message } = jsonSyntaxError(body) ?? { offset: body.length, message: "not valid JSON" };
-    throw new InputError(`invalid JSON: ${message}`, { file, ...lineCol(text, offset + text.length - body.length) });
+    throw new InputError(`invalid JSON: ${message}`, {
+      file,
+      ...lineCol(text, offset + text.length - body.length),
+    });
   }
 }
 
@@ -160,4 +163,3 @@ export function decodeText(bytes: Buffer, file: string): string {
   }
   return bytes.toString("utf8");
 }
-

@@ -43,7 +43,8 @@ export function checkOutFile(file: string, option: string): void {
   const parent = dirname(resolve(file));
   const pst = statOf(parent, option);
   if (!pst) throw new InputError(`folder ${dirname(file)} does not exist (for ${file})`, { path: option });
-  if (!pst.isDirectory()) throw new InputError(`${dirname(file)} is not a folder (for ${file})`, { path: option });
+  if (!pst.isDirectory())
+    throw new InputError(`${dirname(file)} is not a folder (for ${file})`, { path: option });
   const st = statOf(file, option);
   if (st?.isDirectory()) throw new InputError(`${file} is a folder, not a file`, { path: option });
   // A device or a pipe would be replaced by the rename of an atomic write: refuse it.

@@ -89,7 +89,10 @@ export function fromObject(
  * errors found after validation must name what the user wrote.
  */
 const USER_FIELDS: [RegExp, (s: Scenario) => string][] = [
-  [/^traffic(\.synthetic)?\.durationMs$/, (s) => (s.duration !== undefined ? "duration" : "traffic.window.duration")],
+  [
+    /^traffic(\.synthetic)?\.durationMs$/,
+    (s) => (s.duration !== undefined ? "duration" : "traffic.window.duration"),
+  ],
   [/^traffic(\.synthetic)?\.stepMs$/, () => "traffic.synthetic.interval"],
   [/^traffic\.window\.startMs$/, () => "traffic.window.start"],
   [/^traffic\.window\.durationMs$/, () => "traffic.window.duration"],

@@ -1,4 +1,14 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, parseDocument, visit } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Document,
+  type Node,
+  parseDocument,
+  visit,
+} from "yaml";
 
 /** A parsed YAML document that can say where any field path sits in the file. */
 export class LocatedDocument {
@@ -23,8 +33,13 @@ export class LocatedDocument {
     if (!e) return undefined;
     const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
     // An unterminated quote is found at the end of the file; the user needs the quote that opened it.
-    const opened = /Missing closing "?quote/.test(e.message) ? openingQuote(this.text, e.pos[0]) : undefined;
-    const pos = opened !== undefined ? this.lines.linePos(opened) : (e.linePos?.[0] ?? this.lines.linePos(e.pos[0]));
+    const opened = /Missing closing ["']?quote/.test(e.message)
+      ? openingOf(this.text, e.pos[0], `["']`)
+      : /^Flow (map|sequence) .* end with a/.test(e.message)
+        ? openingOf(this.text, e.pos[0], e.message.startsWith("Flow map") ? "\\{" : "\\[")
+        : undefined;
+    const pos =
+      opened !== undefined ? this.lines.linePos(opened) : (e.linePos?.[0] ?? this.lines.linePos(e.pos[0]));
     return { message, line: pos.line, col: pos.col };
   }
 
@@ -96,11 +111,12 @@ export class LocatedDocument {
 const MAX_ALIAS_COUNT = 1000;
 
 /**
- * Offset of the quote that opened the scalar left unterminated at `end`: the last quote before `end` that
- * starts a value (after `: `, `- `, `[`, `{`, `,` or at the start of a line).
+ * Offset of the quote or bracket that opened the scalar or collection left unterminated at `end`: the
+ * last one before `end` that starts a value (after `: `, `- `, `[`, `{`, `,` or at the start of a line).
+ * The parser finds the problem where the text ends; the user needs where it began.
  */
-function openingQuote(text: string, end: number): number | undefined {
-  const re = /(^|[:\-[{,]\s|[[{,]|^\s+)(["'])/gm;
+function openingOf(text: string, end: number, opener: string): number | undefined {
+  const re = new RegExp(`(^|[:\\-[{,]\\s|[[{,]|^\\s+)(${opener})`, "gm");
   let last: number | undefined;
   for (let m = re.exec(text); m !== null && m.index < end; m = re.exec(text))
     last = m.index + m[0].length - 1;

@@ -126,7 +126,11 @@ export function indexMatrix(spec: MatrixSpec): MatrixIndex {
       if (!fits(pairs, d)) continue;
       for (const p of pairs) {
         if (p.pos >= 0) continue;
-        const a: Assignment = { key: p.key, value: p.value, origin: { from: "include", entry: e, key: p.key } };
+        const a: Assignment = {
+          key: p.key,
+          value: p.value,
+          origin: { from: "include", entry: e, key: p.key },
+        };
         const at = combo.findIndex((x) => x.key === p.key);
         if (at >= 0) combo[at] = a;
         else combo.push(a);

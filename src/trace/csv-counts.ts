@@ -261,7 +261,11 @@ export async function readCountsCsv(file: string, options: CountsCsvOptions = {}
       }
       if (v < 0) throw new RowProblem(r, valIdx, `count ${valText} in column "${valName}" is negative`);
       if (v > MAX_INTERVAL_COUNT)
-        throw new RowProblem(r, valIdx, `count ${valText} in column "${valName}" exceeds ${MAX_INTERVAL_COUNT}`);
+        throw new RowProblem(
+          r,
+          valIdx,
+          `count ${valText} in column "${valName}" exceeds ${MAX_INTERVAL_COUNT}`,
+        );
 
       if (r === 1) {
         startMs = t;

@@ -160,7 +160,9 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
 /** Counts beyond MAX_INTERVAL_COUNT (a huge multiplier or rate) are bad input, not a load to simulate. */
 function checkCounts(series: RateSeries, path: string): void {
   if (series.counts.length > MAX_INTERVALS)
-    throw new InputError(`${series.counts.length} intervals; at most ${MAX_INTERVALS} are simulated`, { path });
+    throw new InputError(`${series.counts.length} intervals; at most ${MAX_INTERVALS} are simulated`, {
+      path,
+    });
   for (let i = 0; i < series.counts.length; i++) {
     const c = series.counts[i];
     if (!(c <= MAX_INTERVAL_COUNT))

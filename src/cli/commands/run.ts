@@ -51,7 +51,9 @@ export function registerRun(program: Command): void {
         }
         const thresholds = checkRunThresholds(scenario, out);
         // The events file is staged first, so a failure leaves both it and --out as they were.
-        const events = opts.events ? stageFile(opts.events, taskEventsJsonl(out.result), "--events") : undefined;
+        const events = opts.events
+          ? stageFile(opts.events, taskEventsJsonl(out.result), "--events")
+          : undefined;
         try {
           if (opts.out) writeOutputs(opts.out, out.files);
         } catch (e) {

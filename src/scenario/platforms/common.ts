@@ -29,7 +29,9 @@ export const Service = z
   // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
   .transform((s) => {
     const inside = Math.min(Math.max(s.desiredCount, s.minCapacity), s.maxCapacity);
-    return inside === s.desiredCount ? s : { ...s, desiredCount: inside, requestedDesiredCount: s.desiredCount };
+    return inside === s.desiredCount
+      ? s
+      : { ...s, desiredCount: inside, requestedDesiredCount: s.desiredCount };
   });
 
 /** What the output says of a service whose desiredCount the scalable target moved into its bounds. */
