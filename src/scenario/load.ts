@@ -91,7 +91,10 @@ export function fromObject(
 const USER_FIELDS: [RegExp, (s: Scenario) => string][] = [
   [
     /^traffic(\.synthetic)?\.durationMs$/,
-    (s) => (s.duration !== undefined ? "duration" : "traffic.window.duration"),
+    (s) =>
+      s.duration === undefined && s.traffic.window?.duration !== undefined
+        ? "traffic.window.duration"
+        : "duration",
   ],
   [/^traffic(\.synthetic)?\.stepMs$/, () => "traffic.synthetic.interval"],
   [/^traffic\.window\.startMs$/, () => "traffic.window.start"],

@@ -317,11 +317,20 @@ export async function readCountsCsv(file: string, options: CountsCsvOptions = {}
   );
 
   if (Number.isNaN(startMs)) {
-    throw new InputError("no data rows after the header", { file: src.displayName, path: src.path });
+    // Located at the header (or the start of an empty file): where the data rows should follow.
+    throw new InputError("no data rows after the header", {
+      file: src.displayName,
+      line: 1,
+      col: 1,
+      path: src.path,
+    });
   }
   if (stepMs === 0) {
-    throw new InputError("only one data row: cannot infer the interval length; give stepMs", {
+    // The scenario has no field for the interval length of a csv trace: a second row is the remedy.
+    throw new InputError("only one data row: cannot infer the interval length; add the next interval's row", {
       file: src.displayName,
+      line: 2,
+      col: 1,
       path: src.path,
     });
   }

@@ -78,7 +78,9 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
   let series: RateSeries;
   if (spec.synthetic !== undefined) {
     if (spec.durationMs === undefined) {
-      throw new InputError("synthetic traffic needs durationMs", { path: at("durationMs") });
+      throw new InputError("synthetic traffic needs a duration (e.g. duration: 1h at the top level)", {
+        path: at("durationMs"),
+      });
     }
     series = synthesize(spec.synthetic, {
       durationMs: spec.durationMs,
@@ -153,7 +155,8 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
     if (window !== undefined) series = selectWindow(series, { ...window, path: at("window") });
   }
   if (spec.multiplier !== undefined) series = scale(series, spec.multiplier, at("multiplier"));
-  checkCounts(series, spec.multiplier !== undefined && spec.multiplier !== 1 ? at("multiplier") : base);
+  const source = spec.synthetic !== undefined ? at("synthetic") : at("trace");
+  checkCounts(series, spec.multiplier !== undefined && spec.multiplier !== 1 ? at("multiplier") : source);
   return series;
 }
 
