@@ -70,10 +70,11 @@ export function fileSystemError(e: unknown, file?: string, path?: string): Input
 
 /** Make a message safe to print as one line: no newlines, no NUL or other control characters. */
 export function oneLine(text: string): string {
-  return text
-    .replace(/\r?\n\s*/g, " ")
-    .replace(
-      /[\u0000-\u0008\u000b-\u001f\u007f]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+  let out = "";
+  for (const ch of text.replace(/\r?\n\s*/g, " ")) {
+    const code = ch.charCodeAt(0);
+    const control = (code < 0x20 && code !== 0x09) || code === 0x7f;
+    out += control ? `\\u${code.toString(16).padStart(4, "0")}` : ch;
+  }
+  return out;
 }

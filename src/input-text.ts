@@ -125,12 +125,12 @@ export function jsonSyntaxError(s: string): { offset: number; message: string } 
         fail(`expected ',' or ']', found ${shown()}`);
       }
     }
-    if (c === '"') return string();
-    if (c === "t") return literal("true");
-    if (c === "f") return literal("false");
-    if (c === "n") return literal("null");
-    if (c === "-" || (c >= "0" && c <= "9")) return number();
-    fail(`unexpected ${shown()}`);
+    if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else if (c === "-" || (c >= "0" && c <= "9")) number();
+    else fail(`unexpected ${shown()}`);
   };
   try {
     value();

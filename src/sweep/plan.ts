@@ -308,8 +308,12 @@ export function listSweep(file: string, options: PlanOptions = {}): SweepListing
     }
   };
   // Each matrix value once, through the first combination that holds it.
-  for (const [key, vs] of Object.entries(block.matrix))
-    vs.forEach((value, index) => checkAlone([{ key, value, origin: { from: "matrix", key, index } }], "v*"));
+  for (const [key, vs] of Object.entries(block.matrix)) {
+    vs.forEach((value, index) => {
+      checkAlone([{ key, value, origin: { from: "matrix", key, index } }], "v*");
+    });
+  }
+
   block.include.forEach((entry, e) => {
     const combo = Object.entries(entry).map(([key, value]) => ({
       key,

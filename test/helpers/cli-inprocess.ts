@@ -4,14 +4,21 @@ export interface CliResult {
   status: number;
   stdout: string;
   stderr: string;
+  /** Number of lines written to stdout (all of them, even when only the tail is kept). */
+  stdoutLines: number;
 }
 
 /**
  * Run `scalesim ARGS` inside this process (no child process): stdout, stderr and the exit code are
  * captured from `main`, which never calls process.exit. Relative paths resolve against `cwd`.
  */
-export async function cliInProcess(args: string[], cwd?: string): Promise<CliResult> {
-  const out: string[] = [];
+export async function cliInProcess(
+  args: string[],
+  cwd?: string,
+  options: { keepStdout?: number } = {},
+): Promise<CliResult> {
+  let out: string[] = [];
+  let lines = 0;
   const err: string[] = [];
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
@@ -23,7 +30,15 @@ export async function cliInProcess(args: string[], cwd?: string): Promise<CliRes
       sink.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
       return true;
     };
-  process.stdout.write = capture(out) as typeof process.stdout.write;
+  // With keepStdout, only the last characters are kept (a huge listing is counted, not held).
+  const keep = options.keepStdout;
+  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+    out.push(text);
+    if (keep !== undefined && out.length > 2) out = [out.slice(-2).join("").slice(-keep)];
+    return true;
+  }) as typeof process.stdout.write;
   process.stderr.write = capture(err) as typeof process.stderr.write;
   process.exitCode = undefined;
   if (cwd) process.chdir(cwd);
@@ -40,5 +55,5 @@ export async function cliInProcess(args: string[], cwd?: string): Promise<CliRes
     process.exitCode = savedCode;
     if (cwd) process.chdir(savedCwd);
   }
-  return { status, stdout: out.join(""), stderr: err.join("") };
+  return { status, stdout: out.join(""), stderr: err.join(""), stdoutLines: lines };
 }
