@@ -91,7 +91,7 @@ describe("every destination is checked before anything is simulated or written",
     ],
     [
       "--out in a read-only system folder",
-      () => ["run", base, "--out", "/proc/scalesim-out"],
+      () => ["run", base, "--out", "/sys/scalesim-out"],
       "--out",
       /cannot mkdir .*\((EACCES|EPERM|EROFS|ENOENT)\)/,
     ],
@@ -202,10 +202,10 @@ describe("JSON inputs are located and quoted in one line", () => {
       "an unterminated string",
       '{\n  "ScalingPolicies": [\n    {"PolicyName": "a\n',
       3,
-      21,
+      22,
       /control character|unterminated/,
     ],
-    ["a line break inside quotes", '{\n  "ScalingPolicies": "a\nb"\n}\n', 2, 25, /control character/],
+    ["a line break inside quotes", '{\n  "ScalingPolicies": "a\nb"\n}\n', 2, 24, /control character/],
     ["text after the document", '{"ScalingPolicies": []}\n}\n', 2, 1, /after the end/],
     ["single quotes", "{'ScalingPolicies': []}\n", 1, 2, /quoted/],
     ["a truncated file", '{\n  "ScalingPolicies": [\n', 3, 1, /end of file/],
@@ -233,7 +233,7 @@ describe("JSON inputs are located and quoted in one line", () => {
   it.each([
     ["a corrupt summary.json", '{\n  "platforms": {\n    "x": [1,,2]\n  }\n}\n', 3, 13, /unexpected ","/],
     ["a truncated summary.json", '{\n  "platforms": {\n', 3, 1, /end of file/],
-    ["a summary.json with a NUL byte", '{\n  "platforms"\u0000: {}\n}\n', 2, 14, /unexpected|control/],
+    ["a summary.json with a NUL byte", '{\n  "platforms"\u0000: {}\n}\n', 2, 14, /expected ':'/],
   ])("report: %s is located", async (_name, text, line, col, message) => {
     const d = join(dir, `report-${line}-${col}`);
     mkdirSync(d, { recursive: true });
@@ -271,7 +271,8 @@ describe("nothing takes time proportional to a count in the input", () => {
     const r = await cliInProcess(["run", file, "--json"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).traffic.totalRequests).toBe(1_001_000_000_000_200);
+    const total = JSON.parse(r.stdout).traffic.totalRequests;
+    expect(Math.abs(total - 1_001_000_000_000_200) / total).toBeLessThan(1e-12);
   }, 20_000);
 
   it("the downward search checks a logarithmic number of capacities, even from 2^52", () => {
@@ -350,14 +351,16 @@ describe("a desiredCount outside [minCapacity, maxCapacity] starts inside, and t
     expect(summary.assumptions[0]).toContain(note);
     expect(summary.assumptions[0]).toContain(`the service starts at ${start}`);
     const cap = summary.platforms.fargate.capacity;
-    expect([cap.tasksMin, cap.tasksMax]).toEqual([start, start]);
+    expect([cap.min, cap.max]).toEqual([start, start]);
     const table = await cliInProcess(["run", file]);
     expect(table.stdout).toContain(`note: fargate: ${note}`);
   });
 
   it("a desiredCount inside the bounds adds no note", async () => {
     const r = await cliInProcess(["run", base, "--json"]);
-    expect(JSON.parse(r.stdout).assumptions.some((a: string) => a.includes("desiredCount"))).toBe(false);
+    expect(JSON.parse(r.stdout).assumptions.some((a: string) => a.includes("is outside [minCapacity"))).toBe(
+      false,
+    );
   });
 });
 

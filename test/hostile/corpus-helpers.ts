@@ -124,7 +124,8 @@ export function expectBadInput(r: CliResult, want: Expected): void {
     if (want.line !== undefined && want.col === undefined)
       expect(line.slice(where.length), context).toMatch(/^:\d+: /);
   }
-  if (want.path !== undefined) expect(line, context).toContain(` ${want.path}: `);
+  if (want.path !== undefined)
+    expect(line.startsWith(`${want.path}: `) || line.includes(` ${want.path}: `), context).toBe(true);
   if (want.message !== undefined) {
     if (typeof want.message === "string") expect(line, context).toContain(want.message);
     else expect(line, context).toMatch(want.message);

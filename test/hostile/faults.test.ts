@@ -35,6 +35,7 @@ const base = join(dir, "base.yaml");
 const policies = fileURLToPath(
   new URL("../fixtures/aws-cli/describe-scaling-policies.json", import.meta.url),
 );
+const alarms = fileURLToPath(new URL("../fixtures/aws-cli/describe-alarms.json", import.meta.url));
 const ENTRY = fileURLToPath(new URL("../helpers/cli-entry.ts", import.meta.url));
 let before: Record<string, string>;
 
@@ -58,7 +59,11 @@ describe("a disk that fails writes (injected ENOSPC, EACCES, EDQUOT)", () => {
       () => ["run", base, "--out", previous, "--events", join(previous, "ev.jsonl"), "--quiet"],
       previous,
     ],
-    ["import --out", () => ["import", "--policies", policies, "--out", join(dir, "imported.yaml")], dir],
+    [
+      "import --out",
+      () => ["import", "--policies", policies, "--alarms", alarms, "--out", join(dir, "imported.yaml")],
+      dir,
+    ],
   ];
   for (const code of ["ENOSPC", "EACCES", "EDQUOT"]) {
     it.each(commands)(
