@@ -4,7 +4,7 @@
  * previous output in D, and checks the promise: exit 2, one stderr line located at the line and column
  * at fault, no stack trace, and D byte for byte as it was.
  */
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliInProcess } from "../helpers/cli-inprocess.js";
@@ -292,5 +292,31 @@ describe("what held keeps holding", () => {
   it("a valid scenario's lines are where the corpus expects them", () => {
     expect(BASE_LINES[16]).toBe("  timeout: 10s");
     expect(BASE_LINES[33]).toBe("      healthCheckInterval: 30s");
+  });
+});
+
+describe("a schedule's bad field is reported on its own line", () => {
+  const nightly = readFileSync(new URL("../../scenarios/nightly-batch.yaml", import.meta.url), "utf8");
+  const lines = nightly.split("\n");
+  const zoneLine = lines.findIndex((l) => l.includes("ScheduleExpressionTimezone: Europe/Berlin")) + 1;
+
+  it("an unknown ScheduleExpressionTimezone, not the ScheduleExpression above it", async () => {
+    const text = nightly.replace(
+      "ScheduleExpressionTimezone: Europe/Berlin",
+      "ScheduleExpressionTimezone: Mars/Olympus",
+    );
+    const col = lines[zoneLine - 1].indexOf("Europe/Berlin") + 1;
+    // The trace the scenario names is beside it in the repository; the copy must find it too.
+    const file = join(dir, `schedule-${++counter}.yaml`);
+    writeFileSync(
+      file,
+      text.replace(
+        /trace: traces\//g,
+        `trace: ${new URL("../../scenarios/traces/", import.meta.url).pathname}`,
+      ),
+    );
+    const r = await cliInProcess(["validate", file]);
+    expectBadInput(r, { file, line: zoneLine, col, message: 'unknown time zone "Mars/Olympus"' });
+    expect(r.stderr).toContain("ScheduleExpressionTimezone: ");
   });
 });
