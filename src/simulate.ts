@@ -3,7 +3,7 @@ import { MINUTE } from "./engine/time.js";
 import { platformCommitments } from "./models/billing/commitments.js";
 import { runPlatform } from "./models/platform/registry.js";
 import type { PlatformResult } from "./models/platform/result.js";
-import type { Scenario } from "./scenario/load.js";
+import { locateInScenario, type Scenario } from "./scenario/load.js";
 import { type LoadTrafficOptions, loadTraffic, type RateSeries, type TrafficSpec } from "./trace/index.js";
 
 /** A whole run: the traffic replayed and every platform's result. */
@@ -21,13 +21,28 @@ export interface SimulationResult {
 export interface SimulateOptions {
   /** Override the scenario's seed. */
   seed?: number;
+  /** Called before each platform is simulated (progress of a long run; wall-clock free). */
+  onPlatform?: (name: string, index: number, count: number) => void;
 }
 
 /** Load the scenario's traffic and simulate every platform on it. */
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? scenario.seed;
-  const { spec, options: loadOptions } = scenarioTraffic(scenario, seed);
-  return simulateSeries(scenario, await loadTraffic(spec, loadOptions), seed);
+  try {
+    return simulateSeries(scenario, await loadScenarioTraffic(scenario, seed), seed, options.onPlatform);
+  } catch (e) {
+    throw locateInScenario(e, scenario);
+  }
+}
+
+/** The scenario's traffic; errors name the scenario's fields at their line and column. */
+export async function loadScenarioTraffic(scenario: Scenario, seed = scenario.seed): Promise<RateSeries> {
+  const { spec, options } = scenarioTraffic(scenario, seed);
+  try {
+    return await loadTraffic(spec, options);
+  } catch (e) {
+    throw locateInScenario(e, scenario);
+  }
 }
 
 /** What `simulate` passes to `loadTraffic` (a sweep caches loaded series by it across variants). */
@@ -62,6 +77,7 @@ export function simulateSeries(
   scenario: Scenario,
   series: RateSeries,
   seed = scenario.seed,
+  onPlatform?: SimulateOptions["onPlatform"],
 ): SimulationResult {
   // Whole minutes (CloudWatch's and the report's resolution), rounded up so that a trace ending inside a
   // minute (a per-request trace's last request at 58:22) keeps its end: the rest of that minute has no traffic.
@@ -81,7 +97,9 @@ export function simulateSeries(
     billing && (billing.savingsPlans.length > 0 || billing.reservedInstances.length > 0)
       ? billing
       : undefined;
-  for (const [name, platform] of Object.entries(scenario.platforms)) {
+  const entries = Object.entries(scenario.platforms);
+  for (const [name, platform] of entries) {
+    onPlatform?.(name, platforms.length, entries.length);
     const result = runPlatform({
       name,
       platform,
@@ -112,6 +130,7 @@ export function simulateSeries(
     traffic: { source: series.source, stepMs: series.stepMs, totalRequests: total, peakPerSecond: peak },
     platforms,
     assumptions: [
+      ...(scenario.notes ?? []),
       ...MODEL_ASSUMPTIONS,
       ...describeAssumptions(scenario.assumptionValues, scenario.overriddenAssumptions),
     ],

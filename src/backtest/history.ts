@@ -1,6 +1,4 @@
-import { basename, dirname } from "node:path";
 import { num } from "../assumptions.js";
-import { writeOutputs } from "../report/files.js";
 import type { Scenario } from "../scenario/load.js";
 import type { SimulationResult } from "../simulate.js";
 import { activitiesJson, pickPlatform } from "./activities.js";
@@ -21,18 +19,4 @@ export function historyFiles(
     }),
     taskCounts: taskCountsJson(res.startMs, { desired: cols.desired, running: cols.running }),
   };
-}
-
-/** Write the files asked for, each atomically. */
-export function writeHistory(
-  opts: { activities?: string; taskCounts?: string },
-  scenario: Scenario,
-  res: SimulationResult,
-): void {
-  if (!opts.activities && !opts.taskCounts) return;
-  const files = historyFiles(scenario, res);
-  if (opts.activities)
-    writeOutputs(dirname(opts.activities), { [basename(opts.activities)]: files.activities });
-  if (opts.taskCounts)
-    writeOutputs(dirname(opts.taskCounts), { [basename(opts.taskCounts)]: files.taskCounts });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { isInputError } from "../errors.js";
+import { fileSystemError, isInputError, oneLine } from "../errors.js";
 import { registerAssumptions } from "./commands/assumptions.js";
 import { registerBacktest } from "./commands/backtest.js";
 import { registerCalibrate } from "./commands/calibrate.js";
@@ -23,7 +23,6 @@ export function buildCli(): Command {
       "Deterministic simulator of AWS container autoscaling: replay a load trace, get cost and latency.",
     )
     .version(VERSION)
-    .showHelpAfterError()
     .exitOverride();
   registerRun(program);
   registerValidate(program);
@@ -35,12 +34,32 @@ export function buildCli(): Command {
   registerCalibrate(program);
   registerBacktest(program);
   registerAssumptions(program);
-  for (const c of program.commands) c.exitOverride();
+  oneLineErrors(program, "scalesim --help");
+  for (const c of program.commands) {
+    c.exitOverride();
+    oneLineErrors(c, `scalesim ${c.name()} --help`);
+  }
   return program;
+}
+
+/** Command-line misuse is one line on stderr with a hint, not the error followed by the whole help. */
+function oneLineErrors(command: Command, help: string): void {
+  command.configureOutput({
+    outputError: (message, write) => {
+      const text = message
+        .replace(/^error: /, "")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join("; ");
+      write(`scalesim: ${text} (run "${help}")\n`);
+    },
+  });
 }
 
 /** Entry point: bad input is one line on stderr and exit code 2; anything else is a bug and shows its stack. */
 export async function main(argv: string[]): Promise<void> {
+  guardStandardOutput();
   try {
     await buildCli().parseAsync(argv);
   } catch (e) {
@@ -49,11 +68,30 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (isInputError(e)) {
-      process.stderr.write(`scalesim: ${e.message}\n`);
+    const input = isInputError(e) ? e : fileSystemError(e);
+    if (input) {
+      process.stderr.write(`scalesim: ${oneLine(input.message)}\n`);
       process.exitCode = 2;
       return;
     }
     throw e;
   }
+}
+
+let guarded = false;
+
+/**
+ * Standard output that cannot be written (redirected to a full disk, or /dev/full) fails after the
+ * command returned, as an 'error' event of the stream: one line and exit code 2, not a crash. A reader
+ * that went away (`| head`, EPIPE) is not an error of ours: stop quietly.
+ */
+function guardStandardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") return;
+    const input = fileSystemError(e, "standard output");
+    process.stderr.write(`scalesim: ${oneLine(input?.message ?? String(e))}\n`);
+    process.exitCode = 2;
+  });
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileSystemError } from "../errors.js";
 import type { SimulationResult } from "../simulate.js";
 import { MINUTE_COLUMNS } from "../models/traffic/minute-series.js";
 import { r, type Summary } from "./summary.js";
@@ -37,12 +38,15 @@ export function summaryJson(summary: Summary): string {
  * is renamed into place, so a failure never leaves a half-written output.
  */
 export function writeOutputs(dir: string, files: Record<string, string>): void {
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.tmp-${process.pid}`);
-  mkdirSync(tmp, { recursive: true });
   try {
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(tmp, { recursive: true });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
     for (const name of Object.keys(files)) renameSync(join(tmp, name), join(dir, name));
+  } catch (e) {
+    // A full disk or an unwritable folder is the machine's state, not a bug: one line, exit 2.
+    throw fileSystemError(e, dir, "--out") ?? e;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { parseJsonText } from "../input-text.js";
 import type { Decision } from "../models/decisions.js";
 import type { BacktestInput } from "./backtest-chart.js";
 import type { GrowthResult } from "./growth.js";
@@ -96,11 +97,7 @@ export function parseReportFiles(files: Record<string, string>, where = "<memory
 }
 
 function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`not valid JSON: ${(e as Error).message}`, { file });
-  }
+  return parseJsonText(text, file);
 }
 
 /** series.csv → one PlatformSeries per platform, in order of first appearance. */

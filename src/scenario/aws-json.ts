@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { AwsJson } from "./aws-import.js";
+import { decodeText, parseJsonText } from "../input-text.js";
 import { LocatedDocument } from "./locate.js";
 
 /**
@@ -12,8 +13,9 @@ import { LocatedDocument } from "./locate.js";
 export function readAwsJson(path: string, shownAs = path): AwsJson {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = decodeText(readFileSync(path), shownAs);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === "ENOENT" ? "file not found" : `cannot read file (${code})`, {
       file: shownAs,
@@ -23,19 +25,7 @@ export function readAwsJson(path: string, shownAs = path): AwsJson {
 }
 
 export function parseAwsJson(text: string, file: string): AwsJson {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const { line, col } = lineCol(text, at ? Number(at[1]) : text.length);
-    throw new InputError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, {
-      file,
-      line,
-      col,
-    });
-  }
+  const json = parseJsonText(text, file);
   let located: LocatedDocument | undefined;
   return {
     file,
@@ -45,17 +35,4 @@ export function parseAwsJson(text: string, file: string): AwsJson {
       return located.position(p);
     },
   };
-}
-
-/** 1-based line and column of a character offset. */
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < Math.min(offset, text.length); i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, col: offset - start + 1 };
 }

@@ -76,7 +76,14 @@ function load(
     if (v === undefined) return undefined;
     if (typeof v !== "string" || v.length === 0) return fail(key, "expected the path of a JSON file");
     const abs = isAbsolute(v) ? v : resolve(ctx.baseDir, v);
-    return readAwsJson(abs, v);
+    try {
+      return readAwsJson(abs, v);
+    } catch (e) {
+      // A file that cannot be read is reported at the line that names it; errors inside it keep its own.
+      if (e instanceof InputError && e.location.line === undefined)
+        return fail(key, `${e.detail}: ${v} (resolved to ${abs})`);
+      throw e;
+    }
   };
   if (ref.resourceId !== undefined && typeof ref.resourceId !== "string")
     fail("resourceId", "expected service/<cluster>/<service>");

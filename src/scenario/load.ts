@@ -3,8 +3,10 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { type AssumptionValues, assumptionDef, resolveAssumptions } from "../assumptions.js";
 import { InputError } from "../errors.js";
+import { decodeText } from "../input-text.js";
 import { resolveAwsReferences } from "./aws-references.js";
 import { LocatedDocument } from "./locate.js";
+import { clampedDesiredCountNote } from "./platforms/common.js";
 import { type ScenarioData, ScenarioSchema } from "./schema.js";
 import { closest } from "./suggest.js";
 import { parseDuration } from "./units.js";
@@ -17,13 +19,17 @@ export interface Scenario extends ScenarioData {
   readonly baseDir: string;
   readonly assumptionValues: AssumptionValues;
   readonly overriddenAssumptions: ReadonlySet<string>;
+  /** Things the scenario's input was changed into that the output states (e.g. a desiredCount clamped). */
+  readonly notes?: readonly string[];
+  /** Line and column of a field path in the scenario file, when it was read from one. */
+  readonly locate?: (path: readonly PropertyKey[]) => { line: number; col: number };
 }
 
 export function loadScenario(file: string): Scenario {
   const abs = resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(abs, "utf8");
+    bytes = readFileSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
@@ -31,7 +37,7 @@ export function loadScenario(file: string): Scenario {
       { file },
     );
   }
-  return parseScenario(text, file, dirname(abs));
+  return parseScenario(decodeText(bytes, file), file, dirname(abs));
 }
 
 /** Parse and validate scenario text; errors carry `file:line:col path`. */
@@ -40,8 +46,9 @@ export function parseScenario(text: string, file = "<inline>", baseDir = process
   const syntax = located.syntaxError();
   if (syntax)
     throw new InputError(`invalid YAML: ${syntax.message}`, { file, line: syntax.line, col: syntax.col });
-  const raw = located.toJS();
-  return fromObject(raw, { file, baseDir, located });
+  const js = located.toJS();
+  if ("error" in js) throw new InputError(`invalid YAML: ${js.error.message}`, { file, ...js.error });
+  return fromObject(js.value, { file, baseDir, located });
 }
 
 /** Validate an already-parsed object (e.g. a sweep variant); positions come from `located` when given. */
@@ -72,7 +79,59 @@ export function fromObject(
     baseDir: ctx.baseDir,
     assumptionValues: resolveAssumptions(overrides),
     overriddenAssumptions: new Set(Object.keys(overrides)),
+    notes: inputNotes(data),
+    ...(ctx.located ? { locate: (path) => ctx.located!.position(path) } : {}),
   };
+}
+
+/**
+ * Field names of the trace layer (src/trace/index.ts TrafficSpec) that the scenario spells differently:
+ * errors found after validation must name what the user wrote.
+ */
+const USER_FIELDS: [RegExp, (s: Scenario) => string][] = [
+  [
+    /^traffic(\.synthetic)?\.durationMs$/,
+    (s) =>
+      s.duration === undefined && s.traffic.window?.duration !== undefined
+        ? "traffic.window.duration"
+        : "duration",
+  ],
+  [/^traffic(\.synthetic)?\.stepMs$/, () => "traffic.synthetic.interval"],
+  [/^traffic\.window\.startMs$/, () => "traffic.window.start"],
+  [/^traffic\.window\.durationMs$/, () => "traffic.window.duration"],
+  [/^traffic\.serviceColumn$/, () => "traffic.serviceTimeColumn"],
+];
+const USER_WORDS: [RegExp, string][] = [
+  [/\bdurationMs\b/g, "duration"],
+  [/\bstepMs\b/g, "interval"],
+  [/\bstartMs\b/g, "start"],
+];
+
+/**
+ * An InputError raised after validation (loading traffic, building a platform) located in the scenario:
+ * the user's field names, and the file, line and column of the field that names the file or value.
+ * Errors that already point into a file (a trace's own line) are returned as they are.
+ */
+export function locateInScenario(e: unknown, scenario: Scenario): unknown {
+  if (!(e instanceof InputError) || e.location.file !== undefined || e.location.path === undefined) return e;
+  let path = e.location.path;
+  for (const [re, name] of USER_FIELDS) if (re.test(path)) path = name(scenario);
+  let detail = e.detail;
+  for (const [re, word] of USER_WORDS) detail = detail.replace(re, word);
+  const segments = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
+  const pos = scenario.locate?.(segments);
+  return new InputError(detail, { file: scenario.file, line: pos?.line, col: pos?.col, path });
+}
+
+/** Notes on input the scenario moved into range, one per platform service clamped into its bounds. */
+function inputNotes(data: ScenarioData): string[] {
+  const notes: string[] = [];
+  for (const [name, p] of Object.entries(data.platforms)) {
+    const service = (p as { service?: Parameters<typeof clampedDesiredCountNote>[1] }).service;
+    const note = service && clampedDesiredCountNote(name, service);
+    if (note) notes.push(note);
+  }
+  return notes;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -112,6 +171,14 @@ function issueToError(
     const guess = closest(key, known);
     message = `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`;
     shownPath = formatPath([...path, key]);
+  } else if (issue.code === "invalid_key") {
+    // A bad record key (a platform name) is the key's fault: point at the key, not at its value.
+    const key = path[path.length - 1];
+    keyOf = String(key);
+    const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
+    message = `${JSON.stringify(key)}: ${inner ?? issue.message}`;
+    const pos = ctx.located?.position(path.slice(0, -1), keyOf);
+    return new InputError(message, { file: ctx.file, line: pos?.line, col: pos?.col, path: shownPath });
   } else if (issue.code === "invalid_type" && valueAt(raw, path) === undefined) {
     message = `missing required field (${issue.expected})`;
   } else if (

@@ -11,6 +11,18 @@ import { BillingBlock, checkSavingsPlanRates } from "./billing.js";
 export type { FargatePlatform } from "./platforms/ecs-fargate.js";
 export type { Ec2Platform } from "./platforms/ecs-ec2.js";
 
+// The trace layer's bound (src/trace/synthetic.ts): beyond 10^12 req/s a rate is a typo, not a load.
+const Rate = z.number().min(0).max(1e12, "a rate is at most 1e12 requests per second");
+
+/** A simulated span: positive and at most a leap year (longer runs are a unit mistake, e.g. `d` for `s`). */
+const MAX_RUN_MS = 366 * 86_400_000;
+const RunLength = Duration.refine((ms) => ms > 0, "must be longer than 0").refine(
+  (ms) => ms <= MAX_RUN_MS,
+  "at most 366d is simulated in one run",
+);
+/** A duration that must be positive (a zero would silently turn the feature off). */
+const PositiveDuration = Duration.refine((ms) => ms > 0, "must be longer than 0 (e.g. 30s)");
+
 /** Randomness and resolution shared by every synthetic shape; rates are requests per second. */
 const SyntheticCommon = {
   noise: z
@@ -19,11 +31,10 @@ const SyntheticCommon = {
     .optional()
     .meta({ description: "Relative Gaussian jitter per interval (0.05 = 5 %)." }),
   poisson: z.boolean().optional().meta({ description: "Draw Poisson counts around the expected count." }),
-  interval: Duration.optional().meta({
+  interval: PositiveDuration.optional().meta({
     description: "Interval length of the generated series (default 1s).",
   }),
 };
-const Rate = z.number().min(0);
 
 const Synthetic = z.discriminatedUnion("shape", [
   z.strictObject({ shape: z.literal("constant"), rate: Rate, ...SyntheticCommon }),
@@ -66,8 +77,8 @@ const Traffic = z
     valueColumn: z.string().default("count"),
     serviceTimeColumn: z.string().optional(),
     gaps: z.enum(["error", "zero"]).default("error"),
-    multiplier: z.number().positive().default(1),
-    window: z.strictObject({ start: Instant.optional(), duration: Duration.optional() }).optional(),
+    multiplier: z.number().positive().max(1e12, "a multiplier is at most 1e12").default(1),
+    window: z.strictObject({ start: Instant.optional(), duration: RunLength.optional() }).optional(),
     synthetic: Synthetic.optional(),
   })
   .superRefine((t, ctx) => {
@@ -110,7 +121,8 @@ const Workload = z.strictObject({
     .positive()
     .meta({ description: "Requests a task serves at once; more wait in its queue." }),
   memory: z.strictObject({ baseline: Size, perInFlight: Size.default(0) }).optional(),
-  timeout: Duration.default(30_000),
+  // A request timeout of 0 would end every request at once; there is no "off" value.
+  timeout: PositiveDuration.default(30_000),
   cpuIdle: z
     .number()
     .min(0)
@@ -136,7 +148,7 @@ const Workload = z.strictObject({
 });
 
 const Slo = z.strictObject({
-  latency: Duration,
+  latency: PositiveDuration,
   percentile: z.number().gt(0).lt(100).default(99),
 });
 
@@ -148,7 +160,11 @@ const Engine = z.strictObject({
     description:
       "fluid: rates per tick (fast, long traces); request: every request an event (exact). See docs/latency.md.",
   }),
-  tick: Duration.default(1000).meta({ description: "Fluid-mode integration step; must divide a minute." }),
+  tick: Duration.default(1000)
+    .refine((ms) => ms > 0 && 60_000 % ms === 0, {
+      message: "the tick must divide a minute (e.g. 1s, 5s, 10s, 15s, 30s, 1m)",
+    })
+    .meta({ description: "Fluid-mode integration step; must divide a minute." }),
 });
 
 const Assumptions = z.record(z.string(), z.union([z.number(), z.string()])).superRefine((rec, ctx) => {
@@ -182,7 +198,7 @@ export const ScenarioSchema = z
     description: z.string().optional(),
     region: z.string().default("us-east-1"),
     seed: z.number().int().min(0).default(1),
-    duration: Duration.optional().meta({
+    duration: RunLength.optional().meta({
       description: "Length of a synthetic run; traces default to their whole length.",
     }),
     engine: Engine.default({ mode: "fluid", tick: 1000 }),

@@ -49,7 +49,21 @@ export const ENUMERATION_LIMIT = 1_000_000;
 /** Name of the random stream sampling draws from. */
 export const SAMPLE_STREAM = "sweep.sample";
 
+/** Every combination, in order (see `indexMatrix` to read them one at a time). */
 export function expandMatrix(spec: MatrixSpec): Combination[] {
+  const m = indexMatrix(spec);
+  return Array.from({ length: m.size }, (_, i) => m.combination(i));
+}
+
+/** The combinations of a matrix by position, built on demand: memory and time do not grow with the count. */
+export interface MatrixIndex {
+  /** Number of combinations (after exclude, sample and include). */
+  size: number;
+  /** The i-th combination, as `expandMatrix(spec)[i]`. */
+  combination(i: number): Combination;
+}
+
+export function indexMatrix(spec: MatrixSpec): MatrixIndex {
   const keys = Object.keys(spec.matrix);
   const values = keys.map((k) => spec.matrix[k]);
   const canon = values.map((vs) => vs.map(canonicalJson));
@@ -86,29 +100,30 @@ export function expandMatrix(spec: MatrixSpec): Combination[] {
   };
 
   const indices = spec.sample ? sampleIndices(size, spec.sample, excluded) : allIndices(size, excluded);
-  const originals: Combination[] = indices.map((index) => {
-    const d = decode(index).slice();
-    return keys.map((key, k) => ({
-      key,
-      value: values[k][d[k]],
-      origin: { from: "matrix", key, index: d[k] } as Origin,
-    }));
-  });
-
-  const extras: Combination[] = [];
-  spec.include.forEach((entry, e) => {
-    const pairs = Object.entries(entry).map(([key, value]) => ({
+  const includes = spec.include.map((entry, e) => ({
+    e,
+    pairs: Object.entries(entry).map(([key, value]) => ({
       key,
       value,
       canon: canonicalJson(value),
       pos: keys.indexOf(key),
+    })),
+  }));
+  // An original matrix value may not be overwritten; keys the matrix does not have are free to add.
+  const fits = (pairs: (typeof includes)[number]["pairs"], d: number[]) =>
+    pairs.every((p) => p.pos < 0 || canon[p.pos][d[p.pos]] === p.canon);
+  // An include entry that fits no original combination becomes a combination of its own, after them.
+  const extras = includes.filter(({ pairs }) => !indices.some((index) => fits(pairs, decode(index))));
+
+  const original = (index: number): Combination => {
+    const d = decode(index).slice();
+    const combo: Combination = keys.map((key, k) => ({
+      key,
+      value: values[k][d[k]],
+      origin: { from: "matrix", key, index: d[k] } as Origin,
     }));
-    let fitted = false;
-    for (const combo of originals) {
-      // An original matrix value may not be overwritten; keys the matrix does not have are free to add.
-      const fits = pairs.every((p) => p.pos < 0 || canonicalJson(combo[p.pos].value) === p.canon);
-      if (!fits) continue;
-      fitted = true;
+    for (const { e, pairs } of includes) {
+      if (!fits(pairs, d)) continue;
       for (const p of pairs) {
         if (p.pos >= 0) continue;
         const a: Assignment = {
@@ -121,12 +136,19 @@ export function expandMatrix(spec: MatrixSpec): Combination[] {
         else combo.push(a);
       }
     }
-    if (!fitted)
-      extras.push(
-        pairs.map((p) => ({ key: p.key, value: p.value, origin: { from: "include", entry: e, key: p.key } })),
-      );
-  });
-  return [...originals, ...extras];
+    return combo;
+  };
+  return {
+    size: indices.length + extras.length,
+    combination: (i) =>
+      i < indices.length
+        ? original(indices[i])
+        : extras[i - indices.length].pairs.map((p) => ({
+            key: p.key,
+            value: p.value,
+            origin: { from: "include", entry: extras[i - indices.length].e, key: p.key } as Origin,
+          })),
+  };
 }
 
 function allIndices(size: number, excluded: (i: number) => boolean): number[] {

@@ -6,11 +6,12 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { InputError, isInputError } from "../errors.js";
+import { InputError, type InputLocation, isInputError } from "../errors.js";
+import { decodeText } from "../input-text.js";
 import { fromObject } from "../scenario/load.js";
 import { LocatedDocument } from "../scenario/locate.js";
 import { type SweepBlock, SweepFile } from "../scenario/sweep.js";
-import { type Combination, expandMatrix, MatrixError, type Origin } from "./matrix.js";
+import { type Combination, indexMatrix, MatrixError, type MatrixIndex, type Origin } from "./matrix.js";
 import {
   canonicalJson,
   commonPrefix,
@@ -97,12 +98,17 @@ export function parseSweepPlan(
   return planSweep(sourceFromText(text, file, baseDir), options);
 }
 
-function readText(file: string, what: string): string {
+/** Read a file; a failure is reported at `at` (the line that names the file) when given. */
+function readText(file: string, what: string, at?: InputLocation): string {
   try {
-    return readFileSync(file, "utf8");
+    return decodeText(readFileSync(file), file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${what} not found` : `cannot read ${what} (${code})`, { file });
+    throw new InputError(
+      code === "ENOENT" ? `${what} not found (resolved to ${file})` : `cannot read ${what} (${code})`,
+      at ?? { file },
+    );
   }
 }
 
@@ -118,9 +124,16 @@ function locatedOf(text: string, file: string): LocatedDocument {
   return located;
 }
 
+/** The document as plain data; an unresolved alias or an alias bomb is bad input at the alias. */
+function plainOf(located: LocatedDocument, file: string): unknown {
+  const js = located.toJS();
+  if ("error" in js) throw new InputError(`invalid YAML: ${js.error.message}`, { file, ...js.error });
+  return js.value;
+}
+
 function sourceFromText(text: string, file: string, dir: string): SweepSource {
   const located = locatedOf(text, file);
-  const raw = located.toJS();
+  const raw = plainOf(located, file);
   const isMap = raw !== null && typeof raw === "object" && !Array.isArray(raw);
   if (isMap && "base" in raw && !("platforms" in raw)) {
     // A sweep file beside its scenario.
@@ -139,9 +152,14 @@ function sourceFromText(text: string, file: string, dir: string): SweepSource {
       });
     }
     const baseFile = resolve(dir, parsed.data.base);
-    const baseText = readText(baseFile, `base scenario ${parsed.data.base}`);
+    const named = located.position(["base"]);
+    const baseText = readText(baseFile, `base scenario ${parsed.data.base}`, {
+      file,
+      ...named,
+      path: "base",
+    });
     const baseLocated = locatedOf(baseText, baseFile);
-    const baseRaw = baseLocated.toJS() as Record<string, unknown>;
+    const baseRaw = plainOf(baseLocated, baseFile) as Record<string, unknown>;
     fromObject(baseRaw, { file: baseFile, baseDir: dirname(baseFile), located: baseLocated });
     const { sweep: _ignored, ...base } = baseRaw;
     return {
@@ -174,7 +192,8 @@ function sourceFromText(text: string, file: string, dir: string): SweepSource {
   };
 }
 
-function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
+/** What every use of a sweep checks first: keys are paths, the matrix expands, groupBy names keys. */
+function prepareSweep(src: SweepSource) {
   const block = src.block;
   const at = (inner: PathSegment[], keyOf?: string) => {
     const pos = src.located.position([...src.prefix, ...inner], keyOf);
@@ -206,9 +225,9 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
     throw new InputError("the sweep needs a matrix (path: [values]) or include entries", at([]));
   }
 
-  let combos: Combination[];
+  let matrix: MatrixIndex;
   try {
-    combos = expandMatrix(block);
+    matrix = indexMatrix(block);
   } catch (e) {
     if (e instanceof MatrixError) throw new InputError(e.message, at(e.at));
     throw e;
@@ -217,8 +236,112 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
     if (!parsedKeys.has(key))
       throw new InputError(`"${key}" is not a matrix or include key`, at(["groupBy", g]));
   });
-  if (combos.length === 0)
+  if (matrix.size === 0)
     throw new InputError("every matrix combination is excluded: the sweep has no variants", at(["exclude"]));
+  return { block, at, originPath, parsedKeys, matrix };
+}
+
+/**
+ * The base scenario with `combo` applied, validated; an invalid variant is reported at the sweep entry
+ * whose path shares the most with the failing field.
+ */
+function variantScenario(
+  src: SweepSource,
+  prep: ReturnType<typeof prepareSweep>,
+  combo: Combination,
+  id: string,
+  seed?: number,
+): { scenario: Record<string, unknown>; valid: ReturnType<typeof fromObject> } {
+  const { at, originPath, parsedKeys } = prep;
+  const scenario = structuredClone(src.base);
+  if (seed !== undefined) scenario.seed = seed;
+  for (const a of combo) {
+    const problem = setPath(scenario, parsedKeys.get(a.key)!, structuredClone(a.value));
+    if (problem) throw new InputError(`${problem} (variant ${id})`, at(originPath(a.origin)));
+  }
+  const label = combo.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ");
+  try {
+    return { scenario, valid: fromObject(scenario, { file: src.baseFile, baseDir: src.baseDir }) };
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    const failing = e.location.path ? parsePath(e.location.path) : undefined;
+    const errPath = failing?.ok ? failing.path : [];
+    let best = combo[combo.length - 1];
+    let bestLen = -1;
+    for (const a of combo) {
+      const len = commonPrefix(parsedKeys.get(a.key)!, errPath);
+      if (len >= bestLen) {
+        best = a;
+        bestLen = len;
+      }
+    }
+    const where = e.location.path ? `${e.location.path}: ` : "";
+    throw new InputError(`${where}${e.detail} (variant ${id}: ${label})`, at(originPath(best.origin)));
+  }
+}
+
+/** The listing of a sweep's variants, produced one line at a time. */
+export interface SweepListing {
+  variants: number;
+  runs: number;
+  /** `id  {params}` of the i-th variant. */
+  line(i: number): string;
+}
+
+/**
+ * List a sweep without planning it: the matrix is read by position (never expanded), and each matrix value
+ * and include entry is validated once on the base scenario (sum of the value counts, not their product);
+ * a combination that only fails together is reported when the sweep runs.
+ */
+export function listSweep(file: string, options: PlanOptions = {}): SweepListing {
+  const src = readSource(file);
+  const prep = prepareSweep(src);
+  const { block, matrix } = prep;
+  const origin = (o: Origin) => (o.from === "matrix" ? `${o.key}#${o.index}` : `include#${o.entry}`);
+  const checked = new Set<string>();
+  const checkAlone = (combo: Combination, id: string) => {
+    for (const a of combo) {
+      const k = origin(a.origin);
+      if (checked.has(k)) continue;
+      checked.add(k);
+      variantScenario(src, prep, [a], id, options.seed);
+    }
+  };
+  // Each matrix value once, through the first combination that holds it.
+  for (const [key, vs] of Object.entries(block.matrix)) {
+    vs.forEach((value, index) => {
+      checkAlone([{ key, value, origin: { from: "matrix", key, index } }], "v*");
+    });
+  }
+
+  block.include.forEach((entry, e) => {
+    const combo = Object.entries(entry).map(([key, value]) => ({
+      key,
+      value,
+      origin: { from: "include", entry: e, key } as Origin,
+    }));
+    if (!checked.has(`include#${e}`)) {
+      checked.add(`include#${e}`);
+      variantScenario(src, prep, combo, "v*", options.seed);
+    }
+  });
+  const width = Math.max(3, String(matrix.size - 1).length);
+  const replications = options.replications ?? block.replications;
+  return {
+    variants: matrix.size,
+    runs: matrix.size * replications,
+    line: (i) => {
+      const params: Record<string, unknown> = {};
+      for (const a of matrix.combination(i)) params[a.key] = a.value;
+      return `v${String(i).padStart(width, "0")}  ${JSON.stringify(params)}`;
+    },
+  };
+}
+
+function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
+  const prep = prepareSweep(src);
+  const { block, parsedKeys, matrix } = prep;
+  const combos: Combination[] = Array.from({ length: matrix.size }, (_, i) => matrix.combination(i));
 
   const seeds = options.seeds ?? block.seeds;
   const replications = options.replications ?? block.replications;
@@ -231,33 +354,7 @@ function planSweep(src: SweepSource, options: PlanOptions): SweepPlan {
   const runs: PlannedRun[] = [];
   combos.forEach((combo, index) => {
     const id = `v${String(index).padStart(width, "0")}`;
-    const scenario = structuredClone(src.base);
-    if (options.seed !== undefined) scenario.seed = options.seed;
-    for (const a of combo) {
-      const problem = setPath(scenario, parsedKeys.get(a.key)!, structuredClone(a.value));
-      if (problem) throw new InputError(`${problem} (variant ${id})`, at(originPath(a.origin)));
-    }
-    const label = combo.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ");
-    let valid: ReturnType<typeof fromObject>;
-    try {
-      valid = fromObject(scenario, { file: src.baseFile, baseDir: src.baseDir });
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      // Point at the sweep entry whose path shares the most with the failing field.
-      const failing = e.location.path ? parsePath(e.location.path) : undefined;
-      const errPath = failing?.ok ? failing.path : [];
-      let best = combo[combo.length - 1];
-      let bestLen = -1;
-      for (const a of combo) {
-        const len = commonPrefix(parsedKeys.get(a.key)!, errPath);
-        if (len >= bestLen) {
-          best = a;
-          bestLen = len;
-        }
-      }
-      const where = e.location.path ? `${e.location.path}: ` : "";
-      throw new InputError(`${where}${e.detail} (variant ${id}: ${label})`, at(originPath(best.origin)));
-    }
+    const { scenario, valid } = variantScenario(src, prep, combo, id, options.seed);
     const params: Record<string, unknown> = {};
     for (const key of paramKeys) {
       const a = combo.find((x) => x.key === key);

@@ -14,6 +14,7 @@ import { InputError } from "../errors.js";
 import {
   type EpochUnit,
   GrowableFloat64,
+  MAX_INTERVAL_COUNT,
   ZONELESS_NOTE,
   epochToMs,
   formatStep,
@@ -259,6 +260,12 @@ export async function readCountsCsv(file: string, options: CountsCsvOptions = {}
         throw new RowProblem(r, valIdx, `count "${valText}" in column "${valName}" is not a number`);
       }
       if (v < 0) throw new RowProblem(r, valIdx, `count ${valText} in column "${valName}" is negative`);
+      if (v > MAX_INTERVAL_COUNT)
+        throw new RowProblem(
+          r,
+          valIdx,
+          `count ${valText} in column "${valName}" exceeds ${MAX_INTERVAL_COUNT}`,
+        );
 
       if (r === 1) {
         startMs = t;
@@ -310,11 +317,20 @@ export async function readCountsCsv(file: string, options: CountsCsvOptions = {}
   );
 
   if (Number.isNaN(startMs)) {
-    throw new InputError("no data rows after the header", { file: src.displayName, path: src.path });
+    // Located at the header (or the start of an empty file): where the data rows should follow.
+    throw new InputError("no data rows after the header", {
+      file: src.displayName,
+      line: 1,
+      col: 1,
+      path: src.path,
+    });
   }
   if (stepMs === 0) {
-    throw new InputError("only one data row: cannot infer the interval length; give stepMs", {
+    // The scenario has no field for the interval length of a csv trace: a second row is the remedy.
+    throw new InputError("only one data row: cannot infer the interval length; add the next interval's row", {
       file: src.displayName,
+      line: 2,
+      col: 1,
       path: src.path,
     });
   }
@@ -365,8 +381,8 @@ export async function readCountValues(file: string, options: CountValuesOptions)
   let tokenCol = 1;
   const flush = () => {
     const v = Number(token);
-    if (!Number.isFinite(v) || v < 0) {
-      throw new InputError(`value "${token}" is not a non-negative number`, {
+    if (!Number.isFinite(v) || v < 0 || v > MAX_INTERVAL_COUNT) {
+      throw new InputError(`value "${token}" is not a number between 0 and ${MAX_INTERVAL_COUNT}`, {
         file: display,
         line: tokenLine,
         col: tokenCol,

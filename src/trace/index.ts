@@ -9,7 +9,7 @@ import { readAlbLogs } from "./alb-logs.js";
 import { type CloudWatchStatistic, readCloudWatch } from "./cloudwatch.js";
 import { type GapPolicy, readCountValues, readCountsCsv } from "./csv-counts.js";
 import { readRequestsCsv } from "./csv-requests.js";
-import type { EpochUnit, RateSeries } from "./series.js";
+import { type EpochUnit, MAX_INTERVAL_COUNT, MAX_INTERVALS, type RateSeries } from "./series.js";
 import { type SyntheticSpec, synthesize } from "./synthetic.js";
 import { scale, selectWindow } from "./window.js";
 
@@ -83,7 +83,9 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
   let series: RateSeries;
   if (spec.synthetic !== undefined) {
     if (spec.durationMs === undefined) {
-      throw new InputError("synthetic traffic needs durationMs", { path: at("durationMs") });
+      throw new InputError("synthetic traffic needs a duration (e.g. duration: 1h at the top level)", {
+        path: at("durationMs"),
+      });
     }
     series = synthesize(spec.synthetic, {
       durationMs: spec.durationMs,
@@ -168,5 +170,23 @@ export async function loadTraffic(spec: TrafficSpec, options: LoadTrafficOptions
     if (window !== undefined) series = selectWindow(series, { ...window, path: at("window") });
   }
   if (spec.multiplier !== undefined) series = scale(series, spec.multiplier, at("multiplier"));
+  const source = spec.synthetic !== undefined ? at("synthetic") : at("trace");
+  checkCounts(series, spec.multiplier !== undefined && spec.multiplier !== 1 ? at("multiplier") : source);
   return series;
+}
+
+/** Counts beyond MAX_INTERVAL_COUNT (a huge multiplier or rate) are bad input, not a load to simulate. */
+function checkCounts(series: RateSeries, path: string): void {
+  if (series.counts.length > MAX_INTERVALS)
+    throw new InputError(`${series.counts.length} intervals; at most ${MAX_INTERVALS} are simulated`, {
+      path,
+    });
+  for (let i = 0; i < series.counts.length; i++) {
+    const c = series.counts[i];
+    if (!(c <= MAX_INTERVAL_COUNT))
+      throw new InputError(
+        `interval ${i} would hold ${c} requests; at most ${MAX_INTERVAL_COUNT} an interval are simulated`,
+        { path },
+      );
+  }
 }

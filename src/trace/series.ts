@@ -176,3 +176,12 @@ export class GrowableFloat64 {
     return this.data.slice(0, this.length);
   }
 }
+
+/**
+ * Largest request count one interval may hold (10^15): far beyond any real service (10^12 requests a
+ * minute is accepted), small enough that sums and products downstream stay finite and exact enough.
+ */
+export const MAX_INTERVAL_COUNT = 1e15;
+
+/** Largest number of intervals a series may have (10^8, 800 MB of counts); more is a mistake of units. */
+export const MAX_INTERVALS = 1e8;

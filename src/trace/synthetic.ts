@@ -10,7 +10,7 @@
  */
 import { stream } from "../engine/rng.js";
 import { InputError } from "../errors.js";
-import type { RateSeries } from "./series.js";
+import { MAX_INTERVALS, type RateSeries } from "./series.js";
 
 /** Name of the RNG stream the synthetic generator draws from. */
 export const SYNTHETIC_STREAM = "traffic.synthetic";
@@ -82,14 +82,17 @@ export interface SynthesizeOptions {
   path?: string;
 }
 
+/** Largest synthetic rate, req/s (10^12): beyond it counts lose meaning; a typo, not a load. */
+export const MAX_SYNTHETIC_RATE = 1e12;
+
 function need(ok: boolean, detail: string, path: string | undefined, field: string): void {
   if (!ok) throw new InputError(detail, { path: path === undefined ? field : `${path}.${field}` });
 }
 
 function rate(v: unknown, name: string, path: string | undefined): void {
   need(
-    typeof v === "number" && Number.isFinite(v) && v >= 0,
-    `${name} must be a rate >= 0 req/s (got ${String(v)})`,
+    typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= MAX_SYNTHETIC_RATE,
+    `${name} must be a rate between 0 and ${MAX_SYNTHETIC_RATE} req/s (got ${String(v)})`,
     path,
     name,
   );
@@ -243,6 +246,12 @@ export function synthesize(spec: SyntheticSpec, options: SynthesizeOptions): Rat
     );
   }
   const n = durationMs / stepMs;
+  if (n > MAX_INTERVALS) {
+    throw new InputError(
+      `${durationMs} ms in steps of ${stepMs} ms is ${n} intervals; at most ${MAX_INTERVALS} are simulated`,
+      loc("durationMs"),
+    );
+  }
   const counts = new Float64Array(n);
   let prev = 0;
   for (let i = 0; i < n; i++) {

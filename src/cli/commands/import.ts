@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
+import { decodeText } from "../../input-text.js";
 import { importAwsScaling } from "../../scenario/aws-import.js";
 import { readAwsJson as readJson } from "../../scenario/aws-json.js";
 import { importCloudFormation } from "../../scenario/import/cloudformation.js";
@@ -21,6 +22,7 @@ interface ImportOptions {
   name?: string;
   out?: string;
 }
+import { checkOutFile, writeFileAtomic } from "../destinations.js";
 
 export function registerImport(program: Command): void {
   program
@@ -51,9 +53,11 @@ export function registerImport(program: Command): void {
     .option("--resource-id <id>", "service/<cluster>/<service> when the exports hold several services")
     .option("-o, --out <file>", "write the YAML here instead of stdout")
     .action((opts: ImportOptions) => {
+      // The destination is checked before anything is read, so a bad path fails at once.
+      if (opts.out) checkOutFile(opts.out, "--out");
       const yaml =
         opts.terraform || opts.cloudformation ? importInfrastructure(opts) : importAwsCliExports(opts);
-      if (opts.out) writeFileSync(opts.out, yaml);
+      if (opts.out) writeFileAtomic(opts.out, yaml, "--out");
       else process.stdout.write(yaml);
     });
 }
@@ -83,8 +87,9 @@ function importInfrastructure(opts: ImportOptions): string {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return decodeText(readFileSync(file), file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === "ENOENT" ? "file not found" : `cannot read file (${code})`, { file });
   }

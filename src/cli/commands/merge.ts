@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { mergeSweeps } from "../../sweep/merge.js";
+import { prepareOutDir } from "../destinations.js";
 
 export function registerMerge(program: Command): void {
   program
@@ -13,6 +14,7 @@ export function registerMerge(program: Command): void {
     .option("--allow-partial", "merge even when runs are missing (their rows say status missing)")
     .option("-q, --quiet", "do not print the ranking")
     .action((dirs: string[], opts: { out: string; allowPartial?: boolean; quiet?: boolean }) => {
+      prepareOutDir(opts.out, "--out");
       const r = mergeSweeps(dirs, opts.out, { allowPartial: opts.allowPartial });
       if (!opts.quiet) process.stdout.write(r.ranking);
       process.stdout.write(

@@ -7,6 +7,7 @@ import { parseReportFiles, type ReportInput, readReportDir } from "../../report/
 import { plan } from "../../report/planning.js";
 import { evaluateThresholds, formatThresholdResults, thresholdsJson } from "../../report/thresholds.js";
 import { loadScenario, type Scenario } from "../../scenario/load.js";
+import { prepareOutDir } from "../destinations.js";
 
 export interface ReportCliOptions {
   growth?: boolean;
@@ -120,6 +121,7 @@ export function registerReport(program: Command): void {
         const input = readReportDir(dir);
         const scenario = opts.scenario ? loadScenario(opts.scenario) : undefined;
         const target = opts.out ?? dir;
+        prepareOutDir(target, opts.out ? "--out" : "<dir>");
         await writeReport(target, input, scenario, opts);
         if (opts.markdown) {
           const { readFileSync } = await import("node:fs");

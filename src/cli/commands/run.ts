@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { run, writeOutputs } from "../../api.js";
 import { InputError } from "../../errors.js";
 import { summaryTable } from "../../report/table.js";
-import { writeTaskEvents } from "../../report/task-events.js";
+import { taskEventsJsonl } from "../../report/task-events.js";
+import { checkOutFile, prepareOutDir, stageFile } from "../destinations.js";
 import { loadScenario } from "../../scenario/load.js";
-import { writeHistory } from "../../backtest/history.js";
+import { historyFiles } from "../../backtest/history.js";
 import { seedOption } from "../options.js";
 import { checkRunThresholds, reportAfterRun } from "./report.js";
 
@@ -30,6 +31,7 @@ export function registerRun(program: Command): void {
     )
     .option("--report", "also write report.html, report.md and chart images into the --out folder")
     .option("--no-growth", "with --report: skip the traffic-growth search")
+    .option("-q, --quiet", "no progress line on a terminal")
     .action(
       async (
         file: string,
@@ -42,19 +44,47 @@ export function registerRun(program: Command): void {
           taskCounts?: string;
           report?: boolean;
           growth: boolean;
+          quiet?: boolean;
         },
       ) => {
         const scenario = loadScenario(file);
         if (opts.report && !opts.out)
           throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
-        const out = await run(scenario, { seed: opts.seed });
+        // Every destination is checked before the run: a bad path fails now, not after the simulation.
+        if (opts.out) prepareOutDir(opts.out, "--out");
+        if (opts.events) checkOutFile(opts.events, "--events");
+        if (opts.activities) checkOutFile(opts.activities, "--activities");
+        if (opts.taskCounts) checkOutFile(opts.taskCounts, "--task-counts");
+        const progress = runProgress(!opts.quiet && process.stderr.isTTY === true);
+        let out: Awaited<ReturnType<typeof run>>;
+        try {
+          out = await run(scenario, { seed: opts.seed, onPlatform: progress.platform });
+        } finally {
+          progress.done();
+        }
         const thresholds = checkRunThresholds(scenario, out);
-        if (opts.out) writeOutputs(opts.out, out.files);
-        if (opts.events) writeTaskEvents(opts.events, out.result);
-        writeHistory(opts, scenario, out.result);
+        // Every extra file is staged first, so a failure leaves them and --out as they were.
+        const history = opts.activities || opts.taskCounts ? historyFiles(scenario, out.result) : undefined;
+        const staged = [
+          opts.events ? stageFile(opts.events, taskEventsJsonl(out.result), "--events") : undefined,
+          opts.activities && history
+            ? stageFile(opts.activities, history.activities, "--activities")
+            : undefined,
+          opts.taskCounts && history
+            ? stageFile(opts.taskCounts, history.taskCounts, "--task-counts")
+            : undefined,
+        ].filter((f) => f !== undefined);
+        try {
+          if (opts.out) writeOutputs(opts.out, out.files);
+        } catch (e) {
+          for (const f of staged) f.abort();
+          throw e;
+        }
+        for (const f of staged) f.commit();
         if (opts.json) process.stdout.write(out.files["summary.json"]);
         else {
           process.stdout.write(`${summaryTable(out.summary)}\n`);
+          for (const note of scenario.notes ?? []) process.stdout.write(`note: ${note}\n`);
           if (opts.out) process.stdout.write(`wrote ${Object.keys(out.files).join(", ")} to ${opts.out}\n`);
         }
         if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);
@@ -68,4 +98,26 @@ export function registerRun(program: Command): void {
         if (failed) process.exitCode = 3;
       },
     );
+}
+
+/**
+ * A progress line on a terminal while a run simulates (which platform, how many left); nothing with
+ * --quiet or when stderr is not a terminal. The line is erased when the run ends.
+ */
+export function runProgress(
+  enabled: boolean,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): { platform: (name: string, index: number, count: number) => void; done: () => void } {
+  let shown = false;
+  return {
+    platform: (name, index, count) => {
+      if (!enabled) return;
+      shown = true;
+      write(`\r\x1b[Ksimulating ${name} (platform ${index + 1} of ${count})…`);
+    },
+    done: () => {
+      if (shown) write("\r\x1b[K");
+      shown = false;
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { prepareOutDir } from "../destinations.js";
 import { InvalidArgumentError } from "commander";
 import { createProgress, progressMode } from "../../sweep/progress.js";
-import { loadSweepPlan } from "../../sweep/plan.js";
+import { listSweep, loadSweepPlan } from "../../sweep/plan.js";
 import { defaultWorkers } from "../../sweep/pool.js";
 import { runSweep } from "../../sweep/run.js";
 import { parseShard } from "../../sweep/shard.js";
@@ -74,17 +75,25 @@ export function registerSweep(program: Command): void {
     .option("-q, --quiet", "no progress output")
     .option("--list", "validate and list the variants without running them")
     .action(async (file: string, opts: SweepOpts) => {
-      const plan = loadSweepPlan(file, {
-        seed: opts.seed,
-        seeds: opts.seeds,
-        replications: opts.replications,
-      });
+      const planOptions = { seed: opts.seed, seeds: opts.seeds, replications: opts.replications };
       if (opts.list) {
-        for (const v of plan.variants) process.stdout.write(`${v.id}  ${JSON.stringify(v.params)}\n`);
-        process.stdout.write(`${file}: ok (${plan.variants.length} variants, ${plan.runs.length} runs)\n`);
+        // Listed one variant at a time: a million variants never sit in memory at once.
+        const list = listSweep(file, planOptions);
+        let chunk: string[] = [];
+        for (let i = 0; i < list.variants; i++) {
+          chunk.push(list.line(i));
+          if (chunk.length === 4096) {
+            process.stdout.write(`${chunk.join("\n")}\n`);
+            chunk = [];
+          }
+        }
+        if (chunk.length) process.stdout.write(`${chunk.join("\n")}\n`);
+        process.stdout.write(`${file}: ok (${list.variants} variants, ${list.runs} runs)\n`);
         return;
       }
+      const plan = loadSweepPlan(file, planOptions);
       const out = opts.out ?? `results/${plan.scenario.replace(/[^A-Za-z0-9_.-]+/g, "-")}-sweep`;
+      prepareOutDir(out, "--out");
       const progress = createProgress(progressMode({ quiet: opts.quiet, isTty: process.stderr.isTTY }));
       const abort = new AbortController();
       let interrupts = 0;

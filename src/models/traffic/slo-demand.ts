@@ -34,7 +34,8 @@ export interface SloDemandInputs {
  *     within the SLO latency.
  * 0 in a minute without load. Where no n meets the SLO (the service time alone misses it), the least n
  * without backlog is used and the minute counted in `unattainableMinutes`. Latency falls as n grows,
- * so the search walks from the previous minute's answer (demand moves little from minute to minute).
+ * so the search gallops from the previous minute's answer (demand moves little from minute to minute)
+ * and bisects: a number of checks logarithmic in the demand, never proportional to it.
  * It is the same for both engine modes: a property of the workload and the trace, not of a run.
  */
 export function sloDemandPerMinute(i: SloDemandInputs): SloDemand {
@@ -78,38 +79,61 @@ export function sloDemandPerMinute(i: SloDemandInputs): SloDemand {
       prev = floor;
       continue;
     }
-    let n = Math.max(floor, prev);
-    if (meets(lambda, n)) {
-      while (n > floor && meets(lambda, n - 1)) n--;
-    } else {
-      // Gallop up to a capacity that meets the SLO, then bisect for the least.
-      let lo = n;
-      let step = 1;
-      let hi = n + step;
-      while (!meets(lambda, hi)) {
-        lo = hi;
-        step *= 2;
-        hi = n + step;
-        if (step > MAX_GALLOP) break;
-      }
-      if (step > MAX_GALLOP) {
-        // No capacity meets the SLO at this load (latency levels off above it): as for unattainable.
-        unattainable++;
-        perMinute[m] = floor;
-        prev = floor;
-        continue;
-      }
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (meets(lambda, mid)) hi = mid;
-        else lo = mid;
-      }
-      n = hi;
+    const start = Math.max(floor, prev);
+    const n = meets(lambda, start)
+      ? gallopDown(start, floor, (k) => meets(lambda, k))
+      : gallopUp(start, (k) => meets(lambda, k));
+    if (n === undefined) {
+      // No capacity meets the SLO at this load (latency levels off above it): as for unattainable.
+      unattainable++;
+      perMinute[m] = floor;
+      prev = floor;
+      continue;
     }
     perMinute[m] = n;
     prev = n;
   }
   return { perMinute, unattainableMinutes: unattainable };
+}
+
+/**
+ * Least k in [floor, start] that meets, given that `start` meets and meeting is monotone in k: steps of
+ * 1, 2, 4, ... down from `start`, then bisection. O(log(start - floor)) checks, whatever the count (a
+ * walk one task at a time took time proportional to the demand, and never ended at 2^53 tasks).
+ */
+export function gallopDown(start: number, floor: number, meets: (k: number) => boolean): number {
+  let hi = start;
+  let step = 1;
+  for (;;) {
+    const lo = Math.max(floor, start - step);
+    if (lo >= hi) return hi;
+    if (!meets(lo)) return bisect(lo, hi, meets);
+    hi = lo;
+    if (lo === floor) return floor;
+    step *= 2;
+  }
+}
+
+/** Least k above `start` (which fails) that meets, by galloping up and bisecting; undefined past MAX_GALLOP. */
+export function gallopUp(start: number, meets: (k: number) => boolean): number | undefined {
+  let lo = start;
+  let step = 1;
+  while (!meets(start + step)) {
+    lo = start + step;
+    step *= 2;
+    if (step > MAX_GALLOP) return undefined;
+  }
+  return bisect(lo, start + step, meets);
+}
+
+/** Least k in (lo, hi] that meets, where lo fails and hi meets. */
+function bisect(lo: number, hi: number, meets: (k: number) => boolean): number {
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (meets(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Beyond 2^20 more units than the previous minute's demand, a minute's SLO is taken as out of reach. */

@@ -48,7 +48,27 @@ export const Service = z
         path: ["minCapacity"],
         message: `minCapacity ${s.minCapacity} exceeds maxCapacity ${s.maxCapacity}`,
       });
+  })
+  // RegisterScalableTarget: "If the specified resource is not active in the target service, this operation
+  // does not change the resource's current capacity. Otherwise, it changes the resource's current capacity
+  // to a value that is inside of this range." The service starts inside [minCapacity, maxCapacity]; the
+  // desiredCount as written is kept so the output can say it was moved.
+  // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+  .transform((s) => {
+    const inside = Math.min(Math.max(s.desiredCount, s.minCapacity), s.maxCapacity);
+    return inside === s.desiredCount
+      ? s
+      : { ...s, desiredCount: inside, requestedDesiredCount: s.desiredCount };
   });
+
+/** What the output says of a service whose desiredCount the scalable target moved into its bounds. */
+export function clampedDesiredCountNote(
+  platform: string,
+  s: { desiredCount: number; minCapacity: number; maxCapacity: number; requestedDesiredCount?: number },
+): string | undefined {
+  if (s.requestedDesiredCount === undefined) return undefined;
+  return `${platform}: desiredCount ${s.requestedDesiredCount} is outside [minCapacity ${s.minCapacity}, maxCapacity ${s.maxCapacity}]; as RegisterScalableTarget does, the service starts at ${s.desiredCount}`;
+}
 
 /** ALB target group attributes, ELB API defaults (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html). */
 export const LOAD_BALANCER_DEFAULTS = {
@@ -66,8 +86,13 @@ export const LOAD_BALANCER_DEFAULTS = {
 export function loadBalancerSchema(d: typeof LOAD_BALANCER_DEFAULTS) {
   return z
     .strictObject({
+      // HealthCheckIntervalSeconds: "The approximate amount of time, in seconds, between health checks of an
+      // individual target. The range is 5-300."
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
-      healthCheckInterval: Duration.default(d.healthCheckInterval),
+      healthCheckInterval: Duration.default(d.healthCheckInterval).refine(
+        (ms) => ms >= 5_000 && ms <= 300_000 && ms % 1000 === 0,
+        "healthCheckInterval is whole seconds from 5s to 300s (HealthCheckIntervalSeconds 5-300)",
+      ),
       // HealthyThresholdCount 2–10 (same source); it applies only to recovery from unhealthy.
       healthyThreshold: z.number().int().min(2).max(10).default(d.healthyThreshold),
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html

@@ -43,7 +43,9 @@ export const FargatePlatform = z
   })
   .superRefine((p, ctx) => {
     const problem = fargateSizeProblem(p.task.cpu, p.task.memory);
-    if (problem) ctx.addIssue({ code: "custom", path: ["task", "memory"], message: problem });
+    // A CPU value Fargate does not offer is the cpu field's fault; a memory that does not go with it, memory's.
+    const field = /no task size with/.test(problem ?? "") ? "cpu" : "memory";
+    if (problem) ctx.addIssue({ code: "custom", path: ["task", field], message: problem });
     checkMemoryReservation(p.task, ctx);
     checkScalingSetup(p, ctx);
     checkFargateStrategy(p, ctx);

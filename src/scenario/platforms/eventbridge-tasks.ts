@@ -50,7 +50,13 @@ const RunTaskSchedule = z
       });
     } catch (e) {
       if (!(e instanceof ScheduleExpressionError)) throw e;
-      ctx.addIssue({ code: "custom", path: ["ScheduleExpression"], message: e.message });
+      // Point at the field at fault: a bad zone or date is not the expression's fault.
+      const path = /time zone/.test(e.message)
+        ? "ScheduleExpressionTimezone"
+        : /EndTime/.test(e.message)
+          ? "EndDate"
+          : "ScheduleExpression";
+      ctx.addIssue({ code: "custom", path: [path], message: e.message });
     }
     if (s.FlexibleTimeWindow.Mode === "FLEXIBLE" && s.FlexibleTimeWindow.MaximumWindowInMinutes === undefined)
       ctx.addIssue({

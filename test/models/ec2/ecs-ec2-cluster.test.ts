@@ -76,6 +76,10 @@ describe("scale-out from zero instances (end to end)", () => {
 
 describe("property: no task ever runs on an instance without the CPU, memory and ENIs for it", () => {
   it("holds for random service scaling, instance mixes, network modes and placement strategies", () => {
+    const RUNS = 60;
+    const MIN_EXERCISED = 30;
+    let exercised = 0;
+    let rejected = 0;
     fc.assert(
       fc.property(
         fc.record({
@@ -128,7 +132,11 @@ describe("property: no task ever runs on an instance without the CPU, memory and
             daemons: c.daemon ? [{ name: "agent", cpu: 128, memory: 256 }] : [],
           };
           const parsed = Ec2Platform.safeParse(platform);
-          if (!parsed.success) return; // the task does not fit one of the chosen types: rejected as input
+          if (!parsed.success) {
+            rejected++;
+            return; // the task does not fit one of the chosen types: rejected as input
+          }
+          exercised++;
           const { sim, cap, service } = cluster(platform, { seed: c.seed, minutes: 200 });
           // Independent check at every transition to RUNNING: what is bound to that instance fits it.
           const awsvpc = c.networkMode === "awsvpc";
@@ -159,7 +167,13 @@ describe("property: no task ever runs on an instance without the CPU, memory and
           expect(checked).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: RUNS },
+    );
+    // Cases the schema rejects pass without checking anything: count the ones really simulated, so a
+    // generator (or a schema) that rejects everything cannot make this property pass vacuously.
+    expect(exercised + rejected).toBe(RUNS);
+    expect(exercised, `${exercised} of ${RUNS} cases simulated, ${rejected} rejected`).toBeGreaterThanOrEqual(
+      MIN_EXERCISED,
     );
   });
 });
