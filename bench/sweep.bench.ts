@@ -13,6 +13,9 @@ import { performance } from "node:perf_hooks";
 import { loadSweepPlan } from "../src/sweep/plan.js";
 import { workerEntry } from "../src/sweep/pool.js";
 import { runSweep } from "../src/sweep/run.js";
+import { printBenchHeader } from "./env.js";
+
+printBenchHeader("sweep");
 
 const repeats = Number(process.argv[2] ?? 3);
 const plan = loadSweepPlan(new URL("./sweep-64.yaml", import.meta.url).pathname);
