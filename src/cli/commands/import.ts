@@ -1,9 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
-import { importAwsScaling } from "../../scenario/aws-import.js";
-import { readAwsJson as readJson } from "../../scenario/aws-json.js";
 
 export function registerImport(program: Command): void {
   program
@@ -23,7 +20,7 @@ export function registerImport(program: Command): void {
     .option("--resource-id <id>", "service/<cluster>/<service> when the exports hold several services")
     .option("-o, --out <file>", "write the YAML here instead of stdout")
     .action(
-      (opts: {
+      async (opts: {
         policies?: string;
         scheduledActions?: string;
         alarms?: string;
@@ -32,6 +29,9 @@ export function registerImport(program: Command): void {
       }) => {
         if (!opts.policies && !opts.scheduledActions)
           throw new InputError("give --policies and/or --scheduled-actions");
+        const { stringify } = await import("yaml");
+        const { importAwsScaling } = await import("../../scenario/aws-import.js");
+        const { readAwsJson: readJson } = await import("../../scenario/aws-json.js");
         const r = importAwsScaling({
           policies: opts.policies ? readJson(opts.policies) : undefined,
           scheduledActions: opts.scheduledActions ? readJson(opts.scheduledActions) : undefined,

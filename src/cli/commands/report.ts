@@ -1,12 +1,9 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { RunOutput } from "../../api.js";
 import { InputError } from "../../errors.js";
-import { buildReport, writeReportFiles } from "../../report/build.js";
-import { findBreakingMultiplier, type GrowthResult } from "../../report/growth.js";
-import { parseReportFiles, type ReportInput, readReportDir } from "../../report/input.js";
-import { plan } from "../../report/planning.js";
-import { evaluateThresholds, formatThresholdResults, thresholdsJson } from "../../report/thresholds.js";
-import { loadScenario, type Scenario } from "../../scenario/load.js";
+import type { GrowthResult } from "../../report/growth.js";
+import type { ReportInput } from "../../report/input.js";
+import type { Scenario } from "../../scenario/load.js";
 
 export interface ReportCliOptions {
   growth?: boolean;
@@ -35,6 +32,8 @@ async function growthFor(
   input: ReportInput,
   maxMultiplier?: number,
 ): Promise<GrowthResult | undefined> {
+  const { plan } = await import("../../report/planning.js");
+  const { findBreakingMultiplier } = await import("../../report/growth.js");
   const p = plan({ summary: input.summary, sweep: undefined, series: input.series });
   const platform = p?.recommended?.platform ?? p?.closest?.platform;
   if (!platform || !(platform in scenario.platforms)) return undefined;
@@ -62,6 +61,8 @@ export async function writeReport(
     scenario && opts.growth !== false && !input.sweep
       ? await growthFor(scenario, input, opts.growthMax)
       : undefined;
+  // The report and chart stack loads only when a report is written.
+  const { buildReport, writeReportFiles } = await import("../../report/build.js");
   const report = await buildReport(input, { growth, compare: opts.compare, images: opts.images });
   writeReportFiles(dir, report.files);
   const charts = report.charts.map((c) => c.name).join(", ");
@@ -72,8 +73,14 @@ export async function writeReport(
  * After `run`: check the scenario's thresholds, adding thresholds.json to the outputs. Returns whether
  * all passed and the lines to print (empty when the scenario has none).
  */
-export function checkRunThresholds(scenario: Scenario, out: RunOutput): { passed: boolean; text: string } {
+export async function checkRunThresholds(
+  scenario: Scenario,
+  out: RunOutput,
+): Promise<{ passed: boolean; text: string }> {
   if (!scenario.thresholds) return { passed: true, text: "" };
+  const { evaluateThresholds, formatThresholdResults, thresholdsJson } = await import(
+    "../../report/thresholds.js"
+  );
   const results = evaluateThresholds(scenario.thresholds, out.summary);
   out.files["thresholds.json"] = thresholdsJson(results);
   return { passed: results.every((r) => r.ok), text: formatThresholdResults(results) };
@@ -86,6 +93,7 @@ export async function reportAfterRun(
   out: RunOutput,
   opts: ReportCliOptions,
 ): Promise<void> {
+  const { parseReportFiles } = await import("../../report/input.js");
   await writeReport(dir, parseReportFiles(out.files, dir), scenario, opts);
 }
 
@@ -117,6 +125,8 @@ export function registerReport(program: Command): void {
           markdown?: boolean;
         },
       ) => {
+        const { readReportDir } = await import("../../report/input.js");
+        const { loadScenario } = await import("../../scenario/load.js");
         const input = readReportDir(dir);
         const scenario = opts.scenario ? loadScenario(opts.scenario) : undefined;
         const target = opts.out ?? dir;

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { run, writeOutputs } from "../../api.js";
 import { InputError } from "../../errors.js";
-import { summaryTable } from "../../report/table.js";
-import { writeTaskEvents } from "../../report/task-events.js";
-import { loadScenario } from "../../scenario/load.js";
 import { seedOption } from "../options.js";
-import { checkRunThresholds, reportAfterRun } from "./report.js";
 
 export function registerRun(program: Command): void {
   program
@@ -33,13 +28,21 @@ export function registerRun(program: Command): void {
           growth: boolean;
         },
       ) => {
+        // Loaded here, not at start-up: `--version` and `--help` need none of the simulator.
+        const { loadScenario } = await import("../../scenario/load.js");
+        const { run, writeOutputs } = await import("../../api.js");
+        const { summaryTable } = await import("../../report/table.js");
+        const { checkRunThresholds, reportAfterRun } = await import("./report.js");
         const scenario = loadScenario(file);
         if (opts.report && !opts.out)
           throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
         const out = await run(scenario, { seed: opts.seed });
-        const thresholds = checkRunThresholds(scenario, out);
+        const thresholds = await checkRunThresholds(scenario, out);
         if (opts.out) writeOutputs(opts.out, out.files);
-        if (opts.events) writeTaskEvents(opts.events, out.result);
+        if (opts.events) {
+          const { writeTaskEvents } = await import("../../report/task-events.js");
+          writeTaskEvents(opts.events, out.result);
+        }
         if (opts.json) process.stdout.write(out.files["summary.json"]);
         else {
           process.stdout.write(`${summaryTable(out.summary)}\n`);

@@ -1,9 +1,6 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { createProgress, progressMode } from "../../sweep/progress.js";
-import { loadSweepPlan } from "../../sweep/plan.js";
-import { defaultWorkers } from "../../sweep/pool.js";
-import { runSweep } from "../../sweep/run.js";
+import { availableParallelism } from "node:os";
 import { parseShard } from "../../sweep/shard.js";
 import type { Shard } from "../../sweep/store.js";
 import { seedOption } from "../options.js";
@@ -46,7 +43,8 @@ export function registerSweep(program: Command): void {
     )
     .option(
       "-w, --workers <n>",
-      `worker threads; 0 runs on the main thread (default ${defaultWorkers()})`,
+      // availableParallelism() is sweep/pool.ts's defaultWorkers(), without loading the pool at start-up.
+      `worker threads; 0 runs on the main thread (default ${availableParallelism()})`,
       countOption(0),
     )
     .option("--seed <n>", "override the base scenario's seed", seedOption)
@@ -74,6 +72,9 @@ export function registerSweep(program: Command): void {
     .option("-q, --quiet", "no progress output")
     .option("--list", "validate and list the variants without running them")
     .action(async (file: string, opts: SweepOpts) => {
+      const { loadSweepPlan } = await import("../../sweep/plan.js");
+      const { createProgress, progressMode } = await import("../../sweep/progress.js");
+      const { runSweep } = await import("../../sweep/run.js");
       const plan = loadSweepPlan(file, {
         seed: opts.seed,
         seeds: opts.seeds,
