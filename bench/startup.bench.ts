@@ -39,6 +39,18 @@ for (let r = 0; r < runs; r++) {
     times.get(name)!.push(ms);
   }
 }
+/** In-process: the time to import the CLI and build its commands, measured inside a fresh process. */
+const inProcess: number[] = [];
+const mainUrl = new URL("../dist/cli/main.js", import.meta.url).href;
+const probe = `const t0 = performance.now(); const m = await import(${JSON.stringify(mainUrl)}); m.buildCli(); console.log(performance.now() - t0);`;
+for (let r = 0; r < runs; r++) {
+  const p = spawnSync(process.execPath, ["--input-type=module", "-e", probe], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (p.status !== 0) throw new Error(`in-process probe exited ${p.status}: ${p.stderr}`);
+  inProcess.push(Number(p.stdout.trim()));
+}
 const base = median(times.get(cases[0][0])!);
 console.log(`whole processes, median of ${runs} runs each (interleaved)`);
 for (const [name] of cases) {
@@ -48,3 +60,6 @@ for (const [name] of cases) {
     : `  (+${(m - base).toFixed(0)} ms over bare node, ${(m / base).toFixed(2)}×)`;
   console.log(`${name.padEnd(50)} ${(m / 1000).toFixed(3)} s${over}`);
 }
+console.log(
+  `in-process: import dist/cli/main.js + buildCli(), median ${median(inProcess).toFixed(0)} ms of ${runs} fresh processes`,
+);

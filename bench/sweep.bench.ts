@@ -12,7 +12,7 @@
  *
  * Run `npm run build` first: workers load the compiled dist/ when it is not older than src/.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -33,6 +33,19 @@ const planMs = performance.now() - t0;
 const limit = Number(process.argv[4] ?? full.runs.length);
 const plan = { ...full, runs: full.runs.slice(0, limit) };
 
+/**
+ * CPU seconds of the main thread (Linux: /proc/self/task/<pid>/stat, utime + stime), or NaN elsewhere.
+ * Beside the process's CPU time it shows how much of a sweep's work the main thread does, a figure that,
+ * unlike wall time, holds on a machine busy with other work.
+ */
+function mainThreadCpuS(): number {
+  const file = `/proc/self/task/${process.pid}/stat`;
+  if (!existsSync(file)) return Number.NaN;
+  const fields = readFileSync(file, "utf8").split(") ")[1].split(" ");
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 interface Case {
   name: string;
   workers: number;
@@ -45,17 +58,22 @@ const cases: Case[] = [
 ];
 const wall = new Map<string, number[]>(cases.map((c) => [c.name, []]));
 const cores = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const cpuS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const mainS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
 const tables = new Map<string, string>();
 for (let i = 0; i < repeats; i++) {
   for (const c of cases) {
     const dir = mkdtempSync(join(tmpdir(), "scalesim-bench-"));
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuS();
     const w0 = performance.now();
     const r = await runSweep(plan, { out: dir, workers: c.workers, shareTraffic: c.shareTraffic });
     const ms = performance.now() - w0;
     const cpu = process.cpuUsage(cpu0);
     wall.get(c.name)!.push(ms);
     cores.get(c.name)!.push((cpu.user + cpu.system) / 1000 / ms);
+    cpuS.get(c.name)!.push((cpu.user + cpu.system) / 1e6);
+    mainS.get(c.name)!.push(mainThreadCpuS() - main0);
     if (r.ran !== plan.runs.length || r.failed)
       throw new Error(`expected ${plan.runs.length} ok runs, got ${r.ran} (${r.failed} failed)`);
     tables.set(c.name, readFileSync(join(dir, "sweep.csv"), "utf8"));
@@ -69,7 +87,7 @@ console.log(
 for (const c of cases) {
   const m = median(wall.get(c.name)!);
   console.log(
-    `${c.name.padEnd(44)} median ${(m / 1000).toFixed(2)} s → ${((n / m) * 60_000).toFixed(1)} variants/min, ${median(cores.get(c.name)!).toFixed(2)} cores  (runs: ${wall
+    `${c.name.padEnd(44)} median ${(m / 1000).toFixed(2)} s → ${((n / m) * 60_000).toFixed(1)} variants/min, ${median(cores.get(c.name)!).toFixed(2)} cores, CPU ${median(cpuS.get(c.name)!).toFixed(1)} s of which main thread ${median(mainS.get(c.name)!).toFixed(1)} s  (runs: ${wall
       .get(c.name)!
       .map((t) => (t / 1000).toFixed(2))
       .join(", ")})`,
