@@ -8,6 +8,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { estimateNodes, type PodEquivalenceGroup } from "../src/models/k8s/binpacking-estimator.js";
+import { printBenchHeader } from "./env.js";
 
 const MiB = 1024 * 1024;
 const EXPECT_NODES = 2595;
@@ -55,6 +56,7 @@ export function runCaEstimatorBench(): CaEstimatorBenchResult {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  printBenchHeader("ca-estimator");
   const r = runCaEstimatorBench();
   console.log(
     `ca-estimator BenchmarkBinpackingEstimate: ${r.nodeCount} nodes, ${r.podCount} pods; ` +

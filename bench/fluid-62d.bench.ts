@@ -8,6 +8,9 @@
 import { performance } from "node:perf_hooks";
 import { loadScenario, simulate, simulateSeries } from "../src/index.js";
 import { loadTraffic } from "../src/trace/index.js";
+import { printBenchHeader } from "./env.js";
+
+printBenchHeader("fluid-62d");
 
 const runs = Number(process.argv[2] ?? 5);
 const scenario = loadScenario(new URL("./fargate-62d.yaml", import.meta.url).pathname);

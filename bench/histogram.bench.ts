@@ -8,6 +8,9 @@
 import { stream } from "../src/engine/rng.js";
 import { LogHistogram } from "../src/models/latency/histogram.js";
 import { erlangC, erlangCFast } from "../src/models/latency/queueing.js";
+import { printBenchHeader } from "./env.js";
+
+printBenchHeader("histogram");
 
 const N = 2_000_000;
 const RUNS = 5;

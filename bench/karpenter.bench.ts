@@ -23,6 +23,7 @@ import { instanceType, listInstanceTypes } from "../src/data/ec2.js";
 import { stream } from "../src/engine/rng.js";
 import { allowedOfferings, type InstanceCandidate, planNodeClaims } from "../src/models/k8s/karpenter.js";
 import { scheduleNodeClaims } from "../src/models/k8s/karpenter-scheduler.js";
+import { printBenchHeader } from "./env.js";
 
 const GO_FLOOR_PODS_PER_S = 100;
 const FACTORS = [1, 2, 3, 4, 6, 8, 12, 16, 0.5];
@@ -134,6 +135,7 @@ export function runKarpenterBench(runs = 5) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  printBenchHeader("karpenter");
   const runs = Number(process.argv[2] ?? 5);
   const r = runKarpenterBench(runs);
   console.log(

@@ -11,6 +11,9 @@ import { loadScenario, run } from "../src/index.js";
 import { buildReport } from "../src/report/build.js";
 import { CHART_POINT_CAP } from "../src/report/downsample.js";
 import { parseReportFiles } from "../src/report/input.js";
+import { printBenchHeader } from "./env.js";
+
+printBenchHeader("report-62d");
 
 const runs = Number(process.argv[2] ?? 3);
 const scenario = loadScenario(new URL("./fargate-62d.yaml", import.meta.url).pathname);

@@ -15,6 +15,9 @@ import { performance } from "node:perf_hooks";
 import { Exponential } from "../src/models/latency/distributions.js";
 import { mmc } from "../src/models/latency/queueing.js";
 import { steadyState } from "../test/models/traffic/request-harness.js";
+import { printBenchHeader } from "./env.js";
+
+printBenchHeader("request-mmc");
 
 const customers = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 5);

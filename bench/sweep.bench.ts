@@ -1,57 +1,110 @@
 /**
- * Sweep throughput: 64 variants of the bundled 62-day trace (bench/sweep-64.yaml) run with 1 and with 2
- * worker threads, each into a fresh folder (worker start-up and trace loading included). Prints the median
- * wall time of each, the speed-up of 2 workers over 1 (goal ≥ 1.8 on 2 cores), variants per minute, and
- * checks that both wrote the same table.
+ * Sweep throughput: the variants of a sweep file (default bench/sweep-16.yaml: 16 variants of the bundled
+ * 62-day trace) run with 1 and with 2 worker threads, each pass into a fresh folder (worker start-up and
+ * trace loading included), beside the baseline in the same script: 2 workers that each read the trace
+ * themselves (`shareTraffic: false`, how sweeps ran before the trace was read once and shared). Prints
+ * each case's median wall time, the cores the process used (CPU time / wall time), variants per minute,
+ * the speed-up of 2 workers over 1 (goal ≥ 1.85 on 2 cores), the process's peak RSS, and checks that every
+ * case wrote the same `sweep.csv`.
  *
- *   npx tsx bench/sweep.bench.ts [repeats]
+ *   npx tsx bench/sweep.bench.ts [repeats] [sweep file] [first N runs]
+ *   npx tsx bench/sweep.bench.ts 1 bench/sweep-1000-7d.yaml      # the 1,000-variant 7-day sweep
+ *
+ * Run `npm run build` first: workers load the compiled dist/ when it is not older than src/.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadSweepPlan } from "../src/sweep/plan.js";
 import { workerEntry } from "../src/sweep/pool.js";
 import { runSweep } from "../src/sweep/run.js";
+import { median, printBenchHeader } from "./env.js";
+
+printBenchHeader("sweep");
 
 const repeats = Number(process.argv[2] ?? 3);
-const plan = loadSweepPlan(new URL("./sweep-64.yaml", import.meta.url).pathname);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const file = process.argv[3]
+  ? resolve(process.argv[3])
+  : new URL("./sweep-16.yaml", import.meta.url).pathname;
+const t0 = performance.now();
+const full = loadSweepPlan(file);
+const planMs = performance.now() - t0;
+const limit = Number(process.argv[4] ?? full.runs.length);
+const plan = { ...full, runs: full.runs.slice(0, limit) };
 
-const times: Record<number, number[]> = { 1: [], 2: [] };
-const tables: Record<number, string> = {};
+/**
+ * CPU seconds of the main thread (Linux: /proc/self/task/<pid>/stat, utime + stime), or NaN elsewhere.
+ * Beside the process's CPU time it shows how much of a sweep's work the main thread does, a figure that,
+ * unlike wall time, holds on a machine busy with other work.
+ */
+function mainThreadCpuS(): number {
+  const file = `/proc/self/task/${process.pid}/stat`;
+  if (!existsSync(file)) return Number.NaN;
+  const fields = readFileSync(file, "utf8").split(") ")[1].split(" ");
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Case {
+  name: string;
+  workers: number;
+  shareTraffic: boolean;
+}
+const cases: Case[] = [
+  { name: "1 worker", workers: 1, shareTraffic: true },
+  { name: "2 workers", workers: 2, shareTraffic: true },
+  { name: "2 workers, each reads the trace (baseline)", workers: 2, shareTraffic: false },
+];
+const wall = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const cores = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const cpuS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const mainS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const tables = new Map<string, string>();
 for (let i = 0; i < repeats; i++) {
-  for (const workers of [1, 2]) {
+  for (const c of cases) {
     const dir = mkdtempSync(join(tmpdir(), "scalesim-bench-"));
-    const t0 = performance.now();
-    const r = await runSweep(plan, { out: dir, workers });
-    times[workers].push(performance.now() - t0);
+    const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuS();
+    const w0 = performance.now();
+    const r = await runSweep(plan, { out: dir, workers: c.workers, shareTraffic: c.shareTraffic });
+    const ms = performance.now() - w0;
+    const cpu = process.cpuUsage(cpu0);
+    wall.get(c.name)!.push(ms);
+    cores.get(c.name)!.push((cpu.user + cpu.system) / 1000 / ms);
+    cpuS.get(c.name)!.push((cpu.user + cpu.system) / 1e6);
+    mainS.get(c.name)!.push(mainThreadCpuS() - main0);
     if (r.ran !== plan.runs.length || r.failed)
       throw new Error(`expected ${plan.runs.length} ok runs, got ${r.ran} (${r.failed} failed)`);
-    tables[workers] = readFileSync(join(dir, "sweep.csv"), "utf8");
+    tables.set(c.name, readFileSync(join(dir, "sweep.csv"), "utf8"));
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const m1 = median(times[1]);
-const m2 = median(times[2]);
-const n = plan.variants.length;
+const n = plan.runs.length;
 console.log(
-  `${n} variants of ${plan.baseFile.split("/").pop()} (${availableParallelism()} cores, worker ${workerEntry().compiled ? "compiled dist/" : "source via tsx"})`,
+  `${n} of ${full.runs.length} runs of ${file.split("/").pop()} (worker ${workerEntry().compiled ? "compiled dist/" : "source via tsx"}); planning ${(planMs / 1000).toFixed(2)} s on the main thread`,
 );
-console.log(
-  `1 worker:  median ${(m1 / 1000).toFixed(2)} s → ${((n / m1) * 60_000).toFixed(1)} variants/min  (runs: ${times[1].map((t) => (t / 1000).toFixed(2)).join(", ")})`,
-);
-console.log(
-  `2 workers: median ${(m2 / 1000).toFixed(2)} s → ${((n / m2) * 60_000).toFixed(1)} variants/min  (runs: ${times[2].map((t) => (t / 1000).toFixed(2)).join(", ")})`,
-);
-console.log(`speed-up 2 vs 1 workers: ${(m1 / m2).toFixed(2)}× (goal ≥ 1.8)`);
-if (tables[1] === tables[2]) console.log("tables identical: yes");
-else {
-  const a = tables[1].split("\n");
-  const b = tables[2].split("\n");
-  const at = a.findIndex((line, i) => line !== b[i]);
+for (const c of cases) {
+  const m = median(wall.get(c.name)!);
   console.log(
-    `tables identical: NO (first difference on line ${at + 1}:\n  1 worker:  ${a[at]}\n  2 workers: ${b[at]})`,
+    `${c.name.padEnd(44)} median ${(m / 1000).toFixed(2)} s → ${((n / m) * 60_000).toFixed(1)} variants/min, ${median(cores.get(c.name)!).toFixed(2)} cores, CPU ${median(cpuS.get(c.name)!).toFixed(1)} s of which main thread ${median(mainS.get(c.name)!).toFixed(1)} s  (runs: ${wall
+      .get(c.name)!
+      .map((t) => (t / 1000).toFixed(2))
+      .join(", ")})`,
   );
-  process.exitCode = 1;
 }
+const m1 = median(wall.get(cases[0].name)!);
+const m2 = median(wall.get(cases[1].name)!);
+const mb = median(wall.get(cases[2].name)!);
+console.log(
+  `speed-up 2 vs 1 workers: ${(m1 / m2).toFixed(2)}× (goal ≥ 1.85); shared trace vs baseline on 2 workers: ${(mb / m2).toFixed(2)}×`,
+);
+console.log(
+  `peak RSS of the process (all passes): ${(process.resourceUsage().maxRSS / 1048576).toFixed(2)} GiB`,
+);
+const first = tables.get(cases[0].name)!;
+const differing = cases.filter((c) => tables.get(c.name) !== first).map((c) => c.name);
+console.log(
+  `tables identical: ${differing.length === 0 ? "yes" : `NO (${differing.join(", ")} differ from 1 worker)`}`,
+);
+if (differing.length > 0) process.exitCode = 1;

@@ -6,9 +6,11 @@
 import { writeOutputs } from "../report/files.js";
 import { planMeta, type PlannedRun, type SweepPlan } from "./plan.js";
 import { defaultWorkers, type Executor, inlineExecutor, workerPool } from "./pool.js";
+import { loadSharedTraffic } from "./shared-traffic.js";
 import type { ProgressState } from "./progress.js";
 import { makeRecord, type RunRecord, RunLog, type Shard, writeMeta } from "./store.js";
 import { buildTable, rankingText, type SweepTable, tableCsv, tableJson } from "./table.js";
+import type { RateSeries } from "../trace/series.js";
 
 export interface SweepRunOptions {
   out: string;
@@ -21,6 +23,8 @@ export interface SweepRunOptions {
   retryFailed?: boolean;
   onStart?: (state: ProgressState & { resumed: number; threads: number }) => void;
   onProgress?: (state: ProgressState) => void;
+  /** Read each trace once here and share it with the workers (default); false: each worker reads it. */
+  shareTraffic?: boolean;
   /** Stop scheduling runs; finished ones stay recorded, so the sweep can be resumed. */
   signal?: AbortSignal;
 }
@@ -79,7 +83,15 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     let interrupted = false;
     if (executor) {
       try {
-        const r = await schedule(plan, todo, executor, options.signal, (rec) => {
+        // Read while the workers start: each trace once, shared with every worker.
+        const traffic =
+          options.shareTraffic === false
+            ? new Map<number, RateSeries>()
+            : await loadSharedTraffic(
+                plan,
+                todo.map((run) => run.variant),
+              );
+        const r = await schedule(plan, todo, traffic, executor, options.signal, (rec) => {
           log.append(rec);
           records.set(rec.key, rec);
           ran++;
@@ -110,6 +122,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
 async function schedule(
   plan: SweepPlan,
   todo: readonly PlannedRun[],
+  traffic: ReadonlyMap<number, RateSeries>,
   executor: Executor,
   signal: AbortSignal | undefined,
   onRecord: (rec: RunRecord) => void,
@@ -130,6 +143,7 @@ async function schedule(
         scenario: plan.scenarios[run.variant],
         file: plan.baseFile,
         baseDir: plan.baseDir,
+        traffic: traffic.get(run.variant),
       });
       // A run that finishes after an interrupt is still a finished run: keep it.
       onRecord(makeRecord(run, plan.variants[run.variant], outcome));

@@ -9,6 +9,7 @@ import { evaluateThresholds } from "../report/thresholds.js";
 import { scenarioTraffic, simulateSeries } from "../simulate.js";
 import { loadTraffic, type RateSeries } from "../trace/index.js";
 import { canonicalJson } from "./path.js";
+import { scaleShared, unscaledSpec } from "./shared-traffic.js";
 
 export interface RunTask {
   key: string;
@@ -16,6 +17,8 @@ export interface RunTask {
   scenario: Record<string, unknown>;
   file: string;
   baseDir: string;
+  /** The run's trace as the main thread read it (windowed, not yet multiplied), in shared memory. */
+  traffic?: RateSeries;
 }
 
 /** Per-platform figures of one run (rounded as summary.json rounds them). */
@@ -50,7 +53,10 @@ export type RunOutcome =
   | { status: "ok"; platforms: Record<string, RunMetrics> }
   | { status: "failed"; error: string };
 
-/** Loaded traffic by what `loadTraffic` is given; a few entries suffice (variants rarely vary traces). */
+/**
+ * Loaded traffic by what `loadTraffic` is given less the multiplier (applied per run, so variants that
+ * vary only the multiplier share one entry); a few entries suffice (variants rarely vary traces).
+ */
 const traffic = new Map<string, Promise<RateSeries>>();
 const TRAFFIC_CACHE_ENTRIES = 4;
 
@@ -102,7 +108,8 @@ export async function runTask(task: RunTask): Promise<RunOutcome> {
   try {
     const scenario = fromObject(task.scenario, { file: task.file, baseDir: task.baseDir });
     const { spec, options } = scenarioTraffic(scenario, task.seed);
-    const series = await cachedTraffic(spec, options);
+    const unscaled = task.traffic ?? (await cachedTraffic(unscaledSpec(spec), options));
+    const series = scaleShared(unscaled, spec, options.path);
     const summary = summarise(simulateSeries(scenario, series, task.seed), scenario.slo);
     const platforms: Record<string, RunMetrics> = {};
     const thresholds = evaluateThresholds(scenario.thresholds, summary);

@@ -1,10 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { readActivities } from "../../backtest/activities.js";
-import { backtest, type History } from "../../backtest/backtest.js";
-import { readMetricData } from "../../backtest/metric-data.js";
-import { backtestTable } from "../../backtest/table.js";
-import { writeOutputs } from "../../report/files.js";
-import { loadScenario } from "../../scenario/load.js";
+import type { History } from "../../backtest/backtest.js";
 import { seedOption } from "../options.js";
 
 function minutesOption(v: string): number {
@@ -54,6 +49,12 @@ export function registerBacktest(program: Command): void {
           json?: boolean;
         },
       ) => {
+        const { readActivities } = await import("../../backtest/activities.js");
+        const { backtest } = await import("../../backtest/backtest.js");
+        const { readMetricData } = await import("../../backtest/metric-data.js");
+        const { backtestTable } = await import("../../backtest/table.js");
+        const { writeOutputs } = await import("../../report/files.js");
+        const { loadScenario } = await import("../../scenario/load.js");
         const scenario = loadScenario(file);
         const history: History = {
           activities: readActivities(opts.activities),

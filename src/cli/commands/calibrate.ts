@@ -1,64 +1,13 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { readMetricData, pickResult } from "../../backtest/metric-data.js";
-import { calibrateStartup, startupBlock } from "../../calibrate/startup.js";
-import { readTimings } from "../../calibrate/task-timings.js";
-import { calibrateWorkload, workloadBlock } from "../../calibrate/workload.js";
-import { InputError } from "../../errors.js";
-import { writeOutputs } from "../../report/files.js";
 import { basename, dirname } from "node:path";
+import { InputError } from "../../errors.js";
+import type { CalibrateOptions } from "./calibrate-actions.js";
 
 function cpuUnitsOption(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0)
     throw new InvalidArgumentError("task CPU is a number of CPU units above 0 (1024 = 1 vCPU)");
   return n;
-}
-
-interface CalibrateOptions {
-  events?: string[];
-  describeTasks?: string[];
-  cpu?: string;
-  requests?: string;
-  responseTime?: string;
-  taskCounts?: string;
-  taskCpu?: number;
-  out?: string;
-}
-
-function startupText(opts: CalibrateOptions): string {
-  const files = [
-    ...(opts.events ?? []).map((file) => ({ file, option: "--events" })),
-    ...(opts.describeTasks ?? []).map((file) => ({ file, option: "--describe-tasks" })),
-  ];
-  return startupBlock(calibrateStartup(readTimings(files)), files.map((f) => basename(f.file)).join(", "));
-}
-
-function workloadText(opts: CalibrateOptions): string {
-  if (!opts.cpu || !opts.requests)
-    throw new InputError("give both --cpu and --requests", { path: opts.cpu ? "--requests" : "--cpu" });
-  const cpuResults = readMetricData(opts.cpu, "--cpu");
-  const requests = readMetricData(opts.requests, "--requests");
-  const counts = opts.taskCounts ? readMetricData(opts.taskCounts, "--task-counts") : cpuResults;
-  const fit = calibrateWorkload({
-    cpu:
-      pickResult(cpuResults, /cpu/i, "CPUUtilization", opts.cpu, "--cpu", cpuResults.length > 1) ??
-      cpuResults[0],
-    requests:
-      pickResult(requests, /request/i, "RequestCount", opts.requests, "--requests", requests.length > 1) ??
-      requests[0],
-    running: pickResult(
-      counts,
-      /running/i,
-      "RunningTaskCount",
-      opts.taskCounts ?? opts.cpu,
-      "--task-counts",
-      false,
-    ),
-    taskVcpu: opts.taskCpu === undefined ? undefined : opts.taskCpu / 1024,
-    responseTimes: opts.responseTime ? readMetricData(opts.responseTime, "--response-time") : undefined,
-  });
-  const sources = [opts.cpu, opts.requests, opts.responseTime, opts.taskCounts].filter(Boolean) as string[];
-  return workloadBlock(fit, sources.map((f) => basename(f)).join(", "));
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -90,13 +39,15 @@ export function registerCalibrate(program: Command): void {
     )
     .option("--task-cpu <units>", "the task's CPU units (1024 = 1 vCPU), for cpuPerRequest", cpuUnitsOption)
     .option("-o, --out <file>", "write the block here too")
-    .action((opts: CalibrateOptions) => {
+    .action(async (opts: CalibrateOptions) => {
       const timing = (opts.events?.length ?? 0) + (opts.describeTasks?.length ?? 0) > 0;
       const workload = opts.cpu !== undefined || opts.requests !== undefined;
       if (!timing && !workload)
         throw new InputError("give --events/--describe-tasks, or --cpu and --requests", {
           path: "calibrate",
         });
+      const { startupText, workloadText } = await import("./calibrate-actions.js");
+      const { writeOutputs } = await import("../../report/files.js");
       const text = [timing ? startupText(opts) : "", workload ? workloadText(opts) : ""]
         .filter(Boolean)
         .join("\n");

@@ -1,21 +1,20 @@
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { run } from "../../api.js";
 import { InputError } from "../../errors.js";
-import { choosePair, compare, comparisonText } from "../../report/compare.js";
-import { readReportDir } from "../../report/input.js";
 import type { Summary } from "../../report/summary.js";
-import { loadScenario } from "../../scenario/load.js";
 import { seedOption } from "../options.js";
 
 /** The summary to compare: an output folder's summary.json, or a scenario run now. */
 async function summaryOf(source: string, seed: number | undefined): Promise<Summary> {
   if (existsSync(source) && statSync(source).isDirectory()) {
+    const { readReportDir } = await import("../../report/input.js");
     const input = readReportDir(source);
     if (!input.summary)
       throw new InputError("has no summary.json to compare platforms from", { file: source });
     return input.summary;
   }
+  const { loadScenario } = await import("../../scenario/load.js");
+  const { run } = await import("../../api.js");
   const scenario = loadScenario(source);
   return (await run(scenario, { seed })).summary;
 }
@@ -38,6 +37,7 @@ export function registerCompare(program: Command): void {
         b: string | undefined,
         opts: { seed?: number; json?: boolean },
       ) => {
+        const { choosePair, compare, comparisonText } = await import("../../report/compare.js");
         const summary = await summaryOf(source, opts.seed);
         const pair = choosePair(summary, a, b);
         if (typeof pair === "string") throw new InputError(pair, { file: source });

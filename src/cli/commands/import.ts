@@ -1,13 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
-import { decodeText } from "../../input-text.js";
-import { importAwsScaling } from "../../scenario/aws-import.js";
-import { readAwsJson as readJson } from "../../scenario/aws-json.js";
-import { importCloudFormation } from "../../scenario/import/cloudformation.js";
-import { importTerraform } from "../../scenario/import/terraform.js";
-import { writeImportedScenario } from "../../scenario/import/write-scenario.js";
+import { checkOutFile, writeFileAtomic } from "../destinations.js";
 
 interface ImportOptions {
   policies?: string;
@@ -22,7 +16,6 @@ interface ImportOptions {
   name?: string;
   out?: string;
 }
-import { checkOutFile, writeFileAtomic } from "../destinations.js";
 
 export function registerImport(program: Command): void {
   program
@@ -52,22 +45,28 @@ export function registerImport(program: Command): void {
     .option("--alarms <file>", "JSON of: aws cloudwatch describe-alarms (the alarms of step policies)")
     .option("--resource-id <id>", "service/<cluster>/<service> when the exports hold several services")
     .option("-o, --out <file>", "write the YAML here instead of stdout")
-    .action((opts: ImportOptions) => {
+    .action(async (opts: ImportOptions) => {
       // The destination is checked before anything is read, so a bad path fails at once.
       if (opts.out) checkOutFile(opts.out, "--out");
       const yaml =
-        opts.terraform || opts.cloudformation ? importInfrastructure(opts) : importAwsCliExports(opts);
+        opts.terraform || opts.cloudformation
+          ? await importInfrastructure(opts)
+          : await importAwsCliExports(opts);
       if (opts.out) writeFileAtomic(opts.out, yaml, "--out");
       else process.stdout.write(yaml);
     });
 }
 
 /** A whole scenario from Terraform or CloudFormation (src/scenario/import/). */
-function importInfrastructure(opts: ImportOptions): string {
+async function importInfrastructure(opts: ImportOptions): Promise<string> {
   if (opts.terraform && opts.cloudformation)
     throw new InputError("give --terraform or --cloudformation, not both");
+  const { importCloudFormation } = await import("../../scenario/import/cloudformation.js");
+  const { importTerraform } = await import("../../scenario/import/terraform.js");
+  const { writeImportedScenario } = await import("../../scenario/import/write-scenario.js");
+  const { decodeText } = await import("../../input-text.js");
   const file = (opts.terraform ?? opts.cloudformation)!;
-  const text = readText(file);
+  const text = readText(file, decodeText);
   const parameters: Record<string, string> = {};
   for (const p of opts.parameter) {
     const i = p.indexOf("=");
@@ -85,7 +84,7 @@ function importInfrastructure(opts: ImportOptions): string {
   return writeImportedScenario(result, { name: opts.name, command: command.join(" ") });
 }
 
-function readText(file: string): string {
+function readText(file: string, decodeText: (b: Buffer, file: string) => string): string {
   try {
     return decodeText(readFileSync(file), file);
   } catch (e) {
@@ -96,11 +95,14 @@ function readText(file: string): string {
 }
 
 /** scalingPolicies and scheduledActions from AWS CLI exports, to paste under a platform. */
-function importAwsCliExports(opts: ImportOptions): string {
+async function importAwsCliExports(opts: ImportOptions): Promise<string> {
   if (!opts.policies && !opts.scheduledActions)
     throw new InputError(
       "give --terraform, --cloudformation, or AWS CLI exports (--policies and/or --scheduled-actions)",
     );
+  const { importAwsScaling } = await import("../../scenario/aws-import.js");
+  const { readAwsJson: readJson } = await import("../../scenario/aws-json.js");
+  const { stringify } = await import("yaml");
   const r = importAwsScaling({
     policies: opts.policies ? readJson(opts.policies) : undefined,
     scheduledActions: opts.scheduledActions ? readJson(opts.scheduledActions) : undefined,

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { mergeSweeps } from "../../sweep/merge.js";
 import { prepareOutDir } from "../destinations.js";
 
 export function registerMerge(program: Command): void {
@@ -13,8 +12,9 @@ export function registerMerge(program: Command): void {
     )
     .option("--allow-partial", "merge even when runs are missing (their rows say status missing)")
     .option("-q, --quiet", "do not print the ranking")
-    .action((dirs: string[], opts: { out: string; allowPartial?: boolean; quiet?: boolean }) => {
+    .action(async (dirs: string[], opts: { out: string; allowPartial?: boolean; quiet?: boolean }) => {
       prepareOutDir(opts.out, "--out");
+      const { mergeSweeps } = await import("../../sweep/merge.js");
       const r = mergeSweeps(dirs, opts.out, { allowPartial: opts.allowPartial });
       if (!opts.quiet) process.stdout.write(r.ranking);
       process.stdout.write(

@@ -1,13 +1,8 @@
 import type { Command } from "commander";
-import { run, writeOutputs } from "../../api.js";
+import type { RunOutput } from "../../api.js";
 import { InputError } from "../../errors.js";
-import { summaryTable } from "../../report/table.js";
-import { taskEventsJsonl } from "../../report/task-events.js";
 import { checkOutFile, prepareOutDir, stageFile } from "../destinations.js";
-import { loadScenario } from "../../scenario/load.js";
-import { historyFiles } from "../../backtest/history.js";
 import { seedOption } from "../options.js";
-import { checkRunThresholds, reportAfterRun } from "./report.js";
 
 export function registerRun(program: Command): void {
   program
@@ -47,6 +42,12 @@ export function registerRun(program: Command): void {
           quiet?: boolean;
         },
       ) => {
+        const { run, writeOutputs } = await import("../../api.js");
+        const { summaryTable } = await import("../../report/table.js");
+        const { taskEventsJsonl } = await import("../../report/task-events.js");
+        const { loadScenario } = await import("../../scenario/load.js");
+        const { historyFiles } = await import("../../backtest/history.js");
+        const { checkRunThresholds, reportAfterRun } = await import("./report-actions.js");
         const scenario = loadScenario(file);
         if (opts.report && !opts.out)
           throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
@@ -56,7 +57,7 @@ export function registerRun(program: Command): void {
         if (opts.activities) checkOutFile(opts.activities, "--activities");
         if (opts.taskCounts) checkOutFile(opts.taskCounts, "--task-counts");
         const progress = runProgress(!opts.quiet && process.stderr.isTTY === true);
-        let out: Awaited<ReturnType<typeof run>>;
+        let out: RunOutput;
         try {
           out = await run(scenario, { seed: opts.seed, onPlatform: progress.platform });
         } finally {

@@ -1,10 +1,7 @@
 import type { Command } from "commander";
 import { prepareOutDir } from "../destinations.js";
 import { InvalidArgumentError } from "commander";
-import { createProgress, progressMode } from "../../sweep/progress.js";
-import { listSweep, loadSweepPlan } from "../../sweep/plan.js";
-import { defaultWorkers } from "../../sweep/pool.js";
-import { runSweep } from "../../sweep/run.js";
+import { availableParallelism } from "node:os";
 import { parseShard } from "../../sweep/shard.js";
 import type { Shard } from "../../sweep/store.js";
 import { seedOption } from "../options.js";
@@ -47,7 +44,8 @@ export function registerSweep(program: Command): void {
     )
     .option(
       "-w, --workers <n>",
-      `worker threads; 0 runs on the main thread (default ${defaultWorkers()})`,
+      // availableParallelism() is sweep/pool.ts's defaultWorkers(), without loading the pool at start-up.
+      `worker threads; 0 runs on the main thread (default ${availableParallelism()})`,
       countOption(0),
     )
     .option("--seed <n>", "override the base scenario's seed", seedOption)
@@ -75,6 +73,7 @@ export function registerSweep(program: Command): void {
     .option("-q, --quiet", "no progress output")
     .option("--list", "validate and list the variants without running them")
     .action(async (file: string, opts: SweepOpts) => {
+      const { listSweep, loadSweepPlan } = await import("../../sweep/plan.js");
       const planOptions = { seed: opts.seed, seeds: opts.seeds, replications: opts.replications };
       if (opts.list) {
         // Listed one variant at a time: a million variants never sit in memory at once.
@@ -94,6 +93,8 @@ export function registerSweep(program: Command): void {
       const plan = loadSweepPlan(file, planOptions);
       const out = opts.out ?? `results/${plan.scenario.replace(/[^A-Za-z0-9_.-]+/g, "-")}-sweep`;
       prepareOutDir(out, "--out");
+      const { createProgress, progressMode } = await import("../../sweep/progress.js");
+      const { runSweep } = await import("../../sweep/run.js");
       const progress = createProgress(progressMode({ quiet: opts.quiet, isTty: process.stderr.isTTY }));
       const abort = new AbortController();
       let interrupts = 0;

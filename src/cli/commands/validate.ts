@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { loadScenario } from "../../scenario/load.js";
-import { loadScenarioTraffic } from "../../simulate.js";
-import { scenarioJsonSchema } from "../../scenario/schema.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -11,6 +8,8 @@ export function registerValidate(program: Command): void {
     )
     .argument("<file>", "scenario YAML file")
     .action(async (file: string) => {
+      const { loadScenario } = await import("../../scenario/load.js");
+      const { loadScenarioTraffic } = await import("../../simulate.js");
       const scenario = loadScenario(file);
       // Everything `run` checks short of simulating: the trace file is read, the window and the
       // multiplier applied, the synthetic shape generated.
@@ -24,7 +23,8 @@ export function registerValidate(program: Command): void {
   program
     .command("schema")
     .description("print the JSON Schema of scenario files (for editor completion)")
-    .action(() => {
+    .action(async () => {
+      const { scenarioJsonSchema } = await import("../../scenario/schema.js");
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
 }
