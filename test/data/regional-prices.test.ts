@@ -104,8 +104,16 @@ describe("Fargate prices per region (theuves/fgcalc, cross-checked against AWS P
   });
 
   it("eu-west-1 equals the verbatim Price List rows in ligoj/plugin-prov-aws (x86, ARM, ephemeral storage)", () => {
-    expect(fargateRates("eu-west-1", "x86_64")).toEqual({ vcpuHour: 0.04048, gbHour: 0.004445 });
-    expect(fargateRates("eu-west-1", "arm64")).toEqual({ vcpuHour: 0.03238, gbHour: 0.00356 });
+    expect(fargateRates("eu-west-1", "x86_64")).toEqual({
+      vcpuHour: 0.04048,
+      gbHour: 0.004445,
+      ephemeralStorageGbHour: 0.000122,
+    });
+    expect(fargateRates("eu-west-1", "arm64")).toEqual({
+      vcpuHour: 0.03238,
+      gbHour: 0.00356,
+      ephemeralStorageGbHour: 0.000122,
+    });
     expect(FARGATE_PRICES.regions["eu-west-1"].ephemeralStorageGbHour).toBe(0.000122);
   });
 

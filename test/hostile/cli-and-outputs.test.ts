@@ -58,7 +58,7 @@ describe("command-line misuse is one line with a hint to run --help", () => {
     ["merge without --out", ["merge", "a", "b"], /required option '-o, --out <dir>'/],
     ["compare without platforms", ["compare"], /missing required argument/],
     ["report without a folder", ["report"], /missing required argument/],
-    ["import without exports", ["import"], /give --policies and\/or --scheduled-actions/],
+    ["import without exports", ["import"], /give --terraform, --cloudformation, or AWS CLI exports/],
     ["an unknown option of import", ["import", "--policy", "x.json"], /unknown option '--policy'/],
   ];
   it.each(cases)("%s", async (_name, args, message) => {
@@ -246,7 +246,7 @@ describe("JSON inputs are located and quoted in one line", () => {
 
   it("report: a folder without outputs is one line", async () => {
     const r = await cliInProcess(["report", join(dir, "a-folder")]);
-    expectBadInput(r, { file: join(dir, "a-folder"), message: "found neither summary.json" });
+    expectBadInput(r, { file: join(dir, "a-folder"), message: "found none of summary.json" });
   });
 });
 

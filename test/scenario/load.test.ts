@@ -37,7 +37,7 @@ describe("the core example", () => {
       memory: { baseline: 512, perInFlight: 1 },
     });
     expect(s.workload.serviceTime).toEqual({ distribution: "lognormal", mean: 60, cv: 1 });
-    expect(s.slo).toEqual({ latency: 250, percentile: 99 });
+    expect(s.slo).toEqual({ latency: 400, percentile: 99 });
     const p = s.platforms.fargate;
     if (p.kind !== "ecs-fargate") throw new Error("expected the Fargate platform");
     expect(p.task).toEqual({ cpu: 1024, memory: 2048, architecture: "x86_64" });
@@ -115,7 +115,7 @@ describe("scenario errors: one line, file:line:col path: message", () => {
 
   it("YAML syntax errors carry their own position", () => {
     expect(
-      errorOf("slo: { latency: 250ms, percentile: 99 }", "slo: { latency: 250ms, percentile: 99 "),
+      errorOf("slo: { latency: 400ms, percentile: 99 }", "slo: { latency: 400ms, percentile: 99 "),
     ).toMatch(/^checkout-api\.yaml:\d+:\d+: invalid YAML: /);
   });
 

@@ -267,8 +267,10 @@ export class FluidTraffic implements Continuous {
       const worked = Math.min(owed, served);
       this.lateInBacklog = owed - worked;
       this.served += served - worked;
-      this.timedOut += expired + late;
-      this.minuteTimedOut += expired + late;
+      // (clamped: a difference of equal amounts must not leave a negative zero in the counts)
+      const lost = Math.max(0, expired + late);
+      this.timedOut += lost;
+      this.minuteTimedOut += lost;
       this.currentDelayMs = base + lat.pWait * lat.waitMeanMs + (lat.scale - 1) * w.service.mean;
       busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
       inFlight = (served / dt) * ((w.service.mean + this.currentDelayMs) / 1000);
