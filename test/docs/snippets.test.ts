@@ -10,7 +10,12 @@ import { REPO_ROOT } from "../helpers/cli.js";
  * scenario and must validate (relative trace paths as from scenarios/); a block fenced ```yaml fragment is
  * part of one (a platform, a traffic section) and must at least be well-formed YAML.
  */
-const files = ["README.md", ...readdirSync(join(REPO_ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const files = [
+  "README.md",
+  ...readdirSync(join(REPO_ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const blocks = files.flatMap((file) => {
   const lines = readFileSync(join(REPO_ROOT, file), "utf8").split("\n");
   const out: { file: string; line: number; info: string; text: string }[] = [];

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { prepareOutDir } from "../destinations.js";
 
-function multiplierOption(v: string): number {
+export function multiplierOption(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 1)
     throw new InvalidArgumentError("the largest growth multiplier is a number above 1");

@@ -3,6 +3,7 @@ import type { RunOutput } from "../../api.js";
 import { InputError } from "../../errors.js";
 import { checkOutFile, prepareOutDir, stageFile } from "../destinations.js";
 import { seedOption } from "../options.js";
+import { multiplierOption } from "./report.js";
 
 export function registerRun(program: Command): void {
   program
@@ -26,6 +27,12 @@ export function registerRun(program: Command): void {
     )
     .option("--report", "also write report.html, report.md and chart images into the --out folder")
     .option("--no-growth", "with --report: skip the traffic-growth search")
+    .option(
+      "--growth-max <x>",
+      "with --report: largest traffic multiplier the growth search tries",
+      multiplierOption,
+      8,
+    )
     .option("-q, --quiet", "no progress line on a terminal")
     .action(
       async (
@@ -39,6 +46,7 @@ export function registerRun(program: Command): void {
           taskCounts?: string;
           report?: boolean;
           growth: boolean;
+          growthMax: number;
           quiet?: boolean;
         },
       ) => {
@@ -91,7 +99,8 @@ export function registerRun(program: Command): void {
         if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);
         for (const [name, p] of Object.entries(out.summary.platforms))
           for (const w of p.warnings ?? []) process.stderr.write(`warning: ${name}: ${w}\n`);
-        if (opts.report && opts.out) await reportAfterRun(opts.out, scenario, out, { growth: opts.growth });
+        if (opts.report && opts.out)
+          await reportAfterRun(opts.out, scenario, out, { growth: opts.growth, growthMax: opts.growthMax });
         // A failed threshold is the gate a CI job waits for: exit code 1.
         if (!thresholds.passed) process.exitCode = 1;
         // A failed invariant is a simulator bug, not a user error: say so through the exit code.

@@ -91,6 +91,9 @@ export function registerSweep(program: Command): void {
         return;
       }
       const plan = loadSweepPlan(file, planOptions);
+      const { multiplierWarning } = await import("../../sweep/warnings.js");
+      const warning = multiplierWarning(plan);
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
       const out = opts.out ?? `results/${plan.scenario.replace(/[^A-Za-z0-9_.-]+/g, "-")}-sweep`;
       prepareOutDir(out, "--out");
       const { createProgress, progressMode } = await import("../../sweep/progress.js");
