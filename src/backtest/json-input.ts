@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { lineCol } from "../input-text.js";
 import { InputError } from "../errors.js";
 import { LocatedDocument } from "../scenario/locate.js";
 
@@ -33,19 +34,6 @@ export function readText(file: string, option: string): string {
   }
 }
 
-/** 1-based line and column of a character offset. */
-export function lineColAt(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < Math.min(offset, text.length); i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, col: offset - start + 1 };
-}
-
 /** Where `path` sits in a document, as an input-error location. */
 export function locateIn(doc: JsonDoc, path: readonly (string | number)[]) {
   doc.located ??= LocatedDocument.parse(doc.text);
@@ -72,7 +60,7 @@ function parseOne(text: string, file: string, base: number, whole: string): unkn
   } catch (e) {
     const message = (e as Error).message;
     const at = /position (\d+)/.exec(message);
-    const { line, col } = lineColAt(whole, base + (at ? Number(at[1]) : text.length));
+    const { line, col } = lineCol(whole, base + (at ? Number(at[1]) : text.length));
     throw new InputError(`invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, {
       file,
       line,
@@ -126,7 +114,7 @@ export function parseJsonDocuments(text: string, file: string): JsonDoc[] {
   return spans.map(([a, b]) => {
     const part = text.slice(a, b);
     const json = parseOne(part, file, a, text);
-    const { line, col } = lineColAt(text, a);
+    const { line, col } = lineCol(text, a);
     return { file, json, firstLine: line, firstCol: col - 1, text: part };
   });
 }

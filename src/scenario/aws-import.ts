@@ -74,7 +74,8 @@ const pick = (o: Obj, keys: readonly string[]): Obj => {
 /** AWS CLI prints times as ISO strings (or epoch seconds with some output settings). */
 const time = (v: unknown): unknown => (typeof v === "number" ? new Date(v * 1000).toISOString() : v);
 
-const ALARM_FIELDS = [
+/** The alarm fields a scenario's step policy takes under `Alarm:` (as describe-alarms prints them). */
+export const ALARM_FIELDS = [
   "AlarmName",
   "MetricName",
   "Namespace",

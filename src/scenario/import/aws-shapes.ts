@@ -1,3 +1,4 @@
+import { ALARM_FIELDS } from "../aws-import.js";
 import type { AwsObject } from "./imported.js";
 import { toNumber } from "./imported.js";
 
@@ -83,23 +84,6 @@ export function dimensionList(d: unknown): { Name: string; Value: unknown }[] | 
   if (isObj(d)) return Object.entries(d).map(([Name, Value]) => ({ Name, Value }));
   return undefined;
 }
-
-/** The alarm fields a scenario's step policy takes under `Alarm:` (as in describe-alarms). */
-const ALARM_FIELDS = [
-  "AlarmName",
-  "MetricName",
-  "Namespace",
-  "Dimensions",
-  "Statistic",
-  "Unit",
-  "Period",
-  "EvaluationPeriods",
-  "DatapointsToAlarm",
-  "Threshold",
-  "ComparisonOperator",
-  "TreatMissingData",
-  "Metrics",
-] as const;
 
 /** An alarm in PutMetricAlarm shape, keeping the fields a step policy's alarm uses. */
 export function alarmShape(a: AwsObject): AwsObject {

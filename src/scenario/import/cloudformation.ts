@@ -1,6 +1,7 @@
 import { parseDocument } from "yaml";
 import { InputError } from "../../errors.js";
 import { LocatedDocument } from "../locate.js";
+import { ALARM_FIELDS } from "../aws-import.js";
 import { alarmShape } from "./aws-shapes.js";
 import { assembleServices, type Kind, type Link, type Neutral } from "./assemble.js";
 import {
@@ -299,22 +300,7 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (r: Reader) => void }> = {
     read: (r) => {
       r.link("actions", ["AlarmActions"], (v) => (Array.isArray(v) ? v.map(String) : []));
       const props: Obj = {};
-      for (const k of [
-        "AlarmName",
-        "MetricName",
-        "Namespace",
-        "Dimensions",
-        "Statistic",
-        "Unit",
-        "Period",
-        "EvaluationPeriods",
-        "DatapointsToAlarm",
-        "Threshold",
-        "ComparisonOperator",
-        "TreatMissingData",
-        "Metrics",
-      ])
-        props[k] = r.get([k]).value;
+      for (const k of ALARM_FIELDS) props[k] = r.get([k]).value;
       r.sourced("api", alarmShape(props), []);
     },
   },
