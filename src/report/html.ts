@@ -130,7 +130,7 @@ export function reportHtml(ctx: HtmlContext): string {
       body.push(
         "<details><summary>Growth search: every multiplier simulated</summary>",
         htmlTable(
-          ["traffic ×", "meets SLO", "p99 ms", "requests within SLO", "most tasks", "failed requests"],
+          ["traffic ×", "run meets SLO (requests)", "p99 ms", "requests within SLO", "most tasks", "failed requests"],
           plan.growth.probes.map((p) => [
             p.multiplier.toFixed(3),
             p.meetsSlo ? "yes" : "no",
@@ -175,7 +175,7 @@ export function reportHtml(ctx: HtmlContext): string {
           "p99 ms",
           "SLO minutes",
           "req. within SLO",
-          "meets SLO",
+          "run meets SLO (requests)",
           "tasks min/mean/max",
           "CPU of paid",
           "scale out/in",
@@ -209,7 +209,7 @@ export function reportHtml(ctx: HtmlContext): string {
           ["CPU utilisation of paid capacity", pct(a.utilisation), pct(b.utilisation)],
           ["$ per million requests", a.perMillionRequestsUsd.toFixed(3), b.perMillionRequestsUsd.toFixed(3)],
           ["p99 latency", `${a.p99Ms.toFixed(1)} ms`, `${b.p99Ms.toFixed(1)} ms`],
-          ["meets the SLO", a.meetsSlo ? "yes" : "no", b.meetsSlo ? "yes" : "no"],
+          ["meets the SLO over the run (requests)", a.meetsSlo ? "yes" : "no", b.meetsSlo ? "yes" : "no"],
         ],
       ),
       `<ul>${explainComparison(comparison)
@@ -240,7 +240,7 @@ export function reportHtml(ctx: HtmlContext): string {
     ]);
     body.push(
       `<section id="sweep"><h2>Sweep: ${sweep.rows.length} variants</h2><p class="hint">Click a column heading to sort.</p>`,
-      htmlTable(["variant", "parameters", "$/month", "p99 ms", "SLO minutes", "meets SLO"], rows, {
+      htmlTable(["variant", "parameters", "$/month", "p99 ms", "SLO minutes", "run meets SLO (requests)"], rows, {
         id: "sweep-table",
         sortable: true,
       }),

@@ -385,7 +385,7 @@ export function rankingText(t: SweepTable): string {
     lines.push(
       `Pareto frontier, cost vs p99 (${front.length} of ${gc.length}; cost–p99–SLO frontier: ${g.frontierCostP99Slo.length}):`,
     );
-    const head = ["variant", "cost $", "p99 ms", "within SLO", "SLO min.", "meets", "parameters"];
+    const head = ["variant", "cost $", "p99 ms", "within SLO", "SLO min.", "run meets", "parameters"];
     const shown = (x: SweepRow) => paramText(t, x, names, grouped);
     const body = front.map((x) => [
       rowRef(x),
