@@ -130,7 +130,14 @@ export function reportHtml(ctx: HtmlContext): string {
       body.push(
         "<details><summary>Growth search: every multiplier simulated</summary>",
         htmlTable(
-          ["traffic ×", "run meets SLO (requests)", "p99 ms", "requests within SLO", "most tasks", "failed requests"],
+          [
+            "traffic ×",
+            "run meets SLO (requests)",
+            "p99 ms",
+            "requests within SLO",
+            "most tasks",
+            "failed requests",
+          ],
           plan.growth.probes.map((p) => [
             p.multiplier.toFixed(3),
             p.meetsSlo ? "yes" : "no",
@@ -240,10 +247,14 @@ export function reportHtml(ctx: HtmlContext): string {
     ]);
     body.push(
       `<section id="sweep"><h2>Sweep: ${sweep.rows.length} variants</h2><p class="hint">Click a column heading to sort.</p>`,
-      htmlTable(["variant", "parameters", "$/month", "p99 ms", "SLO minutes", "run meets SLO (requests)"], rows, {
-        id: "sweep-table",
-        sortable: true,
-      }),
+      htmlTable(
+        ["variant", "parameters", "$/month", "p99 ms", "SLO minutes", "run meets SLO (requests)"],
+        rows,
+        {
+          id: "sweep-table",
+          sortable: true,
+        },
+      ),
       "</section>",
     );
   }
