@@ -120,3 +120,35 @@ function metricQuery(q: unknown): unknown {
   }
   return out;
 }
+
+/** Terraform's snake_case and CloudFormation's PascalCase name the same fields: compare without case or `_`. */
+const bare = (k: string) => k.replace(/_/g, "").toLowerCase();
+
+/** The scenario's camelCase `fields` read from `o` in either spelling; numbers may come as strings. */
+function pickFields(o: AwsObject, fields: readonly string[], numeric: readonly string[]): AwsObject {
+  const byBare = new Map(Object.entries(o).map(([k, v]) => [bare(k), v]));
+  const out: AwsObject = {};
+  for (const f of fields) {
+    const raw = byBare.get(bare(f));
+    const v = numeric.includes(f) ? toNumber(raw) : raw;
+    if (v !== undefined && v !== null && v !== "") out[f] = v;
+  }
+  return out;
+}
+
+/** A capacity provider's ManagedScaling as the scenario takes it (API_ManagedScaling field names). */
+export function managedScalingShape(ms: AwsObject): AwsObject {
+  const numbers = [
+    "targetCapacity",
+    "minimumScalingStepSize",
+    "maximumScalingStepSize",
+    "instanceWarmupPeriod",
+  ];
+  return pickFields(ms, ["status", ...numbers], numbers);
+}
+
+/** An Auto Scaling group's InstancesDistribution as the scenario takes it (API_InstancesDistribution names). */
+export function instancesDistributionShape(d: AwsObject): AwsObject {
+  const numbers = ["onDemandBaseCapacity", "onDemandPercentageAboveBaseCapacity"];
+  return pickFields(d, [...numbers, "onDemandAllocationStrategy", "spotAllocationStrategy"], numbers);
+}

@@ -2,7 +2,7 @@ import { parseDocument } from "yaml";
 import { InputError } from "../../errors.js";
 import { LocatedDocument } from "../locate.js";
 import { ALARM_FIELDS } from "../aws-import.js";
-import { alarmShape } from "./aws-shapes.js";
+import { alarmShape, instancesDistributionShape, managedScalingShape } from "./aws-shapes.js";
 import { assembleServices, type Kind, type Link, type Neutral } from "./assemble.js";
 import {
   architecture,
@@ -311,7 +311,7 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (r: Reader) => void }> = {
       r.key(r.get(["Name"]).value);
       r.link("autoScalingGroup", ["AutoScalingGroupProvider", "AutoScalingGroupArn"]);
       r.field("managedScaling", ["AutoScalingGroupProvider", "ManagedScaling"], (v) =>
-        isObj(v) ? managedScaling(v) : undefined,
+        isObj(v) ? managedScalingShape(v) : undefined,
       );
       r.field("managedTerminationProtection", ["AutoScalingGroupProvider", "ManagedTerminationProtection"]);
       r.field("managedDraining", ["AutoScalingGroupProvider", "ManagedDraining"]);
@@ -343,7 +343,7 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (r: Reader) => void }> = {
         return types.length ? types : undefined;
       });
       r.field("instancesDistribution", ["MixedInstancesPolicy", "InstancesDistribution"], (v) =>
-        isObj(v) ? instancesDistribution(v) : undefined,
+        isObj(v) ? instancesDistributionShape(v) : undefined,
       );
       r.link("launchTemplate", ["LaunchTemplate", "LaunchTemplateId"]);
       r.link("launchTemplate", ["LaunchTemplate", "LaunchTemplateName"]);
@@ -415,33 +415,6 @@ function stepScaling(c: Obj): AwsObject {
       "ScalingAdjustment",
     ]),
   );
-  return out;
-}
-
-function managedScaling(ms: Obj): AwsObject {
-  const out: AwsObject = {};
-  const map: Record<string, string> = {
-    Status: "status",
-    TargetCapacity: "targetCapacity",
-    MinimumScalingStepSize: "minimumScalingStepSize",
-    MaximumScalingStepSize: "maximumScalingStepSize",
-    InstanceWarmupPeriod: "instanceWarmupPeriod",
-  };
-  for (const [k, name] of Object.entries(map)) {
-    const v = k === "Status" ? ms[k] : toNumber(ms[k]);
-    if (v !== undefined && v !== null) out[name] = v;
-  }
-  return out;
-}
-
-function instancesDistribution(d: Obj): AwsObject {
-  const out: AwsObject = {};
-  const base = toNumber(d.OnDemandBaseCapacity);
-  const pct = toNumber(d.OnDemandPercentageAboveBaseCapacity);
-  if (base !== undefined) out.onDemandBaseCapacity = base;
-  if (pct !== undefined) out.onDemandPercentageAboveBaseCapacity = pct;
-  if (d.OnDemandAllocationStrategy) out.onDemandAllocationStrategy = d.OnDemandAllocationStrategy;
-  if (d.SpotAllocationStrategy) out.spotAllocationStrategy = d.SpotAllocationStrategy;
   return out;
 }
 

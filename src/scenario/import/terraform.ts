@@ -1,6 +1,11 @@
 import { InputError } from "../../errors.js";
 import { parseAwsJson } from "../aws-json.js";
-import { alarmShape, fromTerraformBlock } from "./aws-shapes.js";
+import {
+  alarmShape,
+  fromTerraformBlock,
+  instancesDistributionShape,
+  managedScalingShape,
+} from "./aws-shapes.js";
 import { assembleServices, type Kind, type Link, type Neutral } from "./assemble.js";
 import {
   architecture,
@@ -268,7 +273,7 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (v: Obj, r: Reader) => void
       r.link("autoScalingGroup", "auto_scaling_group_provider", str(p.auto_scaling_group_arn));
       const ms = first(p.managed_scaling);
       if (Object.keys(ms).length > 0)
-        r.field("managedScaling", "auto_scaling_group_provider", managedScaling(ms));
+        r.field("managedScaling", "auto_scaling_group_provider", managedScalingShape(ms));
       if (p.managed_termination_protection)
         r.field(
           "managedTerminationProtection",
@@ -317,7 +322,7 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (v: Obj, r: Reader) => void
       if (types.length > 0) r.field("instanceTypes", "mixed_instances_policy", types);
       const dist = first(mip.instances_distribution);
       if (Object.keys(dist).length > 0)
-        r.field("instancesDistribution", "mixed_instances_policy", instancesDistribution(dist));
+        r.field("instancesDistribution", "mixed_instances_policy", instancesDistributionShape(dist));
       const lt = first(v.launch_template);
       const spec = first(first(mip.launch_template).launch_template_specification);
       r.link("launchTemplate", v.launch_template ? "launch_template" : "mixed_instances_policy", [
@@ -353,33 +358,6 @@ export const placement = (type: unknown, field: unknown) => {
 };
 export const constraint = (type: unknown, expression: unknown) =>
   expression ? { type: String(type), expression: String(expression) } : { type: String(type) };
-
-export function managedScaling(ms: Obj): Obj {
-  const out: Obj = {};
-  const map: Record<string, string> = {
-    status: "status",
-    target_capacity: "targetCapacity",
-    minimum_scaling_step_size: "minimumScalingStepSize",
-    maximum_scaling_step_size: "maximumScalingStepSize",
-    instance_warmup_period: "instanceWarmupPeriod",
-  };
-  for (const [k, name] of Object.entries(map)) {
-    const v = k === "status" ? ms[k] : toNumber(ms[k]);
-    if (v !== undefined && v !== null && v !== "") out[name] = v;
-  }
-  return out;
-}
-
-export function instancesDistribution(d: Obj): Obj {
-  const out: Obj = {};
-  const base = toNumber(d.on_demand_base_capacity);
-  const pct = toNumber(d.on_demand_percentage_above_base_capacity);
-  if (base !== undefined) out.onDemandBaseCapacity = base;
-  if (pct !== undefined) out.onDemandPercentageAboveBaseCapacity = pct;
-  if (d.on_demand_allocation_strategy) out.onDemandAllocationStrategy = d.on_demand_allocation_strategy;
-  if (d.spot_allocation_strategy) out.spotAllocationStrategy = d.spot_allocation_strategy;
-  return out;
-}
 
 /** container_definitions is a JSON string in Terraform. */
 function parseContainers(v: unknown): Obj[] {
