@@ -163,7 +163,7 @@ export function assembleServices(g: Graph, only?: string): Omit<ImportResult, "s
       s.scheduledActions.push({ value: a.fields.api.value as AwsObject, from: a.origin });
 
     if (kind === "ecs-fargate") {
-      if (effective && effective.value.some((i) => /^FARGATE(_SPOT)?$/.test(i.capacityProvider)))
+      if (effective?.value.some((i) => /^FARGATE(_SPOT)?$/.test(i.capacityProvider)))
         s.capacityProviderStrategy = effective;
     } else {
       const providers = providersFor(effective, clusterDefault, of, linked, note);
@@ -230,7 +230,7 @@ function launchKind(
     return { kind: fargate ? "ecs-fargate" : "ecs-ec2", kindFrom: strategy.from };
   }
   const compat = td?.fields.requiresCompatibilities as Sourced<string[]> | undefined;
-  if (compat && compat.value.includes("FARGATE") && !compat.value.includes("EC2"))
+  if (compat?.value.includes("FARGATE") && !compat.value.includes("EC2"))
     return { kind: "ecs-fargate", kindFrom: compat.from };
   return {
     kind: "ecs-ec2",
