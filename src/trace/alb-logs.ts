@@ -46,25 +46,30 @@ export interface AlbLogOptions {
   path?: string;
 }
 
-/** Split one entry into its fields; quoted fields lose their quotes. Returns null on an unclosed quote. */
-export function splitAlbLogLine(line: string): string[] | null {
+/**
+ * Split one entry into its fields (at most `limit`: the reader needs the first 22); quoted fields lose their
+ * quotes. Returns null on an unclosed quote.
+ */
+export function splitAlbLogLine(line: string, limit = Number.POSITIVE_INFINITY): string[] | null {
   const out: string[] = [];
   let i = 0;
   const n = line.length;
-  while (i < n) {
+  while (i < n && out.length < limit) {
     while (i < n && line.charCodeAt(i) === 32) i++;
     if (i >= n) break;
     if (line.charCodeAt(i) === 34) {
-      let j = i + 1;
-      let s = "";
-      while (j < n && line.charCodeAt(j) !== 34) {
-        if (line.charCodeAt(j) === 92 && j + 1 < n) {
-          s += line[j + 1];
-          j += 2;
-        } else s += line[j++];
+      let j = line.indexOf('"', i + 1);
+      if (j < 0) return null;
+      if (line.lastIndexOf("\\", j) <= i) {
+        // The common case: no escapes inside, so the field is a slice of the line.
+        out.push(line.slice(i + 1, j));
+      } else {
+        let s = "";
+        for (j = i + 1; j < n && line.charCodeAt(j) !== 34; j++)
+          s += line.charCodeAt(j) === 92 ? line[++j] : line[j];
+        if (j >= n) return null;
+        out.push(s);
       }
-      if (j >= n) return null;
-      out.push(s);
       i = j + 1;
     } else {
       let j = i;
@@ -155,7 +160,7 @@ export async function readAlbLogs(path: string, options: AlbLogOptions = {}): Pr
       for await (const line of lines) {
         lineNo++;
         if (line.length === 0) continue;
-        const f = splitAlbLogLine(line);
+        const f = splitAlbLogLine(line, FIELD_REQUEST_CREATION_TIME + 1);
         const bad = (col: number, what: string) =>
           new InputError(what, { file: name, line: lineNo, col, path: options.path });
         if (f === null) throw bad(1, "unterminated quoted field in an ALB access log entry");

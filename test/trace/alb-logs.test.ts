@@ -26,6 +26,17 @@ describe("ALB access log entries", () => {
     expect(f?.[22]).toBe("redirect"); // actions_executed
   });
 
+  it("keeps an escaped quote inside a quoted field, and refuses an unclosed one", () => {
+    expect(splitAlbLogLine('http t "GET /a\\"b HTTP/1.1" "agent" x')).toEqual([
+      "http",
+      "t",
+      'GET /a"b HTTP/1.1',
+      "agent",
+      "x",
+    ]);
+    expect(splitAlbLogLine('http t "GET /a HTTP/1.1')).toBeNull();
+  });
+
   it("replays every request type at request_creation_time, not at the response time", async () => {
     const s = await readAlbLogs(DOC, { perRequest: true, serviceTimes: true });
     expect(s.startMs).toBe(at("2018-07-02T22:22:48Z"));
