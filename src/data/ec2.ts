@@ -195,6 +195,11 @@ export function priceSource(region: string): PriceSource {
   return src;
 }
 
+/** Whether a gp3 price is pinned for `region`. */
+export function hasEbsGp3Price(region: string): boolean {
+  return FILE.ebsGp3PerGbMonth.values[region] !== undefined;
+}
+
 /** EBS gp3 storage USD per GB-month for `region` (`override`: billing.ebsGp3PerGbMonth). */
 export function ebsGp3PricePerGbMonth(region: string, override?: number): number {
   const p = override ?? FILE.ebsGp3PerGbMonth.values[region];

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { run } from "../../src/api.js";
 import { InputError } from "../../src/errors.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { importTerraform } from "../../src/scenario/import/terraform.js";
@@ -77,6 +78,13 @@ describe("import --terraform: a plan of new Fargate resources in a module", () =
         ScalableTargetAction: { MaxCapacity: 20, MinCapacity: 4 },
       },
     ]);
+  });
+  it("runs in a region without a pinned ALB price: the load balancer is left out, and the header says so", async () => {
+    expect(data.billing).toEqual({ loadBalancer: { include: false } });
+    expect(yaml).toContain("ALB price for eu-west-1: not pinned, so billing.loadBalancer.include is false");
+    const out = await run(scenario);
+    expect(out.summary.platforms.checkout.checks.every((c) => c.ok)).toBe(true);
+    expect(out.summary.platforms.checkout.cost.meters.some((m) => m.name.startsWith("alb."))).toBe(false);
   });
   it("names the source of every value, lists what it did not model, and validates", () => {
     expect(yaml).toMatch(

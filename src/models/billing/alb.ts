@@ -1,6 +1,9 @@
 import { InputError } from "../../errors.js";
 import { MINUTE } from "../../engine/time.js";
+import { ALB_PRICES } from "../../data/alb.js";
 import type { CostLedger } from "./ledger.js";
+
+export { ALB_PRICES };
 
 /**
  * Application Load Balancer billing: a charge per ALB-hour (or partial hour) plus LCU-hours, where an hour's
@@ -16,11 +19,6 @@ export const LCU = {
   ruleEvaluationsPerSecond: 1000,
   freeRules: 10,
 } as const;
-
-/** ALB prices per region, USD. us-east-1: $0.0225 per ALB-hour, $0.008 per LCU-hour [S92]. */
-export const ALB_PRICES: Readonly<Record<string, { hourUsd: number; lcuHourUsd: number }>> = {
-  "us-east-1": { hourUsd: 0.0225, lcuHourUsd: 0.008 },
-};
 
 export interface AlbHourTraffic {
   newConnectionsPerSecond: number;

@@ -1,4 +1,6 @@
 import { Document, isCollection, isScalar, type Node } from "yaml";
+import { ALB_PRICES } from "../../data/alb.js";
+import { hasEbsGp3Price } from "../../data/ec2.js";
 import { InputError } from "../../errors.js";
 import { fromObject } from "../load.js";
 import type { ImportedService, ImportResult, Origin, Sourced } from "./imported.js";
@@ -102,6 +104,21 @@ function build(r: ImportResult, name: string | undefined): Built {
   );
   set(["slo"], { latency: "500ms", percentile: 99 }, "PLACEHOLDER: your latency objective");
   for (const s of r.services) buildPlatform(s, ["platforms", s.name], set, put);
+  // A region without pinned prices for what every service has in front of or under it: say so, and keep
+  // the scenario runnable without inventing a price.
+  const region = r.region?.value ?? "us-east-1";
+  if (!ALB_PRICES[region]) {
+    set(
+      ["billing", "loadBalancer"],
+      { include: false },
+      `no pinned ALB price for ${region}: the load balancer is left out of the bill; give pricing: { hourUsd, lcuHourUsd } and include: true to count it`,
+    );
+    r.unresolved.push(`ALB price for ${region}: not pinned, so billing.loadBalancer.include is false`);
+  }
+  if (!hasEbsGp3Price(region) && r.services.some((s) => s.kind === "ecs-ec2"))
+    r.unresolved.push(
+      `EBS gp3 price for ${region}: not pinned; set billing.ebsGp3PerGbMonth (USD per GB-month) before running`,
+    );
   return b;
 }
 
