@@ -8,9 +8,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { loadScenario, run } from "../src/index.js";
-import { buildReport } from "../src/report/build.js";
-import { CHART_POINT_CAP } from "../src/report/downsample.js";
-import { parseReportFiles } from "../src/report/input.js";
+import { buildReport } from "../src/render/build.js";
+import { CHART_POINT_CAP } from "../src/render/downsample.js";
+import { parseReportFiles } from "../src/analysis/input.js";
 import { printBenchHeader } from "./env.js";
 
 printBenchHeader("report-62d");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { resolveAssumptions } from "../src/assumptions.js";
 import { historyFiles } from "../src/backtest/history.js";
 import { metricDataJson } from "../src/backtest/metric-data.js";
-import { taskEventsJsonl } from "../src/report/task-events.js";
+import { taskEventsJsonl } from "../src/output/task-events.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import { simulate } from "../src/simulate.js";
 

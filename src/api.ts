@@ -1,6 +1,6 @@
 import type { Scenario } from "./scenario/load.js";
-import { decisionsJsonl, seriesCsv, summaryJson, writeOutputs } from "./report/files.js";
-import { type Summary, summarise } from "./report/summary.js";
+import { decisionsJsonl, seriesCsv, summaryJson, writeOutputs } from "./output/files.js";
+import { type Summary, summarise } from "./analysis/summary.js";
 import { type SimulateOptions, type SimulationResult, simulate } from "./simulate.js";
 
 export interface RunOutput {

@@ -11,14 +11,15 @@ export { ASSUMPTIONS, type AssumptionDef } from "./assumptions.js";
 export { InputError, isInputError } from "./errors.js";
 export type { Decision } from "./models/decisions.js";
 export type { PlatformResult } from "./models/platform/result.js";
-export { decisionsJsonl, seriesCsv, summaryJson } from "./report/files.js";
-export { type PlatformSummary, type Summary, summarise } from "./report/summary.js";
-export { summaryTable } from "./report/table.js";
-export { buildReport, type Report, type ReportOptions, writeReportFiles } from "./report/build.js";
-export { compare, type Comparison, comparisonText } from "./report/compare.js";
-export { findBreakingMultiplier, type GrowthResult } from "./report/growth.js";
-export { parseReportFiles, type ReportInput, readReportDir } from "./report/input.js";
-export { evaluateThresholds, formatThresholdResults, type ThresholdResult } from "./report/thresholds.js";
+export { decisionsJsonl, seriesCsv, summaryJson } from "./output/files.js";
+export { type PlatformSummary, type Summary, summarise } from "./analysis/summary.js";
+export { summaryTable } from "./render/table.js";
+export { buildReport, type Report, type ReportOptions, writeReportFiles } from "./render/build.js";
+export { compare, type Comparison, comparisonText } from "./analysis/compare.js";
+export type { GrowthResult } from "./analysis/growth.js";
+export { findBreakingMultiplier } from "./studies/growth.js";
+export { parseReportFiles, type ReportInput, readReportDir } from "./analysis/input.js";
+export { evaluateThresholds, formatThresholdResults, type ThresholdResult } from "./analysis/thresholds.js";
 export {
   fromObject,
   loadScenario,

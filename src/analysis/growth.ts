@@ -1,11 +1,11 @@
-import type { Scenario } from "../scenario/load.js";
-import { simulate } from "../simulate.js";
 import { meetsSlo } from "./compare.js";
-import { summarise } from "./summary.js";
+import type { PlatformSummary } from "./summary.js";
 
 /**
  * "What would break it": the traffic growth at which a platform stops meeting the SLO, found by running
  * the scenario again with the trace's multiplier scaled (same shape, more requests) and bisecting.
+ * This module holds the search and the reading of each run; running the scenario is the caller's
+ * (src/studies/growth.ts), so analysis never runs a simulation.
  */
 
 export interface GrowthProbe {
@@ -39,32 +39,39 @@ export interface GrowthOptions {
 /** The growth steps tried before bisecting: coarse first, so a robust service costs few runs. */
 const LADDER = [1.25, 1.5, 2, 3, 4, 6, 8, 12, 16];
 
-export async function findBreakingMultiplier(
-  scenario: Scenario,
+/** Runs the scenario with its traffic multiplied by `multiplier` and reads the platform's result. */
+export type GrowthProbeRun = (multiplier: number) => Promise<GrowthProbe>;
+
+/** What one run at `multiplier` says about the platform. */
+export function growthProbe(multiplier: number, p: PlatformSummary): GrowthProbe {
+  return {
+    multiplier,
+    meetsSlo: meetsSlo(p),
+    p99Ms: p.latencyMs.p99,
+    requestsWithinSlo: p.slo.requestsWithinLatency,
+    maxTasks: p.capacity.max,
+    failedRequests: p.requests.dropped + p.requests.timedOut,
+  };
+}
+
+/**
+ * The ladder-then-bisect search for the growth at which `platform` stops meeting the SLO; each
+ * multiplier is run at most once.
+ */
+export async function searchBreakingMultiplier(
   platform: string,
+  maxCapacity: number | undefined,
+  run: GrowthProbeRun,
   options: GrowthOptions = {},
 ): Promise<GrowthResult> {
   const maxMultiplier = options.maxMultiplier ?? 8;
   const tol = options.relativeTolerance ?? 0.02;
-  const only: Scenario = { ...scenario, platforms: { [platform]: scenario.platforms[platform] } };
-  const maxCapacity = (scenario.platforms[platform] as { service?: { maxCapacity?: number } }).service
-    ?.maxCapacity;
   const probes: GrowthProbe[] = [];
   const cache = new Map<number, GrowthProbe>();
   const probe = async (m: number): Promise<GrowthProbe> => {
     const hit = cache.get(m);
     if (hit) return hit;
-    const sc: Scenario = { ...only, traffic: { ...only.traffic, multiplier: only.traffic.multiplier * m } };
-    const res = await simulate(sc);
-    const p = summarise(res, sc.slo).platforms[platform];
-    const out: GrowthProbe = {
-      multiplier: m,
-      meetsSlo: meetsSlo(p),
-      p99Ms: p.latencyMs.p99,
-      requestsWithinSlo: p.slo.requestsWithinLatency,
-      maxTasks: p.capacity.max,
-      failedRequests: p.requests.dropped + p.requests.timedOut,
-    };
+    const out = await run(m);
     cache.set(m, out);
     probes.push(out);
     return out;

@@ -3,11 +3,30 @@ import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { parseJsonText } from "../input-text.js";
 import type { Decision } from "../models/decisions.js";
-import type { BacktestInput } from "./backtest-chart.js";
 import type { GrowthResult } from "./growth.js";
 import type { ThresholdResult } from "./thresholds.js";
 import type { Summary } from "./summary.js";
 import { parseSweep, type SweepTable } from "./sweep-input.js";
+
+/**
+ * The part of `backtest.json` (written by `scalesim backtest --out`, docs/backtest.md) a report reads:
+ * the real and the simulated desired and running task counts per minute, and the matched scaling
+ * activities (drawn by src/render/backtest-chart.ts). Read here by shape only, so the report does not depend on the backtest code.
+ */
+export interface BacktestInput {
+  scenario: string;
+  platform: string;
+  resourceId: string | null;
+  activities: { real: number; simulated: number; matched: number; meanAbsOffsetSeconds: number | null };
+  taskMinutesAbsError: number;
+  series: {
+    time: string[];
+    realDesired: (number | null)[];
+    simDesired: number[];
+    realRunning: (number | null)[];
+    simRunning: number[];
+  };
+}
 
 /** One platform's minute series as read back from series.csv: every numeric column, NaN where empty. */
 export interface PlatformSeries {

@@ -36,7 +36,7 @@ export interface PlatformSummary {
   details?: Record<string, unknown>;
   /** Savings Plans and Reserved Instances applied (scenarios with `billing:` commitments; docs/billing.md). */
   commitments?: PlatformCommitments;
-  /** SPEC elasticity metrics (platforms serving web traffic; src/report/elasticity-summary.ts). */
+  /** SPEC elasticity metrics (platforms serving web traffic; src/analysis/elasticity-summary.ts). */
   elasticity?: ElasticitySummary;
 }
 

@@ -1,5 +1,5 @@
 import type { Decision } from "../models/decisions.js";
-import { clusterName, uuid } from "../report/task-events.js";
+import { clusterName, uuid } from "../output/task-events.js";
 import type { SimulationResult } from "../simulate.js";
 import { parseIsoMs } from "../trace/series.js";
 import { errorAt, type JsonDoc, readJsonDocuments } from "./json-input.js";

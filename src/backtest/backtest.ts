@@ -1,7 +1,7 @@
 import { MINUTE } from "../engine/time.js";
 import { InputError } from "../errors.js";
 import type { PlatformResult } from "../models/platform/result.js";
-import { clusterName } from "../report/task-events.js";
+import { clusterName } from "../output/task-events.js";
 import type { Scenario } from "../scenario/load.js";
 import { type SimulationResult, simulate } from "../simulate.js";
 import { type Activity, pickPlatform, scalingActions } from "./activities.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileSystemError } from "../errors.js";
 import type { SimulationResult } from "../simulate.js";
 import { MINUTE_COLUMNS } from "../models/traffic/minute-series.js";
-import { r, type Summary } from "./summary.js";
+import { r, type Summary } from "../analysis/summary.js";
 
 /** `series.csv`: one row per simulated minute and platform. */
 export function seriesCsv(res: SimulationResult): string {

@@ -1,25 +1,6 @@
 import { bucketNote, bucketSize, CHART_POINT_CAP, downsample } from "./downsample.js";
+import type { BacktestInput } from "../analysis/input.js";
 import { base, type Chart, type VlSpec } from "./charts.js";
-
-/**
- * The part of `backtest.json` (written by `scalesim backtest --out`, docs/backtest.md) the report draws:
- * the real and the simulated desired and running task counts per minute on one chart, and the matched
- * scaling activities. Read here by shape only, so the report does not depend on the backtest code.
- */
-export interface BacktestInput {
-  scenario: string;
-  platform: string;
-  resourceId: string | null;
-  activities: { real: number; simulated: number; matched: number; meanAbsOffsetSeconds: number | null };
-  taskMinutesAbsError: number;
-  series: {
-    time: string[];
-    realDesired: (number | null)[];
-    simDesired: number[];
-    realRunning: (number | null)[];
-    simRunning: number[];
-  };
-}
 
 const LINES: { key: keyof BacktestInput["series"]; side: string; count: string }[] = [
   { key: "realDesired", side: "real", count: "desired" },

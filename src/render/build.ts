@@ -9,13 +9,13 @@ import {
   paretoChart,
   utilisationChart,
 } from "./charts.js";
-import { type Comparison, choosePair, compare } from "./compare.js";
+import { type Comparison, choosePair, compare } from "../analysis/compare.js";
 import { CHART_POINT_CAP } from "./downsample.js";
-import type { GrowthResult } from "./growth.js";
+import type { GrowthResult } from "../analysis/growth.js";
 import { reportHtml } from "./html.js";
-import type { ReportInput } from "./input.js";
+import type { ReportInput } from "../analysis/input.js";
 import { reportMarkdown } from "./markdown.js";
-import { type Plan, plan as makePlan, recommendedIds } from "./planning.js";
+import { type Plan, plan as makePlan, recommendedIds } from "../analysis/planning.js";
 
 /**
  * A report from an output folder's files: report.html (self-contained), report.md (for a PR comment)

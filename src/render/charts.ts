@@ -1,9 +1,9 @@
 import type { Decision } from "../models/decisions.js";
 import { bucketNote, bucketSize, CHART_POINT_CAP, cumulative, downsample } from "./downsample.js";
-import type { PlatformSeries } from "./input.js";
-import { paramsText, paretoFrontier, shortParamNames, sweepMeetsSlo } from "./pareto.js";
-import type { Summary } from "./summary.js";
-import type { SweepTable } from "./sweep-input.js";
+import type { PlatformSeries } from "../analysis/input.js";
+import { paramsText, paretoFrontier, shortParamNames, sweepMeetsSlo } from "../analysis/pareto.js";
+import type { Summary } from "../analysis/summary.js";
+import type { SweepTable } from "../analysis/sweep-input.js";
 
 /**
  * Vega-Lite specs of the report's charts, with their data inlined. Pure functions of the report input:

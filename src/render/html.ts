@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Chart } from "./charts.js";
-import { type Comparison, explainComparison, meetsSlo } from "./compare.js";
-import type { ReportInput } from "./input.js";
-import { paramsText, shortParamNames, sweepMeetsSlo } from "./pareto.js";
-import { PLANNING_ASSUMPTIONS, type Plan, planSentences, recommendedIds } from "./planning.js";
-import { formatMetricValue } from "./thresholds.js";
+import { type Comparison, explainComparison, meetsSlo } from "../analysis/compare.js";
+import type { ReportInput } from "../analysis/input.js";
+import { paramsText, shortParamNames, sweepMeetsSlo } from "../analysis/pareto.js";
+import { PLANNING_ASSUMPTIONS, type Plan, planSentences, recommendedIds } from "../analysis/planning.js";
+import { formatMetricValue } from "../analysis/thresholds.js";
 
 /**
  * The HTML report: one self-contained file that opens offline. Vega, Vega-Lite and vega-embed are inlined

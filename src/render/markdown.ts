@@ -1,9 +1,9 @@
 import { backtestSentence } from "./backtest-chart.js";
-import { type Comparison, explainComparison, meetsSlo } from "./compare.js";
-import type { ReportInput } from "./input.js";
-import { type Plan, planSentences, recommendedIds } from "./planning.js";
-import { paramsText, shortParamNames, sweepMeetsSlo } from "./pareto.js";
-import { formatMetricValue } from "./thresholds.js";
+import { type Comparison, explainComparison, meetsSlo } from "../analysis/compare.js";
+import type { ReportInput } from "../analysis/input.js";
+import { type Plan, planSentences, recommendedIds } from "../analysis/planning.js";
+import { paramsText, shortParamNames, sweepMeetsSlo } from "../analysis/pareto.js";
+import { formatMetricValue } from "../analysis/thresholds.js";
 
 /**
  * The report as Markdown for a pull-request comment: verdict first (thresholds), then the numbers per

@@ -1,4 +1,4 @@
-import type { Summary } from "./summary.js";
+import type { Summary } from "../analysis/summary.js";
 
 /**
  * The compact table `scalesim run` prints: one table per kind of work, with the columns that kind is

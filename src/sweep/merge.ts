@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { writeOutputs } from "../report/files.js";
+import { writeOutputs } from "../output/files.js";
 import type { PlanMeta } from "./plan.js";
 import { META_FILE, metaText, RUNS_FILE, type RunRecord, readMeta, readRuns } from "./store.js";
 import { tableFiles } from "./run.js";

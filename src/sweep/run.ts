@@ -3,7 +3,7 @@
  * the executor with a bounded number in flight, append each finished run to runs.jsonl, and at the end
  * write sweep.csv, sweep.json and ranking.txt. A shard runs its slice and leaves the table to `merge`.
  */
-import { writeOutputs } from "../report/files.js";
+import { writeOutputs } from "../output/files.js";
 import { planMeta, type PlannedRun, type SweepPlan } from "./plan.js";
 import { defaultWorkers, type Executor, inlineExecutor, workerPool } from "./pool.js";
 import { loadSharedTraffic } from "./shared-traffic.js";

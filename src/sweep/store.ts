@@ -5,7 +5,7 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { writeOutputs } from "../report/files.js";
+import { writeOutputs } from "../output/files.js";
 import type { PlanMeta, PlannedRun, PlannedVariant } from "./plan.js";
 import type { RunMetrics, RunOutcome } from "./task.js";
 

@@ -3,7 +3,7 @@
  * intervals, flagged for the SLO and the Pareto frontiers. Built only from the plan and the run records,
  * in plan order, so one machine, any worker count and merged shards all write the same bytes.
  */
-import { r } from "../report/summary.js";
+import { r } from "../analysis/summary.js";
 import type { PlanMeta } from "./plan.js";
 import { cheapest, paretoFront } from "./rank.js";
 import { canonicalJson } from "./path.js";

@@ -4,8 +4,8 @@
  * Runs in a worker thread or inline; the result depends only on the task, never on where it ran.
  */
 import { fromObject } from "../scenario/load.js";
-import { type PlatformSummary, summarise } from "../report/summary.js";
-import { evaluateThresholds } from "../report/thresholds.js";
+import { type PlatformSummary, summarise } from "../analysis/summary.js";
+import { evaluateThresholds } from "../analysis/thresholds.js";
 import { scenarioTraffic, simulateSeries } from "../simulate.js";
 import { loadTraffic, type RateSeries } from "../trace/index.js";
 import { canonicalJson } from "./path.js";

@@ -9,7 +9,7 @@ import { parseJsonDocuments } from "../../src/backtest/json-input.js";
 import { parseMetricData } from "../../src/backtest/metric-data.js";
 import { calibrateStartup } from "../../src/calibrate/startup.js";
 import { parseTimings } from "../../src/calibrate/task-timings.js";
-import { taskEventsJsonl } from "../../src/report/task-events.js";
+import { taskEventsJsonl } from "../../src/output/task-events.js";
 import { parseScenario, type Scenario } from "../../src/scenario/load.js";
 import { type SimulationResult, simulate } from "../../src/simulate.js";
 import { cli } from "../helpers/cli.js";

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/api.js";
-import { evaluateThresholds, formatThresholdResults } from "../../src/report/thresholds.js";
-import { summaryTable } from "../../src/report/table.js";
+import { evaluateThresholds, formatThresholdResults } from "../../src/analysis/thresholds.js";
+import { summaryTable } from "../../src/render/table.js";
 import { loadScenario, parseScenario } from "../../src/scenario/load.js";
 import { REPO_ROOT } from "../helpers/cli.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
 import { simulate } from "../../src/simulate.js";
-import { summarise } from "../../src/report/summary.js";
+import { summarise } from "../../src/analysis/summary.js";
 
 /** Ten 1 vCPU / 2 GB Fargate tasks (no scaling) for a day of steady traffic, and the same on five m5.large. */
 function steady(region: string, billing = "", extraPlatforms = ""): string {

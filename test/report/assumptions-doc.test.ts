@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ASSUMPTIONS } from "../../src/assumptions.js";
-import { assumptionsMarkdown } from "../../src/report/assumptions-table.js";
+import { assumptionsMarkdown } from "../../src/render/assumptions-table.js";
 
 describe("docs/assumptions.md", () => {
   it("is the output of `scalesim assumptions --markdown` (regenerate it when an assumption changes)", () => {

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildReport, writeReportFiles } from "../../src/report/build.js";
-import { readReportDir } from "../../src/report/input.js";
+import { buildReport, writeReportFiles } from "../../src/render/build.js";
+import { readReportDir } from "../../src/analysis/input.js";
 
 /**
  * End to end: the HTML report opened in headless Chromium (Debian's `chromium`, driven by

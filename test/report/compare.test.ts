@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { choosePair, compare, comparisonText, costBreakdown } from "../../src/report/compare.js";
-import { readReportDir } from "../../src/report/input.js";
-import type { PlatformSummary, Summary } from "../../src/report/summary.js";
+import { choosePair, compare, comparisonText, costBreakdown } from "../../src/analysis/compare.js";
+import { readReportDir } from "../../src/analysis/input.js";
+import type { PlatformSummary, Summary } from "../../src/analysis/summary.js";
 
 const summary = readReportDir(new URL("./fixtures/two-platforms", import.meta.url).pathname).summary!;
 

@@ -1,11 +1,11 @@
 /**
- * SPEC elasticity metrics in summary.json (src/report/elasticity-summary.ts): demand is the least capacity
+ * SPEC elasticity metrics in summary.json (src/analysis/elasticity-summary.ts): demand is the least capacity
  * meeting the SLO at each minute's load (src/models/traffic/slo-demand.ts), supply the exact step function
  * of units in service.
  */
 import { describe, expect, it } from "vitest";
 import { fromObject, simulate } from "../../src/index.js";
-import { summarise } from "../../src/report/summary.js";
+import { summarise } from "../../src/analysis/summary.js";
 
 // Worker pool, 64 slots, deterministic 100 ms: a task completes at most 640 requests/s and, below that, the
 // Erlang C wait for a slot is far below the 150 ms of slack under the 250 ms SLO. So the demand is the least

@@ -5,7 +5,7 @@ import {
   elasticityMetrics,
   elasticSpeedup,
   type StepPoint,
-} from "../../src/report/elasticity.js";
+} from "../../src/analysis/elasticity.js";
 
 /**
  * Fixtures of BUNGEE's AbstractMetricTest

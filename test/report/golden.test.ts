@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildReport, reportCharts, reportComparison } from "../../src/report/build.js";
-import { readReportDir } from "../../src/report/input.js";
-import { reportMarkdown } from "../../src/report/markdown.js";
-import { plan } from "../../src/report/planning.js";
+import { buildReport, reportCharts, reportComparison } from "../../src/render/build.js";
+import { readReportDir } from "../../src/analysis/input.js";
+import { reportMarkdown } from "../../src/render/markdown.js";
+import { plan } from "../../src/analysis/planning.js";
 
 /**
  * Golden files of the Vega-Lite specs and the Markdown, built from committed output folders (so a change

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketSize, CHART_POINT_CAP, cumulative, downsample } from "../../src/report/downsample.js";
-import { paretoFrontier, shortParamNames, sweepMeetsSlo } from "../../src/report/pareto.js";
-import { parseSweep } from "../../src/report/sweep-input.js";
+import { bucketSize, CHART_POINT_CAP, cumulative, downsample } from "../../src/render/downsample.js";
+import { paretoFrontier, shortParamNames, sweepMeetsSlo } from "../../src/analysis/pareto.js";
+import { parseSweep } from "../../src/analysis/sweep-input.js";
 
 const point = fc.record({
   id: fc.string({ maxLength: 3 }),

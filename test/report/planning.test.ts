@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { findBreakingMultiplier } from "../../src/report/growth.js";
-import { readReportDir } from "../../src/report/input.js";
-import { headroomAtPeak, plan, planSentences } from "../../src/report/planning.js";
+import { findBreakingMultiplier } from "../../src/studies/growth.js";
+import { readReportDir } from "../../src/analysis/input.js";
+import { headroomAtPeak, plan, planSentences } from "../../src/analysis/planning.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { run } from "../../src/api.js";
-import { meetsSlo } from "../../src/report/compare.js";
+import { meetsSlo } from "../../src/analysis/compare.js";
 
 const dir = new URL("./fixtures/two-platforms", import.meta.url).pathname;
 const input = readReportDir(dir);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { summaryTable } from "../../src/report/table.js";
-import type { Summary } from "../../src/report/summary.js";
+import { summaryTable } from "../../src/render/table.js";
+import type { Summary } from "../../src/analysis/summary.js";
 
 // A summary shaped as summarise() writes it, with hand-set figures so every cell can be checked.
 function platform(details: Record<string, unknown>): Summary["platforms"][string] {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/api.js";
-import { taskEventsJsonl, taskStateChangeEvent } from "../../src/report/task-events.js";
+import { taskEventsJsonl, taskStateChangeEvent } from "../../src/output/task-events.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { cli } from "../helpers/cli.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isInputError } from "../../src/errors.js";
-import { readReportDir } from "../../src/report/input.js";
-import { compareOp, evaluateThresholds, formatThresholdResults } from "../../src/report/thresholds.js";
+import { readReportDir } from "../../src/analysis/input.js";
+import { compareOp, evaluateThresholds, formatThresholdResults } from "../../src/analysis/thresholds.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import {
   parseThresholdExpr,

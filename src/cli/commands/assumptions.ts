@@ -6,7 +6,7 @@ export function registerAssumptions(program: Command): void {
     .description("list every named assumption with its default (override them under `assumptions:`)")
     .option("--markdown", "print a Markdown table (docs/assumptions.md)")
     .action(async (opts: { markdown?: boolean }) => {
-      const { assumptionsMarkdown, assumptionsText } = await import("../../report/assumptions-table.js");
+      const { assumptionsMarkdown, assumptionsText } = await import("../../render/assumptions-table.js");
       process.stdout.write(opts.markdown ? assumptionsMarkdown() : assumptionsText());
     });
 }

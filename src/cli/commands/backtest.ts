@@ -53,7 +53,7 @@ export function registerBacktest(program: Command): void {
         const { backtest } = await import("../../backtest/backtest.js");
         const { readMetricData } = await import("../../backtest/metric-data.js");
         const { backtestTable } = await import("../../backtest/table.js");
-        const { writeOutputs } = await import("../../report/files.js");
+        const { writeOutputs } = await import("../../output/files.js");
         const { loadScenario } = await import("../../scenario/load.js");
         const scenario = loadScenario(file);
         const history: History = {

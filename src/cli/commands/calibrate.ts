@@ -47,7 +47,7 @@ export function registerCalibrate(program: Command): void {
           path: "calibrate",
         });
       const { startupText, workloadText } = await import("./calibrate-actions.js");
-      const { writeOutputs } = await import("../../report/files.js");
+      const { writeOutputs } = await import("../../output/files.js");
       const text = [timing ? startupText(opts) : "", workload ? workloadText(opts) : ""]
         .filter(Boolean)
         .join("\n");

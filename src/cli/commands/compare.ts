@@ -1,13 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../../errors.js";
-import type { Summary } from "../../report/summary.js";
+import type { Summary } from "../../analysis/summary.js";
 import { seedOption } from "../options.js";
 
 /** The summary to compare: an output folder's summary.json, or a scenario run now. */
 async function summaryOf(source: string, seed: number | undefined): Promise<Summary> {
   if (existsSync(source) && statSync(source).isDirectory()) {
-    const { readReportDir } = await import("../../report/input.js");
+    const { readReportDir } = await import("../../analysis/input.js");
     const input = readReportDir(source);
     if (!input.summary)
       throw new InputError("has no summary.json to compare platforms from", { file: source });
@@ -37,7 +37,7 @@ export function registerCompare(program: Command): void {
         b: string | undefined,
         opts: { seed?: number; json?: boolean },
       ) => {
-        const { choosePair, compare, comparisonText } = await import("../../report/compare.js");
+        const { choosePair, compare, comparisonText } = await import("../../analysis/compare.js");
         const summary = await summaryOf(source, opts.seed);
         const pair = choosePair(summary, a, b);
         if (typeof pair === "string") throw new InputError(pair, { file: source });

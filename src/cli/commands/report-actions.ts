@@ -1,11 +1,12 @@
 /** What `report` and `run --report` do: the report's heavy modules load only when a report is written. */
 import type { RunOutput } from "../../api.js";
 import { InputError } from "../../errors.js";
-import { buildReport, writeReportFiles } from "../../report/build.js";
-import { findBreakingMultiplier, type GrowthResult } from "../../report/growth.js";
-import { parseReportFiles, type ReportInput } from "../../report/input.js";
-import { plan } from "../../report/planning.js";
-import { evaluateThresholds, formatThresholdResults, thresholdsJson } from "../../report/thresholds.js";
+import { buildReport, writeReportFiles } from "../../render/build.js";
+import type { GrowthResult } from "../../analysis/growth.js";
+import { findBreakingMultiplier } from "../../studies/growth.js";
+import { parseReportFiles, type ReportInput } from "../../analysis/input.js";
+import { plan } from "../../analysis/planning.js";
+import { evaluateThresholds, formatThresholdResults, thresholdsJson } from "../../analysis/thresholds.js";
 import type { Scenario } from "../../scenario/load.js";
 
 export interface ReportCliOptions {

@@ -43,7 +43,7 @@ export function registerReport(program: Command): void {
           markdown?: boolean;
         },
       ) => {
-        const { readReportDir } = await import("../../report/input.js");
+        const { readReportDir } = await import("../../analysis/input.js");
         const { loadScenario } = await import("../../scenario/load.js");
         const { writeReport } = await import("./report-actions.js");
         const input = readReportDir(dir);

@@ -51,8 +51,8 @@ export function registerRun(program: Command): void {
         },
       ) => {
         const { run, writeOutputs } = await import("../../api.js");
-        const { summaryTable } = await import("../../report/table.js");
-        const { taskEventsJsonl } = await import("../../report/task-events.js");
+        const { summaryTable } = await import("../../render/table.js");
+        const { taskEventsJsonl } = await import("../../output/task-events.js");
         const { loadScenario } = await import("../../scenario/load.js");
         const { historyFiles } = await import("../../backtest/history.js");
         const { checkRunThresholds, reportAfterRun } = await import("./report-actions.js");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { run } from "../../../src/api.js";
-import { taskEventsJsonl } from "../../../src/report/task-events.js";
+import { taskEventsJsonl } from "../../../src/output/task-events.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 
 // An EC2 task's state-change event names its capacity provider and, once placed, its container instance
