@@ -1,7 +1,6 @@
 import { instancePrice, NORMALIZATION_FACTOR } from "../../data/ec2.js";
 import { familyAndSize } from "../../data/eks.js";
 import { InputError } from "../../errors.js";
-import type { BillingSpec, ReservedInstanceSpec, SavingsPlanSpec } from "../../scenario/billing.js";
 import type { PlatformCommitments } from "../platform/result.js";
 import { FARGATE_USAGE } from "./ledger.js";
 
@@ -20,6 +19,26 @@ import { FARGATE_USAGE } from "./ledger.js";
  *
  * Usage is On-Demand-equivalent USD per usage class per hour: "fargate" or "ec2:<type>" (src/models/billing/ledger.ts).
  */
+
+/**
+ * Commitments as the billing model takes them: rates are fractions off On-Demand, commitments USD per
+ * hour. The scenario's validated `billing:` block (src/scenario/billing.ts) satisfies these shapes as it
+ * is; the model names only what it reads, so it does not depend on the scenario layer.
+ */
+export type SavingsPlanConfig =
+  | { type: "compute"; commitmentPerHour: number; discount: Record<string, number> }
+  | { type: "ec2-instance"; family: string; commitmentPerHour: number; discount: number };
+
+export interface ReservedInstanceConfig {
+  instanceType: string;
+  count: number;
+  discount: number;
+}
+
+export interface Commitments {
+  savingsPlans: SavingsPlanConfig[];
+  reservedInstances: ReservedInstanceConfig[];
+}
 
 export interface CommitmentHour {
   /** On-Demand-equivalent cost of the eligible usage. */
@@ -70,7 +89,7 @@ function itemsOf(usage: Readonly<Record<string, readonly number[]>>, h: number):
 
 /** Apply one Reserved Instance to an hour's items (smallest sizes first); returns units used and cost covered. */
 export function applyReservedInstance(
-  ri: ReservedInstanceSpec,
+  ri: ReservedInstanceConfig,
   items: Item[],
   hourFraction: number,
   onDemandPerHour: (type: string) => number,
@@ -99,7 +118,7 @@ export function applyReservedInstance(
 }
 
 /** The plan's rate for a usage class, undefined when the plan cannot cover it; an error when a rate is missing. */
-export function planDiscount(plan: SavingsPlanSpec, it: Item, path: string): number | undefined {
+export function planDiscount(plan: SavingsPlanConfig, it: Item, path: string): number | undefined {
   if (plan.type === "ec2-instance") return it.family === plan.family ? plan.discount : undefined;
   const key = it.cls === FARGATE_USAGE ? FARGATE_USAGE : (it.type as string);
   const d = plan.discount[key] ?? (it.family !== undefined ? plan.discount[it.family] : undefined);
@@ -114,7 +133,7 @@ export function planDiscount(plan: SavingsPlanSpec, it: Item, path: string): num
 
 /** Apply one Savings Plan to an hour's items, highest savings percentage first; returns commitment used. */
 export function applySavingsPlan(
-  plan: SavingsPlanSpec,
+  plan: SavingsPlanConfig,
   items: Item[],
   hourFraction: number,
   path: string,
@@ -139,8 +158,6 @@ export function applySavingsPlan(
   }
   return { usedUsd: committed - left, coveredUsd };
 }
-
-type Commitments = Pick<BillingSpec, "savingsPlans" | "reservedInstances">;
 
 /** EC2 Instance Savings Plans before Compute Savings Plans; the scenario's order otherwise. */
 function orderedPlans(billing: Commitments) {
@@ -219,7 +236,7 @@ export function applyCommitments(
  * rates; every such breakpoint is tried (rounded to a tenth of a cent).
  */
 export function recommendComputeCommitment(
-  billing: Pick<BillingSpec, "savingsPlans" | "reservedInstances">,
+  billing: Commitments,
   usage: Readonly<Record<string, readonly number[]>>,
   ctx: CommitmentContext,
 ): { commitmentPerHour: number; withCommitmentsUsd: number } | undefined {

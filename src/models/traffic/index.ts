@@ -3,8 +3,11 @@ import type { Continuous, Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { RoutingAlgorithm } from "../alb/router.js";
 import type { Task } from "../ecs/task.js";
-import type { Workload } from "../../scenario/schema.js";
-import { makeDistribution, type ServiceTimeDistribution } from "../latency/distributions.js";
+import {
+  type DistributionSpec,
+  makeDistribution,
+  type ServiceTimeDistribution,
+} from "../latency/distributions.js";
 import { LatencyRecorder, type LatencyStats } from "../latency/recorder.js";
 import { RequestLatencyRecorder } from "../latency/request-recorder.js";
 import { type FluidMetrics, type FluidTask, FluidTraffic } from "./fluid.js";
@@ -55,8 +58,29 @@ export interface TrafficInputs {
   trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
 }
 
+/**
+ * The workload the traffic models are configured with, in model units (durations in ms, sizes in MiB).
+ * A validated scenario's `workload` (src/scenario/schema.ts) satisfies it as it is; the models name only
+ * the fields they read, so they do not depend on the scenario layer.
+ */
+export interface WorkloadConfig {
+  /** vCPU time one request costs, ms. */
+  cpuPerRequest: number;
+  serviceTime: DistributionSpec;
+  /** Requests a task serves at once. */
+  concurrency: number;
+  memory?: { baseline: number; perInFlight: number };
+  /** Request timeout, ms. */
+  timeout: number;
+  /** Fraction of the task's vCPUs used with no traffic. */
+  cpuIdle: number;
+  model: RequestWorkload["model"];
+  /** Requests a task holds waiting beyond `concurrency` (default: assumption server.queueLimit). */
+  queueLimit?: number;
+}
+
 /** The scenario's service-time distribution; `empirical` without values reads the per-request trace. */
-export function serviceTimeOf(w: Workload, traceServiceMs?: Float64Array): ServiceTimeDistribution {
+export function serviceTimeOf(w: WorkloadConfig, traceServiceMs?: Float64Array): ServiceTimeDistribution {
   return makeDistribution(
     {
       distribution: w.serviceTime.distribution,
@@ -74,7 +98,7 @@ export function serviceTimeOf(w: Workload, traceServiceMs?: Float64Array): Servi
  * bounded accept or worker queue; src/assumptions.ts).
  */
 export function trafficWorkload(
-  w: Workload,
+  w: WorkloadConfig,
   service: ServiceTimeDistribution,
   assumptions: AssumptionValues,
   concurrency = w.concurrency,
