@@ -1,0 +1,292 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Imports go one way. Every src/**\/*.ts file belongs to a layer, and a layer imports only the layers
+ * listed for it below (always itself). `types:X` allows type-only imports of X (erased at compile time:
+ * a shape, never code that runs). From the bottom:
+ *
+ *   base (errors, input-text, assumptions, data/) ← engine ← models ← scenario, trace ← wiring (+ simulate.ts)
+ *     ← analysis ← output ← sweep, studies, backtest ← calibrate ← render ← api (api.ts, index.ts) ← cli
+ *
+ * - models never import scenario: they take their own config types, which the validated scenario satisfies.
+ * - scenario may import from models only types and pure rule modules (see `isPureRuleModule`): AWS rule
+ *   checks that validation needs, never a model's stateful code.
+ * - analysis and render never run a simulation: simulate.ts, wiring/ and the sweep are types only to them,
+ *   and studies/ (which runs simulations for a study) is above analysis.
+ * - sweep writes run outputs through output/ and computes rows with analysis/, never through render/.
+ */
+const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
+  base: { paths: ["src/errors.ts", "src/input-text.ts", "src/assumptions.ts", "src/data/"], imports: [] },
+  engine: { paths: ["src/engine/"], imports: ["base"] },
+  models: { paths: ["src/models/"], imports: ["base", "engine"] },
+  scenario: { paths: ["src/scenario/"], imports: ["base", "engine", "trace", "pure:models", "types:models"] },
+  trace: { paths: ["src/trace/"], imports: ["base", "engine"] },
+  wiring: {
+    paths: ["src/wiring/", "src/simulate.ts"],
+    imports: ["base", "engine", "models", "scenario", "trace"],
+  },
+  analysis: {
+    paths: ["src/analysis/"],
+    imports: ["base", "engine", "models", "scenario", "trace", "types:wiring"],
+  },
+  output: {
+    paths: ["src/output/"],
+    imports: ["base", "engine", "models", "scenario", "trace", "types:wiring", "analysis"],
+  },
+  sweep: {
+    paths: ["src/sweep/"],
+    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output"],
+  },
+  studies: {
+    paths: ["src/studies/"],
+    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output"],
+  },
+  backtest: {
+    paths: ["src/backtest/"],
+    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output"],
+  },
+  calibrate: {
+    paths: ["src/calibrate/"],
+    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output", "backtest"],
+  },
+  render: {
+    paths: ["src/render/"],
+    imports: [
+      "base",
+      "engine",
+      "types:models",
+      "types:scenario",
+      "types:wiring",
+      "analysis",
+      "output",
+      "types:sweep",
+    ],
+  },
+  api: {
+    paths: ["src/api.ts", "src/index.ts"],
+    imports: [
+      "base",
+      "engine",
+      "models",
+      "scenario",
+      "trace",
+      "wiring",
+      "analysis",
+      "output",
+      "sweep",
+      "studies",
+      "backtest",
+      "calibrate",
+      "render",
+    ],
+  },
+  cli: {
+    paths: ["src/cli/"],
+    imports: [
+      "base",
+      "engine",
+      "models",
+      "scenario",
+      "trace",
+      "wiring",
+      "analysis",
+      "output",
+      "sweep",
+      "studies",
+      "backtest",
+      "calibrate",
+      "render",
+      "api",
+    ],
+  },
+};
+
+/**
+ * Known exceptions: imports that break the layering today and are being moved (the platform runners and
+ * the Application Auto Scaling setup become the wiring layer, src/wiring/). Each entry is a pattern of
+ * importing files and one of imported files. Delete an entry once its files have moved: the last test
+ * below fails while an entry matches no import any more.
+ */
+const KNOWN_EXCEPTIONS: { from: RegExp; to: RegExp; why: string }[] = [
+  {
+    from: /^src\/models\/platform\//,
+    to: /^src\/scenario\//,
+    why: "platform runners turn a validated scenario into model parts: moving to src/wiring/platforms/",
+  },
+  {
+    from: /^src\/models\/aas\/setup\.ts$/,
+    to: /^src\/scenario\//,
+    why: "the Application Auto Scaling setup reads the scenario's policies: moving to src/wiring/",
+  },
+];
+
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+const ROOT = normalize(join(dirname(new URL(import.meta.url).pathname), "../.."));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** `./x.js` from `src/a/b.ts` is `src/a/x.ts`; a folder is its index.ts. */
+function resolveSpecifier(from: string, spec: string, files: Set<string>): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const base = relative(ROOT, join(ROOT, dirname(from), spec));
+  const candidates = [base.replace(/\.js$/, ".ts"), `${base}.ts`, `${base}/index.ts`];
+  return candidates.find((c) => files.has(c)) ?? base;
+}
+
+function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
+  const clause = node.importClause;
+  if (!clause) return false; // a side-effect import runs the module
+  if (clause.isTypeOnly) return true;
+  const bindings = clause.namedBindings;
+  return (
+    clause.name === undefined &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
+}
+
+/** Every static import, re-export, dynamic `import()` and `import("...")` type of a file. */
+function importsOf(file: string, text: string, files: Set<string>): Import[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const out: Import[] = [];
+  const add = (spec: string, typeOnly: boolean) => {
+    const to = resolveSpecifier(file, spec, files);
+    if (to !== undefined) out.push({ from: file, to, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      add(node.moduleSpecifier.text, isTypeOnlyImport(node));
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      add(node.moduleSpecifier.text, node.isTypeOnly);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
+      add(node.arguments[0].text, false);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      const lit = node.argument.literal;
+      if (ts.isStringLiteral(lit)) add(lit.text, true);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+function layerOf(file: string): string | undefined {
+  let best: [string, number] | undefined;
+  for (const [name, layer] of Object.entries(LAYERS)) {
+    for (const p of layer.paths) {
+      const hit = p.endsWith("/") ? file.startsWith(p) : file === p;
+      if (hit && (!best || p.length > best[1])) best = [name, p.length];
+    }
+  }
+  return best?.[0];
+}
+
+const FILES = sourceFiles("src");
+const FILE_SET = new Set(FILES);
+const TEXT = new Map(FILES.map((f) => [f, readFileSync(join(ROOT, f), "utf8")]));
+const IMPORTS = FILES.flatMap((f) => importsOf(f, TEXT.get(f) ?? "", FILE_SET));
+
+/**
+ * A pure rule module of models/: what it runs (its value imports, followed through) holds no simulation
+ * kernel (engine/sim.ts, engine/queue.ts), no class but error classes and no module-level `let`, so
+ * validation can call it without building a model.
+ */
+function isPureRuleModule(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file)) return true;
+  seen.add(file);
+  if (file === "src/engine/sim.ts" || file === "src/engine/queue.ts") return false;
+  const text = TEXT.get(file) ?? "";
+  if (/^export class (?!\w+ extends \w*Error\b)|^class (?!\w+ extends \w*Error\b)/m.test(text)) return false;
+  if (/^(export )?let /m.test(text)) return false;
+  return IMPORTS.filter((i) => i.from === file && !i.typeOnly).every((i) => isPureRuleModule(i.to, seen));
+}
+
+/** Why `imp` breaks the layering, or undefined when it is allowed. */
+function violation(imp: Import): string | undefined {
+  const from = layerOf(imp.from);
+  const to = layerOf(imp.to);
+  if (from === undefined || to === undefined) return `${imp.from} → ${imp.to}: a file outside every layer`;
+  if (from === to) return undefined;
+  const allowed = LAYERS[from].imports;
+  if (allowed.includes(to)) return undefined;
+  if (imp.typeOnly && allowed.includes(`types:${to}`)) return undefined;
+  if (allowed.includes(`pure:${to}`) && isPureRuleModule(imp.to)) return undefined;
+  const kind = imp.typeOnly ? "type import" : "import";
+  return `${imp.from} → ${imp.to}: ${from} may not ${kind} ${to}`;
+}
+
+const isKnown = (imp: Import) => KNOWN_EXCEPTIONS.some((e) => e.from.test(imp.from) && e.to.test(imp.to));
+
+describe("import direction", () => {
+  it("reads the imports it checks (static, re-exports, dynamic and import types)", () => {
+    expect(FILES.length).toBeGreaterThan(100);
+    expect(IMPORTS.length).toBeGreaterThan(500);
+    const dynamic = importsOf("src/cli/x.ts", 'const m = await import("../render/table.js");', FILE_SET);
+    expect(dynamic).toEqual([{ from: "src/cli/x.ts", to: "src/render/table.ts", typeOnly: false }]);
+    const types = importsOf(
+      "src/a.ts",
+      'import { type A, type B } from "./b.js"; let x: import("./c.js").C;',
+      FILE_SET,
+    );
+    expect(types.map((i) => i.typeOnly)).toEqual([true, true]);
+  });
+
+  it("rejects a lower layer importing a higher one, and running code where only types may go", () => {
+    const imp = (from: string, to: string, typeOnly = false): Import => ({ from, to, typeOnly });
+    expect(violation(imp("src/analysis/summary.ts", "src/render/html.ts"))).toMatch(
+      /analysis may not import render/,
+    );
+    expect(violation(imp("src/render/build.ts", "src/simulate.ts"))).toMatch(/render may not import wiring/);
+    expect(violation(imp("src/render/build.ts", "src/simulate.ts", true))).toBeUndefined();
+    expect(violation(imp("src/analysis/growth.ts", "src/studies/growth.ts"))).toMatch(/analysis may not/);
+    expect(violation(imp("src/sweep/task.ts", "src/render/table.ts"))).toMatch(/sweep may not import render/);
+    expect(violation(imp("src/models/traffic/index.ts", "src/scenario/schema.ts", true))).toMatch(
+      /models may not type import scenario/,
+    );
+    expect(violation(imp("src/engine/sim.ts", "src/models/ecs/task.ts"))).toMatch(/engine may not/);
+    // scenario: pure AWS rule checks yes, a stateful model no.
+    expect(violation(imp("src/scenario/aas.ts", "src/models/aas/step-scaling.ts"))).toBeUndefined();
+    expect(violation(imp("src/scenario/aas.ts", "src/models/traffic/request.ts"))).toMatch(
+      /scenario may not/,
+    );
+  });
+
+  it("every import follows the layering, apart from the known exceptions", () => {
+    const found = IMPORTS.filter((i) => !isKnown(i))
+      .map(violation)
+      .filter((v): v is string => v !== undefined);
+    expect(found).toEqual([]);
+  });
+
+  it("every known exception still occurs (delete the ones that no longer do)", () => {
+    const unused = KNOWN_EXCEPTIONS.filter(
+      (e) => !IMPORTS.some((i) => e.from.test(i.from) && e.to.test(i.to) && violation(i) !== undefined),
+    ).map((e) => e.why);
+    expect(unused).toEqual([]);
+  });
+});
