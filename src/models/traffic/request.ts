@@ -7,7 +7,7 @@ import type { Task } from "../ecs/task.js";
 import type { RandomSource, ServiceTimeDistribution } from "../latency/distributions.js";
 import type { LatencyStats } from "../latency/recorder.js";
 import type { RequestLatencyRecorder } from "../latency/request-recorder.js";
-import { EventHeap } from "./event-heap.js";
+import { EventHeap } from "../../engine/event-heap.js";
 import type { FluidMetrics, FluidTask, FluidWorkload, ServingCapacity } from "./fluid.js";
 import type { MinuteSeries } from "./minute-series.js";
 
