@@ -1,10 +1,20 @@
 /**
- * The request-mode event list: a binary min-heap of (time, sequence) keys with two integer payloads,
- * held in parallel typed arrays so pushing and popping a request event allocates nothing (the engine's
- * EventQueue holds closures, fine for lifecycle events, too heavy per request).
+ * The engine's fine-grained event list, for request mode: a binary min-heap of (time, sequence) keys
+ * with two integer payloads, held in parallel typed arrays so pushing and popping a request event
+ * allocates nothing (the engine's EventQueue holds closures and returns a record per pop: fine for
+ * lifecycle events, too heavy per request).
  *
- * Times are real milliseconds (requests need sub-millisecond resolution to reproduce queueing results);
- * equal times pop in insertion order, so the order never depends on heap layout.
+ * Ordering contract (test/engine/event-heap.test.ts):
+ * 1. Earlier time first. Times are real milliseconds, not whole ones (requests need sub-millisecond
+ *    resolution to reproduce queueing results).
+ * 2. At equal times, insertion order: the event pushed first pops first, whatever the payloads and the
+ *    heap's layout. That is the EventQueue's (time, phase, sequence) order with a single phase.
+ * An event pushed while others are pending takes its place in that same total order, so pop order is
+ * the sort of all pushed events by (time, push number).
+ *
+ * How these events interleave with the Simulation's own events is the Continuous contract
+ * (src/engine/sim.ts): the owner pops only events strictly before the instant it is advanced to, so at
+ * an equal instant the Simulation's events run first.
  */
 export class EventHeap {
   private time = new Float64Array(1024);

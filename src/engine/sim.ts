@@ -17,9 +17,17 @@ export const Phase = {
 
 export type Handler = (now: TimeMs) => void;
 
-/** A process integrated over time between discrete events (the fluid traffic model). */
+/**
+ * A process integrated over time between discrete events (the fluid traffic model), or one with events
+ * of its own on a finer clock (request mode, on an EventHeap).
+ *
+ * Contract: `advanceTo(t)` is called before any Simulation event at `t` runs, with `t` never decreasing,
+ * and once more with the run's end. The process handles its own events strictly before `t`; its events
+ * at exactly `t` wait for the next call, so at an equal instant the Simulation's events (all phases) run
+ * first and the process sees their effect.
+ */
 export interface Continuous {
-  /** Advance internal state up to `t`; called before any event at `t` runs. */
+  /** Advance internal state up to `t` (own events strictly before `t`); called before any event at `t` runs. */
   advanceTo(t: TimeMs): void;
 }
 

@@ -222,6 +222,15 @@ export class RequestTraffic implements Continuous {
     this.cpuRate[s] = rate;
   }
 
+  /**
+   * The request-mode loop, under the engine's Continuous contract (src/engine/sim.ts) and the EventHeap's
+   * order (src/engine/event-heap.ts). What falls on one instant t runs in this order
+   * (test/models/traffic/request-order.test.ts):
+   *  1. a minute boundary at t closes first, so whatever happens at t counts in the next minute;
+   *  2. the Simulation's events at t (task lifecycle, metrics, control), before any request event at t;
+   *  3. the heap's events at t (completions, processor-sharing steps), in push order;
+   *  4. the arrival at t, which so finds the slots freed at t.
+   */
   advanceTo(until: TimeMs): void {
     if (until > this.advancedTo) this.advancedTo = until;
     const heap = this.heap;

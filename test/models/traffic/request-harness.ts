@@ -28,6 +28,8 @@ export interface FixedServiceSpec {
   algorithm?: RoutingAlgorithm;
   queueLimit?: number;
   timeoutMs?: number;
+  /** A per-request trace instead of Poisson arrivals at `lambda`. */
+  trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
 }
 
 export function fixedService(spec: FixedServiceSpec) {
@@ -53,6 +55,7 @@ export function fixedService(spec: FixedServiceSpec) {
   const steps = Math.ceil(spec.durationMs / MINUTE);
   const rates = new Float64Array(steps).fill(spec.lambda);
   const latency = new RequestLatencyRecorder(1000);
+  const minuteSeries = new MinuteSeries(minutes);
   const traffic: RequestTraffic = new RequestTraffic({
     rates,
     stepMs: MINUTE,
@@ -77,13 +80,14 @@ export function fixedService(spec: FixedServiceSpec) {
       memory: new MetricSeries("MemoryUtilization", MINUTE),
       requestsPerTarget: new MetricSeries("RequestCountPerTarget", MINUTE),
     },
-    minutes: new MinuteSeries(minutes),
+    minutes: minuteSeries,
     arrivalRng: sim.rng("traffic.arrivals"),
     serviceRng: sim.rng("traffic.serviceTime"),
+    trace: spec.trace,
   });
   sim.addContinuous(traffic);
   ecs.warmStart(0);
-  return { sim, ecs, traffic, latency };
+  return { sim, ecs, traffic, latency, minuteSeries };
 }
 
 /** Counters after `warmMs` of warm-up until `endMs`: the steady-state sample of one replication. */
