@@ -221,7 +221,7 @@ function isPureRuleModule(file: string, seen = new Set<string>()): boolean {
   seen.add(file);
   if (file === "src/engine/sim.ts" || file === "src/engine/queue.ts") return false;
   const text = TEXT.get(file) ?? "";
-  if (/^export class (?!\w+ extends \w*Error\b)|^class (?!\w+ extends \w*Error\b)/m.test(text)) return false;
+  if (/^(export )?(abstract )?class (?!\w+ extends \w*Error\b)/m.test(text)) return false;
   if (/^(export )?let /m.test(text)) return false;
   return IMPORTS.filter((i) => i.from === file && !i.typeOnly).every((i) => isPureRuleModule(i.to, seen));
 }
