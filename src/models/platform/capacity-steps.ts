@@ -43,7 +43,7 @@ export class CapacitySteps {
   }
 }
 
-/** What a web-serving platform hands the report for the SPEC elasticity metrics (src/analysis/elasticity-summary.ts). */
+/** What a web-serving platform hands the analysis for the SPEC elasticity metrics (src/analysis/elasticity-summary.ts). */
 export interface ElasticityInputs {
   /** Scaling unit: "tasks" (ECS), "pods" (EKS), "instances" (App Runner). */
   unit: string;
