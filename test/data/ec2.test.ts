@@ -112,8 +112,11 @@ describe("lookups and errors", () => {
     expect(() => priceSource("sa-east-1")).toThrow(InputError);
   });
 
-  it("EBS gp3 is $0.08 per GB-month in us-east-1", () => {
+  it("EBS gp3 is $0.08 per GB-month in us-east-1; a region the feed predates names the regions that have a price", () => {
     expect(ebsGp3PricePerGbMonth("us-east-1")).toBe(0.08);
-    expect(() => ebsGp3PricePerGbMonth("eu-west-1")).toThrow(/pinned: us-east-1/);
+    expect(() => ebsGp3PricePerGbMonth("me-central-1")).toThrow(
+      /no pinned EBS gp3 price for me-central-1 \(pinned: af-south-1, ap-east-1, .*us-west-2\); set billing.ebsGp3PerGbMonth/,
+    );
+    expect(ebsGp3PricePerGbMonth("me-central-1", 0.1)).toBe(0.1);
   });
 });

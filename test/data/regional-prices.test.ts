@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  ebsGp3PricePerGbMonth,
   instancePrice,
   instanceType,
   listInstanceTypes,
@@ -10,7 +11,7 @@ import {
   spotDiscount,
 } from "../../src/data/ec2.js";
 import { FARGATE_PRICES, fargateRates, fargateSpotDiscount } from "../../src/data/fargate.js";
-import { constantFactor, instanceCharge } from "../../src/models/billing/ec2.js";
+import { constantFactor, ebsVolumeUsd, instanceCharge } from "../../src/models/billing/ec2.js";
 import { fargateTaskCost } from "../../src/models/billing/fargate.js";
 
 const DAY_MS = 24 * 3_600_000;
@@ -129,6 +130,59 @@ describe("EC2 prices from the SkyPilot catalogue (data/ec2-prices-skypilot.txt)"
     const m = parseSkyPilotExtract("# c\nx.large r 0.1 0.04 - 0.02\n");
     expect(m.get("x.large")?.get("r")).toEqual({ onDemand: 0.1, spotByZone: [0.04, 0.02] });
     expect(() => parseSkyPilotExtract("x.large r zero 0.04")).toThrow(/:1: malformed/);
+  });
+});
+
+describe("EBS gp3 per region (AWS Pricing Calculator EBS feed of 2021-05-13, stored in ligoj/plugin-prov-aws)", () => {
+  const COMMERCIAL = [
+    ...["us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1"],
+    ...[
+      "ap-northeast-1",
+      "ap-northeast-2",
+      "ap-northeast-3",
+      "ap-southeast-1",
+      "ap-southeast-2",
+      "ca-central-1",
+    ],
+    ...[
+      "eu-central-1",
+      "eu-west-1",
+      "eu-west-2",
+      "eu-west-3",
+      "eu-south-1",
+      "eu-north-1",
+      "me-south-1",
+      "sa-east-1",
+    ],
+  ];
+  it("prices gp3 storage in 21 commercial regions and both GovCloud regions", () => {
+    for (const r of [...COMMERCIAL, "us-gov-west-1", "us-gov-east-1"])
+      expect(ebsGp3PricePerGbMonth(r), r).toBeGreaterThan(0);
+  });
+
+  it("agrees with second sources: us-east-1 $0.08 (aws.amazon.com/ebs/pricing), eu-central-1 $0.0952", () => {
+    expect(ebsGp3PricePerGbMonth("us-east-1")).toBe(0.08);
+    // https://hendric-jabs.de/2023/11/02/gp3-in-2-minuten/ (eu-central-1: "1024 GiB × $0,0952 = $ 97,48").
+    expect(ebsGp3PricePerGbMonth("eu-central-1")).toBe(0.0952);
+    expect(Math.round(1024 * ebsGp3PricePerGbMonth("eu-central-1") * 100) / 100).toBe(97.48);
+  });
+
+  it("costs 20 % less than gp2 in each region (AWS: 'up to 20% lower price per GB than gp2'), to the feed's rounding", () => {
+    // gp2 per GB-month from the same feed, for the ratio only: us-east-1 0.10, eu-west-1 0.11, sa-east-1 0.19,
+    // af-south-1 0.1309, eu-north-1 0.1045. https://aws.amazon.com/ebs/general-purpose/
+    const gp2: Record<string, number> = {
+      "us-east-1": 0.1,
+      "eu-west-1": 0.11,
+      "sa-east-1": 0.19,
+      "af-south-1": 0.1309,
+      "eu-north-1": 0.1045,
+    };
+    for (const [r, p] of Object.entries(gp2)) expect(ebsGp3PricePerGbMonth(r) / p, r).toBeCloseTo(0.8, 3);
+  });
+
+  it("10 × 30 GB gp3 root volumes in eu-central-1 for a day: 10 × 30 × 0.0952 × 24 / 730 USD", () => {
+    const one = ebsVolumeUsd(30, ebsGp3PricePerGbMonth("eu-central-1"), 0, DAY_MS);
+    expect(10 * one).toBeCloseTo(685.44 / 730, 12);
   });
 });
 
