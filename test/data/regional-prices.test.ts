@@ -123,6 +123,8 @@ describe("EC2 prices from the SkyPilot catalogue (data/ec2-prices-skypilot.txt)"
     const use1 = spotDiscount("m5.large", "us-east-1") ?? 0;
     expect(use1).toBeGreaterThanOrEqual(0.61);
     expect(use1).toBeLessThanOrEqual(0.7);
+    // m7g.large in us-east-1, zones az1, az2, az4, az5, az6 of vms.csv: 0.0361, 0.0349, 0.0256, 0.0276, 0.0274.
+    expect(spotDiscount("m7g.large", "us-east-1")).toBeCloseTo(1 - 0.1516 / 5 / 0.0816, 10);
     expect(spotDiscount("m7i.large", "af-south-1")).toBeUndefined();
   });
 
