@@ -82,8 +82,9 @@ describe("lookups and errors", () => {
 
   it("a missing region is an InputError naming the regions that have a price", () => {
     expect(() => instancePrice("m7g.large", "us-gov-west-1")).toThrow(InputError);
-    expect(() => instancePrice("m7g.large", "eu-west-1")).toThrow(
-      /pinned regions for m7g.large: us-east-1\)/,
+    // The SkyPilot catalogue lists no m7i in af-south-1: the error names the 16 regions that have it.
+    expect(() => instancePrice("m7i.large", "af-south-1")).toThrow(
+      /pinned regions for m7i.large: ap-northeast-1, ap-northeast-2, .*us-west-2\)/,
     );
     expect(() => instancePrice("m5.large", "sa-east-1")).toThrow(/af-south-1, ap-east-1, .*us-west-2\)/);
   });
@@ -111,8 +112,11 @@ describe("lookups and errors", () => {
     expect(() => priceSource("sa-east-1")).toThrow(InputError);
   });
 
-  it("EBS gp3 is $0.08 per GB-month in us-east-1", () => {
+  it("EBS gp3 is $0.08 per GB-month in us-east-1; a region the feed predates names the regions that have a price", () => {
     expect(ebsGp3PricePerGbMonth("us-east-1")).toBe(0.08);
-    expect(() => ebsGp3PricePerGbMonth("eu-west-1")).toThrow(/pinned: us-east-1/);
+    expect(() => ebsGp3PricePerGbMonth("me-central-1")).toThrow(
+      /no pinned EBS gp3 price for me-central-1 \(pinned: af-south-1, ap-east-1, .*us-west-2\); set billing.ebsGp3PerGbMonth/,
+    );
+    expect(ebsGp3PricePerGbMonth("me-central-1", 0.1)).toBe(0.1);
   });
 });
