@@ -1,24 +1,28 @@
-import { type AssumptionValues, num } from "../../assumptions.js";
-import type { Simulation } from "../../engine/sim.js";
-import { SECOND, type TimeMs } from "../../engine/time.js";
-import { InputError } from "../../errors.js";
-import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../../scenario/aas.js";
-import type { PredefinedMetric, ScalingPolicy } from "../../scenario/policies.js";
-import type { DecisionSink } from "../decisions.js";
-import { MetricMathError } from "./metric-math.js";
+import { type AssumptionValues, num } from "../assumptions.js";
+import type { Simulation } from "../engine/sim.js";
+import { SECOND, type TimeMs } from "../engine/time.js";
+import { InputError } from "../errors.js";
+import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../scenario/aas.js";
+import type { PredefinedMetric, ScalingPolicy } from "../scenario/policies.js";
+import type { DecisionSink } from "../models/decisions.js";
+import { MetricMathError } from "../models/aas/metric-math.js";
 import {
   type MetricDataQuery,
   MetricLookupError,
   type MetricRegistry,
   type MetricSource,
-} from "./metric-registry.js";
-import { customizedPredictiveMetrics } from "./predictive-custom.js";
-import { TargetTrackingRunner } from "./policy-runner.js";
-import { PredictiveController } from "./predictive-controller.js";
-import { ScalingController, type ScalableTarget, targetTrackingAlarmsFor } from "./scaling-controller.js";
-import { ScheduleController } from "./schedule-controller.js";
-import { StepPolicyRunner } from "./step-controller.js";
-import { scheduleSuspendedStateChanges } from "./suspension.js";
+} from "../models/aas/metric-registry.js";
+import { customizedPredictiveMetrics } from "../models/aas/predictive-custom.js";
+import { TargetTrackingRunner } from "../models/aas/policy-runner.js";
+import { PredictiveController } from "../models/aas/predictive-controller.js";
+import {
+  ScalingController,
+  type ScalableTarget,
+  targetTrackingAlarmsFor,
+} from "../models/aas/scaling-controller.js";
+import { ScheduleController } from "../models/aas/schedule-controller.js";
+import { StepPolicyRunner } from "../models/aas/step-controller.js";
+import { scheduleSuspendedStateChanges } from "../models/aas/suspension.js";
 
 export interface AutoScalingSetup {
   sim: Simulation;
