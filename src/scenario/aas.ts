@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { validateAlarmConfig } from "../models/aas/alarm.js";
-import { parseSchedule, ScheduleExpressionError } from "../models/aas/schedule.js";
-import { validateStepAdjustments } from "../models/aas/step-scaling.js";
+import { alarmPeriodIssue, validateAlarmConfig } from "../rules/alarm-config.js";
+import { expressionOrMetricStatIssue, queryListIssues } from "../rules/metric-queries.js";
+import { parseSchedule, ScheduleExpressionError } from "../rules/schedule.js";
+import { validateStepAdjustments } from "../rules/step-adjustments.js";
 import { AwsSeconds, Duration, Instant } from "./fields.js";
 
 /**
@@ -38,9 +39,8 @@ function expressionOrMetricStat(
   q: { Expression?: string; MetricStat?: unknown },
   ctx: z.core.$RefinementCtx,
 ): void {
-  if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
-    ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
-  }
+  const message = expressionOrMetricStatIssue(q);
+  if (message !== null) ctx.addIssue({ code: "custom", message });
 }
 
 /**
@@ -90,30 +90,14 @@ export const CustomizedMetricSpecification = z
   });
 export type CustomizedMetricSpecification = z.output<typeof CustomizedMetricSpecification>;
 
-/**
- * Rules of a metric-math query list (target tracking, step-scaling alarms, predictive scaling): unique Ids,
- * and exactly one query whose result is used, marked ReturnData true (ReturnData defaults to true, so a
- * single query may omit it).
- * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html
- */
+/** The rules of a metric-math query list (src/rules/metric-queries.ts), as issues at `path`. */
 export function checkQueryList(
   queries: ReadonlyArray<{ Id: string; ReturnData?: boolean }>,
   path: PropertyKey[],
   ctx: z.core.$RefinementCtx,
 ): void {
-  const returning = queries.filter((q) => q.ReturnData !== false);
-  if (queries.length > 1 && queries.filter((q) => q.ReturnData === true).length !== 1) {
-    ctx.addIssue({ code: "custom", path, message: "exactly one query must have ReturnData: true" });
-  } else if (returning.length === 0) {
-    ctx.addIssue({ code: "custom", path, message: "one query must return data" });
-  }
-  const ids = new Set<string>();
-  queries.forEach((q, i) => {
-    if (ids.has(q.Id))
-      ctx.addIssue({ code: "custom", path: [...path, i, "Id"], message: `duplicate Id "${q.Id}"` });
-    ids.add(q.Id);
-  });
+  for (const i of queryListIssues(queries))
+    ctx.addIssue({ code: "custom", path: i.index < 0 ? path : [...path, i.index, "Id"], message: i.message });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -264,14 +248,8 @@ export const StepAlarm = z
   .superRefine((a, ctx) => {
     const period = checkAlarmMetric(a, ctx);
     if (period === undefined) return;
-    // "Valid values are 10, 30, and any multiple of 60" (PutMetricAlarm Period).
-    if (period !== 10 && period !== 30 && period % 60 !== 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["Period"],
-        message: `Period must be 10, 30 or a multiple of 60 seconds, got ${period}`,
-      });
-    }
+    const periodIssue = alarmPeriodIssue(period);
+    if (periodIssue !== null) ctx.addIssue({ code: "custom", path: ["Period"], message: periodIssue });
     const cfg = {
       periodSeconds: period,
       evaluationPeriods: a.EvaluationPeriods,

@@ -3,7 +3,7 @@ import {
   nextAwsCronFire,
   ScheduleExpressionError,
   translateAwsCron,
-} from "../../../src/models/aas/aws-cron.js";
+} from "../../../src/rules/aws-cron.js";
 
 /**
  * The Day-of-month / Day-of-week rule of the AWS cron dialect: exactly one of them is `?`.
