@@ -9,7 +9,7 @@ import type { Task } from "../ecs/task.js";
 import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../../scenario/aas.js";
 import { MetricRegistry } from "../aas/metric-registry.js";
 import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
-import { buildAutoScaling } from "../../wiring/aas.js";
+import { buildAutoScaling, needsHighResolutionMetrics } from "../../wiring/aas.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
@@ -96,13 +96,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
 
   const w = scenario.workload;
   const service = serviceTimeOf(w, input.requestTrace?.serviceMs);
-  const highRes = p.scalingPolicies.some(
-    (sp) =>
-      sp.PolicyType === "TargetTrackingScaling" &&
-      sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification?.PredefinedMetricType.endsWith(
-        "HighResolution",
-      ),
-  );
+  const highRes = needsHighResolutionMetrics(p.scalingPolicies);
   const metrics = {
     ...serviceMetrics(),
     cpuHighRes: highRes ? new MetricSeries("CPUUtilization (20 s)", 20 * SECOND) : undefined,
