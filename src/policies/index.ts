@@ -11,6 +11,11 @@ import { targetTracking } from "./target-tracking.js";
  */
 export const POLICY_TYPES = [targetTracking, stepScaling, predictiveScaling] as const;
 
+/** Terraform blocks of aws_appautoscaling_policy that hold a policy type's configuration. */
+export const POLICY_TERRAFORM_BLOCKS: readonly string[] = POLICY_TYPES.flatMap((t) =>
+  t.aws.terraformBlock === undefined ? [] : [t.aws.terraformBlock],
+);
+
 /** Scaling policies in Application Auto Scaling's own field names, as in PutScalingPolicy. */
 export const ScalingPolicy = z.discriminatedUnion("PolicyType", schemasOf(POLICY_TYPES));
 export type ScalingPolicy = z.output<typeof ScalingPolicy>;
