@@ -16,6 +16,11 @@ export const POLICY_TERRAFORM_BLOCKS: readonly string[] = POLICY_TYPES.flatMap((
   t.aws.terraformBlock === undefined ? [] : [t.aws.terraformBlock],
 );
 
+/** Terraform's `policy_type` of an aws_appautoscaling_policy that gives none. */
+export const TERRAFORM_DEFAULT_POLICY_TYPE: string | undefined = POLICY_TYPES.find(
+  (t) => t.aws.terraformDefault,
+)?.type;
+
 /** Scaling policies in Application Auto Scaling's own field names, as in PutScalingPolicy. */
 export const ScalingPolicy = z.discriminatedUnion("PolicyType", schemasOf(POLICY_TYPES));
 export type ScalingPolicy = z.output<typeof ScalingPolicy>;

@@ -36,6 +36,8 @@ export interface PolicyImport {
   readonly configuration: string;
   /** Terraform's block for it (aws_appautoscaling_policy), when Terraform can write this type. */
   readonly terraformBlock?: string;
+  /** Terraform's `policy_type` when the resource leaves it out (one type says so). */
+  readonly terraformDefault?: boolean;
   /** CloudFormation's properties to keep (numbers may come as strings), when the template can give this type. */
   readonly cloudFormation?: CloudFormationShape;
   /** The policy is invoked by a CloudWatch alarm that must be imported with it (PutMetricAlarm `AlarmActions`). */

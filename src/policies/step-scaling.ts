@@ -234,6 +234,9 @@ export const stepScaling: PolicyPlugin<"StepScaling", typeof StepScalingPolicy> 
   aws: {
     configuration: "StepScalingPolicyConfiguration",
     terraformBlock: "step_scaling_policy_configuration",
+    // aws_appautoscaling_policy `policy_type`: "Defaults to StepScaling."
+    // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/appautoscaling_policy
+    terraformDefault: true,
     cloudFormation: {
       fields: ["AdjustmentType", "Cooldown", "MetricAggregationType", "MinAdjustmentMagnitude"],
       numbers: ["Cooldown", "MinAdjustmentMagnitude"],
