@@ -4,8 +4,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
- * Imports point one way (docs/architecture.md): wiring/ turns a validated scenario into model parts, so it
- * sits above both scenario/ and models/; the pure AWS rule checks both need sit in rules/, below both.
+ * Imports point one way (docs/application-auto-scaling.md, "Where the code is"): wiring/ turns a validated
+ * scenario into model parts, so it sits above both scenario/ and models/; the pure AWS rule checks both need
+ * sit in rules/, below both.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const src = resolve(root, "src");
