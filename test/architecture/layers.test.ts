@@ -27,6 +27,13 @@ function layersImported(file: string): Set<string> {
   return out;
 }
 
+/** Files a module loads when it is loaded: relative `import … from` and `export … from`, not `import type`. */
+function staticRelativeImports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const re = /^(?:import|export)\s+(?!type\s)(?:[^;]*?\s+from\s+)?"(\.[^"]+)";?/gms;
+  return [...text.matchAll(re)].map((m) => resolve(dirname(file), m[1]).replace(/\.js$/, ".ts"));
+}
+
 /** `file -> layer` for every import of a file under `dir` that reaches one of `forbidden`. */
 function violations(dir: string, forbidden: string[], except: (file: string) => boolean = () => false) {
   const out: string[] = [];
@@ -64,5 +71,35 @@ describe("layers", () => {
       );
     };
     expect(violations("models", ["scenario", "wiring"], stillToMove)).toEqual([]);
+  });
+
+  it("policies/ (one module per policy type) sits below wiring/: it never imports it", () => {
+    expect(violations("policies", ["wiring"])).toEqual([]);
+  });
+
+  it("no module of src/ loads itself again through its imports (no import cycle)", () => {
+    const files = filesUnder(".");
+    const edges = new Map(files.map((f) => [f, staticRelativeImports(f).filter((g) => files.includes(g))]));
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const visit = (f: string, stack: string[]) => {
+      state.set(f, "open");
+      stack.push(f);
+      for (const g of edges.get(f) ?? []) {
+        if (state.get(g) === "open")
+          cycles.push(
+            stack
+              .slice(stack.indexOf(g))
+              .map((x) => relative(src, x))
+              .join(" -> "),
+          );
+        else if (!state.has(g)) visit(g, stack);
+      }
+      stack.pop();
+      state.set(f, "done");
+    };
+    for (const f of files) if (!state.has(f)) visit(f, []);
+    expect(files.length).toBeGreaterThan(100);
+    expect(cycles).toEqual([]);
   });
 });
