@@ -1,9 +1,36 @@
 import { instancePrice, NORMALIZATION_FACTOR } from "../../data/ec2.js";
 import { familyAndSize } from "../../data/eks.js";
 import { InputError } from "../../errors.js";
-import type { BillingSpec, ReservedInstanceSpec, SavingsPlanSpec } from "../../scenario/billing.js";
 import type { PlatformCommitments } from "../platform/result.js";
 import { FARGATE_USAGE } from "./ledger.js";
+
+/** A Savings Plan as the billing model reads it (a scenario's `billing.savingsPlans[]`). */
+export type SavingsPlanSpec =
+  | {
+      readonly type: "compute";
+      readonly commitmentPerHour: number;
+      /** Rates by usage: `fargate`, an instance family or an instance type. */
+      readonly discount: Readonly<Record<string, number>>;
+    }
+  | {
+      readonly type: "ec2-instance";
+      readonly family: string;
+      readonly commitmentPerHour: number;
+      readonly discount: number;
+    };
+
+/** A standard, regional Reserved Instance (a scenario's `billing.reservedInstances[]`). */
+export interface ReservedInstanceSpec {
+  readonly instanceType: string;
+  readonly count: number;
+  readonly discount: number;
+}
+
+/** The commitments of a run's billing block. */
+export interface CommitmentsSpec {
+  readonly savingsPlans: readonly SavingsPlanSpec[];
+  readonly reservedInstances: readonly ReservedInstanceSpec[];
+}
 
 /**
  * Savings Plans and Reserved Instances applied to simulated usage the way AWS bills them, hour by hour:
@@ -140,7 +167,7 @@ export function applySavingsPlan(
   return { usedUsd: committed - left, coveredUsd };
 }
 
-type Commitments = Pick<BillingSpec, "savingsPlans" | "reservedInstances">;
+type Commitments = CommitmentsSpec;
 
 /** EC2 Instance Savings Plans before Compute Savings Plans; the scenario's order otherwise. */
 function orderedPlans(billing: Commitments) {
@@ -219,7 +246,7 @@ export function applyCommitments(
  * rates; every such breakpoint is tried (rounded to a tenth of a cent).
  */
 export function recommendComputeCommitment(
-  billing: Pick<BillingSpec, "savingsPlans" | "reservedInstances">,
+  billing: CommitmentsSpec,
   usage: Readonly<Record<string, readonly number[]>>,
   ctx: CommitmentContext,
 ): { commitmentPerHour: number; withCommitmentsUsd: number } | undefined {
