@@ -59,7 +59,7 @@ export function checkScalingSetup(
   ctx: z.core.$RefinementCtx,
 ): void {
   const names = new Map<string, number>();
-  const metrics = new Map<string, number>();
+  const distinct = new Map<string, number>();
   p.scalingPolicies.forEach((sp, i) => {
     if (names.has(sp.PolicyName)) {
       ctx.addIssue({
@@ -71,13 +71,13 @@ export function checkScalingSetup(
     const type = policyType(sp.PolicyType);
     if (type?.distinct === undefined) return;
     const key = `${sp.PolicyType} ${type.distinct.key(sp)}`;
-    if (metrics.has(key)) {
+    if (distinct.has(key)) {
       ctx.addIssue({
         code: "custom",
         path: ["scalingPolicies", i, type.aws.configuration],
-        message: `${type.distinct.message} (policy ${metrics.get(key)} uses the same)`,
+        message: `${type.distinct.message} (policy ${distinct.get(key)} uses the same)`,
       });
-    } else metrics.set(key, i);
+    } else distinct.set(key, i);
   });
   const actions = new Set<string>();
   p.scheduledActions?.forEach((a, i) => {
