@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { validateAlarmConfig } from "../models/aas/alarm.js";
-import { parseSchedule, ScheduleExpressionError } from "../models/aas/schedule.js";
-import { validateStepAdjustments } from "../models/aas/step-scaling.js";
-import { AwsSeconds, Duration, Instant } from "./fields.js";
+import { expressionOrMetricStatIssue, queryListIssues } from "../rules/metric-queries.js";
+import { parseSchedule, ScheduleExpressionError } from "../rules/schedule.js";
+import { Duration, Instant } from "./fields.js";
 
 /**
  * Application Auto Scaling beyond target tracking on predefined metrics, in AWS's own field names so
@@ -15,39 +14,38 @@ import { AwsSeconds, Duration, Instant } from "./fields.js";
  * [PMA] https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
  */
 
-const Dimension = z.strictObject({ Name: z.string().min(1), Value: z.string() });
+export const Dimension = z.strictObject({ Name: z.string().min(1), Value: z.string() });
 
 /** CloudWatch statistics a policy or alarm may ask for. */
 export const STATISTICS = ["Average", "Minimum", "Maximum", "SampleCount", "Sum"] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
 /** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetric.html */
-const MetricRef = z.strictObject({
+export const MetricRef = z.strictObject({
   MetricName: z.string().min(1),
   Namespace: z.string().min(1),
   Dimensions: z.array(Dimension).optional(),
 });
 
 /** The Id of a metric data query: the same rule for target tracking, alarm and predictive queries. */
-const QueryId = z
+export const QueryId = z
   .string()
   .regex(/^[a-z][A-Za-z0-9_]*$/, "Id starts with a lowercase letter, then letters, digits or _");
 
 /** A metric data query is either an expression or a metric (every kind of query list has this rule). */
-function expressionOrMetricStat(
+export function expressionOrMetricStat(
   q: { Expression?: string; MetricStat?: unknown },
   ctx: z.core.$RefinementCtx,
 ): void {
-  if ((q.Expression === undefined) === (q.MetricStat === undefined)) {
-    ctx.addIssue({ code: "custom", message: "give exactly one of Expression or MetricStat" });
-  }
+  const message = expressionOrMetricStatIssue(q);
+  if (message !== null) ctx.addIssue({ code: "custom", message });
 }
 
 /**
  * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html
  * Also the predictive scaling query (API_PredictiveScalingMetricDataQuery.html): AWS documents the same fields.
  */
-const MetricDataQuery = z
+export const MetricDataQuery = z
   .strictObject({
     Id: QueryId,
     Expression: z.string().min(1).optional(),
@@ -90,335 +88,15 @@ export const CustomizedMetricSpecification = z
   });
 export type CustomizedMetricSpecification = z.output<typeof CustomizedMetricSpecification>;
 
-/**
- * Rules of a metric-math query list (target tracking, step-scaling alarms, predictive scaling): unique Ids,
- * and exactly one query whose result is used, marked ReturnData true (ReturnData defaults to true, so a
- * single query may omit it).
- * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingMetricDataQuery.html
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html
- */
+/** The rules of a metric-math query list (src/rules/metric-queries.ts), as issues at `path`. */
 export function checkQueryList(
   queries: ReadonlyArray<{ Id: string; ReturnData?: boolean }>,
   path: PropertyKey[],
   ctx: z.core.$RefinementCtx,
 ): void {
-  const returning = queries.filter((q) => q.ReturnData !== false);
-  if (queries.length > 1 && queries.filter((q) => q.ReturnData === true).length !== 1) {
-    ctx.addIssue({ code: "custom", path, message: "exactly one query must have ReturnData: true" });
-  } else if (returning.length === 0) {
-    ctx.addIssue({ code: "custom", path, message: "one query must return data" });
-  }
-  const ids = new Set<string>();
-  queries.forEach((q, i) => {
-    if (ids.has(q.Id))
-      ctx.addIssue({ code: "custom", path: [...path, i, "Id"], message: `duplicate Id "${q.Id}"` });
-    ids.add(q.Id);
-  });
+  for (const i of queryListIssues(queries))
+    ctx.addIssue({ code: "custom", path: i.index < 0 ? path : [...path, i.index, "Id"], message: i.message });
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// Step scaling
-// ---------------------------------------------------------------------------------------------------------
-
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html */
-const StepAdjustment = z.strictObject({
-  MetricIntervalLowerBound: z.number().nullable().optional(),
-  MetricIntervalUpperBound: z.number().nullable().optional(),
-  ScalingAdjustment: z.number().int(),
-});
-
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html */
-const StepScalingPolicyConfiguration = z.strictObject({
-  AdjustmentType: z.enum(["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"]),
-  StepAdjustments: z.array(StepAdjustment),
-  MinAdjustmentMagnitude: z.number().int().min(1).optional(),
-  // ECS default 300 s (API reference above).
-  Cooldown: AwsSeconds.default(300),
-  // "Valid values are Minimum, Maximum, and Average. If the aggregation type is null, the value is treated as Average."
-  MetricAggregationType: z.enum(["Average", "Minimum", "Maximum"]).default("Average"),
-});
-
-/**
- * A query of an alarm on metric math (PutMetricAlarm `Metrics`): a metric with its Period and Stat, or an
- * expression over other queries' Ids. "One item in the Metrics array is the expression that the alarm
- * watches. You designate this expression by setting ReturnData to true" [PMA].
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html
- */
-const AlarmMetricDataQuery = z
-  .strictObject({
-    Id: QueryId,
-    Expression: z.string().min(1).optional(),
-    Label: z.string().optional(),
-    MetricStat: z
-      .strictObject({
-        Metric: MetricRef,
-        Period: z.number().int().positive(),
-        Stat: z.enum(STATISTICS),
-        Unit: z.string().optional(),
-      })
-      .optional(),
-    Period: z.number().int().positive().optional(),
-    ReturnData: z.boolean().optional(),
-    // Printed by describe-alarms for cross-account alarms; one account is simulated.
-    AccountId: z.string().optional(),
-  })
-  .superRefine(expressionOrMetricStat);
-
-/** The period shared by an alarm's metric queries (seconds), or undefined when they have none. */
-function alarmQueriesPeriod(
-  queries: ReadonlyArray<{ MetricStat?: { Period: number }; Period?: number }>,
-): number | undefined {
-  for (const q of queries) if (q.MetricStat) return q.MetricStat.Period;
-  for (const q of queries) if (q.Period !== undefined) return q.Period;
-  return undefined;
-}
-
-/**
- * An alarm watches one metric (MetricName, Namespace, Statistic, Period) or metric math (`Metrics`), not
- * both [PMA]; the queries of one alarm share a period. Returns the alarm's period, or undefined after an issue.
- */
-function checkAlarmMetric(
-  a: {
-    MetricName?: string;
-    Namespace?: string;
-    Dimensions?: unknown;
-    Statistic?: string;
-    Unit?: string;
-    Period?: number;
-    Metrics?: ReadonlyArray<{
-      Id: string;
-      ReturnData?: boolean;
-      MetricStat?: { Period: number };
-      Period?: number;
-    }>;
-  },
-  ctx: z.core.$RefinementCtx,
-): number | undefined {
-  if (a.Metrics === undefined) {
-    let ok = true;
-    for (const k of ["MetricName", "Period"] as const) {
-      if (a[k] === undefined) {
-        ctx.addIssue({ code: "custom", path: [k], message: `${k} is required (or give Metrics)` });
-        ok = false;
-      }
-    }
-    return ok ? a.Period : undefined;
-  }
-  let ok = true;
-  for (const k of ["MetricName", "Namespace", "Dimensions", "Statistic", "Unit", "Period"] as const) {
-    if (a[k] !== undefined) {
-      ctx.addIssue({ code: "custom", path: [k], message: `${k} can't be combined with Metrics` });
-      ok = false;
-    }
-  }
-  checkQueryList(a.Metrics, ["Metrics"], ctx);
-  const period = alarmQueriesPeriod(a.Metrics);
-  if (period === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["Metrics"],
-      message: "give at least one MetricStat with its Period",
-    });
-    return undefined;
-  }
-  a.Metrics.forEach((q, i) => {
-    const p = q.MetricStat?.Period ?? q.Period;
-    if (p !== undefined && p !== period) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["Metrics", i, q.MetricStat ? "MetricStat" : "Period"],
-        message: `the queries of one alarm share a period: ${p} s here, ${period} s in the first`,
-      });
-      ok = false;
-    }
-  });
-  return ok ? period : undefined;
-}
-
-/**
- * The CloudWatch alarm that invokes a step policy, in PutMetricAlarm's field names [PMA]. The metric is
- * one the simulated service publishes (see docs/application-auto-scaling.md for the list).
- */
-export const StepAlarm = z
-  .strictObject({
-    AlarmName: z.string().optional(),
-    MetricName: z.string().min(1).optional(),
-    Namespace: z.string().min(1).optional(),
-    Dimensions: z.array(Dimension).optional(),
-    // Average when a single metric is given without a Statistic (see the transform below).
-    Statistic: z.enum(STATISTICS).optional(),
-    Unit: z.string().optional(),
-    Period: z.number().int().positive().optional(),
-    Metrics: z.array(AlarmMetricDataQuery).min(1).optional(),
-    EvaluationPeriods: z.number().int().min(1),
-    DatapointsToAlarm: z.number().int().min(1).optional(),
-    Threshold: z.number(),
-    ComparisonOperator: z.enum([
-      "GreaterThanThreshold",
-      "GreaterThanOrEqualToThreshold",
-      "LessThanThreshold",
-      "LessThanOrEqualToThreshold",
-    ]),
-    TreatMissingData: z.enum(["missing", "ignore", "breaching", "notBreaching"]).default("missing"),
-  })
-  .superRefine((a, ctx) => {
-    const period = checkAlarmMetric(a, ctx);
-    if (period === undefined) return;
-    // "Valid values are 10, 30, and any multiple of 60" (PutMetricAlarm Period).
-    if (period !== 10 && period !== 30 && period % 60 !== 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["Period"],
-        message: `Period must be 10, 30 or a multiple of 60 seconds, got ${period}`,
-      });
-    }
-    const cfg = {
-      periodSeconds: period,
-      evaluationPeriods: a.EvaluationPeriods,
-      datapointsToAlarm: a.DatapointsToAlarm,
-      threshold: a.Threshold,
-      comparisonOperator: a.ComparisonOperator,
-    };
-    const fields: Record<string, string> = {
-      evaluationPeriods: "EvaluationPeriods",
-      datapointsToAlarm: "DatapointsToAlarm",
-      periodSeconds: "Period",
-      threshold: "Threshold",
-    };
-    for (const i of validateAlarmConfig(cfg))
-      ctx.addIssue({ code: "custom", path: [fields[i.field] ?? "Period"], message: i.message });
-  })
-  // The alarm's period is the one of its metric queries when it watches metric math.
-  .transform((a) => ({
-    ...a,
-    Statistic: a.Statistic ?? ("Average" as const),
-    Period: a.Period ?? alarmQueriesPeriod(a.Metrics ?? [])!,
-  }));
-export type StepAlarm = z.output<typeof StepAlarm>;
-
-export const StepScalingPolicy = z
-  .strictObject({
-    PolicyName: z.string().min(1),
-    PolicyType: z.literal("StepScaling"),
-    StepScalingPolicyConfiguration,
-    Alarm: StepAlarm,
-  })
-  .superRefine((p, ctx) => {
-    const c = p.StepScalingPolicyConfiguration;
-    // "Valid only if the adjustment type is PercentChangeInCapacity." (MinAdjustmentMagnitude)
-    if (c.MinAdjustmentMagnitude !== undefined && c.AdjustmentType !== "PercentChangeInCapacity") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["StepScalingPolicyConfiguration", "MinAdjustmentMagnitude"],
-        message: "MinAdjustmentMagnitude is valid only with AdjustmentType PercentChangeInCapacity",
-      });
-    }
-    const steps = c.StepAdjustments.map((s) => ({
-      metricIntervalLowerBound: s.MetricIntervalLowerBound ?? null,
-      metricIntervalUpperBound: s.MetricIntervalUpperBound ?? null,
-      scalingAdjustment: s.ScalingAdjustment,
-    }));
-    for (const issue of validateStepAdjustments(steps, p.Alarm.Threshold, c.AdjustmentType)) {
-      const at = issue.index < 0 ? [] : [issue.index, issue.field];
-      ctx.addIssue({
-        code: "custom",
-        path: ["StepScalingPolicyConfiguration", "StepAdjustments", ...at],
-        message: issue.message,
-      });
-    }
-  });
-export type StepScalingPolicy = z.output<typeof StepScalingPolicy>;
-
-// ---------------------------------------------------------------------------------------------------------
-// Predictive scaling
-// ---------------------------------------------------------------------------------------------------------
-
-/** Metric pairs (load metric + scaling metric) the ECS service model can provide. [S20] */
-export const PREDICTIVE_METRIC_PAIRS = [
-  "ECSServiceCPUUtilization",
-  "ECSServiceMemoryUtilization",
-  "ALBRequestCount",
-] as const;
-export type PredictiveMetricPair = (typeof PREDICTIVE_METRIC_PAIRS)[number];
-
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingCustomizedMetricSpecification.html */
-const PredictiveScalingCustomizedMetricSpecification = z
-  .strictObject({ MetricDataQueries: z.array(MetricDataQuery).min(1) })
-  .superRefine((c, ctx) => checkQueryList(c.MetricDataQueries, ["MetricDataQueries"], ctx));
-export type PredictiveScalingCustomizedMetricSpecification = z.output<
-  typeof PredictiveScalingCustomizedMetricSpecification
->;
-
-/**
- * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingMetricSpecification.html
- * "You must specify either a metric pair, or a load metric and a scaling metric individually"; the
- * capacity metric is optional (default here: ECS/ContainerInsights RunningTaskCount). Individual metrics are
- * the customized ones (metric data queries on metrics the models publish).
- */
-const PredictiveScalingMetricSpecification = z
-  .strictObject({
-    TargetValue: z.number().positive(),
-    PredefinedMetricPairSpecification: z
-      .strictObject({
-        PredefinedMetricType: z.enum(PREDICTIVE_METRIC_PAIRS),
-        ResourceLabel: z.string().optional(),
-      })
-      .optional(),
-    CustomizedLoadMetricSpecification: PredictiveScalingCustomizedMetricSpecification.optional(),
-    CustomizedScalingMetricSpecification: PredictiveScalingCustomizedMetricSpecification.optional(),
-    CustomizedCapacityMetricSpecification: PredictiveScalingCustomizedMetricSpecification.optional(),
-  })
-  .superRefine((m, ctx) => {
-    const pair = m.PredefinedMetricPairSpecification !== undefined;
-    const load = m.CustomizedLoadMetricSpecification !== undefined;
-    const scaling = m.CustomizedScalingMetricSpecification !== undefined;
-    if (pair && (load || scaling || m.CustomizedCapacityMetricSpecification !== undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["PredefinedMetricPairSpecification"],
-        message: "give either a metric pair or customized load and scaling metrics, not both",
-      });
-    } else if (!pair && !(load && scaling)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [load ? "CustomizedScalingMetricSpecification" : "CustomizedLoadMetricSpecification"],
-        message:
-          "give PredefinedMetricPairSpecification, or CustomizedLoadMetricSpecification and CustomizedScalingMetricSpecification",
-      });
-    }
-  });
-
-/** https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredictiveScalingPolicyConfiguration.html */
-const PredictiveScalingPolicyConfiguration = z
-  .strictObject({
-    // "This is an array, but we currently only support a single metric specification."
-    MetricSpecifications: z
-      .array(PredictiveScalingMetricSpecification)
-      .length(1, "exactly one metric specification is supported"),
-    Mode: z.enum(["ForecastOnly", "ForecastAndScale"]).default("ForecastOnly"),
-    // Default 300; "must be less than the forecast interval duration of 3600 seconds".
-    SchedulingBufferTime: AwsSeconds.max(3599).default(300),
-    MaxCapacityBreachBehavior: z
-      .enum(["HonorMaxCapacity", "IncreaseMaxCapacity"])
-      .default("HonorMaxCapacity"),
-    MaxCapacityBuffer: z.number().int().min(0).max(100).optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.MaxCapacityBuffer !== undefined && c.MaxCapacityBreachBehavior !== "IncreaseMaxCapacity") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["MaxCapacityBuffer"],
-        message: "MaxCapacityBuffer applies only with MaxCapacityBreachBehavior IncreaseMaxCapacity",
-      });
-    }
-  });
-
-export const PredictiveScalingPolicy = z.strictObject({
-  PolicyName: z.string().min(1),
-  PolicyType: z.literal("PredictiveScaling"),
-  PredictiveScalingPolicyConfiguration,
-});
-export type PredictiveScalingPolicy = z.output<typeof PredictiveScalingPolicy>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Scheduled actions and suspend flags
@@ -517,54 +195,3 @@ export function checkSuspendedStateChanges(
 }
 
 type Ctx = z.core.$RefinementCtx;
-
-/**
- * Cross-field rules of one scalable target's configuration, for a platform schema's superRefine:
- * unique policy and action names, and "multiple target tracking policies … if each one uses a different
- * metric" (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html).
- */
-export function checkScalingSetup(
-  p: {
-    scalingPolicies: ReadonlyArray<{ PolicyName: string; PolicyType: string } & Record<string, unknown>>;
-    scheduledActions?: ReadonlyArray<{ ScheduledActionName: string }>;
-  },
-  ctx: Ctx,
-): void {
-  const names = new Map<string, number>();
-  const metrics = new Map<string, number>();
-  p.scalingPolicies.forEach((sp, i) => {
-    if (names.has(sp.PolicyName)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["scalingPolicies", i, "PolicyName"],
-        message: `duplicate PolicyName (policy ${names.get(sp.PolicyName)} has it)`,
-      });
-    } else names.set(sp.PolicyName, i);
-    if (sp.PolicyType !== "TargetTrackingScaling") return;
-    const c = sp.TargetTrackingScalingPolicyConfiguration as {
-      PredefinedMetricSpecification?: { PredefinedMetricType: string };
-      CustomizedMetricSpecification?: unknown;
-    };
-    const key =
-      c.PredefinedMetricSpecification?.PredefinedMetricType ??
-      JSON.stringify(c.CustomizedMetricSpecification);
-    if (metrics.has(key)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["scalingPolicies", i, "TargetTrackingScalingPolicyConfiguration"],
-        message: `target tracking policies on one service must use different metrics (policy ${metrics.get(key)} uses the same)`,
-      });
-    } else metrics.set(key, i);
-  });
-  const actions = new Set<string>();
-  p.scheduledActions?.forEach((a, i) => {
-    if (actions.has(a.ScheduledActionName)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["scheduledActions", i, "ScheduledActionName"],
-        message: "duplicate ScheduledActionName",
-      });
-    }
-    actions.add(a.ScheduledActionName);
-  });
-}

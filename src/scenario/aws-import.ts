@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import { ScheduledAction } from "./aas.js";
+import { policyType } from "../policies/index.js";
 import { ScalingPolicy } from "./policies.js";
 
 /**
@@ -114,10 +115,10 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
     const at: PropertyKey[] = ["ScalingPolicies", i];
     let alarmAt: PropertyKey[] | null = null;
     const out: Obj = { PolicyName: p.PolicyName, PolicyType: p.PolicyType };
-    if (p.PolicyType === "TargetTrackingScaling") {
-      out.TargetTrackingScalingPolicyConfiguration = p.TargetTrackingScalingPolicyConfiguration;
-    } else if (p.PolicyType === "StepScaling") {
-      out.StepScalingPolicyConfiguration = p.StepScalingPolicyConfiguration;
+    // Each policy type names its configuration field and whether an alarm invokes it (src/policies/).
+    const type = policyType(p.PolicyType);
+    if (type !== undefined) out[type.aws.configuration] = p[type.aws.configuration];
+    if (type?.aws.invokedByAlarm) {
       const names = new Set(((p.Alarms as Obj[] | undefined) ?? []).map((a) => a.AlarmName));
       const j = alarms.findIndex(
         (a) =>
@@ -140,8 +141,6 @@ export function importAwsScaling(x: AwsExports): ImportedScaling {
         );
       }
       out.Alarm = pick(alarm, ALARM_FIELDS);
-    } else if (p.PolicyType === "PredictiveScaling") {
-      out.PredictiveScalingPolicyConfiguration = p.PredictiveScalingPolicyConfiguration;
     }
     const r = ScalingPolicy.safeParse(out);
     if (!r.success) {

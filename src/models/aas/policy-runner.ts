@@ -7,7 +7,7 @@ import {
   INITIAL_ALARM_STATE,
 } from "./alarm.js";
 import type { MetricSource } from "./metric-registry.js";
-import { type PolicyDecision, targetTrackingDecision } from "./target-tracking.js";
+import { type PolicyArbitration, type PolicyDecision, targetTrackingDecision } from "./target-tracking.js";
 
 /** What the controller tells a policy at one evaluation. */
 export interface EvaluationContext {
@@ -33,7 +33,10 @@ export interface EvaluationContext {
  */
 export interface PolicyRunner {
   readonly name: string;
-  readonly kind: "targetTracking" | "step";
+  /** The policy's kind, for its decisions ("targetTracking", "step", …). */
+  readonly kind: string;
+  /** Its part in arbitration: joint or lone scale-in, shared or own cooldown (target-tracking.ts). */
+  readonly arbitration: PolicyArbitration;
   /** How often the policy's alarms are evaluated (every minute for periods of a minute or more): the controller wakes up at this period. */
   readonly periodMs: TimeMs;
   /** Update the alarms from the visible datapoints; null when the policy has nothing to say now. */
@@ -66,6 +69,8 @@ export class TargetTrackingRunner implements PolicyRunner {
   readonly kind = "targetTracking";
   readonly name: string;
   readonly periodMs: TimeMs;
+  /** Target-tracking policies vote together on scale-in and start the target's shared cooldowns [TT]. */
+  readonly arbitration: PolicyArbitration;
   private highState: AlarmState = INITIAL_ALARM_STATE;
   private lowState: AlarmState = INITIAL_ALARM_STATE;
   inputs: Record<string, unknown> = {};
@@ -77,6 +82,10 @@ export class TargetTrackingRunner implements PolicyRunner {
   ) {
     this.name = spec.name;
     this.periodMs = spec.metric.evaluationMs;
+    this.arbitration = {
+      scaleIn: "joint",
+      cooldown: { scaleOutMs: spec.scaleOutCooldownMs, scaleInMs: spec.scaleInCooldownMs },
+    };
   }
 
   evaluate(ctx: EvaluationContext): PolicyDecision {

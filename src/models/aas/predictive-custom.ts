@@ -45,7 +45,7 @@ export function loadToScalingFactor(
   return den > 0 ? num / den : null;
 }
 
-/** The load of a minute and the factor k as the predictive controller reads them (setup.ts). */
+/** The load of a minute and the factor k as the predictive controller reads them (src/wiring/aas.ts). */
 export function customizedPredictiveMetrics(
   load: MetricSource,
   scaling: MetricSource,

@@ -13,6 +13,7 @@ import {
   applyCapacityLimits,
   applyCooldown,
   combinePolicyDecisions,
+  type JointScaleIn,
   type PolicyDecision,
   targetTrackingAlarms,
 } from "./target-tracking.js";
@@ -81,6 +82,9 @@ export function targetTrackingAlarmsFor(
  */
 export class ScalingController {
   private readonly runners: PolicyRunner[] = [];
+  /** Each policy's runner by name (names are unique per target), for its part in arbitration. */
+  private readonly byName = new Map<string, PolicyRunner>();
+  private readonly joint: JointScaleIn = (d) => this.byName.get(d.policy)?.arbitration.scaleIn === "joint";
   minCapacity: number;
   maxCapacity: number;
   /** Replaced, never mutated, by setSuspendedState. */
@@ -112,13 +116,14 @@ export class ScalingController {
     };
     for (const spec of policies) {
       const { high, low } = targetTrackingAlarmsFor(spec, opts);
-      this.runners.push(new TargetTrackingRunner(spec, high, low));
+      this.addPolicy(new TargetTrackingRunner(spec, high, low));
     }
   }
 
   /** Add a policy (step scaling, or a target-tracking runner built elsewhere). Call before start(). */
   addPolicy(runner: PolicyRunner): void {
     this.runners.push(runner);
+    this.byName.set(runner.name, runner);
   }
 
   get policyCount(): number {
@@ -164,7 +169,7 @@ export class ScalingController {
         decisions.push({ ...d, direction: "none", capacity: current });
       } else decisions.push(d);
     }
-    const combined = combinePolicyDecisions(current, decisions);
+    const combined = combinePolicyDecisions(current, decisions, this.joint);
     const base = {
       t: now / 1000,
       controller: "applicationAutoScaling",
@@ -202,42 +207,43 @@ export class ScalingController {
     const winner = this.runners.find((r) => r.name === combined.policy);
     const inActive = this.scaleInCooldownEndsAt !== null && now < this.scaleInCooldownEndsAt;
     // Step policies keep their own cooldown (already applied in their proposal); target tracking shares
-    // the target's timers.
-    const cd =
-      winner?.kind === "step"
-        ? {
-            capacity: limited.capacity,
-            direction: limited.capacity > current ? ("out" as const) : ("in" as const),
-            cancelsScaleInCooldown: limited.capacity > current && inActive,
-            reason:
-              limited.capacity > current
-                ? `scale out to ${limited.capacity}`
-                : `scale in to ${limited.capacity}`,
-          }
-        : applyCooldown({
-            current,
-            proposed: limited.capacity,
-            now,
-            scaleOutCooldownEndsAt: this.scaleOutCooldownEndsAt,
-            scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
-          });
+    // the target's timers (each policy's PolicyArbitration says which).
+    const shared = winner === undefined || winner.arbitration.cooldown !== "own";
+    const cd = !shared
+      ? {
+          capacity: limited.capacity,
+          direction: limited.capacity > current ? ("out" as const) : ("in" as const),
+          cancelsScaleInCooldown: limited.capacity > current && inActive,
+          reason:
+            limited.capacity > current
+              ? `scale out to ${limited.capacity}`
+              : `scale in to ${limited.capacity}`,
+        }
+      : applyCooldown({
+          current,
+          proposed: limited.capacity,
+          now,
+          scaleOutCooldownEndsAt: this.scaleOutCooldownEndsAt,
+          scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
+        });
     if (cd.capacity === null || cd.capacity === current) {
       this.hold(now, base, current, `${why}; ${cd.reason}`, cd.direction, hit);
       return;
     }
     this.lastHold = "";
     const cooldown = this.cooldownState(now);
-    const acted = winner instanceof TargetTrackingRunner ? winner.spec : undefined;
+    const acted =
+      winner !== undefined && winner.arbitration.cooldown !== "own" ? winner.arbitration.cooldown : undefined;
     // A cooldown starts when the scaling activity completes.
     const completes = now + this.opts.activityDurationMs;
     const direction = cd.direction === "out" ? "out" : "in";
     if (direction === "out") {
       this.scaleOutEvents++;
-      if (acted) this.scaleOutCooldownEndsAt = completes + acted.scaleOutCooldownMs;
+      if (acted) this.scaleOutCooldownEndsAt = completes + acted.scaleOutMs;
       if (cd.cancelsScaleInCooldown) this.scaleInCooldownEndsAt = null;
     } else {
       this.scaleInEvents++;
-      if (acted) this.scaleInCooldownEndsAt = completes + acted.scaleInCooldownMs;
+      if (acted) this.scaleInCooldownEndsAt = completes + acted.scaleInMs;
     }
     for (const r of this.runners) r.acted(direction, r === winner, completes);
     this.log({

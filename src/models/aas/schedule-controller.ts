@@ -1,6 +1,6 @@
 import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import { parseSchedule, type Schedule } from "./schedule.js";
+import { parseSchedule, type Schedule } from "../../rules/schedule.js";
 import type { ScalingController } from "./scaling-controller.js";
 
 export interface ScheduledActionSpec {

@@ -21,7 +21,7 @@ import {
   stepCooldownAfter,
   stepPolicyDecision,
 } from "./step-scaling.js";
-import { type PolicyDecision, scalingBase } from "./target-tracking.js";
+import { type PolicyArbitration, type PolicyDecision, scalingBase } from "./target-tracking.js";
 
 /**
  * Assumption `stepScaling.aggregationWindow` (AWS says only that the policy "aggregates the metric data
@@ -56,6 +56,12 @@ export interface StepPolicySpec {
  */
 export class StepPolicyRunner implements PolicyRunner {
   readonly kind = "step";
+  /**
+   * A step policy's scale-in is not held by target-tracking policies, and it keeps its own cooldown.
+   * https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+   * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
+   */
+  readonly arbitration: PolicyArbitration = { scaleIn: "alone", cooldown: "own" };
   readonly name: string;
   readonly periodMs: TimeMs;
   private state: AlarmState = INITIAL_ALARM_STATE;

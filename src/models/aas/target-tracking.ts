@@ -162,8 +162,8 @@ export type ScaleDirection = "out" | "in" | "none";
 /** What one policy asks for at one evaluation. */
 export interface PolicyDecision {
   readonly policy: string;
-  /** Step policies act on their own; target-tracking scale-in needs every such policy to agree [TT]. */
-  readonly kind: "targetTracking" | "step";
+  /** Kind of the policy that decided ("targetTracking", "step", …); its part in arbitration is a PolicyArbitration. */
+  readonly kind: string;
   readonly direction: ScaleDirection;
   /** Desired capacity the policy asks for (unclamped); equals the current desired count when "none". */
   readonly capacity: number;
@@ -263,6 +263,29 @@ function fmt(x: number): string {
 // Several policies on one service
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * A policy's part in arbitration between the policies of one scalable target [TT][PSP]: whether its scale-in
+ * waits for the other joint policies, and whose cooldown timers it starts.
+ */
+export interface PolicyArbitration {
+  /**
+   * "joint": scale in only when every joint policy with scale-in enabled is ready (target tracking [TT]);
+   * "alone": the policy's scale-in is not held by the others (step scaling [TT]).
+   */
+  readonly scaleIn: "joint" | "alone";
+  /**
+   * The cooldown lengths the policy starts on the target's shared timers when it acts (target tracking), or
+   * "own": the policy keeps its own cooldown, already applied to its proposal (step scaling).
+   */
+  readonly cooldown: { readonly scaleOutMs: number; readonly scaleInMs: number } | "own";
+}
+
+/** Whether a decision's policy takes part in the joint scale-in vote. */
+export type JointScaleIn = (d: PolicyDecision) => boolean;
+
+/** Without runners to ask (pure use): target-tracking decisions vote jointly, any other kind acts alone [TT]. */
+const TARGET_TRACKING_VOTES: JointScaleIn = (d) => d.kind === "targetTracking";
+
 export interface CombinedDecision {
   readonly direction: ScaleDirection;
   /** Desired capacity to set (before min/max clamping and cooldowns); the current one when "none". */
@@ -276,13 +299,15 @@ export interface CombinedDecision {
  * Arbitration between the policies of one scalable target [TT][PSP]:
  *  - scale out if ANY policy is ready to scale out;
  *  - scale in only if ALL target-tracking policies with scale-in enabled are ready to scale in; a step
- *    policy's scale-in is not blocked by target-tracking policies that are not ready [TT];
+ *    policy's scale-in is not blocked by target-tracking policies that are not ready [TT] (`joint` tells
+ *    which decisions vote: the controller asks each policy's PolicyArbitration);
  *  - when several policies fire, the one giving the LARGEST capacity wins, in both directions
  *    (+3 vs +200% at capacity 10 -> 30 [PSP]).
  */
 export function combinePolicyDecisions(
   current: number,
   decisions: ReadonlyArray<PolicyDecision>,
+  joint: JointScaleIn = TARGET_TRACKING_VOTES,
 ): CombinedDecision {
   let best: PolicyDecision | null = null;
   let outs = 0;
@@ -308,7 +333,7 @@ export function combinePolicyDecisions(
   let ttReady = 0;
   let blocker: PolicyDecision | null = null;
   for (const d of decisions) {
-    if (d.kind !== "targetTracking" || !d.scaleInEnabled) continue;
+    if (!joint(d) || !d.scaleInEnabled) continue;
     ttVoters++;
     if (d.direction === "in") ttReady++;
     else if (blocker === null) blocker = d;
@@ -317,7 +342,7 @@ export function combinePolicyDecisions(
   let ins = 0;
   for (const d of decisions) {
     if (d.direction !== "in") continue;
-    if (d.kind === "targetTracking" && (!ttAgree || !d.scaleInEnabled)) continue;
+    if (joint(d) && (!ttAgree || !d.scaleInEnabled)) continue;
     ins++;
     if (best === null || d.capacity > best.capacity) best = d;
   }

@@ -2,7 +2,7 @@ import type { Rng } from "../../engine/rng.js";
 import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { DecisionSink } from "../decisions.js";
-import { estimateNodes } from "./binpacking-estimator.js";
+import { BinpackingNodeEstimator, type Estimator } from "./estimator.js";
 import {
   type BackoffConfig,
   type BackoffInfo,
@@ -86,6 +86,8 @@ export interface CaOptions {
   balanceSimilarNodeGroups?: boolean;
   /** Node-group back-off after a failed scale-up (ca-backoff.ts; default the upstream flags' defaults). */
   backoff?: BackoffConfig;
+  /** `--estimator` (estimator.ts): how many nodes a group needs for the pending pods; default binpacking. */
+  estimator?: Estimator;
 }
 
 /** What the last scale-up attempt considered and did (the CA's ScaleUpStatus, for tests and reports). */
@@ -136,6 +138,7 @@ export class ClusterAutoscaler {
   readonly backoff = new Map<string, BackoffInfo>();
   /** Groups with a scale-up in progress (ClusterStateRegistry.scaleUpRequests). */
   private readonly scaleUpRequests = new Set<string>();
+  private readonly estimator: Estimator;
 
   constructor(
     private readonly sim: Simulation,
@@ -144,7 +147,9 @@ export class ClusterAutoscaler {
     private readonly opts: CaOptions,
     private readonly rng: Rng,
     private readonly log: DecisionSink,
-  ) {}
+  ) {
+    this.estimator = opts.estimator ?? new BinpackingNodeEstimator();
+  }
 
   start(): void {
     this.sim.every(this.opts.scanIntervalMs, (t) => this.runOnce(t), Phase.control);
@@ -258,7 +263,7 @@ export class ClusterAutoscaler {
         continue;
       }
       const room = g.maxSize - g.targetSize();
-      const est = estimateNodes(
+      const est = this.estimator.estimate(
         [{ pod: { cpuMilli: req.cpuMilli, memoryBytes: req.memoryMiB * MiB }, count: remaining }],
         { cpuMilli: g.template.cpuMilli, memoryBytes: g.template.memoryMiB * MiB, maxPods: g.template.pods },
         { maxNodes: Math.min(room, this.opts.maxNodesPerScaleUp || room) },

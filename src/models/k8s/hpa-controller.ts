@@ -22,6 +22,7 @@ import {
   type ReadinessTiming,
   type ResourceName,
 } from "./replica-calculator.js";
+import type { ExternalMetricValues, MetricsClient, PodMetricsInfo } from "./metrics-client.js";
 
 /** What the workload exposes to the metric pipeline: cumulative counters of the traffic model. */
 export interface WorkloadCounters {
@@ -123,7 +124,7 @@ interface PodCounterState {
  * https://github.com/kubernetes-sigs/metrics-server/blob/master/FAQ.md#how-often-metrics-are-scraped
  * https://github.com/kubernetes-sigs/metrics-server/blob/master/manifests/base/deployment.yaml (--metric-resolution=15s)
  */
-export class PodMetricsScraper {
+export class PodMetricsScraper implements MetricsClient {
   readonly latest = new Map<string, PodSample>();
   latestAt = -1;
   /** Requests per second arriving at the ALB over the last window (the external metric). */
@@ -228,6 +229,19 @@ export class PodMetricsScraper {
     this.last = { t, arrived: c.arrived, served: c.served };
   }
 
+  getResourceMetric(resource: ResourceName): PodMetricsInfo {
+    return this.samples((x) => (resource === "cpu" ? x.cpuMilli : x.memoryBytes));
+  }
+
+  getRawMetric(_metricName: "requests_per_second"): PodMetricsInfo {
+    return this.samples((x) => x.rps * 1000);
+  }
+
+  getExternalMetric(_metricName: "requests_per_second"): ExternalMetricValues | null {
+    if (this.latestAt < 0) return null;
+    return { values: [Math.round(this.requestRate * 1000)], value: this.requestRate };
+  }
+
   samples(pick: (s: PodSample) => number): Map<string, PodMetricSample> {
     const out = new Map<string, PodMetricSample>();
     for (const [name, s] of this.latest)
@@ -325,7 +339,8 @@ export class HpaController {
     private readonly sim: Simulation,
     private readonly deployment: Deployment,
     private readonly spec: HpaSpec,
-    private readonly scraper: PodMetricsScraper,
+    /** metrics-server and the metrics adapter (metrics-client.ts). */
+    private readonly metrics: MetricsClient,
     private readonly requests: { cpuMilli: number; memoryMiB: number },
     private readonly log: DecisionSink,
   ) {}
@@ -345,13 +360,11 @@ export class HpaController {
       cpuInitializationPeriodMs: this.spec.cpuInitializationPeriodMs,
       initialReadinessDelayMs: this.spec.initialReadinessDelayMs,
     };
-    const s = this.scraper;
-    const resourceSamples = (name: ResourceName) =>
-      s.samples((x) => (name === "cpu" ? x.cpuMilli : x.memoryBytes));
+    const client = this.metrics;
     return this.spec.metrics.map((m): MetricProposal => {
       switch (m.type) {
         case "Resource": {
-          const metrics = resourceSamples(m.name);
+          const metrics = client.getResourceMetric(m.name);
           const r = getResourceReplicas({
             ...timing,
             currentReplicas: current,
@@ -369,7 +382,7 @@ export class HpaController {
           };
         }
         case "ResourceValue": {
-          const metrics = resourceSamples(m.name);
+          const metrics = client.getResourceMetric(m.name);
           const r = getRawResourceReplicas({
             ...timing,
             currentReplicas: current,
@@ -387,7 +400,7 @@ export class HpaController {
           };
         }
         case "Pods": {
-          const metrics = s.samples((x) => x.rps * 1000);
+          const metrics = client.getRawMetric("requests_per_second");
           const r = getMetricReplicas({
             ...timing,
             currentReplicas: current,
@@ -404,34 +417,36 @@ export class HpaController {
           };
         }
         case "External": {
-          if (s.latestAt < 0)
+          const ext = client.getExternalMetric("requests_per_second");
+          if (ext === null)
             return { metric: "external requests_per_second", proposal: null, value: undefined };
           const r = getExternalMetricReplicas({
             currentReplicas: current,
             targetUsage: m.valueMilli,
-            samples: [Math.round(s.requestRate * 1000)],
+            samples: [...ext.values],
             pods,
             tolerances,
           });
           return {
             metric: "external requests_per_second",
             proposal: r.ok ? r.replicas : null,
-            value: s.requestRate,
+            value: ext.value,
           };
         }
         default: {
-          if (s.latestAt < 0)
+          const ext = client.getExternalMetric("requests_per_second");
+          if (ext === null)
             return { metric: "external requests_per_second", proposal: null, value: undefined };
           const r = getExternalPerPodMetricReplicas({
             statusReplicas: Math.max(1, d.activeCount),
             targetAverageUsage: m.averageValueMilli,
-            samples: [Math.round(s.requestRate * 1000)],
+            samples: [...ext.values],
             tolerances,
           });
           return {
             metric: "external requests_per_second (per pod)",
             proposal: r.replicas,
-            value: s.requestRate,
+            value: ext.value,
           };
         }
       }

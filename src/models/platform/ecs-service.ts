@@ -9,7 +9,7 @@ import type { Task } from "../ecs/task.js";
 import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../../scenario/aas.js";
 import { MetricRegistry } from "../aas/metric-registry.js";
 import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
-import { buildAutoScaling } from "../aas/setup.js";
+import { buildAutoScaling, needsHighResolutionMetrics } from "../../wiring/aas.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import type { Decision } from "../decisions.js";
@@ -96,13 +96,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
 
   const w = scenario.workload;
   const service = serviceTimeOf(w, input.requestTrace?.serviceMs);
-  const highRes = p.scalingPolicies.some(
-    (sp) =>
-      sp.PolicyType === "TargetTrackingScaling" &&
-      sp.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification?.PredefinedMetricType.endsWith(
-        "HighResolution",
-      ),
-  );
+  const highRes = needsHighResolutionMetrics(p.scalingPolicies);
   const metrics = {
     ...serviceMetrics(),
     cpuHighRes: highRes ? new MetricSeries("CPUUtilization (20 s)", 20 * SECOND) : undefined,
@@ -162,7 +156,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   capMin = capMax = ecs.runningCount;
   supply.record(0, ecs.inServiceCount);
 
-  // Application Auto Scaling: policies read the metrics the models publish (src/models/aas/setup.ts).
+  // Application Auto Scaling: policies read the metrics the models publish (src/wiring/aas.ts).
   const registry = new MetricRegistry();
   publishEcsServiceMetrics(registry, metrics, series);
   p.publishMetrics?.({ sim, registry, service: ecs });

@@ -2,7 +2,7 @@ import { num } from "../../assumptions.js";
 import { Phase } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
-import { parseSchedule } from "../aas/schedule.js";
+import { parseSchedule } from "../../rules/schedule.js";
 import { EcsService } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
 import type { Task } from "../ecs/task.js";

@@ -3,7 +3,7 @@ import { Phase } from "../../engine/sim.js";
 import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
 import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
 import { MetricRegistry, type Statistic } from "../aas/metric-registry.js";
-import { buildAutoScaling } from "../aas/setup.js";
+import { buildAutoScaling } from "../../wiring/aas.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
 import { EcsService } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";

@@ -1,3 +1,4 @@
+import { policyType } from "../../policies/index.js";
 import {
   type AwsObject,
   type ImportedCapacityProvider,
@@ -149,7 +150,7 @@ export function assembleServices(g: Graph, only?: string): Omit<ImportResult, "s
 
     for (const p of of("policy").filter(mine)) {
       const api = { ...(p.fields.api.value as AwsObject) };
-      if (api.PolicyType === "StepScaling") {
+      if (policyType(api.PolicyType)?.aws.invokedByAlarm) {
         const alarm = of("alarm").find((a) => (a.links.actions ?? []).some((l) => matches(l, p)));
         if (!alarm) {
           note(`step policy ${p.id} has no CloudWatch alarm that invokes it: left out`);

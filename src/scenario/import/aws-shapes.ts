@@ -1,3 +1,4 @@
+import { POLICY_TERRAFORM_BLOCKS } from "../../policies/index.js";
 import { ALARM_FIELDS } from "../aws-import.js";
 import type { AwsObject } from "./imported.js";
 import { toNumber } from "./imported.js";
@@ -14,8 +15,7 @@ import { toNumber } from "./imported.js";
 
 /** Terraform blocks that hold one object (a list of one in the JSON). */
 const SINGLE_BLOCKS = new Set([
-  "target_tracking_scaling_policy_configuration",
-  "step_scaling_policy_configuration",
+  ...POLICY_TERRAFORM_BLOCKS,
   "predefined_metric_specification",
   "customized_metric_specification",
   "metric_stat",

@@ -1,3 +1,5 @@
+import { POLICY_TYPES } from "../../policies/index.js";
+import type { CloudFormationShape } from "../../policies/plugin.js";
 import { parseDocument } from "yaml";
 import { InputError } from "../../errors.js";
 import { LocatedDocument } from "../locate.js";
@@ -284,14 +286,16 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (r: Reader) => void }> = {
         const s = serviceOfResourceId(v)?.service;
         return s ? [s] : [];
       });
-      const tt = r.get(["TargetTrackingScalingPolicyConfiguration"]).value;
-      const step = r.get(["StepScalingPolicyConfiguration"]).value;
+      const configurations = POLICY_TYPES.flatMap(({ aws }) =>
+        aws.cloudFormation ? [{ ...aws, value: r.get([aws.configuration]).value }] : [],
+      );
       const api: AwsObject = {
         PolicyName: r.get(["PolicyName"]).value ?? r.origin().label,
         PolicyType: r.get(["PolicyType"]).value,
       };
-      if (isObj(tt)) api.TargetTrackingScalingPolicyConfiguration = targetTracking(tt);
-      if (isObj(step)) api.StepScalingPolicyConfiguration = stepScaling(step);
+      // Each policy type gives its configuration's properties (src/policies/).
+      for (const c of configurations)
+        if (isObj(c.value)) api[c.configuration] = fromCloudFormation(c.value, c.cloudFormation!);
       r.sourced("api", api, []);
     },
   },
@@ -387,34 +391,12 @@ function scheduledAction(a: Obj): AwsObject {
   return out;
 }
 
-function targetTracking(c: Obj): AwsObject {
-  const out = numbers(
-    pick(c, [
-      "TargetValue",
-      "ScaleInCooldown",
-      "ScaleOutCooldown",
-      "DisableScaleIn",
-      "PredefinedMetricSpecification",
-      "CustomizedMetricSpecification",
-    ]),
-    ["TargetValue", "ScaleInCooldown", "ScaleOutCooldown"],
-  );
-  if (typeof out.DisableScaleIn === "string") out.DisableScaleIn = out.DisableScaleIn === "true";
-  return out;
-}
-
-function stepScaling(c: Obj): AwsObject {
-  const out = numbers(
-    pick(c, ["AdjustmentType", "Cooldown", "MetricAggregationType", "MinAdjustmentMagnitude"]),
-    ["Cooldown", "MinAdjustmentMagnitude"],
-  );
-  out.StepAdjustments = list(c.StepAdjustments).map((s) =>
-    numbers(pick(s, ["MetricIntervalLowerBound", "MetricIntervalUpperBound", "ScalingAdjustment"]), [
-      "MetricIntervalLowerBound",
-      "MetricIntervalUpperBound",
-      "ScalingAdjustment",
-    ]),
-  );
+/** A policy configuration's properties as the scenario takes them (numbers and booleans may come as strings). */
+function fromCloudFormation(c: Obj, shape: CloudFormationShape): AwsObject {
+  const out = numbers(pick(c, [...shape.fields]), [...(shape.numbers ?? [])]);
+  for (const k of shape.booleans ?? []) if (typeof out[k] === "string") out[k] = out[k] === "true";
+  for (const [k, item] of Object.entries(shape.lists ?? {}))
+    out[k] = list(c[k]).map((x) => fromCloudFormation(x, item));
   return out;
 }
 

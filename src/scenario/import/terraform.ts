@@ -1,3 +1,4 @@
+import { POLICY_TERRAFORM_BLOCKS, TERRAFORM_DEFAULT_POLICY_TYPE } from "../../policies/index.js";
 import { InputError } from "../../errors.js";
 import { parseAwsJson } from "../aws-json.js";
 import {
@@ -219,11 +220,8 @@ const EXTRACTORS: Record<string, { kind: Kind; read: (v: Obj, r: Reader) => void
       ]);
       r.field("api", "name", {
         PolicyName: v.name,
-        PolicyType: v.policy_type ?? "StepScaling",
-        ...fromTerraformBlock({
-          target_tracking_scaling_policy_configuration: v.target_tracking_scaling_policy_configuration,
-          step_scaling_policy_configuration: v.step_scaling_policy_configuration,
-        }),
+        PolicyType: v.policy_type ?? TERRAFORM_DEFAULT_POLICY_TYPE,
+        ...fromTerraformBlock(Object.fromEntries(POLICY_TERRAFORM_BLOCKS.map((block) => [block, v[block]]))),
       });
     },
   },

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { CpuUnits, Duration, Probability, TaskMemory } from "../fields.js";
-import { checkScalingSetup, ScheduledAction } from "../aas.js";
-import { ScalingPolicy } from "../policies.js";
+import { ScheduledAction } from "../aas.js";
+import { checkScalingSetup, ScalingPolicy } from "../policies.js";
 import { LoadBalancer, Service } from "./common.js";
 import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import { ImagePullBehaviorSpec } from "../image.js";

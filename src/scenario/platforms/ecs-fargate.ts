@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { fargateSizeProblem } from "../../data/fargate.js";
 import { CpuUnits, TaskMemory } from "../fields.js";
-import { checkScalingSetup, ScheduledAction } from "../aas.js";
-import { ScalingPolicy } from "../policies.js";
+import { ScheduledAction } from "../aas.js";
+import { checkScalingSetup, ScalingPolicy } from "../policies.js";
 import { LoadBalancer, Service } from "./common.js";
 import { checkMemoryReservation, MemoryReservation } from "./task-memory.js";
 import {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseSchedule, ScheduleExpressionError } from "../../models/aas/schedule.js";
+import { parseSchedule, ScheduleExpressionError } from "../../rules/schedule.js";
 import { DistributionSpec, Instant } from "../fields.js";
 import { TaskCompute } from "./ecs-compute.js";
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  nextAwsCronFire,
-  ScheduleExpressionError,
-  translateAwsCron,
-} from "../../../src/models/aas/aws-cron.js";
+import { nextAwsCronFire, ScheduleExpressionError, translateAwsCron } from "../../../src/rules/aws-cron.js";
 
 /**
  * The Day-of-month / Day-of-week rule of the AWS cron dialect: exactly one of them is `?`.

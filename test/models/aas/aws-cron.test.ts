@@ -4,7 +4,7 @@ import {
   nextAwsCronFire,
   ScheduleExpressionError,
   translateAwsCron,
-} from "../../../src/models/aas/aws-cron.js";
+} from "../../../src/rules/aws-cron.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 function fires(fields: string, after: string, n: number, tz = "UTC"): (string | null)[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { zonedWallTimeToUtc } from "../../../src/models/aas/aws-cron.js";
-import { parseSchedule, ScheduleExpressionError } from "../../../src/models/aas/schedule.js";
+import { zonedWallTimeToUtc } from "../../../src/rules/aws-cron.js";
+import { parseSchedule, ScheduleExpressionError } from "../../../src/rules/schedule.js";
 
 const T = (s: string) => Date.parse(s);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -19,6 +19,7 @@ import {
   type ExpanderName,
 } from "../../../src/models/k8s/cluster-autoscaler.js";
 import { Deployment } from "../../../src/models/k8s/deployment.js";
+import type { Estimator } from "../../../src/models/k8s/estimator.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 import { simulate } from "../../../src/simulate.js";
 
@@ -429,5 +430,33 @@ platforms:
       expect(Math.abs(size["ng-a"] - size["ng-b"]), `after the scan at ${t} s`).toBeLessThanOrEqual(1);
     }
     expect(ups.some((u) => u.group === "ng-a") && ups.some((u) => u.group === "ng-b")).toBe(true);
+  });
+});
+
+describe("the scale-up asks the Estimator it is given (estimator.go's interface, `--estimator`)", () => {
+  it("a stub estimator's node count is the option the orchestrator takes, with the group's template and room", () => {
+    const calls: { cpuMilli: number; maxNodes?: number; pods: number }[] = [];
+    const stub: Estimator = {
+      estimate: (groups, template, context) => {
+        calls.push({ cpuMilli: template.cpuMilli, maxNodes: context?.maxNodes, pods: groups[0].count });
+        return { nodeCount: 4, podCount: 1, scheduledPerGroup: [1] };
+      },
+    };
+    // TestScaleUpOK's cluster: binpacking would add one ng2 node for the 500m pod; the stub says four.
+    const r = run({
+      nodes: [
+        { name: "n1", cpu: 100, mem: 100, group: "ng1", usedCpu: 80 },
+        { name: "n2", cpu: 1000, mem: 1000, group: "ng2", usedCpu: 800 },
+      ],
+      pending: { cpu: 500, mem: 0, count: 1 },
+      choose: "ng2",
+      opts: { estimator: stub },
+    });
+    // Both groups are asked (max 10, one node each: room 9); the expander picks ng2 and its four nodes.
+    expect(calls).toEqual([
+      { cpuMilli: 100, maxNodes: 9, pods: 1 },
+      { cpuMilli: 1000, maxNodes: 9, pods: 1 },
+    ]);
+    expect(r.sizes).toEqual({ ng1: 1, ng2: 5 });
   });
 });
