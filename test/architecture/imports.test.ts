@@ -8,9 +8,13 @@ import { describe, expect, it } from "vitest";
  * listed for it below (always itself). `types:X` allows type-only imports of X (erased at compile time:
  * a shape, never code that runs). From the bottom:
  *
- *   base (errors, input-text, assumptions, data/) ← engine ← models ← scenario, trace ← wiring (+ simulate.ts)
+ *   base (errors, input-text, assumptions, data/) ← rules ← engine ← models ← scenario + policies, trace
+ *     ← wiring (+ simulate.ts)
  *     ← analysis ← output ← sweep, studies, backtest ← calibrate ← render ← api (api.ts, index.ts) ← cli
  *
+ * - rules/ holds pure AWS rule checks (cron, alarm and step-adjustment rules) that scenario and models share.
+ * - policies/ holds one module per PolicyType: its schema (beside the scenario's) and its runner factory
+ *   (over models/aas), so it sits at the scenario's level and may import models.
  * - models never import scenario: they take their own config types, which the validated scenario satisfies.
  * - scenario may import from models only types and pure rule modules (see `isPureRuleModule`): AWS rule
  *   checks that validation needs, never a model's stateful code.
@@ -20,37 +24,97 @@ import { describe, expect, it } from "vitest";
  */
 const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
   base: { paths: ["src/errors.ts", "src/input-text.ts", "src/assumptions.ts", "src/data/"], imports: [] },
+  rules: { paths: ["src/rules/"], imports: ["base"] },
   engine: { paths: ["src/engine/"], imports: ["base"] },
-  models: { paths: ["src/models/"], imports: ["base", "engine"] },
-  scenario: { paths: ["src/scenario/"], imports: ["base", "engine", "trace", "pure:models", "types:models"] },
-  trace: { paths: ["src/trace/"], imports: ["base", "engine"] },
+  models: { paths: ["src/models/"], imports: ["base", "rules", "engine"] },
+  scenario: {
+    paths: ["src/scenario/"],
+    imports: ["base", "rules", "engine", "trace", "policies", "pure:models", "types:models"],
+  },
+  policies: { paths: ["src/policies/"], imports: ["base", "rules", "engine", "models", "scenario"] },
+  trace: { paths: ["src/trace/"], imports: ["base", "rules", "engine"] },
   wiring: {
     paths: ["src/wiring/", "src/simulate.ts"],
-    imports: ["base", "engine", "models", "scenario", "trace"],
+    imports: ["base", "rules", "engine", "models", "scenario", "policies", "trace"],
   },
   analysis: {
     paths: ["src/analysis/"],
-    imports: ["base", "engine", "models", "scenario", "trace", "types:wiring"],
+    imports: ["base", "rules", "engine", "models", "scenario", "policies", "trace", "types:wiring"],
   },
   output: {
     paths: ["src/output/"],
-    imports: ["base", "engine", "models", "scenario", "trace", "types:wiring", "analysis"],
+    imports: [
+      "base",
+      "rules",
+      "engine",
+      "models",
+      "scenario",
+      "policies",
+      "trace",
+      "types:wiring",
+      "analysis",
+    ],
   },
   sweep: {
     paths: ["src/sweep/"],
-    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output"],
+    imports: [
+      "base",
+      "rules",
+      "engine",
+      "models",
+      "scenario",
+      "policies",
+      "trace",
+      "wiring",
+      "analysis",
+      "output",
+    ],
   },
   studies: {
     paths: ["src/studies/"],
-    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output"],
+    imports: [
+      "base",
+      "rules",
+      "engine",
+      "models",
+      "scenario",
+      "policies",
+      "trace",
+      "wiring",
+      "analysis",
+      "output",
+    ],
   },
   backtest: {
     paths: ["src/backtest/"],
-    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output"],
+    imports: [
+      "base",
+      "rules",
+      "engine",
+      "models",
+      "scenario",
+      "policies",
+      "trace",
+      "wiring",
+      "analysis",
+      "output",
+    ],
   },
   calibrate: {
     paths: ["src/calibrate/"],
-    imports: ["base", "engine", "models", "scenario", "trace", "wiring", "analysis", "output", "backtest"],
+    imports: [
+      "base",
+      "rules",
+      "engine",
+      "models",
+      "scenario",
+      "policies",
+      "trace",
+      "wiring",
+      "analysis",
+      "output",
+      "backtest",
+    ],
   },
   render: {
     paths: ["src/render/"],
@@ -59,6 +123,7 @@ const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
       "engine",
       "types:models",
       "types:scenario",
+      "types:policies",
       "types:wiring",
       "analysis",
       "output",
@@ -72,6 +137,7 @@ const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
       "engine",
       "models",
       "scenario",
+      "policies",
       "trace",
       "wiring",
       "analysis",
@@ -90,6 +156,7 @@ const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
       "engine",
       "models",
       "scenario",
+      "policies",
       "trace",
       "wiring",
       "analysis",
@@ -117,9 +184,9 @@ const KNOWN_EXCEPTIONS: { from: RegExp; to: RegExp; why: string }[] = [
     why: "platform runners turn a validated scenario into model parts: moving to src/wiring/platforms/",
   },
   {
-    from: /^src\/models\/aas\/setup\.ts$/,
-    to: /^src\/scenario\//,
-    why: "the Application Auto Scaling setup reads the scenario's policies: moving to src/wiring/",
+    from: /^src\/models\/platform\//,
+    to: /^src\/wiring\//,
+    why: "platform runners build their scaling through the wiring: moving to src/wiring/platforms/",
   },
 ];
 
