@@ -14,11 +14,12 @@ import type { LauncherReport } from "./result.js";
 export type ComputeLauncher = TaskLauncher & {
   finish(tasks: readonly Task[], endMs: TimeMs): void;
   billedTaskSeconds: number;
-  report?(): LauncherReport;
 };
 
 export interface BuiltCompute {
   launcher: ComputeLauncher;
+  /** What the launch type has to say at the end (instances, idle capacity, its own invariants). */
+  report(): LauncherReport;
   launchType: "FARGATE" | "EC2";
   /** Tasks a service may launch per minute: 500 on Fargate, 250 on EC2. https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html */
   launchesPerMinute: number;
@@ -26,8 +27,8 @@ export interface BuiltCompute {
 }
 
 /**
- * The launcher of an `ecs-fargate` or `ecs-ec2` compute block, as those platform kinds build it, for models
- * other than the web service (queue workers, RunTask jobs).
+ * The launcher of an `ecs-fargate` or `ecs-ec2` compute block: the service of those platform kinds, queue
+ * workers and RunTask jobs. The service scheduler launches up to 500 Fargate or 250 EC2 tasks per minute.
  */
 export function buildCompute(
   name: string,
@@ -40,15 +41,18 @@ export function buildCompute(
     assumptions: AssumptionValues;
     image?: ContainerImageSpec;
     ebsGp3PerGbMonth?: number;
+    /** Path of the compute block in the scenario, for errors. */
+    path: string;
   },
 ): BuiltCompute {
   const a = ctx.assumptions;
   const task = { vcpu: c.task.cpu / 1024, memoryMiB: c.task.memory };
   if (c.kind === "ecs-fargate") {
-    const launcher = buildFargateLauncher(name, c, { ...ctx, path: `platforms.${name}.compute` });
-    return { launcher, launchType: "FARGATE", launchesPerMinute: 500, task };
+    const launcher = buildFargateLauncher(name, c, ctx);
+    const report = () => ("report" in launcher ? launcher.report() : {});
+    return { launcher, report, launchType: "FARGATE", launchesPerMinute: 500, task };
   }
-  const { launcher } = buildEcsEc2Capacity(
+  const { launcher, report } = buildEcsEc2Capacity(
     {
       name,
       platform: c,
@@ -59,5 +63,5 @@ export function buildCompute(
     },
     { sim: ctx.sim, ledger: ctx.ledger, log: ctx.log },
   );
-  return { launcher, launchType: "EC2", launchesPerMinute: 250, task };
+  return { launcher, report, launchType: "EC2", launchesPerMinute: 250, task };
 }

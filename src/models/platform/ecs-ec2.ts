@@ -18,8 +18,9 @@ import { EcsEc2Launcher, type RegisteredResources } from "../ec2/ecs-ec2-launche
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
 import { type ContainerImage, pullRates } from "../image/pull.js";
 import { memberOfNoLaunchableMatch, type TieBreak } from "../ec2/placement.js";
+import { buildCompute } from "./ecs-compute.js";
 import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
-import type { PlatformResult } from "./result.js";
+import type { InstanceStats, LauncherReport, PlatformResult } from "./result.js";
 
 /** Launch phases spread around their means unless a group gives its own distribution. */
 const LAUNCH_CV = 0.3;
@@ -43,18 +44,15 @@ export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult 
     // The service scheduler launches up to 250 EC2 tasks per minute per service.
     // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
     launchesPerMinute: 250,
-    launcher: (ctx) =>
-      buildEcsEc2Capacity(
-        {
-          name: input.name,
-          platform: p,
-          region: input.scenario.region,
-          assumptions: input.assumptions,
-          image: input.scenario.workload.image,
-          ebsGp3PerGbMonth: input.scenario.billing?.ebsGp3PerGbMonth,
-        },
-        ctx,
-      ).launcher,
+    compute: (ctx) =>
+      buildCompute(input.name, p, {
+        ...ctx,
+        region: input.scenario.region,
+        assumptions: input.assumptions,
+        image: input.scenario.workload.image,
+        ebsGp3PerGbMonth: input.scenario.billing?.ebsGp3PerGbMonth,
+        path: `platforms.${input.name}`,
+      }),
   });
 }
 
@@ -62,6 +60,8 @@ export interface EcsEc2Capacity {
   launcher: EcsEc2Launcher;
   asgs: AutoScalingGroup[];
   cas: ClusterAutoScaling;
+  /** The launcher's report with the instances' statistics and the groups' bounds check added. */
+  report(): LauncherReport;
 }
 
 /**
@@ -249,59 +249,60 @@ export function buildEcsEc2Capacity(
   );
   cas.start();
 
-  const base = launcher.report.bind(launcher);
-  launcher.report = () => {
-    const r = base();
-    const providers: Record<
-      string,
-      { min: number; max: number; scaleOutEvents: number; scaleInEvents: number }
-    > = {};
-    let min = 0;
-    let max = 0;
-    let mean = 0;
-    let instanceSeconds = 0;
-    let launches = 0;
-    let interruptions = 0;
-    p.capacityProviders.forEach((c, i) => {
-      const s = cas.stats(i);
-      providers[c.name] = {
-        min: s.min,
-        max: s.max,
-        scaleOutEvents: s.scaleOutEvents,
-        scaleInEvents: s.scaleInEvents,
-      };
-      min += s.min;
-      max += s.max;
-      mean += s.meanInstances;
-      instanceSeconds += asgs[i].billedInstanceSeconds;
-      launches += asgs[i].launches;
-      interruptions += asgs[i].interruptions;
-    });
-    if (r.instances) {
-      Object.assign(r.instances, {
-        min,
-        max,
-        mean,
-        instanceHours: instanceSeconds / 3600,
-        launches,
-        spotInterruptions: interruptions,
-        providers,
-      });
-    }
-    const bounded = asgs.every(
-      (g, i) =>
-        cas.stats(i).max <= g.cfg.maxSize &&
-        cas.stats(i).min >= Math.min(g.cfg.minSize, g.cfg.desiredCapacity),
-    );
-    r.checks = [
-      ...(r.checks ?? []),
-      {
-        name: "instances within each group's min/max",
-        ok: bounded,
-        detail: bounded ? "every group stayed within [minSize, maxSize]" : "a group left its bounds",
-      },
-    ];
-    return r;
+  const report = () => withClusterReport(launcher.report(), p.capacityProviders, asgs, cas);
+  return { launcher, asgs, cas, report };
+}
+
+/**
+ * The launcher's report with what cluster auto scaling knows added: instance counts per capacity provider,
+ * instance-hours, launches, Spot interruptions, and the check that each group stayed within its bounds.
+ */
+function withClusterReport(
+  r: LauncherReport,
+  providers: readonly { name: string }[],
+  asgs: readonly AutoScalingGroup[],
+  cas: ClusterAutoScaling,
+): LauncherReport {
+  const perProvider: InstanceStats["providers"] = {};
+  let min = 0;
+  let max = 0;
+  let mean = 0;
+  let instanceSeconds = 0;
+  let launches = 0;
+  let interruptions = 0;
+  providers.forEach((c, i) => {
+    const s = cas.stats(i);
+    perProvider[c.name] = {
+      min: s.min,
+      max: s.max,
+      scaleOutEvents: s.scaleOutEvents,
+      scaleInEvents: s.scaleInEvents,
+    };
+    min += s.min;
+    max += s.max;
+    mean += s.meanInstances;
+    instanceSeconds += asgs[i].billedInstanceSeconds;
+    launches += asgs[i].launches;
+    interruptions += asgs[i].interruptions;
+  });
+  const instances = r.instances && {
+    ...r.instances,
+    min,
+    max,
+    mean,
+    instanceHours: instanceSeconds / 3600,
+    launches,
+    spotInterruptions: interruptions,
+    providers: perProvider,
   };
-  return { launcher, asgs, cas };
+  const bounded = asgs.every(
+    (g, i) =>
+      cas.stats(i).max <= g.cfg.maxSize && cas.stats(i).min >= Math.min(g.cfg.minSize, g.cfg.desiredCapacity),
+  );
+  const check = {
+    name: "instances within each group's min/max",
+    ok: bounded,
+    detail: bounded ? "every group stayed within [minSize, maxSize]" : "a group left its bounds",
+  };
+  return { ...r, ...(instances ? { instances } : {}), checks: [...(r.checks ?? []), check] };
 }

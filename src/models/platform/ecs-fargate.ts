@@ -1,6 +1,6 @@
 import type { FargatePlatform } from "../../scenario/schema.js";
 import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
-import { buildFargateLauncher } from "./fargate-capacity.js";
+import { buildCompute } from "./ecs-compute.js";
 import type { PlatformResult } from "./result.js";
 
 /**
@@ -22,10 +22,9 @@ export function runEcsFargate(input: PlatformRunInput<FargatePlatform>): Platfor
     // The service scheduler launches up to 500 Fargate tasks per minute per service.
     // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
     launchesPerMinute: 500,
-    launcher: ({ sim, ledger }) =>
-      buildFargateLauncher(name, p, {
-        sim,
-        ledger,
+    compute: (ctx) =>
+      buildCompute(name, p, {
+        ...ctx,
         region: scenario.region,
         assumptions: a,
         image: scenario.workload.image,

@@ -12,7 +12,7 @@ import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
 import { buildAutoScaling } from "../aas/setup.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision } from "../decisions.js";
+import type { Decision, DecisionSink } from "../decisions.js";
 import type { DeploymentConfiguration } from "../ecs/deployment.js";
 import { EcsService, type TaskLauncher } from "../ecs/service.js";
 import { TaskEventLog } from "../ecs/task-events.js";
@@ -24,15 +24,16 @@ import {
   closeCost,
   costOf,
   costMatchesMetersCheck,
+  desiredCountWithinBoundsCheck,
   requestsConservedCheck,
   serviceMetrics,
   startPlatformRun,
   trafficRequests,
   trafficWarnings,
   webElasticity,
-  withinBoundsCheck,
 } from "./harness.js";
-import type { LauncherReport, PlatformResult } from "./result.js";
+import type { BuiltCompute } from "./ecs-compute.js";
+import type { PlatformResult } from "./result.js";
 
 /** What every platform runner receives. */
 export interface PlatformRunInput<P = Platform> {
@@ -70,17 +71,12 @@ export interface EcsServiceParts {
   loadBalancer: TargetGroupConfig;
   /** Tasks the service scheduler may launch per minute (Fargate 500, EC2 250). */
   launchesPerMinute: number;
-  /** Build the launcher that gives tasks compute and bills it. */
-  launcher: (ctx: {
+  /** Build the launcher that gives tasks compute and bills it, and what it reports at the end. */
+  compute: (ctx: {
     sim: Simulation;
     ledger: CostLedger;
-    log: (d: Omit<Decision, "platform">) => void;
-  }) => TaskLauncher & {
-    finish(tasks: readonly Task[], endMs: TimeMs): void;
-    billedTaskSeconds: number;
-    /** Launch types with more to say (instances, idle capacity, their own invariants). */
-    report?(): LauncherReport;
-  };
+    log: DecisionSink;
+  }) => Pick<BuiltCompute, "launcher" | "report">;
 }
 
 /**
@@ -109,7 +105,8 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
     memoryHighRes: highRes ? new MetricSeries("MemoryUtilization (20 s)", 20 * SECOND) : undefined,
   };
 
-  const launcher = p.launcher({ sim, ledger, log });
+  const compute = p.compute({ sim, ledger, log });
+  const launcher = compute.launcher;
 
   const ecs = new EcsService(sim, launcher, {
     name,
@@ -199,7 +196,7 @@ export function runEcsService(input: PlatformRunInput<unknown>, parts: EcsServic
   const total = traffic.latencyTotal();
   const taskHours = traffic.runningTaskSeconds / 3600;
   const requests = trafficRequests(traffic);
-  const extra = launcher.report?.() ?? {};
+  const extra = compute.report();
   const checks = [
     ...invariantChecks(requests, perMinuteCost, totalUsd, p.service, decisions),
     ...(extra.checks ?? []),
@@ -241,18 +238,9 @@ function invariantChecks(
   svc: { minCapacity: number; maxCapacity: number; desiredCount: number },
   decisions: Decision[],
 ): PlatformResult["checks"] {
-  const lo = Math.min(svc.minCapacity, svc.desiredCount);
-  const hi = Math.max(svc.maxCapacity, svc.desiredCount);
-  // The service's desired count; other controllers (cluster auto scaling) log instance counts. Scheduled
-  // actions and predictive scaling move the bounds: a change must land within those in force (`bounds`).
-  const outside = decisions.find((d) => {
-    if (!d.controller.startsWith("applicationAutoScaling") || d.to === d.from) return false;
-    const b = d.bounds as { min: number; max: number } | undefined;
-    return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
-  });
   return [
     requestsConservedCheck(r),
     costMatchesMetersCheck(perMinuteCost, totalUsd),
-    withinBoundsCheck("desired count within min/max", outside, lo, hi),
+    desiredCountWithinBoundsCheck(decisions, svc),
   ];
 }

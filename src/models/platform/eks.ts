@@ -175,7 +175,6 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
     for (const { g, managed } of groupSpecs) {
       const onDemandPerHour: Record<string, number> = {};
       for (const t of g.instanceTypes) onDemandPerHour[t] = price(t);
-      const perNode = podsPerNode(nodeAllocatable(g.instanceTypes[0]), req);
       groups.push(
         new EksNodeGroup(
           sim,
@@ -206,7 +205,6 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
           drainMs,
         ),
       );
-      void perNode;
     }
     if (n.clusterAutoscaler) {
       const c = n.clusterAutoscaler;
@@ -401,16 +399,15 @@ export function runEks(input: PlatformRunInput<EksPlatform>): PlatformResult {
   let hpa: HpaController | undefined;
   if (p.hpa) {
     const h = p.hpa;
-    const w2 = scenario.workload;
     const scraper = new PodMetricsScraper(
       sim,
       deployment,
       () => traffic,
       {
         capacityVcpu: podVcpu,
-        cpuIdle: w2.cpuIdle,
-        memoryBaselineMiB: w2.memory?.baseline ?? 0,
-        memoryPerInFlightMiB: w2.memory?.perInFlight ?? 0,
+        cpuIdle: w.cpuIdle,
+        memoryBaselineMiB: w.memory?.baseline ?? 0,
+        memoryPerInFlightMiB: w.memory?.perInFlight ?? 0,
         serviceMeanMs: service.mean,
       },
       p.metricsResolution,

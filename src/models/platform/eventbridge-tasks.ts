@@ -39,6 +39,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     assumptions: a,
     image: scenario.workload.image,
     ebsGp3PerGbMonth: scenario.billing?.ebsGp3PerGbMonth,
+    path: `platforms.${name}.compute`,
   });
   const duration = makeDistribution({
     distribution: p.job.duration.distribution,
@@ -309,7 +310,7 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
 
   cols.withinSlo.set(withinBySubmitMinute);
   const { perMinuteCost, totalUsd } = closeCost(ledger, series);
-  const extra = compute.launcher.report?.() ?? {};
+  const extra = compute.report();
   const inFlight = retrying + tasksHeld;
   const notRun = dropped + deadLettered;
   const completionStats = statsOf(completion, withinSlo);

@@ -158,6 +158,26 @@ export function withinBoundsCheck(
   };
 }
 
+/**
+ * Application Auto Scaling kept the service's desired count within its bounds. Other controllers (cluster auto
+ * scaling) log instance counts. Scheduled actions and predictive scaling move the bounds: a change must land
+ * within those in force when it was made (the decision's `bounds`), else within the registered ones.
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html
+ */
+export function desiredCountWithinBoundsCheck(
+  decisions: readonly Decision[],
+  svc: { minCapacity: number; maxCapacity: number; desiredCount: number },
+): Check {
+  const lo = Math.min(svc.minCapacity, svc.desiredCount);
+  const hi = Math.max(svc.maxCapacity, svc.desiredCount);
+  const outside = decisions.find((d) => {
+    if (!d.controller.startsWith("applicationAutoScaling") || d.to === d.from) return false;
+    const b = d.bounds as { min: number; max: number } | undefined;
+    return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
+  });
+  return withinBoundsCheck("desired count within min/max", outside, lo, hi);
+}
+
 /** Supply and SLO demand of a web-serving platform, in its scaling unit, for the elasticity metrics. */
 export function webElasticity(
   input: PlatformRunInput<unknown>,

@@ -17,7 +17,13 @@ import { SqsQueue } from "../sqs/queue.js";
 import { QueueWorkers } from "../sqs/workers.js";
 import { WholeArrivals } from "../traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
-import { closeCost, costMatchesMetersCheck, costOf, startPlatformRun, withinBoundsCheck } from "./harness.js";
+import {
+  closeCost,
+  costMatchesMetersCheck,
+  costOf,
+  desiredCountWithinBoundsCheck,
+  startPlatformRun,
+} from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import type { PlatformResult } from "./result.js";
 
@@ -44,6 +50,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     assumptions: a,
     image: w.image,
     ebsGp3PerGbMonth: scenario.billing?.ebsGp3PerGbMonth,
+    path: `platforms.${name}.compute`,
   });
 
   const rates = sqsRates(scenario.region);
@@ -238,6 +245,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     policies: c.scalingPolicies,
     scheduledActions: c.scheduledActions,
     suspendedState: c.service.SuspendedState,
+    suspendedStateChanges: c.service.suspendedStateChanges,
     bounds: { minCapacity: c.service.minCapacity, maxCapacity: c.service.maxCapacity },
     assumptions: a,
     startMs: input.startMs ?? 0,
@@ -262,7 +270,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
   // Each minute's messages deleted within the SLO latency (still queued at the end: misses).
   cols.withinSlo.set(withinBySendMinute);
   const { perMinuteCost, totalUsd } = closeCost(ledger, series);
-  const extra = compute.launcher.report?.() ?? {};
+  const extra = compute.report();
   const requests = {
     arrived: queue.sent,
     served: queue.deleted,
@@ -270,11 +278,6 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     timedOut: 0,
     inFlightAtEnd: queue.visible + queue.inFlight,
   };
-  const lo = Math.min(c.service.minCapacity, c.service.desiredCount);
-  const hi = Math.max(c.service.maxCapacity, c.service.desiredCount);
-  const outside = decisions.find(
-    (d) => d.controller === "applicationAutoScaling" && (d.to < lo || d.to > hi),
-  );
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * compute.task.vcpu;
   const ageMinutes = Math.min(minute, minutes);
   return {
@@ -335,7 +338,7 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
         detail: `sent ${queue.sent} = deleted ${queue.deleted} + dead-lettered ${queue.deadLettered} + visible ${queue.visible} + in flight ${queue.inFlight}`,
       },
       costMatchesMetersCheck(perMinuteCost, totalUsd),
-      withinBoundsCheck("desired count within min/max", outside, lo, hi),
+      desiredCountWithinBoundsCheck(decisions, c.service),
       ...(extra.checks ?? []),
     ],
     ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),

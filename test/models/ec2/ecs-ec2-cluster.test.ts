@@ -50,7 +50,7 @@ describe("scale-out from zero instances (end to end)", () => {
     expect(cap.cas.metric(0).datapoints[5]).toBe(150);
     // The fifth task starts when the third instance registers: 360 + 80 s.
     expect(Math.max(...service.tasks.map((x) => x.startedAt ?? Number.NaN))).toBe(440_000);
-    expect(cap.launcher.report().checks?.every((c) => c.ok)).toBe(true);
+    expect(cap.report().checks?.every((c) => c.ok)).toBe(true);
   });
 
   it("scales back in after 15 datapoints below target, terminating only empty instances", () => {
@@ -162,7 +162,7 @@ describe("property: no task ever runs on an instance without the CPU, memory and
             sim.at((i + 1) * 20 * MIN, () => service.setDesiredCount(n));
           });
           sim.run(180 * MIN);
-          for (const check of cap.launcher.report().checks ?? [])
+          for (const check of cap.report().checks ?? [])
             expect(check, check.detail).toMatchObject({ ok: true });
           expect(checked).toBeGreaterThan(0);
         },
