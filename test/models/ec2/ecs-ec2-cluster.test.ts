@@ -5,7 +5,7 @@ import { Simulation } from "../../../src/engine/sim.js";
 import { CostLedger } from "../../../src/models/billing/ledger.js";
 import { EcsService } from "../../../src/models/ecs/service.js";
 import type { Task } from "../../../src/models/ecs/task.js";
-import { buildEcsEc2Capacity } from "../../../src/models/platform/ecs-ec2.js";
+import { buildEcsEc2Capacity } from "../../../src/wiring/platforms/ecs-ec2.js";
 import { Ec2Platform } from "../../../src/scenario/platforms/ecs-ec2.js";
 import { cluster, fixedLaunch, MIN } from "../../helpers/ecs-ec2-cluster.js";
 

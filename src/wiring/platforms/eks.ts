@@ -1,5 +1,5 @@
 import { num } from "../../assumptions.js";
-import { withRegistrationAssumptions } from "../alb/target-group.js";
+import { withRegistrationAssumptions } from "../../models/alb/target-group.js";
 import { EKS_CONTROL_PLANE_PER_HOUR, familyAndSize, nodeAllocatable } from "../../data/eks.js";
 import { ebsGp3PricePerGbMonth, instancePrice, instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { fargateRates } from "../../data/fargate.js";
@@ -8,23 +8,23 @@ import { InputError } from "../../errors.js";
 import type { Distribution } from "../../scenario/fields.js";
 import type { EksPlatform } from "../../scenario/platforms/eks.js";
 import { parseK8sMemory, parseMilliCpu } from "../../scenario/units.js";
-import type { Decision } from "../decisions.js";
-import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
-import type { ServiceObserver } from "../ecs/service.js";
-import type { Task } from "../ecs/task.js";
-import { eksFargateSize, FargateProfileHost } from "../eks/fargate-profile.js";
-import { KarpenterController } from "../eks/karpenter-controller.js";
-import { EksNodeGroup } from "../eks/node-group.js";
-import { Cluster } from "../k8s/cluster.js";
-import { ClusterAutoscaler, type ExpanderName } from "../k8s/cluster-autoscaler.js";
-import { Deployment, type Pod } from "../k8s/deployment.js";
-import { HpaController, type HpaMetricSpec, PodMetricsScraper } from "../k8s/hpa-controller.js";
-import { allowedOfferings, type InstanceCandidate } from "../k8s/karpenter.js";
-import { podsPerNode } from "../k8s/scheduler.js";
-import { Lognormal } from "../latency/distributions.js";
-import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../traffic/index.js";
+import type { Decision } from "../../models/decisions.js";
+import { InstanceLaunchModel, type LaunchTimeSpec } from "../../models/ec2/instance-launch.js";
+import type { ServiceObserver } from "../../models/ecs/service.js";
+import type { Task } from "../../models/ecs/task.js";
+import { eksFargateSize, FargateProfileHost } from "../../models/eks/fargate-profile.js";
+import { KarpenterController } from "../../models/eks/karpenter-controller.js";
+import { EksNodeGroup } from "../../models/eks/node-group.js";
+import { Cluster } from "../../models/k8s/cluster.js";
+import { ClusterAutoscaler, type ExpanderName } from "../../models/k8s/cluster-autoscaler.js";
+import { Deployment, type Pod } from "../../models/k8s/deployment.js";
+import { HpaController, type HpaMetricSpec, PodMetricsScraper } from "../../models/k8s/hpa-controller.js";
+import { allowedOfferings, type InstanceCandidate } from "../../models/k8s/karpenter.js";
+import { podsPerNode } from "../../models/k8s/scheduler.js";
+import { Lognormal } from "../../models/latency/distributions.js";
+import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../../models/traffic/index.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import { CapacitySteps } from "./capacity-steps.js";
+import { CapacitySteps } from "../../models/platform/capacity-steps.js";
 import {
   albTraffic,
   chargeLoadBalancer,
@@ -39,7 +39,7 @@ import {
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 function launchSpec(d: Distribution | undefined, meanMs: TimeMs): LaunchTimeSpec {
   if (d) return { distribution: d.distribution, mean: d.mean, cv: d.cv };

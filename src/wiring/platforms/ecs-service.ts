@@ -1,23 +1,23 @@
 import { num, type AssumptionValues } from "../../assumptions.js";
-import { withRegistrationAssumptions } from "../alb/target-group.js";
+import { withRegistrationAssumptions } from "../../models/alb/target-group.js";
 import type { Simulation } from "../../engine/sim.js";
 import { SECOND, type TimeMs } from "../../engine/time.js";
 import type { Platform, ScenarioData } from "../../scenario/schema.js";
 import type { ScalingPolicy } from "../../scenario/policies.js";
-import type { TargetGroupConfig } from "../alb/target-group.js";
-import type { Task } from "../ecs/task.js";
+import type { TargetGroupConfig } from "../../models/alb/target-group.js";
+import type { Task } from "../../models/ecs/task.js";
 import type { ScheduledAction, SuspendedState, SuspendedStateChange } from "../../scenario/aas.js";
-import { MetricRegistry } from "../aas/metric-registry.js";
-import { publishEcsServiceMetrics } from "../aas/service-metrics.js";
-import { buildAutoScaling } from "../aas/setup.js";
-import type { CostLedger } from "../billing/ledger.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision, DecisionSink } from "../decisions.js";
-import type { DeploymentConfiguration } from "../ecs/deployment.js";
-import { EcsService, type TaskLauncher } from "../ecs/service.js";
-import { TaskEventLog } from "../ecs/task-events.js";
-import { serviceTimeOf, trafficWorkload } from "../traffic/index.js";
-import { CapacitySteps } from "./capacity-steps.js";
+import { MetricRegistry } from "../../models/aas/metric-registry.js";
+import { publishEcsServiceMetrics } from "../../models/aas/service-metrics.js";
+import { buildAutoScaling } from "../../models/aas/setup.js";
+import type { CostLedger } from "../../models/billing/ledger.js";
+import { MetricSeries } from "../../models/cloudwatch/metric.js";
+import type { Decision, DecisionSink } from "../../models/decisions.js";
+import type { DeploymentConfiguration } from "../../models/ecs/deployment.js";
+import { EcsService, type TaskLauncher } from "../../models/ecs/service.js";
+import { TaskEventLog } from "../../models/ecs/task-events.js";
+import { serviceTimeOf, trafficWorkload } from "../../models/traffic/index.js";
+import { CapacitySteps } from "../../models/platform/capacity-steps.js";
 import {
   albTraffic,
   chargeLoadBalancer,
@@ -33,7 +33,7 @@ import {
   webElasticity,
 } from "./harness.js";
 import type { BuiltCompute } from "./ecs-compute.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 /** What every platform runner receives. */
 export interface PlatformRunInput<P = Platform> {

@@ -1,26 +1,26 @@
 import { type AssumptionValues, num } from "../../assumptions.js";
 import type { Simulation } from "../../engine/sim.js";
-import type { CostLedger } from "../billing/ledger.js";
-import type { DecisionSink } from "../decisions.js";
+import type { CostLedger } from "../../models/billing/ledger.js";
+import type { DecisionSink } from "../../models/decisions.js";
 import { awsvpcTaskLimit, ebsGp3PricePerGbMonth, instancePrice, instanceType } from "../../data/ec2.js";
 import { InputError } from "../../errors.js";
 import type { Ec2Platform } from "../../scenario/schema.js";
-import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
-import { ec2SpotDiscountFor } from "../billing/spot.js";
-import { AutoScalingGroup, INSTANCES_DISTRIBUTION_DEFAULTS } from "../ec2/auto-scaling-group.js";
+import { constantFactor, type PriceFactorSeries } from "../../models/billing/ec2.js";
+import { ec2SpotDiscountFor } from "../../models/billing/spot.js";
+import { AutoScalingGroup, INSTANCES_DISTRIBUTION_DEFAULTS } from "../../models/ec2/auto-scaling-group.js";
 import {
   capacityEnvelope,
   type GroupCombine,
   type ScaleInFormula,
-} from "../ec2/capacity-provider-reservation.js";
-import { ClusterAutoScaling } from "../ec2/cluster-auto-scaling.js";
-import { EcsEc2Launcher, type RegisteredResources } from "../ec2/ecs-ec2-launcher.js";
-import { InstanceLaunchModel, type LaunchTimeSpec } from "../ec2/instance-launch.js";
-import { type ContainerImage, pullRates } from "../image/pull.js";
-import { memberOfNoLaunchableMatch, type TieBreak } from "../ec2/placement.js";
+} from "../../models/ec2/capacity-provider-reservation.js";
+import { ClusterAutoScaling } from "../../models/ec2/cluster-auto-scaling.js";
+import { EcsEc2Launcher, type RegisteredResources } from "../../models/ec2/ecs-ec2-launcher.js";
+import { InstanceLaunchModel, type LaunchTimeSpec } from "../../models/ec2/instance-launch.js";
+import { type ContainerImage, pullRates } from "../../models/image/pull.js";
+import { memberOfNoLaunchableMatch, type TieBreak } from "../../models/ec2/placement.js";
 import { buildCompute } from "./ecs-compute.js";
 import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
-import type { InstanceStats, LauncherReport, PlatformResult } from "./result.js";
+import type { InstanceStats, LauncherReport, PlatformResult } from "../../models/platform/result.js";
 
 /** Launch phases spread around their means unless a group gives its own distribution. */
 const LAUNCH_CV = 0.3;

@@ -2,20 +2,20 @@ import { num } from "../../assumptions.js";
 import { Phase } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
-import { parseSchedule } from "../aas/schedule.js";
-import { EcsService } from "../ecs/service.js";
-import { TaskEventLog } from "../ecs/task-events.js";
-import type { Task } from "../ecs/task.js";
-import { makeDistribution } from "../latency/distributions.js";
-import { LogHistogram } from "../latency/histogram.js";
-import { statsOf } from "../latency/request-recorder.js";
-import type { LatencyStats } from "../latency/recorder.js";
-import { nextRetryAt, type RetryBackoff, type RetryPolicy } from "../eventbridge/retry-policy.js";
-import { WholeArrivals } from "../traffic/whole-arrivals.js";
+import { parseSchedule } from "../../models/aas/schedule.js";
+import { EcsService } from "../../models/ecs/service.js";
+import { TaskEventLog } from "../../models/ecs/task-events.js";
+import type { Task } from "../../models/ecs/task.js";
+import { makeDistribution } from "../../models/latency/distributions.js";
+import { LogHistogram } from "../../models/latency/histogram.js";
+import { statsOf } from "../../models/latency/request-recorder.js";
+import type { LatencyStats } from "../../models/latency/recorder.js";
+import { nextRetryAt, type RetryBackoff, type RetryPolicy } from "../../models/eventbridge/retry-policy.js";
+import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
 import { closeCost, costMatchesMetersCheck, costOf, startPlatformRun } from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 /**
  * Jobs started by EventBridge as ECS RunTask: scheduled (EventBridge Scheduler, cron/rate/at in the AWS

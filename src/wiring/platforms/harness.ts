@@ -1,18 +1,22 @@
 import { Simulation } from "../../engine/sim.js";
 import { MINUTE } from "../../engine/time.js";
-import type { TargetGroupConfig } from "../alb/target-group.js";
+import type { TargetGroupConfig } from "../../models/alb/target-group.js";
 import { num } from "../../assumptions.js";
-import { chargeAlb } from "../billing/alb.js";
-import { CostLedger } from "../billing/ledger.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision } from "../decisions.js";
-import type { FluidTask } from "../traffic/fluid.js";
-import { createTraffic, type TrafficInputs, type TrafficModel } from "../traffic/index.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
-import type { RequestWorkload } from "../traffic/request.js";
-import { type CapacitySteps, type ElasticityInputs, platformSloDemand } from "./capacity-steps.js";
+import { chargeAlb } from "../../models/billing/alb.js";
+import { CostLedger } from "../../models/billing/ledger.js";
+import { MetricSeries } from "../../models/cloudwatch/metric.js";
+import type { Decision } from "../../models/decisions.js";
+import type { FluidTask } from "../../models/traffic/fluid.js";
+import { createTraffic, type TrafficInputs, type TrafficModel } from "../../models/traffic/index.js";
+import { MinuteSeries } from "../../models/traffic/minute-series.js";
+import type { RequestWorkload } from "../../models/traffic/request.js";
+import {
+  type CapacitySteps,
+  type ElasticityInputs,
+  platformSloDemand,
+} from "../../models/platform/capacity-steps.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 /**
  * The bookkeeping every platform runner starts with (one place, so that all kinds bill, record and log

@@ -4,14 +4,14 @@ import { type Continuous, Phase } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { InputError } from "../../errors.js";
 import type { AppRunnerPlatform } from "../../scenario/platforms/app-runner.js";
-import { activeBilledSeconds, activeUntil } from "../apprunner/billing.js";
-import { appRunnerInstancesNeeded, appRunnerNextCount } from "../apprunner/scaling.js";
-import { fullPullMs, pullRates } from "../image/pull.js";
-import { serviceTimeOf, trafficWorkload } from "../traffic/index.js";
-import { LatencyRecorder } from "../latency/recorder.js";
-import { FluidTraffic, type ServingCapacity } from "../traffic/fluid.js";
+import { activeBilledSeconds, activeUntil } from "../../models/apprunner/billing.js";
+import { appRunnerInstancesNeeded, appRunnerNextCount } from "../../models/apprunner/scaling.js";
+import { fullPullMs, pullRates } from "../../models/image/pull.js";
+import { serviceTimeOf, trafficWorkload } from "../../models/traffic/index.js";
+import { LatencyRecorder } from "../../models/latency/recorder.js";
+import { FluidTraffic, type ServingCapacity } from "../../models/traffic/fluid.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import { CapacitySteps } from "./capacity-steps.js";
+import { CapacitySteps } from "../../models/platform/capacity-steps.js";
 import {
   closeCost,
   costOf,
@@ -24,7 +24,7 @@ import {
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 /** One App Runner instance: provisioned from `readyAt`, active (paying vCPU) during activation periods. */
 interface Instance {

@@ -6,7 +6,7 @@ import { runEventBridgeTasks } from "./eventbridge-tasks.js";
 import { runSqsWorker } from "./sqs-worker.js";
 import type { PlatformRunInput } from "./ecs-service.js";
 import { runEks } from "./eks.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 type Runner<K extends Platform["kind"]> = (
   input: PlatformRunInput<Extract<Platform, { kind: K }>>,

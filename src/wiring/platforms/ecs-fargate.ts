@@ -1,7 +1,7 @@
 import type { FargatePlatform } from "../../scenario/schema.js";
 import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
 import { buildCompute } from "./ecs-compute.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 /**
  * An ECS service on Fargate: every task on its own capacity (FARGATE, or FARGATE_SPOT by a capacity provider

@@ -3,13 +3,13 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { EcsCompute } from "../../scenario/platforms/ecs-compute.js";
 import type { ContainerImageSpec } from "../../scenario/image.js";
-import type { CostLedger } from "../billing/ledger.js";
-import type { DecisionSink } from "../decisions.js";
-import type { TaskLauncher } from "../ecs/service.js";
-import type { Task } from "../ecs/task.js";
+import type { CostLedger } from "../../models/billing/ledger.js";
+import type { DecisionSink } from "../../models/decisions.js";
+import type { TaskLauncher } from "../../models/ecs/service.js";
+import type { Task } from "../../models/ecs/task.js";
 import { buildEcsEc2Capacity } from "./ecs-ec2.js";
 import { buildFargateLauncher } from "./fargate-capacity.js";
-import type { LauncherReport } from "./result.js";
+import type { LauncherReport } from "../../models/platform/result.js";
 
 export type ComputeLauncher = TaskLauncher & {
   finish(tasks: readonly Task[], endMs: TimeMs): void;

@@ -2,20 +2,20 @@ import { num } from "../../assumptions.js";
 import { Phase } from "../../engine/sim.js";
 import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
 import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
-import { MetricRegistry, type Statistic } from "../aas/metric-registry.js";
-import { buildAutoScaling } from "../aas/setup.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
-import { EcsService } from "../ecs/service.js";
-import { TaskEventLog } from "../ecs/task-events.js";
-import { makeDistribution } from "../latency/distributions.js";
-import { LogHistogram } from "../latency/histogram.js";
-import { statsOf } from "../latency/request-recorder.js";
+import { MetricRegistry, type Statistic } from "../../models/aas/metric-registry.js";
+import { buildAutoScaling } from "../../models/aas/setup.js";
+import { MetricSeries } from "../../models/cloudwatch/metric.js";
+import { EcsService } from "../../models/ecs/service.js";
+import { TaskEventLog } from "../../models/ecs/task-events.js";
+import { makeDistribution } from "../../models/latency/distributions.js";
+import { LogHistogram } from "../../models/latency/histogram.js";
+import { statsOf } from "../../models/latency/request-recorder.js";
 import { sqsRates } from "../../data/sqs.js";
 import { InputError } from "../../errors.js";
-import { billedSendRequests, sqsRequestsUsd } from "../sqs/backlog.js";
-import { SqsQueue } from "../sqs/queue.js";
-import { QueueWorkers } from "../sqs/workers.js";
-import { WholeArrivals } from "../traffic/whole-arrivals.js";
+import { billedSendRequests, sqsRequestsUsd } from "../../models/sqs/backlog.js";
+import { SqsQueue } from "../../models/sqs/queue.js";
+import { QueueWorkers } from "../../models/sqs/workers.js";
+import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
 import { buildCompute } from "./ecs-compute.js";
 import {
   closeCost,
@@ -25,7 +25,7 @@ import {
   startPlatformRun,
 } from "./harness.js";
 import type { PlatformRunInput } from "./ecs-service.js";
-import type { PlatformResult } from "./result.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 const GAUGE: readonly Statistic[] = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
 
