@@ -3,156 +3,54 @@ import { appRunnerRates } from "../../data/app-runner.js";
 import { type Continuous, Phase } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { InputError } from "../../errors.js";
-import type { AppRunnerPlatform } from "../../scenario/platforms/app-runner.js";
-import { activeBilledSeconds, activeUntil } from "../../models/apprunner/billing.js";
+import { AppRunnerFleet } from "../../models/apprunner/fleet.js";
 import { appRunnerInstancesNeeded, appRunnerNextCount } from "../../models/apprunner/scaling.js";
 import { fullPullMs, pullRates } from "../../models/image/pull.js";
-import { serviceTimeOf, trafficWorkload } from "../../models/traffic/index.js";
 import { LatencyRecorder } from "../../models/latency/recorder.js";
-import { FluidTraffic, type ServingCapacity } from "../../models/traffic/fluid.js";
-import type { PlatformRunInput } from "./ecs-service.js";
-import { CapacitySteps } from "../../models/platform/capacity-steps.js";
+import type { PlatformResult } from "../../models/platform/result.js";
+import { FluidTraffic } from "../../models/traffic/fluid.js";
+import { serviceTimeOf, trafficWorkload } from "../../models/traffic/index.js";
+import type { AppRunnerPlatform } from "../../scenario/platforms/app-runner.js";
+import { assembleResult, cpuPercentOfPaid, servedCapacity } from "./collectors.js";
 import {
-  closeCost,
-  costOf,
-  costMatchesMetersCheck,
   requestsConservedCheck,
   serviceMetrics,
-  startPlatformRun,
   trafficRequests,
   trafficWarnings,
   webElasticity,
   withinBoundsCheck,
 } from "./harness.js";
-import type { PlatformResult } from "../../models/platform/result.js";
+import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
 
-/** One App Runner instance: provisioned from `readyAt`, active (paying vCPU) during activation periods. */
-interface Instance {
-  readyAt: TimeMs;
-  ready: boolean;
-  active: boolean;
-  activeSince: TimeMs;
-  busyUntil: TimeMs;
-}
+type Run = PlatformRun<AppRunnerPlatform>;
 
-/**
- * An App Runner service on the scenario's traffic: the shared fluid traffic model and latency recorder,
- * instances scaled on concurrent requests (MaxConcurrency, MinSize, MaxSize) and billed as provisioned
- * (memory) or active (vCPU + memory, one-minute minimum per activation).
- * https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html
- * https://aws.amazon.com/apprunner/pricing/
- */
-export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): PlatformResult {
-  const { name, platform: p, scenario, assumptions: a } = input;
+/** The instances, the shared fluid traffic model in front of them, and the scaler's tally. */
+function buildAppRunner(run: Run) {
+  const { name, platform: p, scenario, assumptions: a } = run.input;
   const rates = p.pricing ?? appRunnerRates(scenario.region);
   if (typeof rates === "string") throw new InputError(rates, { path: `platforms.${name}.pricing` });
   const cfg = p.AutoScalingConfiguration;
   const vcpu = p.InstanceConfiguration.Cpu / 1024;
-  const memoryGb = p.InstanceConfiguration.Memory / 1024;
-  const { sim, ledger, series, decisions } = startPlatformRun(input);
   const w = scenario.workload;
   const service = serviceTimeOf(w);
   const latency = new LatencyRecorder(service, scenario.slo.latency, w.timeout);
-  const idleTimeoutMs = num(a, "appRunner.activeIdleTimeout");
   const image = w.image;
   const startMs =
     num(a, "appRunner.instanceStartTime") +
     (image ? fullPullMs(image, pullRates(a)) + num(a, "container.startTime") : 0);
-
-  // Instances in creation order; scale-in removes the newest (none is preferred by AWS documentation).
-  const instances: Instance[] = [];
-  const fleet: ServingCapacity & { desiredCount: number; inServiceCount: number; runningCount: number } = {
-    inServiceCount: 0,
-    runningCount: 0,
-    desiredCount: cfg.MinSize,
-  };
-  let activations = 0;
-  let activeVcpuSeconds = 0;
-  let provisionedSeconds = 0;
-  let capMin = cfg.MinSize;
-  let capMax = cfg.MinSize;
-  // Supply of the elasticity metrics: instances serving requests, at each change.
-  const supply = new CapacitySteps();
-
-  /** End `inst`'s active period at `endMs`; `untilMs`: the instance leaves then (its active minimum ends too). */
-  const closeActive = (inst: Instance, endMs: TimeMs, untilMs?: TimeMs) => {
-    const seconds = activeBilledSeconds(inst.activeSince, endMs, untilMs);
-    if (seconds <= 0) {
-      inst.active = false;
-      return;
-    }
-    const usd =
-      ((vcpu * rates.activeVcpuHour + memoryGb * (rates.activeGbHour - rates.provisionedGbHour)) * seconds) /
-      3600;
-    const span = Math.max(1, endMs - inst.activeSince);
-    const exact = (usd * span) / (seconds * 1000);
-    ledger.addInterval(inst.activeSince, inst.activeSince + span, exact / span, usd - exact);
-    ledger.addToMeter(
-      "appRunner.activeVcpu",
-      "vCPU-hours",
-      (vcpu * seconds) / 3600,
-      (vcpu * rates.activeVcpuHour * seconds) / 3600,
-    );
-    if (rates.activeGbHour !== rates.provisionedGbHour)
-      ledger.addToMeter(
-        "appRunner.activeMemory",
-        "GB-hours",
-        (memoryGb * seconds) / 3600,
-        (memoryGb * (rates.activeGbHour - rates.provisionedGbHour) * seconds) / 3600,
-      );
-    activeVcpuSeconds += vcpu * seconds;
-    inst.active = false;
-  };
-  const closeProvisioned = (inst: Instance, endMs: TimeMs) => {
-    const seconds = Math.ceil(Math.max(0, endMs - inst.readyAt) / 1000);
-    if (seconds === 0) return;
-    const usd = (memoryGb * rates.provisionedGbHour * seconds) / 3600;
-    const span = Math.max(1, endMs - inst.readyAt);
-    const exact = (usd * span) / (seconds * 1000);
-    ledger.addInterval(inst.readyAt, inst.readyAt + span, exact / span, usd - exact);
-    ledger.addToMeter("appRunner.provisionedMemory", "GB-hours", (memoryGb * seconds) / 3600, usd);
-    provisionedSeconds += seconds;
-  };
-  const addInstance = (now: TimeMs, warm: boolean) => {
-    const inst: Instance = {
-      readyAt: now + (warm ? 0 : startMs),
-      ready: warm,
-      active: false,
-      activeSince: 0,
-      busyUntil: 0,
-    };
-    instances.push(inst);
-    if (warm) {
-      fleet.inServiceCount++;
-      fleet.runningCount++;
-    } else {
-      sim.at(inst.readyAt, () => {
-        if (!instances.includes(inst)) return;
-        inst.ready = true;
-        fleet.inServiceCount++;
-        fleet.runningCount++;
-        supply.record(inst.readyAt, fleet.inServiceCount);
-        capMax = Math.max(capMax, fleet.runningCount);
-      });
-    }
-  };
-  const removeInstance = (now: TimeMs) => {
-    const inst = instances.pop();
-    if (!inst) return;
-    if (inst.ready) {
-      if (inst.active)
-        closeActive(inst, Math.min(now, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)), now);
-      closeProvisioned(inst, now);
-      fleet.inServiceCount--;
-      fleet.runningCount--;
-      supply.record(now, fleet.inServiceCount);
-      capMin = Math.min(capMin, fleet.runningCount);
-    }
-  };
-  // The service exists before the trace starts with MinSize provisioned instances.
-  for (let i = 0; i < cfg.MinSize; i++) addInstance(0, true);
-  supply.record(0, fleet.inServiceCount);
-
+  const fleet = new AppRunnerFleet(
+    run.sim,
+    {
+      vcpu,
+      memoryGb: p.InstanceConfiguration.Memory / 1024,
+      rates,
+      startMs,
+      idleTimeoutMs: num(a, "appRunner.activeIdleTimeout"),
+      ledger: run.ledger,
+      rng: run.sim.rng(`${name}.appRunner.activity`),
+    },
+    cfg.MinSize,
+  );
   // App Runner sends an instance at most MaxConcurrency requests at once; beyond MaxConcurrency × instances
   // it answers 429 Too Many Requests at once instead of queueing (assumption `appRunner.overflow`). Users see
   // the 429s while App Runner scales out: https://github.com/aws/apprunner-roadmap/issues/224 and
@@ -164,90 +62,78 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
     ...(rejectOverflow ? { queueLimit: 0 } : {}),
   };
   const traffic = new FluidTraffic(
-    input.rates,
-    input.stepMs,
+    run.input.rates,
+    run.input.stepMs,
     scenario.engine.tick,
     workload,
     { vcpu, memoryMiB: p.InstanceConfiguration.Memory },
     fleet,
     latency,
     serviceMetrics("Requests"),
-    series,
+    run.series,
   );
+  const concurrency = { sum: 0, ticks: 0 };
+  const scaling = { scaleOut: 0, scaleIn: 0 };
+  return { fleet, traffic, latency, workload, concurrency, scaling, startMs, vcpu };
+}
+type Parts = ReturnType<typeof buildAppRunner>;
 
-  // Step the traffic one tick at a time and, after each, measure concurrency and which instances worked.
-  const tick = scenario.engine.tick;
-  const rng = sim.rng(`${name}.appRunner.activity`);
-  let concurrencySum = 0;
-  let concurrencyTicks = 0;
+/**
+ * Step the traffic one tick at a time and, after each, measure concurrency and which instances worked.
+ * Little's law on the requests offered to the instances (those answered 429 included, as demand the
+ * instances would hold): arrival rate × time on an instance. Time waiting in front of the instances is not
+ * concurrency on them, so the backlog's wait is left out.
+ */
+function concurrencyMeter(q: Parts, run: Run): Continuous {
+  const { traffic, fleet, concurrency } = q;
+  const tick = run.input.scenario.engine.tick;
+  const serviceMeanMs = run.input.scenario.workload.serviceTime.mean;
+  const backlogWaitMs = () => {
+    const capacity = fleet.inServiceCount * traffic.taskThroughput;
+    return capacity > 0 ? (1000 * traffic.backlogRequests) / capacity : 0;
+  };
   let lastArrived = 0;
   let trafficT = 0;
-  const meter: Continuous = {
+  return {
     advanceTo(until: TimeMs) {
       let t = trafficT;
       while (t + tick <= until) {
         traffic.advanceTo(t + tick);
         const arrivals = traffic.arrived - lastArrived;
         lastArrived = traffic.arrived;
-        const latencyMs = w.serviceTime.mean + traffic.currentDelayMs;
-        // Little's law on the requests offered to the instances (those answered 429 included, as demand the
-        // instances would hold): arrival rate × time on an instance. Time waiting in front of the instances
-        // is not concurrency on them, so the backlog's wait is left out.
-        concurrencySum += (arrivals / (tick / 1000)) * ((latencyMs - backlogWaitMs()) / 1000);
-        concurrencyTicks++;
-        markActivity(t, t + tick, arrivals, latencyMs);
+        const latencyMs = serviceMeanMs + traffic.currentDelayMs;
+        concurrency.sum += (arrivals / (tick / 1000)) * ((latencyMs - backlogWaitMs()) / 1000);
+        concurrency.ticks++;
+        fleet.markActivity(t, t + tick, arrivals, latencyMs);
         t += tick;
       }
       trafficT = t;
     },
   };
-  const backlogWaitMs = () => {
-    const capacity = fleet.inServiceCount * traffic.taskThroughput;
-    return capacity > 0 ? (1000 * traffic.backlogRequests) / capacity : 0;
-  };
-  const markActivity = (t0: TimeMs, t1: TimeMs, arrivals: number, latencyMs: number) => {
-    const n = fleet.inServiceCount;
-    const perInstance = n > 0 ? arrivals / n : 0;
-    // P(an instance receives at least one request this tick) for Poisson arrivals shared round robin.
-    const pAny = perInstance > 30 ? 1 : 1 - Math.exp(-perInstance);
-    for (let i = 0; i < instances.length; i++) {
-      const inst = instances[i];
-      if (!inst.ready) continue;
-      if (inst.active && t0 >= activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)) {
-        closeActive(inst, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs));
-      }
-      if (pAny > 0 && (pAny === 1 || rng.next() < pAny)) {
-        if (!inst.active) {
-          inst.active = true;
-          inst.activeSince = t0;
-          activations++;
-        }
-        inst.busyUntil = t1 + Math.round(latencyMs);
-      }
-    }
-  };
-  sim.addContinuous(meter);
+}
 
-  // The scaler: once per interval, the mean concurrency decides the instances needed.
+/** The scaler: once per interval, the mean concurrency decides the instances needed. */
+function scaleOnConcurrency(q: Parts, run: Run): void {
+  const { fleet, concurrency, scaling } = q;
+  const a = run.input.assumptions;
+  const cfg = run.input.platform.AutoScalingConfiguration;
   const intervalMs = num(a, "appRunner.scalingInterval");
   const windowLength = Math.max(1, Math.round(num(a, "appRunner.scaleInStabilization") / intervalMs));
   const needs: number[] = [];
-  let scaleOut = 0;
-  let scaleIn = 0;
-  sim.every(
+  run.sim.every(
     intervalMs,
     (now) => {
-      const mean = concurrencyTicks > 0 ? concurrencySum / concurrencyTicks : 0;
-      concurrencySum = 0;
-      concurrencyTicks = 0;
+      const mean = concurrency.ticks > 0 ? concurrency.sum / concurrency.ticks : 0;
+      concurrency.sum = 0;
+      concurrency.ticks = 0;
       needs.push(appRunnerInstancesNeeded(mean, cfg));
       if (needs.length > windowLength) needs.shift();
       const current = fleet.desiredCount;
       const next = appRunnerNextCount(current, needs);
       if (next === current) return;
-      decisions.push({
+      run.decisions.push({
         t: now / 1000,
-        platform: name,
+        platform: run.input.name,
         controller: "appRunner",
         action: next > current ? "scale-out" : "scale-in",
         from: current,
@@ -259,73 +145,66 @@ export function runAppRunner(input: PlatformRunInput<AppRunnerPlatform>): Platfo
         concurrency: Math.round(mean * 1000) / 1000,
       });
       fleet.desiredCount = next;
-      if (next > current) {
-        scaleOut++;
-        for (let i = current; i < next; i++) addInstance(now, false);
-      } else {
-        scaleIn++;
-        for (let i = current; i > next; i--) removeInstance(now);
-      }
+      if (next > current) scaling.scaleOut++;
+      else scaling.scaleIn++;
+      for (let i = current; i < next; i++) fleet.add(now);
+      for (let i = current; i > next; i--) fleet.remove(now);
     },
     Phase.control,
   );
+}
 
-  sim.run(input.durationMs);
-  for (const inst of instances) {
-    if (!inst.ready) continue;
-    if (inst.active)
-      closeActive(
-        inst,
-        Math.min(input.durationMs, activeUntil(inst.activeSince, inst.busyUntil, idleTimeoutMs)),
-        input.durationMs,
-      );
-    closeProvisioned(inst, input.durationMs);
-  }
-
-  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
+function collectAppRunner(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
+  const { fleet, traffic } = q;
+  const cfg = run.input.platform.AutoScalingConfiguration;
   const requests = trafficRequests(traffic);
-  const outside = decisions.find((d) => d.to < cfg.MinSize || d.to > cfg.MaxSize);
-  const activeHours = activeVcpuSeconds / vcpu / 3600;
-  return {
-    name,
-    kind: p.kind,
-    minutes: series,
+  const outside = run.decisions.find((d) => d.to < cfg.MinSize || d.to > cfg.MaxSize);
+  const provisionedHours = fleet.provisionedSeconds / 3600;
+  const activeHours = fleet.activeVcpuSeconds / q.vcpu / 3600;
+  return assembleResult(run, books, {
     requests,
-    latency: latency.total(),
+    latency: q.latency.total(),
     ...trafficWarnings(traffic),
-    capacity: {
-      min: capMin,
-      max: capMax,
-      mean: input.durationMs > 0 ? traffic.runningTaskSeconds / (input.durationMs / 1000) : 0,
-      taskHours: traffic.runningTaskSeconds / 3600,
-      billedTaskHours: provisionedSeconds / 3600,
-    },
-    cost: costOf(ledger, totalUsd),
-    scaling: { scaleOutEvents: scaleOut, scaleInEvents: scaleIn },
-    utilisation: {
-      cpuPercentOfPaid: activeVcpuSeconds > 0 ? (100 * traffic.cpuSecondsUsed) / activeVcpuSeconds : 0,
-    },
-    decisions,
+    capacity: servedCapacity(fleet.range, traffic.runningTaskSeconds, run.input.durationMs, provisionedHours),
+    scaling: { scaleOutEvents: q.scaling.scaleOut, scaleInEvents: q.scaling.scaleIn },
+    utilisation: cpuPercentOfPaid(traffic.cpuSecondsUsed, fleet.activeVcpuSeconds),
     details: {
       appRunner: {
-        provisionedInstanceHours: provisionedSeconds / 3600,
+        provisionedInstanceHours: provisionedHours,
         activeInstanceHours: activeHours,
-        activeShare: provisionedSeconds > 0 ? activeHours / (provisionedSeconds / 3600) : 0,
-        activations,
-        instanceStartSeconds: startMs / 1000,
+        activeShare: fleet.provisionedSeconds > 0 ? activeHours / provisionedHours : 0,
+        activations: fleet.activations,
+        instanceStartSeconds: q.startMs / 1000,
       },
     },
-    elasticity: webElasticity(input, "instances", supply, workload, vcpu),
+    elasticity: webElasticity(run.input, "instances", fleet.supply, q.workload, q.vcpu),
+    conservation: requestsConservedCheck(requests),
     checks: [
-      requestsConservedCheck(requests),
-      costMatchesMetersCheck(perMinuteCost, totalUsd),
       withinBoundsCheck("instances within MinSize/MaxSize", outside, cfg.MinSize, cfg.MaxSize),
       {
         name: "active time within provisioned time",
         // Active time is part of provisioned time (each period rounds up to a whole second on its own).
-        ok: activeHours <= (provisionedSeconds + activations) / 3600 + 1e-9,
-        detail: `active ${activeHours.toFixed(4)} h, provisioned ${(provisionedSeconds / 3600).toFixed(4)} h`,
+        ok: activeHours <= (fleet.provisionedSeconds + fleet.activations) / 3600 + 1e-9,
+        detail: `active ${activeHours.toFixed(4)} h, provisioned ${provisionedHours.toFixed(4)} h`,
       },
     ],
-  };
+  });
 }
+
+/**
+ * An App Runner service on the scenario's traffic: the shared fluid traffic model and latency recorder,
+ * instances scaled on concurrent requests (MaxConcurrency, MinSize, MaxSize) and billed as provisioned
+ * (memory) or active (vCPU + memory, one-minute minimum per activation).
+ * https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html
+ * https://aws.amazon.com/apprunner/pricing/
+ */
+export const appRunnerKind: PlatformKind<AppRunnerPlatform, Parts> = {
+  build: buildAppRunner,
+  warmStart: (q, run) => q.fleet.warmStart(run.input.platform.AutoScalingConfiguration.MinSize),
+  start(q, run) {
+    run.sim.addContinuous(concurrencyMeter(q, run));
+    scaleOnConcurrency(q, run);
+  },
+  finish: (q, run) => q.fleet.finish(run.input.durationMs),
+  collect: collectAppRunner,
+};

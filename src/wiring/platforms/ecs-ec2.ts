@@ -18,43 +18,10 @@ import { EcsEc2Launcher, type RegisteredResources } from "../../models/ec2/ecs-e
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../../models/ec2/instance-launch.js";
 import { type ContainerImage, pullRates } from "../../models/image/pull.js";
 import { memberOfNoLaunchableMatch, type TieBreak } from "../../models/ec2/placement.js";
-import { buildCompute } from "./ecs-compute.js";
-import { type PlatformRunInput, runEcsService } from "./ecs-service.js";
-import type { InstanceStats, LauncherReport, PlatformResult } from "../../models/platform/result.js";
+import type { InstanceStats, LauncherReport } from "../../models/platform/result.js";
 
 /** Launch phases spread around their means unless a group gives its own distribution. */
 const LAUNCH_CV = 0.3;
-
-/**
- * An ECS service on EC2 container instances: Auto Scaling group capacity providers scaled by ECS cluster
- * auto scaling, tasks placed by the placement strategies, instances billed per second.
- */
-export function runEcsEc2(input: PlatformRunInput<Ec2Platform>): PlatformResult {
-  const { platform: p } = input;
-  return runEcsService(input, {
-    task: {
-      vcpu: p.task.cpu / 1024,
-      memoryMiB: p.task.memory,
-      memoryReservationMiB: p.task.memoryReservation,
-    },
-    service: p.service,
-    scalingPolicies: p.scalingPolicies,
-    scheduledActions: p.scheduledActions,
-    loadBalancer: p.loadBalancer,
-    // The service scheduler launches up to 250 EC2 tasks per minute per service.
-    // https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/task.html
-    launchesPerMinute: 250,
-    compute: (ctx) =>
-      buildCompute(input.name, p, {
-        ...ctx,
-        region: input.scenario.region,
-        assumptions: input.assumptions,
-        image: input.scenario.workload.image,
-        ebsGp3PerGbMonth: input.scenario.billing?.ebsGp3PerGbMonth,
-        path: `platforms.${input.name}`,
-      }),
-  });
-}
 
 export interface EcsEc2Capacity {
   launcher: EcsEc2Launcher;
@@ -64,27 +31,51 @@ export interface EcsEc2Capacity {
   report(): LauncherReport;
 }
 
+/** What the EC2 capacity of one service is built from. */
+export interface EcsEc2CapacityInput {
+  name: string;
+  platform: Ec2Platform;
+  region: string;
+  assumptions: AssumptionValues;
+  image?: ContainerImage;
+  /** billing.ebsGp3PerGbMonth, over the pinned regional price. */
+  ebsGp3PerGbMonth?: number;
+}
+
+interface CapacityContext {
+  sim: Simulation;
+  ledger: CostLedger;
+  log: DecisionSink;
+}
+
 /**
  * The EC2 capacity of one service: a launcher, one Auto Scaling group per capacity provider (registered at
  * t = 0 with their desiredCapacity) and cluster auto scaling, started.
  */
-export function buildEcsEc2Capacity(
-  input: {
-    name: string;
-    platform: Ec2Platform;
-    region: string;
-    assumptions: AssumptionValues;
-    image?: ContainerImage;
-    /** billing.ebsGp3PerGbMonth, over the pinned regional price. */
-    ebsGp3PerGbMonth?: number;
-  },
-  ctx: { sim: Simulation; ledger: CostLedger; log: DecisionSink },
-): EcsEc2Capacity {
-  const { name, platform: p, region, assumptions: a } = input;
-  const { sim, ledger, log } = ctx;
+export function buildEcsEc2Capacity(input: EcsEc2CapacityInput, ctx: CapacityContext): EcsEc2Capacity {
+  const { platform: p, region } = input;
   const azs = p.availabilityZones ?? [`${region}a`, `${region}b`, `${region}c`];
-  const memFraction = num(a, "ecsEc2.registeredMemoryFraction");
-  const registered = (type: string): RegisteredResources => {
+  const registered = registeredResources(input);
+  const launcher = ec2Launcher(input, ctx.sim, registered);
+  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region, input.ebsGp3PerGbMonth);
+  const asgs = p.capacityProviders.map((_c, i) => {
+    const asg = autoScalingGroup(input, ctx, i, { azs, ebsPerGbMonth, hooks: launcher.hooksFor(i) });
+    launcher.attach(asg);
+    return asg;
+  });
+  // The cluster exists before the trace starts: its desiredCapacity instances are registered at t = 0.
+  for (const asg of asgs) asg.warmStart(0);
+  const cas = clusterAutoScaling(input, ctx, { launcher, asgs, azs, registered });
+  cas.start();
+  const report = () => withClusterReport(launcher.report(), p.capacityProviders, asgs, cas);
+  return { launcher, asgs, cas, report };
+}
+
+/** The CPU, memory and ENIs an instance type registers with the cluster (the agent's reserved memory off). */
+function registeredResources(input: EcsEc2CapacityInput): (type: string) => RegisteredResources {
+  const p = input.platform;
+  const memFraction = num(input.assumptions, "ecsEc2.registeredMemoryFraction");
+  return (type) => {
     const t = instanceType(type);
     return {
       cpu: t.vcpu * 1024,
@@ -92,7 +83,15 @@ export function buildEcsEc2Capacity(
       enis: awsvpcTaskLimit(type, p.awsvpcTrunking),
     };
   };
-  const awsvpc = p.task.networkMode === "awsvpc";
+}
+
+/** The launcher: places tasks on container instances by the capacity provider strategy and placement rules. */
+function ec2Launcher(
+  input: EcsEc2CapacityInput,
+  sim: Simulation,
+  registered: (type: string) => RegisteredResources,
+): EcsEc2Launcher {
+  const { name, platform: p, assumptions: a } = input;
   const strategy = p.capacityProviderStrategy?.map((s) => ({
     capacityProvider: s.capacityProvider,
     base: s.base,
@@ -103,9 +102,13 @@ export function buildEcsEc2Capacity(
     (c) =>
       strategy.find((s) => s.capacityProvider === c.name) ?? { capacityProvider: c.name, base: 0, weight: 0 },
   );
-  const ebsPerGbMonth = ebsGp3PricePerGbMonth(region, input.ebsGp3PerGbMonth);
-  const launcher = new EcsEc2Launcher(sim, {
-    task: { cpu: p.task.cpu, memoryMiB: p.task.memory, awsvpc, hostPort: p.task.hostPort },
+  return new EcsEc2Launcher(sim, {
+    task: {
+      cpu: p.task.cpu,
+      memoryMiB: p.task.memory,
+      awsvpc: p.task.networkMode === "awsvpc",
+      hostPort: p.task.hostPort,
+    },
     providers: p.capacityProviders.map((c) => ({
       name: c.name,
       managedTerminationProtection: c.managedTerminationProtection === "ENABLED",
@@ -129,128 +132,153 @@ export function buildEcsEc2Capacity(
         }
       : undefined,
   });
-  const asgs = p.capacityProviders.map((c, i) => {
-    const g = c.autoScalingGroup;
-    const path = `platforms.${name}.capacityProviders[${i}].autoScalingGroup`;
-    const perHour: Record<string, number> = {};
-    for (const t of g.instanceTypes) {
-      const override = g.pricing?.perHour?.[t];
-      try {
-        perHour[t] = override ?? instancePrice(t, region);
-      } catch (e) {
-        if (e instanceof InputError)
-          throw new InputError(`${e.message}; or set pricing.perHour`, { path: `${path}.pricing` });
-        throw e;
-      }
-    }
-    const spot = g.spot;
-    const spotFactor: PriceFactorSeries = spot?.priceSeries
-      ? {
-          at: [0, ...spot.priceSeries.slice(1).map((x) => x.at)],
-          factor: spot.priceSeries.map((x) => 1 - x.discount),
-        }
-      : constantFactor(1 - (spot?.discount ?? num(a, "ec2Spot.discount")));
-    // Without a discount of its own, each type's Spot price comes from the dated snapshot where it has one.
-    const spotFactorByType =
-      spot?.priceSeries || spot?.discount !== undefined
-        ? undefined
-        : Object.fromEntries(
-            g.instanceTypes.map((t) => [t, constantFactor(1 - ec2SpotDiscountFor(t, region, a))]),
-          );
-    const lt = (
-      d: { distribution: LaunchTimeSpec["distribution"]; mean: number; cv: number } | undefined,
-      id: string,
-    ): LaunchTimeSpec => d ?? { distribution: "lognormal", mean: num(a, id), cv: LAUNCH_CV };
-    const asg = new AutoScalingGroup(
-      sim,
-      {
-        name: c.name,
-        instanceTypes: g.instanceTypes,
-        minSize: g.minSize,
-        maxSize: g.maxSize,
-        desiredCapacity: g.desiredCapacity ?? g.minSize,
-        availabilityZones: azs,
-        distribution: { ...INSTANCES_DISTRIBUTION_DEFAULTS, ...g.instancesDistribution },
-        launch: new InstanceLaunchModel(
-          lt(g.pendingTime, "ec2.pendingTime"),
-          lt(g.registrationTime, "ec2.registrationTime"),
-          sim.rng(`${name}.${c.name}.launch`),
-        ),
-        onDemandPerHour: perHour,
-        onDemandFactor: constantFactor(1 - (g.pricing?.discount ?? 0)),
-        spotFactor,
-        spotFactorByType,
-        spotInterruptionFrequency: spot?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency"),
-        rootVolumeGb: g.rootVolumeGb,
-        ebsPerGbMonth,
-        ledger,
-        rng: {
-          interruptions: sim.rng(`${name}.${c.name}.spot`),
-          termination: sim.rng(`${name}.${c.name}.terminate`),
-        },
-      },
-      launcher.hooksFor(i),
-      (t) => instanceType(t).vcpu,
-    );
-    launcher.attach(asg);
-    return asg;
-  });
-  // The cluster exists before the trace starts: its desiredCapacity instances are registered at t = 0.
-  for (const asg of asgs) asg.warmStart(0);
+}
 
+type CapacityProvider = Ec2Platform["capacityProviders"][number];
+type GroupSpec = CapacityProvider["autoScalingGroup"];
+
+/** On-Demand price per hour of each instance type of a group: its own override, else the pinned price. */
+function onDemandPrices(g: GroupSpec, region: string, path: string): Record<string, number> {
+  const perHour: Record<string, number> = {};
+  for (const t of g.instanceTypes) {
+    const override = g.pricing?.perHour?.[t];
+    try {
+      perHour[t] = override ?? instancePrice(t, region);
+    } catch (e) {
+      if (e instanceof InputError)
+        throw new InputError(`${e.message}; or set pricing.perHour`, { path: `${path}.pricing` });
+      throw e;
+    }
+  }
+  return perHour;
+}
+
+/** Spot prices of a group: its price series or discount, else each type's from the dated snapshot. */
+function spotFactors(g: GroupSpec, region: string, a: AssumptionValues) {
+  const spot = g.spot;
+  const spotFactor: PriceFactorSeries = spot?.priceSeries
+    ? {
+        at: [0, ...spot.priceSeries.slice(1).map((x) => x.at)],
+        factor: spot.priceSeries.map((x) => 1 - x.discount),
+      }
+    : constantFactor(1 - (spot?.discount ?? num(a, "ec2Spot.discount")));
+  // Without a discount of its own, each type's Spot price comes from the dated snapshot where it has one.
+  const spotFactorByType =
+    spot?.priceSeries || spot?.discount !== undefined
+      ? undefined
+      : Object.fromEntries(
+          g.instanceTypes.map((t) => [t, constantFactor(1 - ec2SpotDiscountFor(t, region, a))]),
+        );
+  return { spotFactor, spotFactorByType };
+}
+
+/** The Auto Scaling group of capacity provider `i`, billed on the ledger. */
+function autoScalingGroup(
+  input: EcsEc2CapacityInput,
+  ctx: CapacityContext,
+  i: number,
+  o: { azs: string[]; ebsPerGbMonth: number; hooks: ReturnType<EcsEc2Launcher["hooksFor"]> },
+): AutoScalingGroup {
+  const { name, platform: p, region, assumptions: a } = input;
+  const { sim } = ctx;
+  const c = p.capacityProviders[i];
+  const g = c.autoScalingGroup;
+  const path = `platforms.${name}.capacityProviders[${i}].autoScalingGroup`;
+  const lt = (
+    d: { distribution: LaunchTimeSpec["distribution"]; mean: number; cv: number } | undefined,
+    id: string,
+  ): LaunchTimeSpec => d ?? { distribution: "lognormal", mean: num(a, id), cv: LAUNCH_CV };
+  return new AutoScalingGroup(
+    sim,
+    {
+      name: c.name,
+      instanceTypes: g.instanceTypes,
+      minSize: g.minSize,
+      maxSize: g.maxSize,
+      desiredCapacity: g.desiredCapacity ?? g.minSize,
+      availabilityZones: o.azs,
+      distribution: { ...INSTANCES_DISTRIBUTION_DEFAULTS, ...g.instancesDistribution },
+      launch: new InstanceLaunchModel(
+        lt(g.pendingTime, "ec2.pendingTime"),
+        lt(g.registrationTime, "ec2.registrationTime"),
+        sim.rng(`${name}.${c.name}.launch`),
+      ),
+      onDemandPerHour: onDemandPrices(g, region, path),
+      onDemandFactor: constantFactor(1 - (g.pricing?.discount ?? 0)),
+      ...spotFactors(g, region, a),
+      spotInterruptionFrequency: g.spot?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency"),
+      rootVolumeGb: g.rootVolumeGb,
+      ebsPerGbMonth: o.ebsPerGbMonth,
+      ledger: ctx.ledger,
+      rng: {
+        interruptions: sim.rng(`${name}.${c.name}.spot`),
+        termination: sim.rng(`${name}.${c.name}.terminate`),
+      },
+    },
+    o.hooks,
+    (t) => instanceType(t).vcpu,
+  );
+}
+
+/** ECS cluster auto scaling: one managed-scaling loop per capacity provider, over its group. */
+function clusterAutoScaling(
+  input: EcsEc2CapacityInput,
+  ctx: CapacityContext,
+  o: {
+    launcher: EcsEc2Launcher;
+    asgs: AutoScalingGroup[];
+    azs: string[];
+    registered: (type: string) => RegisteredResources;
+  },
+): ClusterAutoScaling {
+  const { platform: p, assumptions: a } = input;
   const task = {
     cpu: p.task.cpu,
     memoryMiB: p.task.memory,
-    awsvpc,
+    awsvpc: p.task.networkMode === "awsvpc",
     hostPorts: p.task.hostPort !== undefined ? [p.task.hostPort] : undefined,
     distinctInstance: p.placementConstraints.some((c) => c.type === "distinctInstance"),
   };
-  const cas = new ClusterAutoScaling(
-    sim,
-    p.capacityProviders.map((c, i) => {
-      const caps = c.autoScalingGroup.instanceTypes.map((t) => {
-        const r = registered(t);
-        // Daemon reservations are not free for service tasks on any instance.
-        const dCpu = p.daemons.reduce((s, d) => s + d.cpu, 0);
-        const dMem = p.daemons.reduce((s, d) => s + d.memory, 0);
-        return { cpu: r.cpu - dCpu, memoryMiB: r.memoryMiB - dMem, enis: r.enis, gpu: 0 };
-      });
-      const { smallest, largest } = capacityEnvelope(caps);
-      const unmatched = memberOfNoLaunchableMatch(
-        p.placementConstraints,
-        c.autoScalingGroup.instanceTypes,
-        azs,
-      );
-      return {
-        name: c.name,
-        asg: asgs[i],
-        enabled: c.managedScaling.status === "ENABLED",
-        targetCapacity: c.managedScaling.targetCapacity,
-        minimumScalingStepSize: c.managedScaling.minimumScalingStepSize,
-        maximumScalingStepSize: c.managedScaling.maximumScalingStepSize,
-        instanceWarmupMs: c.managedScaling.instanceWarmupPeriod * 1000,
-        smallest,
-        largest,
-        task: { ...task, placeable: unmatched === undefined },
-        unplaceable:
-          unmatched === undefined
-            ? undefined
-            : `memberOf "${unmatched}" matches none of ${c.autoScalingGroup.instanceTypes.join(", ")} in ${azs.join(", ")}`,
-        waiting: () => launcher.waitingCount(i),
-        empty: () => launcher.emptyInstances(i),
-      };
-    }),
+  // Daemon reservations are not free for service tasks on any instance.
+  const dCpu = p.daemons.reduce((s, d) => s + d.cpu, 0);
+  const dMem = p.daemons.reduce((s, d) => s + d.memory, 0);
+  const groups = p.capacityProviders.map((c, i) => {
+    const types = c.autoScalingGroup.instanceTypes;
+    const caps = types.map((t) => {
+      const r = o.registered(t);
+      return { cpu: r.cpu - dCpu, memoryMiB: r.memoryMiB - dMem, enis: r.enis, gpu: 0 };
+    });
+    const { smallest, largest } = capacityEnvelope(caps);
+    const unmatched = memberOfNoLaunchableMatch(p.placementConstraints, types, o.azs);
+    return {
+      name: c.name,
+      asg: o.asgs[i],
+      enabled: c.managedScaling.status === "ENABLED",
+      targetCapacity: c.managedScaling.targetCapacity,
+      minimumScalingStepSize: c.managedScaling.minimumScalingStepSize,
+      maximumScalingStepSize: c.managedScaling.maximumScalingStepSize,
+      instanceWarmupMs: c.managedScaling.instanceWarmupPeriod * 1000,
+      smallest,
+      largest,
+      task: { ...task, placeable: unmatched === undefined },
+      unplaceable:
+        unmatched === undefined
+          ? undefined
+          : `memberOf "${unmatched}" matches none of ${types.join(", ")} in ${o.azs.join(", ")}`,
+      waiting: () => o.launcher.waitingCount(i),
+      empty: () => o.launcher.emptyInstances(i),
+    };
+  });
+  return new ClusterAutoScaling(
+    ctx.sim,
+    groups,
     {
       scaleInFormula: a["cas.scaleInFormula"] as ScaleInFormula,
       scaleInMaxFraction: num(a, "cas.scaleInMaxFraction"),
       groupCombine: a["cas.groupCombine"] as GroupCombine,
     },
-    log,
+    ctx.log,
   );
-  cas.start();
-
-  const report = () => withClusterReport(launcher.report(), p.capacityProviders, asgs, cas);
-  return { launcher, asgs, cas, report };
 }
 
 /**

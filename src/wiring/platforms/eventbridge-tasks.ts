@@ -1,97 +1,239 @@
 import { num } from "../../assumptions.js";
-import { Phase } from "../../engine/sim.js";
+import { Phase, type Simulation } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
-import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
 import { parseSchedule } from "../../models/aas/schedule.js";
-import { EcsService } from "../../models/ecs/service.js";
-import { TaskEventLog } from "../../models/ecs/task-events.js";
+import type { Decision } from "../../models/decisions.js";
+import type { EcsService } from "../../models/ecs/service.js";
 import type { Task } from "../../models/ecs/task.js";
-import { makeDistribution } from "../../models/latency/distributions.js";
-import { LogHistogram } from "../../models/latency/histogram.js";
-import { statsOf } from "../../models/latency/request-recorder.js";
-import type { LatencyStats } from "../../models/latency/recorder.js";
 import { nextRetryAt, type RetryBackoff, type RetryPolicy } from "../../models/eventbridge/retry-policy.js";
-import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
-import { buildCompute } from "./ecs-compute.js";
-import { closeCost, costMatchesMetersCheck, costOf, startPlatformRun } from "./harness.js";
-import type { PlatformRunInput } from "./ecs-service.js";
+import {
+  makeDistribution,
+  type RandomSource,
+  type ServiceTimeDistribution,
+} from "../../models/latency/distributions.js";
+import { LogHistogram } from "../../models/latency/histogram.js";
+import type { LatencyStats } from "../../models/latency/recorder.js";
+import { statsOf } from "../../models/latency/request-recorder.js";
 import type { PlatformResult } from "../../models/platform/result.js";
+import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
+import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
+import {
+  assembleResult,
+  closeWorkMinute,
+  cpuPercentOfPaid,
+  launcherFigures,
+  RunningTime,
+  taskCapacity,
+} from "./collectors.js";
+import { buildCompute, workService } from "./ecs-compute.js";
+import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
+
+type Run = PlatformRun<EventBridgeTasksPlatform>;
+
+/** Where a job's RunTask call came from, as far as failures go. */
+interface RetryTarget {
+  readonly RetryPolicy: RetryPolicy;
+  readonly DeadLetterConfig?: { readonly Arn: string };
+}
+
+/** One job: one task of one invocation. */
+interface Job {
+  /** The invocation's time: completion and waits count from it, and so does the event's age. */
+  readonly at: TimeMs;
+  /** The minute whose `arrived` counted it. */
+  readonly minute: number;
+  retries: number;
+  readonly target: RetryTarget;
+}
+
+/** Job counts over the run and over the minute being closed. */
+class JobCounts {
+  submitted = 0;
+  completed = 0;
+  lost = 0;
+  dropped = 0;
+  deadLettered = 0;
+  retries = 0;
+  retrying = 0;
+  tasksHeld = 0;
+  maxHeld = 0;
+  /** The minute being counted: a job submitted at a minute boundary before that minute closes is its. */
+  minute = 0;
+  minuteSubmitted = 0;
+  minuteCompleted = 0;
+  minuteLost = 0;
+}
 
 /**
- * Jobs started by EventBridge as ECS RunTask: scheduled (EventBridge Scheduler, cron/rate/at in the AWS
- * dialect with time zones, optional flexible time window) and one per event of the scenario's traffic.
- * Each task runs one job and exits (stopCode EssentialContainerExited). On Fargate, a RunTask beyond the
- * account's vCPU quota fails and is retried under the target's RetryPolicy, then dead-lettered or dropped;
- * on EC2 the tasks wait in PROVISIONING while cluster auto scaling adds instances. The result is the batch's cost and its completion-time distribution.
- * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
- * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/scheduled_tasks.html
+ * RunTask for each job: it succeeds while the Fargate vCPU quota has room; a failed call is retried under the
+ * target's RetryPolicy, then dead-lettered or dropped (retry-policy.ts). Each task runs one job and exits.
  */
-export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlatform>): PlatformResult {
-  const { name, platform: p, scenario, assumptions: a } = input;
-  const c = p.compute;
-  const { sim, minutes, ledger, series, decisions, log } = startPlatformRun(input);
-  const cols = series.columns;
-  const compute = buildCompute(name, c, {
-    sim,
-    ledger,
-    log,
-    region: scenario.region,
-    assumptions: a,
-    image: scenario.workload.image,
-    ebsGp3PerGbMonth: scenario.billing?.ebsGp3PerGbMonth,
-    path: `platforms.${name}.compute`,
-  });
-  const duration = makeDistribution({
-    distribution: p.job.duration.distribution,
-    mean: p.job.duration.mean,
-    cv: p.job.duration.cv,
-  });
-  const rngDuration = sim.rng(`${name}.jobs.duration`);
-  const rngWindow = sim.rng(`${name}.jobs.flexibleWindow`);
-  const sloMs = scenario.slo.latency;
+class RunTaskJobs {
+  readonly n = new JobCounts();
+  readonly completion = new LogHistogram();
+  readonly minuteCompletion = new LogHistogram();
+  readonly wait = new LogHistogram();
+  withinSlo = 0;
+  readonly withinBySubmitMinute: Float64Array;
+  /** Jobs admitted (RunTask succeeded) whose task has not reached PROVISIONING yet, FIFO; each task's job. */
+  private readonly admitted: Job[] = [];
+  private admittedHead = 0;
+  private readonly jobOf = new Map<number, Job>();
+  private readonly exited = new Set<number>();
+  /** Tasks stopped before their job finished (Spot interruption, instance drained): the job is lost. */
+  private readonly cut = new Set<number>();
+  private readonly duration: ServiceTimeDistribution;
 
-  // Jobs admitted (RunTask succeeded) whose task has not reached PROVISIONING yet, FIFO; each task's job.
-  const admitted: Job[] = [];
-  let admittedHead = 0;
-  const jobOf = new Map<number, Job>();
-  const exited = new Set<number>();
-  // Tasks stopped before their job finished (Spot interruption, instance drained): the job is lost.
-  const cut = new Set<number>();
-  let tasksHeld = 0;
-  const quota = p.fargateVcpuQuota;
-  const vcpu = compute.task.vcpu;
-  const backoff: RetryBackoff = {
-    baseMs: num(a, "eventBridge.retryBaseDelay"),
-    maxMs: num(a, "eventBridge.retryMaxDelay"),
-  };
+  constructor(
+    private readonly sim: Simulation,
+    private readonly ecs: EcsService,
+    private readonly o: {
+      name: string;
+      vcpu: number;
+      quota?: number;
+      backoff: RetryBackoff;
+      sloMs: number;
+      minutes: number;
+      duration: EventBridgeTasksPlatform["job"]["duration"];
+      decisions: Decision[];
+    },
+  ) {
+    this.withinBySubmitMinute = new Float64Array(o.minutes);
+    const d = o.duration;
+    this.duration = makeDistribution({ distribution: d.distribution, mean: d.mean, cv: d.cv });
+  }
 
-  const completion = new LogHistogram();
-  const minuteCompletion = new LogHistogram();
-  const wait = new LogHistogram();
-  let withinSlo = 0;
-  const withinBySubmitMinute = new Float64Array(minutes);
-  // The minute being counted: a job submitted at a minute boundary before that minute closes is its.
-  let minute = 0;
-  let submitted = 0;
-  let completed = 0;
-  let lost = 0;
-  let dropped = 0;
-  let deadLettered = 0;
-  let retries = 0;
-  let retrying = 0;
-  let minuteSubmitted = 0;
-  let minuteCompleted = 0;
-  let minuteLost = 0;
-  let maxHeld = 0;
+  /** A job's container has exited by itself when its task stops; anything else gets the usual SIGTERM. */
+  hasExited(task: Task): boolean {
+    return this.exited.has(task.id);
+  }
 
-  const ecs = new EcsService(sim, compute.launcher, {
-    name,
+  submit(now: TimeMs, count: number, target: RetryTarget): void {
+    const jobs: Job[] = [];
+    for (let i = 0; i < count; i++) jobs.push({ at: now, minute: this.n.minute, retries: 0, target });
+    this.n.submitted += count;
+    this.n.minuteSubmitted += count;
+    this.runTasks(jobs, now);
+  }
+
+  private hasCapacity(): boolean {
+    const { quota, vcpu } = this.o;
+    return quota === undefined || (this.n.tasksHeld + 1) * vcpu <= quota + 1e-9;
+  }
+
+  private runTasks(jobs: readonly Job[], now: TimeMs): void {
+    let k = 0;
+    for (const job of jobs) {
+      if (this.hasCapacity()) {
+        this.admitted.push(job);
+        this.n.tasksHeld++;
+        k++;
+      } else this.retryOrDrop(job, now);
+    }
+    this.n.maxHeld = Math.max(this.n.maxHeld, this.n.tasksHeld);
+    if (k > 0) this.ecs.setDesiredCount(this.ecs.desiredCount + k);
+  }
+
+  private retryOrDrop(job: Job, now: TimeMs): void {
+    const next = nextRetryAt(job.target.RetryPolicy, this.o.backoff, job.at, job.retries, now);
+    if (next === null) {
+      this.giveUp(job, now);
+      return;
+    }
+    job.retries++;
+    this.n.retries++;
+    this.n.retrying++;
+    this.sim.at(
+      next,
+      (t) => {
+        this.n.retrying--;
+        this.runTasks([job], t);
+      },
+      Phase.schedule,
+    );
+  }
+
+  private giveUp(job: Job, now: TimeMs): void {
+    const dlq = job.target.DeadLetterConfig;
+    if (dlq) this.n.deadLettered++;
+    else this.n.dropped++;
+    this.n.minuteLost++;
+    const rp = job.target.RetryPolicy;
+    this.o.decisions.push({
+      t: now / 1000,
+      platform: this.o.name,
+      controller: "eventBridgeScheduler",
+      action: dlq ? "dead-letter" : "drop",
+      from: 1,
+      to: 0,
+      reason: `RunTask found no capacity (Fargate vCPU quota ${this.o.quota}) after ${job.retries} retries over ${(now - job.at) / 1000}s (MaximumRetryAttempts ${rp.MaximumRetryAttempts}, MaximumEventAgeInSeconds ${rp.MaximumEventAgeInSeconds})${dlq ? `: sent to ${dlq.Arn}` : ""}`,
+    });
+  }
+
+  /** The service's task observer: each task takes the next admitted job, runs it, and exits. */
+  taskChanged(task: Task, now: TimeMs, rngDuration: RandomSource): void {
+    if (task.status === "PROVISIONING" && !this.jobOf.has(task.id)) this.assign(task);
+    if (task.status === "RUNNING" && task.desiredStatus === "RUNNING") this.runJob(task, now, rngDuration);
+    // Stopped for another reason (Spot interruption, instance drained): nothing replaces a RunTask task.
+    if (task.desiredStatus === "STOPPED" && !this.exited.has(task.id) && !this.cut.has(task.id)) {
+      this.cut.add(task.id);
+      this.ecs.desiredCount--;
+    }
+    if (task.status === "STOPPED") this.stopped(task, now);
+  }
+
+  private assign(task: Task): void {
+    this.jobOf.set(task.id, this.admitted[this.admittedHead++]);
+    if (this.admittedHead > 1024 && this.admittedHead * 2 > this.admitted.length) {
+      this.admitted.splice(0, this.admittedHead);
+      this.admittedHead = 0;
+    }
+  }
+
+  private runJob(task: Task, now: TimeMs, rngDuration: RandomSource): void {
+    this.wait.record(Math.max(0.01, now - this.jobOf.get(task.id)!.at));
+    const d = Math.max(0, Math.round(this.duration.sample(rngDuration)));
+    this.sim.after(d, (t) => {
+      if (task.desiredStatus !== "RUNNING") return;
+      this.exited.add(task.id);
+      this.ecs.desiredCount--;
+      this.ecs.stopTask(task, t, "EssentialContainerExited", "Essential container in task exited");
+    });
+  }
+
+  private stopped(task: Task, now: TimeMs): void {
+    const job = this.jobOf.get(task.id)!;
+    this.jobOf.delete(task.id);
+    this.n.tasksHeld--;
+    if (!this.exited.delete(task.id)) {
+      this.cut.delete(task.id);
+      this.n.lost++;
+      this.n.minuteLost++;
+      return;
+    }
+    const ms = Math.max(0.01, now - job.at);
+    this.completion.record(ms);
+    this.minuteCompletion.record(ms);
+    this.n.completed++;
+    this.n.minuteCompleted++;
+    if (ms <= this.o.sloMs) {
+      this.withinSlo++;
+      // Credited to the minute whose `arrived` counted the job.
+      if (job.minute < this.o.minutes) this.withinBySubmitMinute[job.minute]++;
+    }
+  }
+}
+
+function buildJobs(run: Run) {
+  const { name, platform: p, scenario, assumptions: a } = run.input;
+  const compute = buildCompute(run, p.compute, `platforms.${name}.compute`);
+  const rngDuration = run.sim.rng(`${name}.jobs.duration`);
+  const rngWindow = run.sim.rng(`${name}.jobs.flexibleWindow`);
+  let jobs: RunTaskJobs | undefined;
+  const { ecs, taskEvents } = workService(run, compute, {
+    group: `family:${name}`,
     desiredCount: 0,
-    targetGroup: { healthCheckInterval: 0, healthyThreshold: 0, deregistrationDelay: 0 },
-    loadBalanced: false,
-    stopDuration: num(a, "ecs.stopDuration"),
-    // A job's container has exited by itself when its task stops; anything else gets the usual SIGTERM.
-    stopDelay: (task) => (exited.has(task.id) ? 0 : num(a, "ecs.stopDuration")),
+    stopDelay: (task) => (jobs?.hasExited(task) ? 0 : num(a, "ecs.stopDuration")),
     scaleInSelection: "newest",
     // RunTask is not paced by the service scheduler.
     launchesPerMinute: Number.MAX_SAFE_INTEGER,
@@ -99,118 +241,30 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     // is lost) and the job count launches another, as before deployment configurations were modelled.
     deployment: { minimumHealthyPercent: 0, maximumPercent: 100 },
   });
-
-  // RunTask for each job: it succeeds while the Fargate vCPU quota has room; a failed call is retried
-  // under the target's RetryPolicy, then dead-lettered or dropped (retry-policy.ts).
-  const hasCapacity = () => quota === undefined || (tasksHeld + 1) * vcpu <= quota + 1e-9;
-  const runTasks = (jobs: readonly Job[], now: TimeMs) => {
-    let k = 0;
-    for (const job of jobs) {
-      if (hasCapacity()) {
-        admitted.push(job);
-        tasksHeld++;
-        k++;
-      } else retryOrDrop(job, now);
-    }
-    maxHeld = Math.max(maxHeld, tasksHeld);
-    if (k > 0) ecs.setDesiredCount(ecs.desiredCount + k);
-  };
-  const retryOrDrop = (job: Job, now: TimeMs) => {
-    const next = nextRetryAt(job.target.RetryPolicy, backoff, job.at, job.retries, now);
-    if (next === null) {
-      const dlq = job.target.DeadLetterConfig;
-      if (dlq) deadLettered++;
-      else dropped++;
-      minuteLost++;
-      const rp = job.target.RetryPolicy;
-      decisions.push({
-        t: now / 1000,
-        platform: name,
-        controller: "eventBridgeScheduler",
-        action: dlq ? "dead-letter" : "drop",
-        from: 1,
-        to: 0,
-        reason: `RunTask found no capacity (Fargate vCPU quota ${quota}) after ${job.retries} retries over ${(now - job.at) / 1000}s (MaximumRetryAttempts ${rp.MaximumRetryAttempts}, MaximumEventAgeInSeconds ${rp.MaximumEventAgeInSeconds})${dlq ? `: sent to ${dlq.Arn}` : ""}`,
-      });
-      return;
-    }
-    job.retries++;
-    retries++;
-    retrying++;
-    sim.at(
-      next,
-      (t) => {
-        retrying--;
-        runTasks([job], t);
-      },
-      Phase.schedule,
-    );
-  };
-  const submit = (now: TimeMs, count: number, target: RetryTarget) => {
-    const jobs: Job[] = [];
-    for (let i = 0; i < count; i++) jobs.push({ at: now, minute, retries: 0, target });
-    submitted += count;
-    minuteSubmitted += count;
-    runTasks(jobs, now);
-  };
-
-  const taskEvents = new TaskEventLog({
-    group: `family:${name}`,
-    launchType: compute.launchType,
-    cpu: c.task.cpu,
-    memory: c.task.memory,
+  const runTask = new RunTaskJobs(run.sim, ecs, {
+    name,
+    vcpu: compute.task.vcpu,
+    quota: p.fargateVcpuQuota,
+    backoff: { baseMs: num(a, "eventBridge.retryBaseDelay"), maxMs: num(a, "eventBridge.retryMaxDelay") },
+    sloMs: scenario.slo.latency,
+    minutes: run.minutes,
+    duration: p.job.duration,
+    decisions: run.decisions,
   });
-  ecs.observers.push({
-    taskChanged(task: Task, now: TimeMs) {
-      if (task.status === "PROVISIONING" && !jobOf.has(task.id)) {
-        jobOf.set(task.id, admitted[admittedHead++]);
-        if (admittedHead > 1024 && admittedHead * 2 > admitted.length) {
-          admitted.splice(0, admittedHead);
-          admittedHead = 0;
-        }
-      }
-      if (task.status === "RUNNING" && task.desiredStatus === "RUNNING") {
-        wait.record(Math.max(0.01, now - jobOf.get(task.id)!.at));
-        const d = Math.max(0, Math.round(duration.sample(rngDuration)));
-        sim.after(d, (t) => {
-          if (task.desiredStatus !== "RUNNING") return;
-          exited.add(task.id);
-          ecs.desiredCount--;
-          ecs.stopTask(task, t, "EssentialContainerExited", "Essential container in task exited");
-        });
-      }
-      // Stopped for another reason (Spot interruption, instance drained): nothing replaces a RunTask task.
-      if (task.desiredStatus === "STOPPED" && !exited.has(task.id) && !cut.has(task.id)) {
-        cut.add(task.id);
-        ecs.desiredCount--;
-      }
-      if (task.status === "STOPPED") {
-        const job = jobOf.get(task.id)!;
-        jobOf.delete(task.id);
-        if (exited.delete(task.id)) {
-          const ms = Math.max(0.01, now - job.at);
-          completion.record(ms);
-          minuteCompletion.record(ms);
-          completed++;
-          minuteCompleted++;
-          if (ms <= sloMs) {
-            withinSlo++;
-            // Credited to the minute whose `arrived` counted the job.
-            if (job.minute < minutes) withinBySubmitMinute[job.minute]++;
-          }
-        } else {
-          cut.delete(task.id);
-          lost++;
-          minuteLost++;
-        }
-        tasksHeld--;
-      }
-    },
-  });
-  ecs.observers.push(taskEvents);
+  jobs = runTask;
+  const running = new RunningTime(() => ecs.runningCount);
+  ecs.observers.unshift(
+    { taskChanged: (_t, now) => running.integrate(now) },
+    { taskChanged: (task, now) => runTask.taskChanged(task, now, rngDuration) },
+  );
+  return { compute, ecs, taskEvents, jobs: runTask, running, rngWindow };
+}
+type Parts = ReturnType<typeof buildJobs>;
 
-  // Schedules (EventBridge Scheduler); simulated time 0 is the trace's start.
-  const startMs = input.startMs ?? 0;
+/** Schedules (EventBridge Scheduler); simulated time 0 is the trace's start. */
+function armSchedules(q: Parts, run: Run): void {
+  const { name, platform: p } = run.input;
+  const startMs = run.input.startMs ?? 0;
   for (const s of p.schedules) {
     const schedule = parseSchedule(s.ScheduleExpression, {
       timezone: s.ScheduleExpressionTimezone,
@@ -228,15 +282,15 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
       const next = schedule.nextFire(afterEpoch);
       if (next === null) return;
       const at = next - startMs;
-      if (at > input.durationMs) return;
-      sim.at(
+      if (at > run.input.durationMs) return;
+      run.sim.at(
         Math.max(0, at),
         (now) => {
           // FLEXIBLE: the invocation falls within the window after the scheduled time (uniformly: AWS states
           // only "within the window"). https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-flexible-time-windows.html
-          const delay = windowMs > 0 ? Math.floor(rngWindow.next() * windowMs) : 0;
-          sim.after(delay, (t) => submit(t, s.TaskCount, s), Phase.schedule);
-          decisions.push({
+          const delay = windowMs > 0 ? Math.floor(q.rngWindow.next() * windowMs) : 0;
+          run.sim.after(delay, (t) => q.jobs.submit(t, s.TaskCount, s), Phase.schedule);
+          run.decisions.push({
             t: now / 1000,
             platform: name,
             controller: "eventBridgeScheduler",
@@ -252,148 +306,147 @@ export function runEventBridgeTasks(input: PlatformRunInput<EventBridgeTasksPlat
     };
     armFrom(startMs - 1);
   }
-  // Events: each arrival of the scenario's traffic invokes RunTask once.
-  if (p.eventTarget) {
-    const eventTarget: RetryTarget = {
-      RetryPolicy: p.eventTargetRetryPolicy,
-      DeadLetterConfig: p.eventTargetDeadLetterConfig,
-    };
-    const tick = scenario.engine.tick;
-    const arrivals = new WholeArrivals(input.rates, input.stepMs);
-    sim.every(
-      tick,
-      (now) => {
-        const n = arrivals.take(now - tick, tick);
-        if (n > 0) submit(now, n, eventTarget);
-      },
-      Phase.lifecycle,
-    );
-  }
+}
 
-  // Per-minute series.
-  let runningMs = 0;
-  let minuteRunningMs = 0;
-  let lastT = 0;
-  const integrate = (now: TimeMs) => {
-    runningMs += ecs.runningCount * (now - lastT);
-    minuteRunningMs += ecs.runningCount * (now - lastT);
-    lastT = now;
+/** Events: each arrival of the scenario's traffic invokes RunTask once. */
+function armEvents(q: Parts, run: Run): void {
+  const p = run.input.platform;
+  if (!p.eventTarget) return;
+  const target: RetryTarget = {
+    RetryPolicy: p.eventTargetRetryPolicy,
+    DeadLetterConfig: p.eventTargetDeadLetterConfig,
   };
-  ecs.observers.unshift({ taskChanged: (_t, now) => integrate(now) });
-  sim.every(
+  const tick = run.input.scenario.engine.tick;
+  const arrivals = new WholeArrivals(run.input.rates, run.input.stepMs);
+  run.sim.every(
+    tick,
+    (now) => {
+      const n = arrivals.take(now - tick, tick);
+      if (n > 0) q.jobs.submit(now, n, target);
+    },
+    Phase.lifecycle,
+  );
+}
+
+/** Once a minute: jobs submitted, completed and lost, running tasks, completion times. */
+function closeJobMinutes(q: Parts, run: Run): void {
+  const n = q.jobs.n;
+  run.sim.every(
     MINUTE,
     (now) => {
-      integrate(now);
-      if (minute < minutes) {
-        const st = statsOf(minuteCompletion, 0);
-        cols.arrived[minute] = minuteSubmitted;
-        cols.served[minute] = minuteCompleted;
-        cols.dropped[minute] = minuteLost;
-        cols.desired[minute] = ecs.desiredCount;
-        cols.running[minute] = minuteRunningMs / MINUTE;
-        cols.inService[minute] = minuteRunningMs / MINUTE;
-        cols.cpuPercent[minute] = Number.NaN;
-        cols.memoryPercent[minute] = Number.NaN;
-        series.setLatency(minute, st);
+      q.running.integrate(now);
+      const running = q.running.closeMinute();
+      if (n.minute < run.minutes) {
+        const row = {
+          arrived: n.minuteSubmitted,
+          served: n.minuteCompleted,
+          dropped: n.minuteLost,
+          desired: q.ecs.desiredCount,
+          running,
+        };
+        closeWorkMinute(run.series, n.minute, row, statsOf(q.jobs.minuteCompletion, 0));
       }
-      minute++;
-      minuteCompletion.reset();
-      minuteSubmitted = minuteCompleted = minuteLost = 0;
-      minuteRunningMs = 0;
+      n.minute++;
+      q.jobs.minuteCompletion.reset();
+      n.minuteSubmitted = n.minuteCompleted = n.minuteLost = 0;
     },
     Phase.metrics,
   );
+}
 
-  sim.run(input.durationMs);
-  integrate(input.durationMs);
-  compute.launcher.finish(ecs.tasks, input.durationMs);
-
-  cols.withinSlo.set(withinBySubmitMinute);
-  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
-  const extra = compute.report();
-  const inFlight = retrying + tasksHeld;
-  const notRun = dropped + deadLettered;
-  const completionStats = statsOf(completion, withinSlo);
-  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * vcpu;
+/** The `details.jobs` figures of the summary. */
+function jobDetails(q: Parts, completion: LatencyStats, totalUsd: number) {
+  const n = q.jobs.n;
   return {
-    name,
-    kind: p.kind,
-    minutes: series,
-    requests: {
-      arrived: submitted,
-      served: completed,
-      dropped: lost + notRun,
-      timedOut: 0,
-      inFlightAtEnd: inFlight,
-    },
-    latency: completionStats,
-    capacity: {
-      min: 0,
-      max: maxHeld,
-      mean: input.durationMs > 0 ? runningMs / input.durationMs : 0,
-      taskHours: runningMs / 3_600_000,
-      billedTaskHours: compute.launcher.billedTaskSeconds / 3600,
-    },
-    cost: costOf(ledger, totalUsd),
-    scaling: { scaleOutEvents: 0, scaleInEvents: 0 },
-    // Jobs are taken to keep their task's vCPUs busy while RUNNING.
-    utilisation: {
-      cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * (runningMs / 1000) * vcpu) / paidVcpuSeconds : 0,
-    },
-    decisions,
-    taskEvents: [taskEvents],
-    details: {
-      jobs: {
-        launchType: compute.launchType,
-        submitted,
-        completed,
-        lost,
-        retries,
-        dropped,
-        deadLettered,
-        waitingAtEnd: retrying,
-        runningAtEnd: tasksHeld,
-        maxConcurrentTasks: maxHeld,
-        completionSeconds: secondsOf(completionStats),
-        waitForRunningSeconds: secondsOf(statsOf(wait, 0)),
-        costPerJobUsd: completed > 0 ? totalUsd / completed : 0,
-      },
-    },
-    checks: [
-      {
-        name: "jobs conserved",
-        ok: submitted === completed + lost + notRun + inFlight,
-        detail: `submitted ${submitted} = completed ${completed} + lost ${lost} + dropped or dead-lettered ${notRun} + waiting or running ${inFlight}`,
-      },
-      costMatchesMetersCheck(perMinuteCost, totalUsd),
-      {
-        name: "vCPU quota respected",
-        ok: quota === undefined || maxHeld * vcpu <= quota + 1e-9,
-        detail:
-          quota === undefined ? "no quota" : `at most ${maxHeld} tasks × ${vcpu} vCPU within ${quota} vCPU`,
-      },
-      ...(extra.checks ?? []),
-    ],
-    ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
-    ...(extra.instances ? { instances: extra.instances } : {}),
+    launchType: q.compute.launchType,
+    submitted: n.submitted,
+    completed: n.completed,
+    lost: n.lost,
+    retries: n.retries,
+    dropped: n.dropped,
+    deadLettered: n.deadLettered,
+    waitingAtEnd: n.retrying,
+    runningAtEnd: n.tasksHeld,
+    maxConcurrentTasks: n.maxHeld,
+    completionSeconds: secondsOf(completion),
+    waitForRunningSeconds: secondsOf(statsOf(q.jobs.wait, 0)),
+    costPerJobUsd: n.completed > 0 ? totalUsd / n.completed : 0,
   };
 }
 
-/** Where a job's RunTask call came from, as far as failures go. */
-interface RetryTarget {
-  readonly RetryPolicy: RetryPolicy;
-  readonly DeadLetterConfig?: { readonly Arn: string };
+function collectJobs(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
+  const { compute, jobs } = q;
+  const n = jobs.n;
+  run.series.columns.withinSlo.set(jobs.withinBySubmitMinute);
+  const extra = compute.report();
+  const inFlight = n.retrying + n.tasksHeld;
+  const notRun = n.dropped + n.deadLettered;
+  const completion = statsOf(jobs.completion, jobs.withinSlo);
+  const vcpu = compute.task.vcpu;
+  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * vcpu;
+  const quota = run.input.platform.fargateVcpuQuota;
+  const runningMs = q.running.totalMs;
+  return assembleResult(run, books, {
+    requests: {
+      arrived: n.submitted,
+      served: n.completed,
+      dropped: n.lost + notRun,
+      timedOut: 0,
+      inFlightAtEnd: inFlight,
+    },
+    latency: completion,
+    capacity: taskCapacity(
+      { min: 0, max: n.maxHeld },
+      runningMs,
+      run.input.durationMs,
+      compute.launcher.billedTaskSeconds,
+    ),
+    scaling: { scaleOutEvents: 0, scaleInEvents: 0 },
+    // Jobs are taken to keep their task's vCPUs busy while RUNNING.
+    utilisation: cpuPercentOfPaid((runningMs / 1000) * vcpu, paidVcpuSeconds),
+    taskEvents: [q.taskEvents],
+    details: { jobs: jobDetails(q, completion, books.totalUsd) },
+    conservation: {
+      name: "jobs conserved",
+      ok: n.submitted === n.completed + n.lost + notRun + inFlight,
+      detail: `submitted ${n.submitted} = completed ${n.completed} + lost ${n.lost} + dropped or dead-lettered ${notRun} + waiting or running ${inFlight}`,
+    },
+    checks: [
+      {
+        name: "vCPU quota respected",
+        ok: quota === undefined || n.maxHeld * vcpu <= quota + 1e-9,
+        detail:
+          quota === undefined ? "no quota" : `at most ${n.maxHeld} tasks × ${vcpu} vCPU within ${quota} vCPU`,
+      },
+      ...(extra.checks ?? []),
+    ],
+    ...launcherFigures(extra),
+  });
 }
 
-/** One job: one task of one invocation. */
-interface Job {
-  /** The invocation's time: completion and waits count from it, and so does the event's age. */
-  readonly at: TimeMs;
-  /** The minute whose `arrived` counted it. */
-  readonly minute: number;
-  retries: number;
-  readonly target: RetryTarget;
-}
+/**
+ * Jobs started by EventBridge as ECS RunTask: scheduled (EventBridge Scheduler, cron/rate/at in the AWS
+ * dialect with time zones, optional flexible time window) and one per event of the scenario's traffic.
+ * Each task runs one job and exits (stopCode EssentialContainerExited). On Fargate, a RunTask beyond the
+ * account's vCPU quota fails and is retried under the target's RetryPolicy, then dead-lettered or dropped;
+ * on EC2 the tasks wait in PROVISIONING while cluster auto scaling adds instances. The result is the batch's
+ * cost and its completion-time distribution.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/scheduled_tasks.html
+ */
+export const eventBridgeTasksKind: PlatformKind<EventBridgeTasksPlatform, Parts> = {
+  build: buildJobs,
+  start(q, run) {
+    armSchedules(q, run);
+    armEvents(q, run);
+    closeJobMinutes(q, run);
+  },
+  finish(q, run) {
+    q.running.integrate(run.input.durationMs);
+    q.compute.launcher.finish(q.ecs.tasks, run.input.durationMs);
+  },
+  collect: collectJobs,
+};
 
 function secondsOf(s: LatencyStats): { mean: number; p50: number; p95: number; max: number } {
   const r = (x: number) => Math.round(x) / 1000;

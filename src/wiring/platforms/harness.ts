@@ -1,36 +1,21 @@
-import { Simulation } from "../../engine/sim.js";
 import { MINUTE } from "../../engine/time.js";
 import type { TargetGroupConfig } from "../../models/alb/target-group.js";
 import { num } from "../../assumptions.js";
 import { chargeAlb } from "../../models/billing/alb.js";
-import { CostLedger } from "../../models/billing/ledger.js";
+import type { CostLedger } from "../../models/billing/ledger.js";
 import { MetricSeries } from "../../models/cloudwatch/metric.js";
 import type { Decision } from "../../models/decisions.js";
 import type { FluidTask } from "../../models/traffic/fluid.js";
 import { createTraffic, type TrafficInputs, type TrafficModel } from "../../models/traffic/index.js";
-import { MinuteSeries } from "../../models/traffic/minute-series.js";
+import type { MinuteSeries } from "../../models/traffic/minute-series.js";
 import type { RequestWorkload } from "../../models/traffic/request.js";
 import {
   type CapacitySteps,
   type ElasticityInputs,
   platformSloDemand,
 } from "../../models/platform/capacity-steps.js";
-import type { PlatformRunInput } from "./ecs-service.js";
+import type { PlatformRunInput } from "./skeleton.js";
 import type { PlatformResult } from "../../models/platform/result.js";
-
-/**
- * The bookkeeping every platform runner starts with (one place, so that all kinds bill, record and log
- * alike): the simulation, a cost ledger and minute series over the run, and the decision log.
- */
-export function startPlatformRun(input: PlatformRunInput<unknown>) {
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: input.name } as Decision);
-  return { sim, minutes, ledger, series, decisions, log };
-}
 
 /** The three per-minute metrics a load-balanced service publishes (ECS, EKS, App Runner). */
 export function serviceMetrics(requestsMetricName = "RequestCountPerTarget") {
@@ -71,13 +56,6 @@ export function albTraffic(
     minutes: o.minutes,
     trace: input.requestTrace,
   });
-}
-
-/** Close the books: the ledger's per-minute cost into the minute series, and the run's total. */
-export function closeCost(ledger: CostLedger, series: MinuteSeries) {
-  const perMinuteCost = ledger.perMinute();
-  series.columns.costUsd.set(perMinuteCost);
-  return { perMinuteCost, totalUsd: ledger.totalUsd() };
 }
 
 /** A platform result's cost: total, meters and the commitment-eligible usage per hour. */

@@ -1,28 +1,30 @@
-import type { Platform } from "../../scenario/schema.js";
-import { runAppRunner } from "./app-runner.js";
-import { runEcsEc2 } from "./ecs-ec2.js";
-import { runEcsFargate } from "./ecs-fargate.js";
-import { runEventBridgeTasks } from "./eventbridge-tasks.js";
-import { runSqsWorker } from "./sqs-worker.js";
-import type { PlatformRunInput } from "./ecs-service.js";
-import { runEks } from "./eks.js";
 import type { PlatformResult } from "../../models/platform/result.js";
+import type { Platform } from "../../scenario/schema.js";
+import { appRunnerKind } from "./app-runner.js";
+import { ecsServiceKind } from "./ecs-service.js";
+import { eksKind } from "./eks.js";
+import { eventBridgeTasksKind } from "./eventbridge-tasks.js";
+import { type PlatformRunInput, runPlatformKind } from "./skeleton.js";
+import { sqsWorkerKind } from "./sqs-worker.js";
 
 type Runner<K extends Platform["kind"]> = (
   input: PlatformRunInput<Extract<Platform, { kind: K }>>,
 ) => PlatformResult;
 
-/** One runner per platform kind. Add a kind here and in src/scenario/platforms/index.ts. */
-const RUNNERS: { [K in Platform["kind"]]: Runner<K> } = {
-  "ecs-fargate": runEcsFargate,
-  "ecs-ec2": runEcsEc2,
-  "app-runner": runAppRunner,
-  eks: runEks,
-  "sqs-worker": runSqsWorker,
-  "eventbridge-tasks": runEventBridgeTasks,
+/**
+ * One skeleton filling per platform kind (skeleton.ts). A new kind is its schema (add it to
+ * src/scenario/platforms/index.ts), its parts (a module here exporting a `PlatformKind`) and one line below.
+ */
+const KINDS: { [K in Platform["kind"]]: Runner<K> } = {
+  "ecs-fargate": (input) => runPlatformKind(ecsServiceKind, input),
+  "ecs-ec2": (input) => runPlatformKind(ecsServiceKind, input),
+  "app-runner": (input) => runPlatformKind(appRunnerKind, input),
+  eks: (input) => runPlatformKind(eksKind, input),
+  "sqs-worker": (input) => runPlatformKind(sqsWorkerKind, input),
+  "eventbridge-tasks": (input) => runPlatformKind(eventBridgeTasksKind, input),
 };
 
 export function runPlatform(input: PlatformRunInput<Platform>): PlatformResult {
-  const runner = RUNNERS[input.platform.kind] as Runner<Platform["kind"]>;
+  const runner = KINDS[input.platform.kind] as Runner<Platform["kind"]>;
   return runner(input as never);
 }

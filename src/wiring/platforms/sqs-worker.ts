@@ -1,83 +1,103 @@
 import { num } from "../../assumptions.js";
+import { sqsRates } from "../../data/sqs.js";
 import { Phase } from "../../engine/sim.js";
 import { MINUTE, SECOND, type TimeMs } from "../../engine/time.js";
-import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
+import { InputError } from "../../errors.js";
 import { MetricRegistry, type Statistic } from "../../models/aas/metric-registry.js";
-import { buildAutoScaling } from "../../models/aas/setup.js";
+import { type AutoScaling, buildAutoScaling } from "../../models/aas/setup.js";
 import { MetricSeries } from "../../models/cloudwatch/metric.js";
-import { EcsService } from "../../models/ecs/service.js";
-import { TaskEventLog } from "../../models/ecs/task-events.js";
 import { makeDistribution } from "../../models/latency/distributions.js";
 import { LogHistogram } from "../../models/latency/histogram.js";
 import { statsOf } from "../../models/latency/request-recorder.js";
-import { sqsRates } from "../../data/sqs.js";
-import { InputError } from "../../errors.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 import { billedSendRequests, sqsRequestsUsd } from "../../models/sqs/backlog.js";
 import { SqsQueue } from "../../models/sqs/queue.js";
 import { QueueWorkers } from "../../models/sqs/workers.js";
 import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
-import { buildCompute } from "./ecs-compute.js";
+import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
 import {
-  closeCost,
-  costMatchesMetersCheck,
-  costOf,
-  desiredCountWithinBoundsCheck,
-  startPlatformRun,
-} from "./harness.js";
-import type { PlatformRunInput } from "./ecs-service.js";
-import type { PlatformResult } from "../../models/platform/result.js";
+  assembleResult,
+  CountRange,
+  closeWorkMinute,
+  cpuPercentOfPaid,
+  launcherFigures,
+  RunningTime,
+  taskCapacity,
+} from "./collectors.js";
+import { buildCompute, workService } from "./ecs-compute.js";
+import { desiredCountWithinBoundsCheck } from "./harness.js";
+import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
 
 const GAUGE: readonly Statistic[] = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
 
-/**
- * Queue workers: the scenario's traffic is the stream of messages sent to an SQS queue; an ECS service of
- * workers (Fargate or EC2) polls it, scaled by Application Auto Scaling on whatever the policies name —
- * typically backlog per task, `m1 / m2` over AWS/SQS ApproximateNumberOfMessagesVisible and
- * ECS/ContainerInsights RunningTaskCount. The queue publishes its CloudWatch metrics once a minute.
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
- */
-export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): PlatformResult {
-  const { name, platform: p, scenario, assumptions: a } = input;
-  const c = p.compute;
-  const { sim, minutes, ledger, series, decisions, log } = startPlatformRun(input);
-  const cols = series.columns;
-  const w = scenario.workload;
-  const compute = buildCompute(name, c, {
-    sim,
-    ledger,
-    log,
-    region: scenario.region,
-    assumptions: a,
-    image: w.image,
-    ebsGp3PerGbMonth: scenario.billing?.ebsGp3PerGbMonth,
-    path: `platforms.${name}.compute`,
-  });
+type Run = PlatformRun<SqsWorkerPlatform>;
 
+/** End-to-end latency of deleted messages, over the run and per minute, and those within the SLO. */
+class MessageLatency {
+  readonly run = new LogHistogram();
+  readonly minute = new LogHistogram();
+  withinSlo = 0;
+  readonly withinBySendMinute: Float64Array;
+  constructor(
+    private readonly sloMs: number,
+    private readonly minutes: number,
+  ) {
+    this.withinBySendMinute = new Float64Array(minutes);
+  }
+  deleted(latencyMs: number, now: TimeMs): void {
+    const v = Math.max(latencyMs, 0.01);
+    this.run.record(v);
+    this.minute.record(v);
+    if (latencyMs <= this.sloMs) {
+      this.withinSlo++;
+      // Credited to the minute whose `arrived` counted the message, so each minute's share is of its own.
+      const m = sendMinute(now - latencyMs);
+      if (m < this.minutes) this.withinBySendMinute[m]++;
+    }
+  }
+}
+
+/** The AWS/SQS metrics the queue publishes once a minute and the service's RunningTaskCount (minute average). */
+function queueMetrics() {
+  const m = {
+    visible: new MetricSeries("ApproximateNumberOfMessagesVisible", MINUTE),
+    notVisible: new MetricSeries("ApproximateNumberOfMessagesNotVisible", MINUTE),
+    age: new MetricSeries("ApproximateAgeOfOldestMessage", MINUTE),
+    sent: new MetricSeries("NumberOfMessagesSent", MINUTE),
+    received: new MetricSeries("NumberOfMessagesReceived", MINUTE),
+    deleted: new MetricSeries("NumberOfMessagesDeleted", MINUTE),
+    empty: new MetricSeries("NumberOfEmptyReceives", MINUTE),
+    running: new MetricSeries("RunningTaskCount", MINUTE),
+  };
+  const registry = new MetricRegistry();
+  for (const s of [m.visible, m.notVisible, m.age, m.sent, m.received, m.deleted, m.empty])
+    registry.publish({ namespace: "AWS/SQS", metricName: s.name, statistics: GAUGE, series: s });
+  registry.publish({
+    namespace: "ECS/ContainerInsights",
+    metricName: "RunningTaskCount",
+    statistics: ["Average"],
+    series: m.running,
+  });
+  return { ...m, registry };
+}
+
+/** The queue's price per million requests: the platform's own, else the region's for the queue type. */
+function pricePerMillionOf(run: Run): number {
+  const { name, platform: p, scenario } = run.input;
   const rates = sqsRates(scenario.region);
-  const pricePerMillion =
+  const price =
     p.queue.pricePerMillionRequests ?? (typeof rates === "string" ? undefined : rates[p.queue.type]);
-  if (pricePerMillion === undefined)
+  if (price === undefined)
     throw new InputError(rates as string, { path: `platforms.${name}.queue.pricePerMillionRequests` });
-  const queue = new SqsQueue();
-  const sloMs = scenario.slo.latency;
-  const runHist = new LogHistogram();
-  const minuteHist = new LogHistogram();
-  let withinSlo = 0;
-  const withinBySendMinute = new Float64Array(minutes);
+  return price;
+}
 
-  let workers: QueueWorkers | undefined;
-  const ecs = new EcsService(sim, compute.launcher, {
-    name,
-    desiredCount: c.service.desiredCount,
-    targetGroup: { healthCheckInterval: 0, healthyThreshold: 0, deregistrationDelay: 0 },
-    loadBalanced: false,
-    stopDuration: num(a, "ecs.stopDuration"),
-    stopDelay: (task) => (workers ? workers.sigterm(task, sim.now) : num(a, "ecs.stopDuration")),
-    scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
-    launchesPerMinute: compute.launchesPerMinute,
-    deployment: c.service.deploymentConfiguration,
-  });
-  workers = new QueueWorkers(sim, queue, {
+/** The workers of the service: they poll the queue, process each message and delete it (or fail it). */
+function queueWorkers(run: Run, queue: SqsQueue, latency: MessageLatency): QueueWorkers {
+  const { name, platform: p, scenario, assumptions: a } = run.input;
+  const { sim } = run;
+  const w = scenario.workload;
+  return new QueueWorkers(sim, queue, {
     pollers: p.worker.pollers,
     maxMessages: p.worker.MaxNumberOfMessages,
     waitTimeMs: (p.worker.WaitTimeSeconds ?? p.queue.ReceiveMessageWaitTimeSeconds) * SECOND,
@@ -98,110 +118,87 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     stopTimeoutMs: p.worker.stopTimeout,
     idleExitMs: num(a, "ecs.stopDuration"),
     rng: sim.rng(`${name}.sqs.processing`),
-    onDeleted(latencyMs, now) {
-      const v = Math.max(latencyMs, 0.01);
-      runHist.record(v);
-      minuteHist.record(v);
-      if (latencyMs <= sloMs) {
-        withinSlo++;
-        // Credited to the minute whose `arrived` counted the message, so each minute's share is of its own.
-        const m = sendMinute(now - latencyMs);
-        if (m < minutes) withinBySendMinute[m]++;
-      }
-    },
+    onDeleted: (latencyMs, now) => latency.deleted(latencyMs, now),
   });
-  const ws = workers;
+}
 
-  // Running-task time per minute (RunningTaskCount is the minute's average) and capacity statistics.
-  let lastT = 0;
-  let runningMs = 0;
-  let minuteRunningMs = 0;
-  let capMin = Number.POSITIVE_INFINITY;
-  let capMax = 0;
-  const integrate = (now: TimeMs) => {
-    const dt = now - lastT;
-    runningMs += ecs.runningCount * dt;
-    minuteRunningMs += ecs.runningCount * dt;
-    lastT = now;
-  };
-  const taskEvents = new TaskEventLog({
-    group: `service:${name}`,
-    launchType: compute.launchType,
-    cpu: c.task.cpu,
-    memory: c.task.memory,
+function buildQueueWorkers(run: Run) {
+  const { platform: p, scenario, assumptions: a } = run.input;
+  const compute = buildCompute(run, p.compute, `platforms.${run.input.name}.compute`);
+  const pricePerMillion = pricePerMillionOf(run);
+  const queue = new SqsQueue();
+  const latency = new MessageLatency(scenario.slo.latency, run.minutes);
+  let workers: QueueWorkers | undefined;
+  const { ecs, taskEvents } = workService(run, compute, {
+    group: `service:${run.input.name}`,
+    desiredCount: p.compute.service.desiredCount,
+    stopDelay: (task) => (workers ? workers.sigterm(task, run.sim.now) : num(a, "ecs.stopDuration")),
+    scaleInSelection: a["ecs.scaleInSelection"] === "oldest" ? "oldest" : "newest",
+    launchesPerMinute: compute.launchesPerMinute,
+    deployment: p.compute.service.deploymentConfiguration,
   });
-  ecs.observers.push({
+  const ws = queueWorkers(run, queue, latency);
+  workers = ws;
+  const running = new RunningTime(() => ecs.runningCount);
+  const range = new CountRange();
+  ecs.observers.unshift({
     taskChanged(task, now) {
-      integrate(now);
+      running.integrate(now);
       if (task.status === "RUNNING" && task.desiredStatus === "RUNNING") ws.taskStarted(task, now);
       if (task.status === "STOPPED") ws.taskStopped(task, now);
-      capMin = Math.min(capMin, ecs.runningCount);
-      capMax = Math.max(capMax, ecs.runningCount);
+      range.see(ecs.runningCount);
     },
   });
-  ecs.observers.push(taskEvents);
-  ecs.warmStart(0);
-  capMin = capMax = ecs.runningCount;
+  const counts = { sendRequests: 0, maxAgeMs: 0, minutesOverAge: 0, minute: 0 };
+  const parts = {
+    compute,
+    pricePerMillion,
+    queue,
+    latency,
+    ecs,
+    taskEvents,
+    workers: ws,
+    running,
+    range,
+    counts,
+  };
+  return parts as typeof parts & { autoScaling?: AutoScaling };
+}
+type Parts = ReturnType<typeof buildQueueWorkers>;
 
-  // Messages: the traffic series, whole messages per engine tick (fractions carried to the next tick).
+/** Messages: the traffic series, whole messages per engine tick (fractions carried to the next tick). */
+function sendMessages(q: Parts, run: Run): void {
+  const { platform: p, scenario } = run.input;
   const tick = scenario.engine.tick;
-  const arrivals = new WholeArrivals(input.rates, input.stepMs);
-  // Send requests billed: SendMessage per message, or SendMessageBatch per sendBatchSize messages of a tick.
-  let sendRequests = 0;
-  sim.every(
+  const arrivals = new WholeArrivals(run.input.rates, run.input.stepMs);
+  run.sim.every(
     tick,
     (now) => {
       const n = arrivals.take(now - tick, tick);
-      if (n > 0) {
-        sendRequests += billedSendRequests(n, p.queue.sendBatchSize, p.queue.messageSizeBytes);
-        queue.send(now, n);
-        ws.messagesAvailable(now);
-      }
+      if (n === 0) return;
+      // Send requests billed: SendMessage per message, or SendMessageBatch per sendBatchSize messages of a tick.
+      q.counts.sendRequests += billedSendRequests(n, p.queue.sendBatchSize, p.queue.messageSizeBytes);
+      q.queue.send(now, n);
+      q.workers.messagesAvailable(now);
     },
     Phase.lifecycle,
   );
+}
 
-  // CloudWatch: AWS/SQS metrics once a minute; ECS/ContainerInsights RunningTaskCount (minute average).
-  const m = {
-    visible: new MetricSeries("ApproximateNumberOfMessagesVisible", MINUTE),
-    notVisible: new MetricSeries("ApproximateNumberOfMessagesNotVisible", MINUTE),
-    age: new MetricSeries("ApproximateAgeOfOldestMessage", MINUTE),
-    sent: new MetricSeries("NumberOfMessagesSent", MINUTE),
-    received: new MetricSeries("NumberOfMessagesReceived", MINUTE),
-    deleted: new MetricSeries("NumberOfMessagesDeleted", MINUTE),
-    empty: new MetricSeries("NumberOfEmptyReceives", MINUTE),
-    running: new MetricSeries("RunningTaskCount", MINUTE),
-  };
-  const registry = new MetricRegistry();
-  const pub = (metricName: string, series: MetricSeries, ns = "AWS/SQS") =>
-    registry.publish({ namespace: ns, metricName, statistics: GAUGE, series });
-  pub("ApproximateNumberOfMessagesVisible", m.visible);
-  pub("ApproximateNumberOfMessagesNotVisible", m.notVisible);
-  pub("ApproximateAgeOfOldestMessage", m.age);
-  pub("NumberOfMessagesSent", m.sent);
-  pub("NumberOfMessagesReceived", m.received);
-  pub("NumberOfMessagesDeleted", m.deleted);
-  pub("NumberOfEmptyReceives", m.empty);
-  registry.publish({
-    namespace: "ECS/ContainerInsights",
-    metricName: "RunningTaskCount",
-    statistics: ["Average"],
-    series: m.running,
-  });
-
-  const ageSloMs = p.slo?.ageOfOldestMessage;
-  let maxAgeMs = 0;
-  let minutesOverAge = 0;
+/** Once a minute: the queue's CloudWatch metrics, the age SLO and the minute series. */
+function closeQueueMinutes(q: Parts, run: Run, m: ReturnType<typeof queueMetrics>): void {
+  const { queue, workers: ws, counts } = q;
+  const ageSloMs = run.input.platform.slo?.ageOfOldestMessage;
   let last = { sent: 0, received: 0, deleted: 0, empty: 0, dead: 0 };
-  let minute = 0;
-  sim.every(
+  run.sim.every(
     MINUTE,
     (now) => {
-      integrate(now);
+      q.running.integrate(now);
       const oldest = queue.oldestSentAt();
       const ageMs = oldest === null ? 0 : now - oldest;
-      maxAgeMs = Math.max(maxAgeMs, ageMs);
-      if (ageSloMs !== undefined && ageMs > ageSloMs) minutesOverAge++;
+      counts.maxAgeMs = Math.max(counts.maxAgeMs, ageMs);
+      if (ageSloMs !== undefined && ageMs > ageSloMs) counts.minutesOverAge++;
+      const running = q.running.closeMinute();
       m.visible.closeWith(queue.visible);
       m.notVisible.closeWith(queue.inFlight);
       m.age.closeWith(Math.floor(ageMs / 1000));
@@ -209,37 +206,110 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
       m.received.closeWith(queue.received - last.received);
       m.deleted.closeWith(queue.deleted - last.deleted);
       m.empty.closeWith(ws.emptyReceives - last.empty);
-      m.running.closeWith(minuteRunningMs / MINUTE);
-      if (minute < minutes) {
-        const stats = statsOf(minuteHist, 0);
-        cols.arrived[minute] = queue.sent - last.sent;
-        cols.served[minute] = queue.deleted - last.deleted;
-        cols.dropped[minute] = queue.deadLettered - last.dead;
-        cols.timedOut[minute] = 0;
-        cols.desired[minute] = ecs.desiredCount;
-        cols.running[minute] = minuteRunningMs / MINUTE;
-        cols.inService[minute] = minuteRunningMs / MINUTE;
-        cols.cpuPercent[minute] = Number.NaN;
-        cols.memoryPercent[minute] = Number.NaN;
-        series.setLatency(minute, stats);
+      m.running.closeWith(running);
+      if (counts.minute < run.minutes) {
+        const row = {
+          arrived: queue.sent - last.sent,
+          served: queue.deleted - last.deleted,
+          dropped: queue.deadLettered - last.dead,
+          desired: q.ecs.desiredCount,
+          running,
+        };
+        closeWorkMinute(run.series, counts.minute, row, statsOf(q.latency.minute, 0));
       }
-      minute++;
-      minuteHist.reset();
-      minuteRunningMs = 0;
-      last = {
-        sent: queue.sent,
-        received: queue.received,
-        deleted: queue.deleted,
-        empty: ws.emptyReceives,
-        dead: queue.deadLettered,
-      };
+      counts.minute++;
+      q.latency.minute.reset();
+      const { sent, received, deleted, deadLettered: dead } = queue;
+      last = { sent, received, deleted, empty: ws.emptyReceives, dead };
     },
     Phase.metrics,
   );
+}
 
-  const autoScaling = buildAutoScaling({
-    sim,
-    target: ecs,
+/** The SQS request bill: the send calls, every ReceiveMessage (empty ones too), every delete call, and each
+ * 64 KB chunk of a payload beyond the first. */
+function sqsRequests(q: Parts): number {
+  const ws = q.workers;
+  return q.counts.sendRequests + ws.receiveRequests + ws.receivePayloadChunks + ws.deleteRequests;
+}
+
+/** The `details.queue` figures of the summary. */
+function queueDetails(q: Parts, run: Run, totalUsd: number) {
+  const { queue, workers: ws, counts } = q;
+  const ageSloMs = run.input.platform.slo?.ageOfOldestMessage;
+  const ageMinutes = Math.min(counts.minute, run.minutes);
+  return {
+    messagesSent: queue.sent,
+    messagesDeleted: queue.deleted,
+    deadLettered: queue.deadLettered,
+    redelivered: queue.redelivered,
+    duplicateProcessing: ws.duplicates,
+    processingFailures: ws.failures,
+    visibleAtEnd: queue.visible,
+    inFlightAtEnd: queue.inFlight,
+    maxAgeOfOldestMessageSeconds: Math.floor(counts.maxAgeMs / 1000),
+    ageSlo:
+      ageSloMs === undefined
+        ? null
+        : {
+            seconds: ageSloMs / 1000,
+            minutesOver: counts.minutesOverAge,
+            attainment: ageMinutes > 0 ? 1 - counts.minutesOverAge / ageMinutes : 1,
+          },
+    sqsRequests: {
+      total: sqsRequests(q),
+      receive: ws.receiveRequests,
+      emptyReceive: ws.emptyReceives,
+      delete: ws.deleteRequests,
+      send: counts.sendRequests,
+      receivePayloadChunks: ws.receivePayloadChunks,
+    },
+    costPerMillionMessagesUsd: queue.deleted > 0 ? (1e6 * totalUsd) / queue.deleted : 0,
+  };
+}
+
+function collectQueueWorkers(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
+  const { queue, compute } = q;
+  const { durationMs } = run.input;
+  // Each minute's messages deleted within the SLO latency (still queued at the end: misses).
+  run.series.columns.withinSlo.set(q.latency.withinBySendMinute);
+  const extra = compute.report();
+  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * compute.task.vcpu;
+  const c = run.input.platform.compute;
+  return assembleResult(run, books, {
+    requests: {
+      arrived: queue.sent,
+      served: queue.deleted,
+      dropped: queue.deadLettered,
+      timedOut: 0,
+      inFlightAtEnd: queue.visible + queue.inFlight,
+    },
+    latency: statsOf(q.latency.run, q.latency.withinSlo),
+    capacity: taskCapacity(q.range, q.running.totalMs, durationMs, compute.launcher.billedTaskSeconds),
+    scaling: {
+      scaleOutEvents: q.autoScaling?.controller.scaleOutEvents ?? 0,
+      scaleInEvents: q.autoScaling?.controller.scaleInEvents ?? 0,
+    },
+    utilisation: cpuPercentOfPaid(q.workers.cpuSeconds, paidVcpuSeconds),
+    taskEvents: [q.taskEvents],
+    details: { queue: queueDetails(q, run, books.totalUsd) },
+    conservation: {
+      name: "messages conserved",
+      ok: queue.sent === queue.deleted + queue.deadLettered + queue.visible + queue.inFlight,
+      detail: `sent ${queue.sent} = deleted ${queue.deleted} + dead-lettered ${queue.deadLettered} + visible ${queue.visible} + in flight ${queue.inFlight}`,
+    },
+    checks: [desiredCountWithinBoundsCheck(run.decisions, c.service), ...(extra.checks ?? [])],
+    ...launcherFigures(extra),
+  });
+}
+
+/** Application Auto Scaling of the worker service, on whatever metrics its policies name. */
+function scaleWorkers(q: Parts, run: Run, registry: MetricRegistry): AutoScaling {
+  const { name, platform: p, assumptions } = run.input;
+  const c = p.compute;
+  return buildAutoScaling({
+    sim: run.sim,
+    target: q.ecs,
     registry,
     predefined: {},
     policies: c.scalingPolicies,
@@ -247,104 +317,46 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
     suspendedState: c.service.SuspendedState,
     suspendedStateChanges: c.service.suspendedStateChanges,
     bounds: { minCapacity: c.service.minCapacity, maxCapacity: c.service.maxCapacity },
-    assumptions: a,
-    startMs: input.startMs ?? 0,
-    durationMs: input.durationMs,
-    log,
+    assumptions,
+    startMs: run.input.startMs ?? 0,
+    durationMs: run.input.durationMs,
+    log: run.log,
     path: `platforms.${name}.compute`,
   });
-  autoScaling.start();
-
-  sim.run(input.durationMs);
-  integrate(input.durationMs);
-  ws.finish(input.durationMs);
-  compute.launcher.finish(ecs.tasks, input.durationMs);
-
-  // SQS requests: the send calls, every ReceiveMessage (empty ones too), every delete call, and each 64 KB
-  // chunk of a payload beyond the first.
-  const sqsRequests = sendRequests + ws.receiveRequests + ws.receivePayloadChunks + ws.deleteRequests;
-  const sqsUsd = sqsRequestsUsd(sqsRequests, pricePerMillion);
-  ledger.addInterval(0, Math.max(1, input.durationMs), sqsUsd / Math.max(1, input.durationMs));
-  ledger.addToMeter(`sqs.requests`, "requests", sqsRequests, sqsUsd);
-
-  // Each minute's messages deleted within the SLO latency (still queued at the end: misses).
-  cols.withinSlo.set(withinBySendMinute);
-  const { perMinuteCost, totalUsd } = closeCost(ledger, series);
-  const extra = compute.report();
-  const requests = {
-    arrived: queue.sent,
-    served: queue.deleted,
-    dropped: queue.deadLettered,
-    timedOut: 0,
-    inFlightAtEnd: queue.visible + queue.inFlight,
-  };
-  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * compute.task.vcpu;
-  const ageMinutes = Math.min(minute, minutes);
-  return {
-    name,
-    kind: p.kind,
-    minutes: series,
-    requests,
-    latency: statsOf(runHist, withinSlo),
-    capacity: {
-      min: Number.isFinite(capMin) ? capMin : 0,
-      max: capMax,
-      mean: input.durationMs > 0 ? runningMs / input.durationMs : 0,
-      taskHours: runningMs / 3_600_000,
-      billedTaskHours: compute.launcher.billedTaskSeconds / 3600,
-    },
-    cost: costOf(ledger, totalUsd),
-    scaling: {
-      scaleOutEvents: autoScaling.controller.scaleOutEvents,
-      scaleInEvents: autoScaling.controller.scaleInEvents,
-    },
-    utilisation: { cpuPercentOfPaid: paidVcpuSeconds > 0 ? (100 * ws.cpuSeconds) / paidVcpuSeconds : 0 },
-    decisions,
-    taskEvents: [taskEvents],
-    details: {
-      queue: {
-        messagesSent: queue.sent,
-        messagesDeleted: queue.deleted,
-        deadLettered: queue.deadLettered,
-        redelivered: queue.redelivered,
-        duplicateProcessing: ws.duplicates,
-        processingFailures: ws.failures,
-        visibleAtEnd: queue.visible,
-        inFlightAtEnd: queue.inFlight,
-        maxAgeOfOldestMessageSeconds: Math.floor(maxAgeMs / 1000),
-        ageSlo:
-          ageSloMs === undefined
-            ? null
-            : {
-                seconds: ageSloMs / 1000,
-                minutesOver: minutesOverAge,
-                attainment: ageMinutes > 0 ? 1 - minutesOverAge / ageMinutes : 1,
-              },
-        sqsRequests: {
-          total: sqsRequests,
-          receive: ws.receiveRequests,
-          emptyReceive: ws.emptyReceives,
-          delete: ws.deleteRequests,
-          send: sendRequests,
-          receivePayloadChunks: ws.receivePayloadChunks,
-        },
-        costPerMillionMessagesUsd: queue.deleted > 0 ? (1e6 * totalUsd) / queue.deleted : 0,
-      },
-    },
-    checks: [
-      {
-        name: "messages conserved",
-        ok: queue.sent === queue.deleted + queue.deadLettered + queue.visible + queue.inFlight,
-        detail: `sent ${queue.sent} = deleted ${queue.deleted} + dead-lettered ${queue.deadLettered} + visible ${queue.visible} + in flight ${queue.inFlight}`,
-      },
-      costMatchesMetersCheck(perMinuteCost, totalUsd),
-      desiredCountWithinBoundsCheck(decisions, c.service),
-      ...(extra.checks ?? []),
-    ],
-    ...(extra.capacityCost ? { capacityCost: extra.capacityCost } : {}),
-    ...(extra.instances ? { instances: extra.instances } : {}),
-  };
 }
+
+/**
+ * Queue workers: the scenario's traffic is the stream of messages sent to an SQS queue; an ECS service of
+ * workers (Fargate or EC2) polls it, scaled by Application Auto Scaling on whatever the policies name —
+ * typically backlog per task, `m1 / m2` over AWS/SQS ApproximateNumberOfMessagesVisible and
+ * ECS/ContainerInsights RunningTaskCount. The queue publishes its CloudWatch metrics once a minute.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+ */
+export const sqsWorkerKind: PlatformKind<SqsWorkerPlatform, Parts> = {
+  build: buildQueueWorkers,
+  warmStart(q) {
+    q.ecs.warmStart(0);
+    q.range.reset(q.ecs.runningCount);
+  },
+  start(q, run) {
+    sendMessages(q, run);
+    const m = queueMetrics();
+    closeQueueMinutes(q, run, m);
+    q.autoScaling = scaleWorkers(q, run, m.registry);
+    q.autoScaling.start();
+  },
+  finish(q, run) {
+    const end = run.input.durationMs;
+    q.running.integrate(end);
+    q.workers.finish(end);
+    q.compute.launcher.finish(q.ecs.tasks, end);
+    const requests = sqsRequests(q);
+    const usd = sqsRequestsUsd(requests, q.pricePerMillion);
+    run.ledger.addInterval(0, Math.max(1, end), usd / Math.max(1, end));
+    run.ledger.addToMeter("sqs.requests", "requests", requests, usd);
+  },
+  collect: collectQueueWorkers,
+};
 
 /**
  * The minute whose `arrived` counts a message sent at `sentAt`. Messages are sent by the engine tick ending
@@ -354,5 +366,3 @@ export function runSqsWorker(input: PlatformRunInput<SqsWorkerPlatform>): Platfo
 export function sendMinute(sentAt: TimeMs): number {
   return sentAt <= 0 ? 0 : Math.ceil(sentAt / MINUTE) - 1;
 }
-
-/** Latency statistics of a histogram of end-to-end message latencies. */
