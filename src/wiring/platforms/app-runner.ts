@@ -12,14 +12,7 @@ import { FluidTraffic } from "../../models/traffic/fluid.js";
 import { serviceTimeOf, trafficWorkload } from "../../models/traffic/index.js";
 import type { AppRunnerPlatform } from "../../scenario/platforms/app-runner.js";
 import { assembleResult, cpuPercentOfPaid, servedCapacity } from "./collectors.js";
-import {
-  requestsConservedCheck,
-  serviceMetrics,
-  trafficRequests,
-  trafficWarnings,
-  webElasticity,
-  withinBoundsCheck,
-} from "./harness.js";
+import { servedRequests, serviceMetrics, webElasticity, withinBoundsCheck } from "./harness.js";
 import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
 
 type Run = PlatformRun<AppRunnerPlatform>;
@@ -74,7 +67,7 @@ function buildAppRunner(run: Run) {
   );
   const concurrency = { sum: 0, ticks: 0 };
   const scaling = { scaleOut: 0, scaleIn: 0 };
-  return { fleet, traffic, latency, workload, concurrency, scaling, startMs, vcpu };
+  return { fleet, traffic, workload, concurrency, scaling, startMs, vcpu };
 }
 type Parts = ReturnType<typeof buildAppRunner>;
 
@@ -157,14 +150,11 @@ function scaleOnConcurrency(q: Parts, run: Run): void {
 function collectAppRunner(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const { fleet, traffic } = q;
   const cfg = run.input.platform.AutoScalingConfiguration;
-  const requests = trafficRequests(traffic);
   const outside = run.decisions.find((d) => d.to < cfg.MinSize || d.to > cfg.MaxSize);
   const provisionedHours = fleet.provisionedSeconds / 3600;
   const activeHours = fleet.activeVcpuSeconds / q.vcpu / 3600;
   return assembleResult(run, books, {
-    requests,
-    latency: q.latency.total(),
-    ...trafficWarnings(traffic),
+    ...servedRequests(traffic),
     capacity: servedCapacity(fleet.range, traffic.runningTaskSeconds, run.input.durationMs, provisionedHours),
     scaling: { scaleOutEvents: q.scaling.scaleOut, scaleInEvents: q.scaling.scaleIn },
     utilisation: cpuPercentOfPaid(traffic.cpuSecondsUsed, fleet.activeVcpuSeconds),
@@ -178,7 +168,6 @@ function collectAppRunner(q: Parts, run: Run, books: ClosedBooks): PlatformResul
       },
     },
     elasticity: webElasticity(run.input, "instances", fleet.supply, q.workload, q.vcpu),
-    conservation: requestsConservedCheck(requests),
     checks: [
       withinBoundsCheck("instances within MinSize/MaxSize", outside, cfg.MinSize, cfg.MaxSize),
       {

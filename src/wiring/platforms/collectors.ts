@@ -3,6 +3,7 @@ import type { LatencyStats } from "../../models/latency/recorder.js";
 export { CountRange } from "../../models/platform/capacity-steps.js";
 import type { LauncherReport, PlatformResult } from "../../models/platform/result.js";
 import type { MinuteSeries } from "../../models/traffic/minute-series.js";
+import type { BuiltCompute } from "./ecs-compute.js";
 import { costMatchesMetersCheck, costOf } from "./harness.js";
 import type { ClosedBooks, PlatformRun } from "./skeleton.js";
 
@@ -129,4 +130,37 @@ export function assembleResult(
     ...rest,
     checks: [conservation, costMatchesMetersCheck(books.perMinuteCost, books.totalUsd), ...checks],
   };
+}
+
+/** What a platform that runs ECS tasks without a load balancer (queue workers, jobs) adds to its result. */
+export type WorkFigures = Omit<KindFigures, "capacity" | "utilisation"> & {
+  /** Lowest and highest running tasks. */
+  range: { min: number; max: number };
+  /** Running time of the tasks, task-milliseconds. */
+  runningMs: number;
+  /** vCPU-seconds the work used (the share of the paid vCPU-seconds it kept busy). */
+  usedVcpuSeconds: number;
+};
+
+/**
+ * Result assembly for ECS tasks without a load balancer: capacity from the tasks' running time, utilisation
+ * against what the launch type paid for, and the launch type's figures and checks after the kind's own.
+ */
+export function assembleWorkResult(
+  run: PlatformRun<unknown>,
+  books: ClosedBooks,
+  compute: BuiltCompute,
+  f: WorkFigures,
+): PlatformResult {
+  const { range, runningMs, usedVcpuSeconds, checks, ...rest } = f;
+  const extra = compute.report();
+  const billed = compute.launcher.billedTaskSeconds;
+  const paidVcpuSeconds = extra.paidVcpuSeconds ?? billed * compute.task.vcpu;
+  return assembleResult(run, books, {
+    ...rest,
+    capacity: taskCapacity(range, runningMs, run.input.durationMs, billed),
+    utilisation: cpuPercentOfPaid(usedVcpuSeconds, paidVcpuSeconds),
+    checks: [...checks, ...(extra.checks ?? [])],
+    ...launcherFigures(extra),
+  });
 }

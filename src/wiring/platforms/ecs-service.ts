@@ -24,11 +24,9 @@ import {
   albTraffic,
   chargeLoadBalancer,
   desiredCountWithinBoundsCheck,
-  requestsConservedCheck,
   serviceMetrics,
-  trafficRequests,
-  trafficWarnings,
   webElasticity,
+  servedRequests,
 } from "./harness.js";
 import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
 
@@ -131,23 +129,18 @@ function scaleService(q: Parts, run: Run): AutoScaling {
 
 function collectEcsService(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const { traffic, compute } = q;
-  const latency = traffic.latencyTotal();
-  const requests = trafficRequests(traffic);
   const extra = compute.report();
   const billedSeconds = compute.launcher.billedTaskSeconds;
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? billedSeconds * compute.task.vcpu;
   const controller = q.autoScaling?.controller;
   return assembleResult(run, books, {
-    requests,
-    latency,
-    ...trafficWarnings(traffic),
+    ...servedRequests(traffic),
     capacity: servedCapacity(q.range, traffic.runningTaskSeconds, run.input.durationMs, billedSeconds / 3600),
     scaling: {
       scaleOutEvents: controller?.scaleOutEvents ?? 0,
       scaleInEvents: controller?.scaleInEvents ?? 0,
     },
     utilisation: cpuPercentOfPaid(traffic.cpuSecondsUsed, paidVcpuSeconds),
-    conservation: requestsConservedCheck(requests),
     checks: [
       desiredCountWithinBoundsCheck(run.decisions, run.input.platform.service),
       ...(extra.checks ?? []),

@@ -28,12 +28,10 @@ import { assembleResult, CountRange, cpuPercentOfPaid, servedCapacity } from "./
 import {
   albTraffic,
   chargeLoadBalancer,
-  requestsConservedCheck,
   serviceMetrics,
-  trafficRequests,
-  trafficWarnings,
   webElasticity,
   withinBoundsCheck,
+  servedRequests,
 } from "./harness.js";
 import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
 
@@ -558,7 +556,6 @@ function eksDetails(q: Parts, durationMs: TimeMs) {
 function collectEks(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const { traffic, fargate } = q;
   const p = run.input.platform;
-  const requests = trafficRequests(traffic);
   let paidVcpuSeconds = fargate ? fargate.billedPodSeconds * q.fargateVcpu : 0;
   for (const g of q.groups) paidVcpuSeconds += g.asg.billedVcpuSeconds;
   if (q.karpenter) paidVcpuSeconds += q.karpenter.billedVcpuSeconds;
@@ -569,13 +566,10 @@ function collectEks(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const runningSeconds = traffic.runningTaskSeconds;
   const billedHours = (fargate ? fargate.billedPodSeconds : runningSeconds) / 3600;
   return assembleResult(run, books, {
-    requests,
-    latency: traffic.latencyTotal(),
-    ...trafficWarnings(traffic),
+    ...servedRequests(traffic),
     capacity: servedCapacity(q.range, runningSeconds, run.input.durationMs, billedHours),
     scaling: { scaleOutEvents: q.hpa?.scaleUps ?? 0, scaleInEvents: q.hpa?.scaleDowns ?? 0 },
     utilisation: cpuPercentOfPaid(traffic.cpuSecondsUsed, paidVcpuSeconds),
-    conservation: requestsConservedCheck(requests),
     checks: [
       withinBoundsCheck(
         "replicas within the HPA's min/max",

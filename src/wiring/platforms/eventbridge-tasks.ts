@@ -17,14 +17,7 @@ import { statsOf } from "../../models/latency/request-recorder.js";
 import type { PlatformResult } from "../../models/platform/result.js";
 import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
 import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
-import {
-  assembleResult,
-  closeWorkMinute,
-  cpuPercentOfPaid,
-  launcherFigures,
-  RunningTime,
-  taskCapacity,
-} from "./collectors.js";
+import { assembleWorkResult, closeWorkMinute, RunningTime } from "./collectors.js";
 import { buildCompute, workService } from "./ecs-compute.js";
 import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
 
@@ -378,15 +371,13 @@ function collectJobs(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const { compute, jobs } = q;
   const n = jobs.n;
   run.series.columns.withinSlo.set(jobs.withinBySubmitMinute);
-  const extra = compute.report();
   const inFlight = n.retrying + n.tasksHeld;
   const notRun = n.dropped + n.deadLettered;
   const completion = statsOf(jobs.completion, jobs.withinSlo);
   const vcpu = compute.task.vcpu;
-  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * vcpu;
   const quota = run.input.platform.fargateVcpuQuota;
   const runningMs = q.running.totalMs;
-  return assembleResult(run, books, {
+  return assembleWorkResult(run, books, compute, {
     requests: {
       arrived: n.submitted,
       served: n.completed,
@@ -395,15 +386,11 @@ function collectJobs(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
       inFlightAtEnd: inFlight,
     },
     latency: completion,
-    capacity: taskCapacity(
-      { min: 0, max: n.maxHeld },
-      runningMs,
-      run.input.durationMs,
-      compute.launcher.billedTaskSeconds,
-    ),
+    range: { min: 0, max: n.maxHeld },
+    runningMs,
     scaling: { scaleOutEvents: 0, scaleInEvents: 0 },
     // Jobs are taken to keep their task's vCPUs busy while RUNNING.
-    utilisation: cpuPercentOfPaid((runningMs / 1000) * vcpu, paidVcpuSeconds),
+    usedVcpuSeconds: (runningMs / 1000) * vcpu,
     taskEvents: [q.taskEvents],
     details: { jobs: jobDetails(q, completion, books.totalUsd) },
     conservation: {
@@ -418,9 +405,7 @@ function collectJobs(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
         detail:
           quota === undefined ? "no quota" : `at most ${n.maxHeld} tasks × ${vcpu} vCPU within ${quota} vCPU`,
       },
-      ...(extra.checks ?? []),
     ],
-    ...launcherFigures(extra),
   });
 }
 

@@ -104,6 +104,16 @@ export function trafficRequests(traffic: TrafficModel): PlatformResult["requests
 
 type Check = PlatformResult["checks"][number];
 
+/**
+ * What a platform behind a traffic model reports of its requests: the counts, their latency, the model's
+ * caveats, and the conservation check over the counts.
+ */
+export function servedRequests(traffic: TrafficModel) {
+  const latency = traffic.latencyTotal();
+  const requests = trafficRequests(traffic);
+  return { requests, latency, ...trafficWarnings(traffic), conservation: requestsConservedCheck(requests) };
+}
+
 /** Every request that arrived is served, dropped, timed out or still in flight (web-serving platforms). */
 export function requestsConservedCheck(r: PlatformResult["requests"]): Check {
   const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;

@@ -15,15 +15,7 @@ import { SqsQueue } from "../../models/sqs/queue.js";
 import { QueueWorkers } from "../../models/sqs/workers.js";
 import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
 import type { SqsWorkerPlatform } from "../../scenario/platforms/sqs-worker.js";
-import {
-  assembleResult,
-  CountRange,
-  closeWorkMinute,
-  cpuPercentOfPaid,
-  launcherFigures,
-  RunningTime,
-  taskCapacity,
-} from "./collectors.js";
+import { assembleWorkResult, CountRange, closeWorkMinute, RunningTime } from "./collectors.js";
 import { buildCompute, workService } from "./ecs-compute.js";
 import { desiredCountWithinBoundsCheck } from "./harness.js";
 import type { ClosedBooks, PlatformKind, PlatformRun } from "./skeleton.js";
@@ -270,13 +262,10 @@ function queueDetails(q: Parts, run: Run, totalUsd: number) {
 
 function collectQueueWorkers(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const { queue, compute } = q;
-  const { durationMs } = run.input;
   // Each minute's messages deleted within the SLO latency (still queued at the end: misses).
   run.series.columns.withinSlo.set(q.latency.withinBySendMinute);
-  const extra = compute.report();
-  const paidVcpuSeconds = extra.paidVcpuSeconds ?? compute.launcher.billedTaskSeconds * compute.task.vcpu;
   const c = run.input.platform.compute;
-  return assembleResult(run, books, {
+  return assembleWorkResult(run, books, compute, {
     requests: {
       arrived: queue.sent,
       served: queue.deleted,
@@ -285,12 +274,13 @@ function collectQueueWorkers(q: Parts, run: Run, books: ClosedBooks): PlatformRe
       inFlightAtEnd: queue.visible + queue.inFlight,
     },
     latency: statsOf(q.latency.run, q.latency.withinSlo),
-    capacity: taskCapacity(q.range, q.running.totalMs, durationMs, compute.launcher.billedTaskSeconds),
+    range: q.range,
+    runningMs: q.running.totalMs,
+    usedVcpuSeconds: q.workers.cpuSeconds,
     scaling: {
       scaleOutEvents: q.autoScaling?.controller.scaleOutEvents ?? 0,
       scaleInEvents: q.autoScaling?.controller.scaleInEvents ?? 0,
     },
-    utilisation: cpuPercentOfPaid(q.workers.cpuSeconds, paidVcpuSeconds),
     taskEvents: [q.taskEvents],
     details: { queue: queueDetails(q, run, books.totalUsd) },
     conservation: {
@@ -298,8 +288,7 @@ function collectQueueWorkers(q: Parts, run: Run, books: ClosedBooks): PlatformRe
       ok: queue.sent === queue.deleted + queue.deadLettered + queue.visible + queue.inFlight,
       detail: `sent ${queue.sent} = deleted ${queue.deleted} + dead-lettered ${queue.deadLettered} + visible ${queue.visible} + in flight ${queue.inFlight}`,
     },
-    checks: [desiredCountWithinBoundsCheck(run.decisions, c.service), ...(extra.checks ?? [])],
-    ...launcherFigures(extra),
+    checks: [desiredCountWithinBoundsCheck(run.decisions, c.service)],
   });
 }
 
