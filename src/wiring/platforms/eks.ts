@@ -6,14 +6,12 @@ import { SECOND, type TimeMs } from "../../engine/time.js";
 import { InputError } from "../../errors.js";
 import { withRegistrationAssumptions } from "../../models/alb/target-group.js";
 import { InstanceLaunchModel, type LaunchTimeSpec } from "../../models/ec2/instance-launch.js";
-import type { ServiceObserver } from "../../models/ecs/service.js";
-import type { Task } from "../../models/ecs/task.js";
 import { eksFargateSize, FargateProfileHost } from "../../models/eks/fargate-profile.js";
 import { KarpenterController } from "../../models/eks/karpenter-controller.js";
 import { EksNodeGroup } from "../../models/eks/node-group.js";
 import { Cluster } from "../../models/k8s/cluster.js";
 import { ClusterAutoscaler, type ExpanderName } from "../../models/k8s/cluster-autoscaler.js";
-import { Deployment, type Pod } from "../../models/k8s/deployment.js";
+import { Deployment } from "../../models/k8s/deployment.js";
 import { HpaController, type HpaMetricSpec, PodMetricsScraper } from "../../models/k8s/hpa-controller.js";
 import { allowedOfferings, type InstanceCandidate } from "../../models/k8s/karpenter.js";
 import { podsPerNode } from "../../models/k8s/scheduler.js";
@@ -299,37 +297,6 @@ function podHosts(run: Run, req: PodRequest) {
   return { cluster, groups, ca, karpenter: karpenter(run, cluster, req, t), fargateVcpu: 0 };
 }
 
-/**
- * A pod as the request-level traffic model's target (it speaks ECS task states): in service → RUNNING,
- * terminating after serving → DEACTIVATING, gone → STOPPED.
- */
-function taskView(pod: Pod, views: Map<number, Task>): Task {
-  let t = views.get(pod.id);
-  if (!t) {
-    t = {
-      id: pod.id,
-      status: "PROVISIONING",
-      desiredStatus: "RUNNING",
-      createdAt: pod.createdAt,
-      inService: false,
-    };
-    views.set(pod.id, t);
-  }
-  t.inService = pod.inService;
-  t.startedAt = pod.runningAt;
-  t.healthyAt = pod.healthyAt;
-  if (pod.stoppedAt !== undefined) {
-    t.status = "STOPPED";
-    t.desiredStatus = "STOPPED";
-    views.delete(pod.id);
-  } else if (pod.deletingAt !== undefined) {
-    t.desiredStatus = "STOPPED";
-    t.status = pod.healthyAt !== undefined ? "DEACTIVATING" : "STOPPING";
-  } else if (pod.runningAt !== undefined) t.status = "RUNNING";
-  else if (pod.startTime !== undefined) t.status = "PENDING";
-  return t;
-}
-
 /** The Deployment behind the ALB and the traffic that reaches its pods. */
 function deploymentWithTraffic(
   run: Run,
@@ -340,42 +307,15 @@ function deploymentWithTraffic(
   const { name, platform: p, scenario, assumptions: a } = run.input;
   const { sim } = run;
   let traffic: TrafficModel | undefined;
-  const views = new Map<number, Task>();
-  const observers: ServiceObserver[] = [];
   const deployment = new Deployment(sim, host, {
     name,
     replicas: p.deployment.replicas,
     readinessProbe: p.deployment.readinessProbe,
     terminationGraceMs: p.deployment.terminationGracePeriodSeconds * SECOND,
     targetGroup: withRegistrationAssumptions(p.loadBalancer, a),
-    // Request mode: the pod observer below has just built the pod's task view; fluid mode needs none kept.
-    inFlightDrain: (pod) =>
-      traffic ? traffic.inFlightDrainMs(views.get(pod.id) ?? taskView(pod, new Map())) : 0,
+    inFlightDrain: (pod) => (traffic ? traffic.inFlightDrainMs(pod) : 0),
   });
   if (host instanceof Cluster) host.attach(deployment);
-  deployment.observers.push((pod, now) => {
-    if (observers.length === 0) return;
-    const t = taskView(pod, views);
-    for (const o of observers) o.taskChanged?.(t, now);
-  });
-  // The traffic model's view of the Deployment: its counters, and task-shaped observers fed by the pod
-  // observer above (the Deployment's own pod observers must stay functions).
-  const target = {
-    get inServiceCount() {
-      return deployment.inServiceCount;
-    },
-    get runningCount() {
-      return deployment.runningCount;
-    },
-    get desiredCount() {
-      return deployment.desiredCount;
-    },
-    observers,
-    drained: (task: Task) => {
-      const pod = deployment.pods.find((q) => q.id === task.id);
-      if (pod) deployment.inFlightDone(pod, sim.now);
-    },
-  };
   const service = serviceTimeOf(scenario.workload, run.input.requestTrace?.serviceMs);
   const workload = trafficWorkload(scenario.workload, service, a);
   traffic = albTraffic(run.input, {
@@ -383,7 +323,8 @@ function deploymentWithTraffic(
     workload,
     // Memory utilisation is against the pod's request, as the HPA computes it.
     task: { vcpu: podVcpu, memoryMiB: req.memoryMiB },
-    service: target,
+    // The pods are the serving units the load balancer routes to (src/models/serving-unit.ts).
+    service: deployment,
     loadBalancer: p.loadBalancer,
     metrics: serviceMetrics(),
     minutes: run.series,
