@@ -154,6 +154,7 @@ function collectAppRunner(q: Parts, run: Run, books: ClosedBooks): PlatformResul
   const provisionedHours = fleet.provisionedSeconds / 3600;
   const activeHours = fleet.activeVcpuSeconds / q.vcpu / 3600;
   return assembleResult(run, books, {
+    kind: "app-runner",
     ...servedRequests(traffic),
     capacity: servedCapacity(fleet.range, traffic.runningTaskSeconds, run.input.durationMs, provisionedHours),
     scaling: { scaleOutEvents: q.scaling.scaleOut, scaleInEvents: q.scaling.scaleIn },

@@ -101,11 +101,12 @@ export function launcherFigures(extra: LauncherReport): Pick<PlatformResult, "ca
   };
 }
 
-/** What a kind's `collect` adds to the fields every result shares. */
-export type KindFigures = Omit<
-  PlatformResult,
-  "name" | "kind" | "minutes" | "cost" | "decisions" | "checks"
-> & {
+type Shared = "name" | "minutes" | "cost" | "decisions" | "checks";
+/** `Omit` for each member of a union (each kind stays paired with its details). */
+type OmitEach<R, K extends PropertyKey> = R extends unknown ? Omit<R, K> : never;
+
+/** What a kind's `collect` adds to the fields every result shares: its kind, its figures, its checks. */
+export type KindFigures = OmitEach<PlatformResult, Shared> & {
   /** The kind's own checks: the first is its conservation law; the cost check follows it. */
   conservation: PlatformResult["checks"][number];
   checks: PlatformResult["checks"];
@@ -123,17 +124,21 @@ export function assembleResult(
   const { conservation, checks, ...rest } = f;
   return {
     name: run.input.name,
-    kind: (run.input.platform as { kind: string }).kind,
+    ...rest,
     minutes: run.series,
     cost: costOf(run.ledger, books.totalUsd),
     decisions: run.decisions,
-    ...rest,
     checks: [conservation, costMatchesMetersCheck(books.perMinuteCost, books.totalUsd), ...checks],
   };
 }
 
 /** What a platform that runs ECS tasks without a load balancer (queue workers, jobs) adds to its result. */
-export type WorkFigures = Omit<KindFigures, "capacity" | "utilisation"> & {
+export type WorkFigures = OmitEach<
+  Extract<PlatformResult, { kind: "sqs-worker" | "eventbridge-tasks" }>,
+  Shared | "capacity" | "utilisation"
+> & {
+  conservation: PlatformResult["checks"][number];
+  checks: PlatformResult["checks"];
   /** Lowest and highest running tasks. */
   range: { min: number; max: number };
   /** Running time of the tasks, task-milliseconds. */

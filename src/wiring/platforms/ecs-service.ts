@@ -134,6 +134,7 @@ function collectEcsService(q: Parts, run: Run, books: ClosedBooks): PlatformResu
   const paidVcpuSeconds = extra.paidVcpuSeconds ?? billedSeconds * compute.task.vcpu;
   const controller = q.autoScaling?.controller;
   return assembleResult(run, books, {
+    kind: run.input.platform.kind,
     ...servedRequests(traffic),
     capacity: servedCapacity(q.range, traffic.runningTaskSeconds, run.input.durationMs, billedSeconds / 3600),
     scaling: {

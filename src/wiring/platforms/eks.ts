@@ -17,7 +17,7 @@ import { allowedOfferings, type InstanceCandidate } from "../../models/k8s/karpe
 import { podsPerNode } from "../../models/k8s/scheduler.js";
 import { Lognormal } from "../../models/latency/distributions.js";
 import { CapacitySteps } from "../../models/platform/capacity-steps.js";
-import type { PlatformResult } from "../../models/platform/result.js";
+import type { EksDetails, PlatformResult } from "../../models/platform/result.js";
 import { serviceTimeOf, type TrafficModel, trafficWorkload } from "../../models/traffic/index.js";
 import type { Distribution } from "../../scenario/fields.js";
 import type { EksPlatform } from "../../scenario/platforms/eks.js";
@@ -459,7 +459,7 @@ function startHpa(q: Parts, run: Run): HpaController | undefined {
 }
 
 /** The `details` of an EKS platform: nodes, the node providers' counts, the Fargate pod size. */
-function eksDetails(q: Parts, durationMs: TimeMs) {
+function eksDetails(q: Parts, durationMs: TimeMs): EksDetails {
   const { fargate, ca, karpenter: k, groups } = q;
   return {
     nodes: fargate
@@ -507,6 +507,7 @@ function collectEks(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const runningSeconds = traffic.runningTaskSeconds;
   const billedHours = (fargate ? fargate.billedPodSeconds : runningSeconds) / 3600;
   return assembleResult(run, books, {
+    kind: "eks",
     ...servedRequests(traffic),
     capacity: servedCapacity(q.range, runningSeconds, run.input.durationMs, billedHours),
     scaling: { scaleOutEvents: q.hpa?.scaleUps ?? 0, scaleInEvents: q.hpa?.scaleDowns ?? 0 },

@@ -14,7 +14,7 @@ import {
 import { LogHistogram } from "../../models/latency/histogram.js";
 import type { LatencyStats } from "../../models/latency/recorder.js";
 import { statsOf } from "../../models/latency/request-recorder.js";
-import type { PlatformResult } from "../../models/platform/result.js";
+import type { JobDetails, PlatformResult } from "../../models/platform/result.js";
 import { WholeArrivals } from "../../models/traffic/whole-arrivals.js";
 import type { EventBridgeTasksPlatform } from "../../scenario/platforms/eventbridge-tasks.js";
 import { assembleWorkResult, closeWorkMinute, RunningTime } from "./collectors.js";
@@ -348,7 +348,7 @@ function closeJobMinutes(q: Parts, run: Run): void {
 }
 
 /** The `details.jobs` figures of the summary. */
-function jobDetails(q: Parts, completion: LatencyStats, totalUsd: number) {
+function jobDetails(q: Parts, completion: LatencyStats, totalUsd: number): JobDetails {
   const n = q.jobs.n;
   return {
     launchType: q.compute.launchType,
@@ -378,6 +378,7 @@ function collectJobs(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const quota = run.input.platform.fargateVcpuQuota;
   const runningMs = q.running.totalMs;
   return assembleWorkResult(run, books, compute, {
+    kind: "eventbridge-tasks",
     requests: {
       arrived: n.submitted,
       served: n.completed,

@@ -4,7 +4,7 @@ import { num } from "../../assumptions.js";
 import { chargeAlb } from "../../models/billing/alb.js";
 import type { CostLedger } from "../../models/billing/ledger.js";
 import { MetricSeries } from "../../models/cloudwatch/metric.js";
-import type { Decision } from "../../models/decisions.js";
+import { type Decision, isApplicationAutoScaling } from "../../models/decisions.js";
 import type { FluidTask } from "../../models/traffic/fluid.js";
 import { createTraffic, type TrafficInputs, type TrafficModel } from "../../models/traffic/index.js";
 import type { MinuteSeries } from "../../models/traffic/minute-series.js";
@@ -163,8 +163,8 @@ export function desiredCountWithinBoundsCheck(
   const lo = Math.min(svc.minCapacity, svc.desiredCount);
   const hi = Math.max(svc.maxCapacity, svc.desiredCount);
   const outside = decisions.find((d) => {
-    if (!d.controller.startsWith("applicationAutoScaling") || d.to === d.from) return false;
-    const b = d.bounds as { min: number; max: number } | undefined;
+    if (!isApplicationAutoScaling(d) || d.to === d.from) return false;
+    const b = d.bounds;
     return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
   });
   return withinBoundsCheck("desired count within min/max", outside, lo, hi);

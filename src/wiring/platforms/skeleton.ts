@@ -2,7 +2,7 @@ import type { AssumptionValues } from "../../assumptions.js";
 import { Simulation } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import { CostLedger } from "../../models/billing/ledger.js";
-import type { Decision, DecisionSink } from "../../models/decisions.js";
+import { type Decision, type DecisionSink, platformDecision } from "../../models/decisions.js";
 import type { PlatformResult } from "../../models/platform/result.js";
 import { MinuteSeries } from "../../models/traffic/minute-series.js";
 import type { Platform, ScenarioData } from "../../scenario/schema.js";
@@ -45,7 +45,7 @@ export function startPlatformRun<P>(input: PlatformRunInput<P>): PlatformRun<P> 
   const ledger = new CostLedger(minutes);
   const series = new MinuteSeries(minutes);
   const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: input.name } as Decision);
+  const log: DecisionSink = (d) => decisions.push(platformDecision(d, input.name));
   return { input, sim, minutes, ledger, series, decisions, log };
 }
 

@@ -9,7 +9,7 @@ import { MetricSeries } from "../../models/cloudwatch/metric.js";
 import { makeDistribution } from "../../models/latency/distributions.js";
 import { LogHistogram } from "../../models/latency/histogram.js";
 import { statsOf } from "../../models/latency/request-recorder.js";
-import type { PlatformResult } from "../../models/platform/result.js";
+import type { QueueDetails, PlatformResult } from "../../models/platform/result.js";
 import { billedSendRequests, sqsRequestsUsd } from "../../models/sqs/backlog.js";
 import { SqsQueue } from "../../models/sqs/queue.js";
 import { QueueWorkers } from "../../models/sqs/workers.js";
@@ -226,7 +226,7 @@ function sqsRequests(q: Parts): number {
 }
 
 /** The `details.queue` figures of the summary. */
-function queueDetails(q: Parts, run: Run, totalUsd: number) {
+function queueDetails(q: Parts, run: Run, totalUsd: number): QueueDetails {
   const { queue, workers: ws, counts } = q;
   const ageSloMs = run.input.platform.slo?.ageOfOldestMessage;
   const ageMinutes = Math.min(counts.minute, run.minutes);
@@ -266,6 +266,7 @@ function collectQueueWorkers(q: Parts, run: Run, books: ClosedBooks): PlatformRe
   run.series.columns.withinSlo.set(q.latency.withinBySendMinute);
   const c = run.input.platform.compute;
   return assembleWorkResult(run, books, compute, {
+    kind: "sqs-worker",
     requests: {
       arrived: queue.sent,
       served: queue.deleted,
