@@ -299,7 +299,7 @@ export class Deployment implements ServingTarget {
  * terminating after it served → DEACTIVATING (before → STOPPING), containers started → RUNNING, accepted
  * by a kubelet or Fargate → PENDING, else PROVISIONING.
  */
-function newPod(id: number, name: string, createdAt: TimeMs): Pod {
+export function newPod(id: number, name: string, createdAt: TimeMs): Pod {
   return {
     id,
     name,
