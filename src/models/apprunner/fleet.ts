@@ -3,11 +3,19 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { CostLedger } from "../billing/ledger.js";
 import { CapacitySteps, CountRange } from "../platform/capacity-steps.js";
-import type { ServingCapacity } from "../traffic/fluid.js";
+import type { ServingObserver, ServingStatus, ServingTarget, ServingUnit } from "../serving-unit.js";
 import { activeBilledSeconds, activeUntil } from "./billing.js";
 
-/** One App Runner instance: provisioned from `readyAt`, active (paying vCPU) during activation periods. */
-interface Instance {
+/**
+ * One App Runner instance, a serving unit: provisioned from `readyAt` (then RUNNING and in service), active
+ * (paying vCPU) during activation periods, STOPPED when scale-in removes it.
+ */
+interface Instance extends ServingUnit {
+  readonly id: number;
+  status: ServingStatus;
+  inService: boolean;
+  startedAt?: TimeMs;
+  healthyAt?: TimeMs;
   readyAt: TimeMs;
   ready: boolean;
   active: boolean;
@@ -34,7 +42,7 @@ export interface AppRunnerFleetOptions {
  * second, one-minute minimum per activation. https://aws.amazon.com/apprunner/pricing/
  * Instances in creation order; scale-in removes the newest (none is preferred by AWS documentation).
  */
-export class AppRunnerFleet implements ServingCapacity {
+export class AppRunnerFleet implements ServingTarget {
   inServiceCount = 0;
   runningCount = 0;
   desiredCount: number;
@@ -44,7 +52,10 @@ export class AppRunnerFleet implements ServingCapacity {
   /** Supply of the elasticity metrics: instances serving requests, at each change. */
   readonly supply = new CapacitySteps();
   readonly range = new CountRange();
+  /** Told of each instance that starts serving or is removed. */
+  readonly servingObservers: ServingObserver[] = [];
   private readonly instances: Instance[] = [];
+  private nextId = 1;
 
   constructor(
     private readonly sim: Simulation,
@@ -62,8 +73,14 @@ export class AppRunnerFleet implements ServingCapacity {
   }
 
   add(now: TimeMs, warm = false): void {
+    const readyAt = now + (warm ? 0 : this.o.startMs);
     const inst: Instance = {
-      readyAt: now + (warm ? 0 : this.o.startMs),
+      id: this.nextId++,
+      status: warm ? "RUNNING" : "PROVISIONING",
+      inService: warm,
+      startedAt: warm ? readyAt : undefined,
+      healthyAt: warm ? readyAt : undefined,
+      readyAt,
       ready: warm,
       active: false,
       activeSince: 0,
@@ -78,21 +95,33 @@ export class AppRunnerFleet implements ServingCapacity {
     this.sim.at(inst.readyAt, () => {
       if (!this.instances.includes(inst)) return;
       inst.ready = true;
+      inst.status = "RUNNING";
+      inst.inService = true;
+      inst.startedAt = inst.healthyAt = inst.readyAt;
       this.inServiceCount++;
       this.runningCount++;
       this.supply.record(inst.readyAt, this.inServiceCount);
       this.range.see(this.runningCount);
+      this.notify(inst, inst.readyAt);
     });
   }
 
   remove(now: TimeMs): void {
     const inst = this.instances.pop();
-    if (!inst?.ready) return;
+    if (!inst) return;
+    inst.status = "STOPPED";
+    inst.inService = false;
+    if (!inst.ready) return;
     this.close(inst, now);
     this.inServiceCount--;
     this.runningCount--;
     this.supply.record(now, this.inServiceCount);
     this.range.see(this.runningCount);
+    this.notify(inst, now);
+  }
+
+  private notify(inst: Instance, now: TimeMs): void {
+    for (const o of this.servingObservers) o.unitChanged(inst, now);
   }
 
   /**
