@@ -1,7 +1,7 @@
 import { describeAssumptions } from "./assumptions.js";
 import { MINUTE } from "./engine/time.js";
 import { platformCommitments } from "./models/billing/commitments.js";
-import { runPlatform } from "./models/platform/registry.js";
+import { runPlatform } from "./wiring/platforms/registry.js";
 import type { PlatformResult } from "./models/platform/result.js";
 import { locateInScenario, type Scenario } from "./scenario/load.js";
 import { type LoadTrafficOptions, loadTraffic, type RateSeries, type TrafficSpec } from "./trace/index.js";

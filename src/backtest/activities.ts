@@ -1,4 +1,4 @@
-import type { Decision } from "../models/decisions.js";
+import { type Decision, isApplicationAutoScaling } from "../models/decisions.js";
 import { clusterName, uuid } from "../output/task-events.js";
 import type { SimulationResult } from "../simulate.js";
 import { parseIsoMs } from "../trace/series.js";
@@ -168,9 +168,7 @@ export function readActivities(file: string): Activity[] {
 export function scalingActions(decisions: readonly Decision[]): Decision[] {
   return decisions.filter(
     (d) =>
-      d.controller.startsWith("applicationAutoScaling") &&
-      (d.action === "scale-out" || d.action === "scale-in") &&
-      d.to !== d.from,
+      isApplicationAutoScaling(d) && (d.action === "scale-out" || d.action === "scale-in") && d.to !== d.from,
   );
 }
 

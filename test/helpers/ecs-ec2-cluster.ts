@@ -4,7 +4,7 @@ import type { TargetGroupConfig } from "../../src/models/alb/target-group.js";
 import { CostLedger } from "../../src/models/billing/ledger.js";
 import type { Decision } from "../../src/models/decisions.js";
 import { EcsService } from "../../src/models/ecs/service.js";
-import { buildEcsEc2Capacity } from "../../src/models/platform/ecs-ec2.js";
+import { buildEcsEc2Capacity } from "../../src/wiring/platforms/ecs-ec2.js";
 import { Ec2Platform } from "../../src/scenario/platforms/ecs-ec2.js";
 
 export const MIN = 60_000;

@@ -8,6 +8,7 @@ import {
   replacedTasksToStop,
   replacementLaunches,
 } from "./deployment.js";
+import type { ServingObserver, ServingTarget } from "../serving-unit.js";
 import type { Task } from "./task.js";
 
 /** How tasks get compute: Fargate now; EC2 capacity providers plug in here. */
@@ -66,7 +67,7 @@ interface Replacement {
  * desired count, launching through a TaskLauncher and stopping tasks through the target group's
  * deregistration. Counters are maintained on every transition so the traffic model reads them in O(1).
  */
-export class EcsService {
+export class EcsService implements ServingTarget {
   desiredCount: number;
   readonly tasks: Task[] = [];
   /** RUNNING tasks (healthy or not): the basis of target tracking and of the service CPU metric. */
@@ -82,6 +83,8 @@ export class EcsService {
   /** Tasks on DRAINING container instances, still desired RUNNING until their replacements allow a stop. */
   private readonly replacing = new Map<Task, Replacement>();
   readonly observers: ServiceObserver[] = [];
+  /** The traffic model: told of each task change before `observers`. */
+  readonly servingObservers: ServingObserver[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -370,6 +373,7 @@ export class EcsService {
   }
 
   private notify(task: Task, now: TimeMs): void {
+    for (const o of this.servingObservers) o.unitChanged(task, now);
     for (const o of this.observers) o.taskChanged?.(task, now);
   }
 }

@@ -1,4 +1,5 @@
 import type { TimeMs } from "../../engine/time.js";
+import type { ServingStatus, ServingUnit } from "../serving-unit.js";
 
 /**
  * ECS task lifecycle states.
@@ -6,9 +7,10 @@ import type { TimeMs } from "../../engine/time.js";
  * PROVISIONING → PENDING → RUNNING → DEACTIVATING (load-balancer deregistration) → STOPPING → STOPPED.
  * ACTIVATING and DEPROVISIONING are folded into their neighbours: no model reads them.
  */
-export type TaskStatus = "PROVISIONING" | "PENDING" | "RUNNING" | "DEACTIVATING" | "STOPPING" | "STOPPED";
+export type TaskStatus = ServingStatus;
 
-export interface Task {
+/** An ECS task: the serving unit of ECS services (and the worker of queue workers and RunTask jobs). */
+export interface Task extends ServingUnit {
   readonly id: number;
   status: TaskStatus;
   desiredStatus: "RUNNING" | "STOPPED";

@@ -1,7 +1,7 @@
 import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { inServiceAt, type TargetGroupConfig } from "../alb/target-group.js";
-import type { ServingCapacity } from "../traffic/fluid.js";
+import type { ServingObserver, ServingStatus, ServingTarget, ServingUnit } from "../serving-unit.js";
 import type { HpaPod } from "./replica-calculator.js";
 
 /**
@@ -10,7 +10,7 @@ import type { HpaPod } from "./replica-calculator.js";
  * Pending (unbound, then bound while the image is pulled) → Running (containers started) → Ready (readiness
  * probe passed) → in service (ALB target healthy) → terminating (deletionTimestamp set) → gone.
  */
-export interface Pod {
+export interface Pod extends ServingUnit {
   readonly id: number;
   readonly name: string;
   readonly createdAt: TimeMs;
@@ -61,7 +61,7 @@ export interface DeploymentOptions {
  * ones through the PodHost and deletes by the documented scale-down order. It is the serving capacity the
  * traffic model reads (pods in service behind the ALB), with counters kept on every transition.
  */
-export class Deployment implements ServingCapacity {
+export class Deployment implements ServingTarget {
   replicas: number;
   readonly pods: Pod[] = [];
   /** Pods receiving requests (ALB target healthy). */
@@ -75,6 +75,9 @@ export class Deployment implements ServingCapacity {
   private inServiceSeconds = 0;
   private inServiceSince = 0;
   readonly observers: ((pod: Pod, now: TimeMs) => void)[] = [];
+  /** The traffic model: told of each pod change before `observers`. */
+  readonly servingObservers: ServingObserver[] = [];
+  private readonly byId = new Map<number, Pod>();
 
   constructor(
     private readonly sim: Simulation,
@@ -101,8 +104,9 @@ export class Deployment implements ServingCapacity {
 
   private newPod(now: TimeMs): Pod {
     const id = this.nextId++;
-    const pod: Pod = { id, name: `${this.opts.name}-${id}`, createdAt: now, inService: false };
+    const pod = newPod(id, `${this.opts.name}-${id}`, now);
     this.pods.push(pod);
+    this.byId.set(id, pod);
     this.activeCount++;
     return pod;
   }
@@ -240,6 +244,12 @@ export class Deployment implements ServingCapacity {
     this.sim.after(delay, (t) => this.podExited(pod, t));
   }
 
+  /** The traffic model's word that a deregistering pod's last request finished. */
+  drained(unit: ServingUnit): void {
+    const pod = this.byId.get(unit.id);
+    if (pod) this.inFlightDone(pod, this.sim.now);
+  }
+
   /** The last in-flight request of a terminating pod finished: its process exits now (request mode). */
   inFlightDone(pod: Pod, now: TimeMs): void {
     if (pod.deletingAt !== undefined) this.podExited(pod, now);
@@ -251,6 +261,7 @@ export class Deployment implements ServingCapacity {
     this.host.release(pod, t);
     const i = this.pods.indexOf(pod);
     if (i >= 0) this.pods.splice(i, 1);
+    this.byId.delete(pod.id);
     this.notify(pod, t);
   }
 
@@ -278,8 +289,32 @@ export class Deployment implements ServingCapacity {
   }
 
   private notify(pod: Pod, now: TimeMs): void {
+    for (const o of this.servingObservers) o.unitChanged(pod, now);
     for (const o of this.observers) o(pod, now);
   }
+}
+
+/**
+ * A new pod, a serving unit whose status the load balancer reads from its timestamps: gone → STOPPED,
+ * terminating after it served → DEACTIVATING (before → STOPPING), containers started → RUNNING, accepted
+ * by a kubelet or Fargate → PENDING, else PROVISIONING.
+ */
+export function newPod(id: number, name: string, createdAt: TimeMs): Pod {
+  return {
+    id,
+    name,
+    createdAt,
+    inService: false,
+    get startedAt() {
+      return this.runningAt;
+    },
+    get status(): ServingStatus {
+      if (this.stoppedAt !== undefined) return "STOPPED";
+      if (this.deletingAt !== undefined) return this.healthyAt !== undefined ? "DEACTIVATING" : "STOPPING";
+      if (this.runningAt !== undefined) return "RUNNING";
+      return this.startTime !== undefined ? "PENDING" : "PROVISIONING";
+    },
+  };
 }
 
 function lexLess(a: number[], b: number[]): boolean {

@@ -3,6 +3,20 @@ import type { FluidWorkload } from "../traffic/fluid.js";
 import { fluidTaskModel } from "../traffic/fluid.js";
 import { type SloDemand, sloDemandPerMinute } from "../traffic/slo-demand.js";
 
+/** Capacity statistics: the lowest and highest count of serving units seen since the warm start. */
+export class CountRange {
+  min = Number.POSITIVE_INFINITY;
+  max = 0;
+  see(count: number): void {
+    this.min = Math.min(this.min, count);
+    this.max = Math.max(this.max, count);
+  }
+  /** The count at the warm start: both bounds start there. */
+  reset(count: number): void {
+    this.min = this.max = count;
+  }
+}
+
 /**
  * The exact step function of a capacity count (in-service tasks, pods or instances): one point per
  * change, appended by the harness at each transition. O(1) per change, no allocation except growth.

@@ -5,10 +5,9 @@ import type { LatencyStats } from "../latency/recorder.js";
 import type { MinuteSeries } from "../traffic/minute-series.js";
 import type { ElasticityInputs } from "./capacity-steps.js";
 
-/** Everything one platform's simulation produced; reports are built from this alone. */
-export interface PlatformResult {
+/** What every platform's simulation produced, whatever its kind. */
+interface PlatformResultBase {
   name: string;
-  kind: string;
   minutes: MinuteSeries;
   requests: { arrived: number; served: number; dropped: number; timedOut: number; inFlightAtEnd: number };
   latency: LatencyStats;
@@ -26,8 +25,6 @@ export interface PlatformResult {
   decisions: Decision[];
   /** ECS task state changes (platforms that run ECS tasks), for `scalesim run --events`. */
   taskEvents?: Pick<TaskEventLog, "source" | "records">[];
-  /** Kind-specific figures (queue, jobs, App Runner billing) copied into summary.json under `details`. */
-  details?: Record<string, unknown>;
   /** Caveats about the figures (fluid latency outside its validated region); absent when none. */
   warnings?: string[];
   /** Invariant checks that ran, with their outcome. */
@@ -38,6 +35,88 @@ export interface PlatformResult {
   instances?: InstanceStats;
   /** Platforms serving web traffic: supply and SLO demand for the SPEC elasticity metrics. */
   elasticity?: ElasticityInputs;
+}
+
+/**
+ * Everything one platform's simulation produced, typed by its kind; reports are built from this alone. Each
+ * kind's own figures (queue, jobs, App Runner billing, nodes) are copied into summary.json under `details`.
+ */
+export type PlatformResult =
+  | (PlatformResultBase & { kind: "ecs-fargate" | "ecs-ec2"; details?: LauncherDetails })
+  | (PlatformResultBase & { kind: "app-runner"; details: { appRunner: AppRunnerDetails } })
+  | (PlatformResultBase & { kind: "eks"; details: EksDetails })
+  | (PlatformResultBase & { kind: "sqs-worker"; details: { queue: QueueDetails } })
+  | (PlatformResultBase & { kind: "eventbridge-tasks"; details: { jobs: JobDetails } });
+
+export type PlatformKindName = PlatformResult["kind"];
+
+/** A launch type's own figures (Fargate capacity providers). */
+export type LauncherDetails = Record<string, unknown>;
+
+/** App Runner: provisioned and active instance time. */
+export interface AppRunnerDetails {
+  provisionedInstanceHours: number;
+  activeInstanceHours: number;
+  activeShare: number;
+  activations: number;
+  instanceStartSeconds: number;
+}
+
+/** EKS: where pods ran and what the node providers did. */
+export interface EksDetails {
+  nodes: "fargate" | { max: number; mean: number; nodeHours: number };
+  clusterAutoscaler?: { scaleUps: number; scaleDowns: number };
+  karpenter?: { launches: number; consolidations: number; expirations: number; spotInterruptions: number };
+  nodeGroups?: Record<string, { managed: boolean; launches: number; spotInterruptions: number }>;
+  fargatePodSize?: { vcpu: number };
+}
+
+/** Queue workers: the SQS queue's messages, age and requests. */
+export interface QueueDetails {
+  messagesSent: number;
+  messagesDeleted: number;
+  deadLettered: number;
+  redelivered: number;
+  duplicateProcessing: number;
+  processingFailures: number;
+  visibleAtEnd: number;
+  inFlightAtEnd: number;
+  maxAgeOfOldestMessageSeconds: number;
+  ageSlo: { seconds: number; minutesOver: number; attainment: number } | null;
+  sqsRequests: {
+    total: number;
+    receive: number;
+    emptyReceive: number;
+    delete: number;
+    send: number;
+    receivePayloadChunks: number;
+  };
+  costPerMillionMessagesUsd: number;
+}
+
+/** Seconds statistics of a job time. */
+export interface SecondsStats {
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** EventBridge RunTask jobs: what ran, what was lost, retried or dropped, and how long jobs took. */
+export interface JobDetails {
+  launchType: "FARGATE" | "EC2";
+  submitted: number;
+  completed: number;
+  lost: number;
+  retries: number;
+  dropped: number;
+  deadLettered: number;
+  waitingAtEnd: number;
+  runningAtEnd: number;
+  maxConcurrentTasks: number;
+  completionSeconds: SecondsStats;
+  waitForRunningSeconds: SecondsStats;
+  costPerJobUsd: number;
 }
 
 export interface PlatformCommitments {
@@ -79,5 +158,5 @@ export interface LauncherReport {
   /** vCPU-seconds paid for (instances); when absent, billed task-seconds × task vCPU. */
   paidVcpuSeconds?: number;
   /** Kind-specific figures for the summary's `details` (e.g. Fargate capacity providers). */
-  details?: Record<string, unknown>;
+  details?: LauncherDetails;
 }

@@ -3,7 +3,7 @@ import { requestCountPerTarget } from "../alb/target-group.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
-import type { Task } from "../ecs/task.js";
+import type { ServingUnit } from "../serving-unit.js";
 import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
 import {
   newTaskLatency,
@@ -169,7 +169,7 @@ export class FluidTraffic implements Continuous {
   }
 
   /** Expected time for a deregistering task's in-flight requests to finish: a long service time plus today's delay. */
-  inFlightDrainMs(_task: Task): TimeMs {
+  inFlightDrainMs(_unit: ServingUnit): TimeMs {
     return this.w.service.quantile(0.999) + this.currentDelayMs;
   }
 

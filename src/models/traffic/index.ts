@@ -2,7 +2,7 @@ import { type AssumptionValues, num } from "../../assumptions.js";
 import type { Continuous, Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import type { RoutingAlgorithm } from "../alb/router.js";
-import type { Task } from "../ecs/task.js";
+import type { ServingUnit } from "../serving-unit.js";
 import {
   type DistributionSpec,
   makeDistribution,
@@ -31,7 +31,7 @@ export interface TrafficModel extends Continuous {
   /** Latency statistics of every request completed so far. */
   latencyTotal(): LatencyStats;
   /** Time a deregistering task needs for its in-flight requests (request mode: 0 or unknown, see onDrained). */
-  inFlightDrainMs(task: Task): TimeMs;
+  inFlightDrainMs(unit: ServingUnit): TimeMs;
   /** Caveats about this run's figures (fluid mode outside its validated region). */
   warnings?(): string[];
 }
@@ -49,7 +49,7 @@ export interface TrafficInputs {
   workload: RequestWorkload;
   task: FluidTask;
   /** `drained` hears when a deregistering target's last request finishes (pods exit then; ECS tasks wait). */
-  service: TargetService & { drained?(task: Task): void };
+  service: TargetService;
   routing: { algorithm: RoutingAlgorithm; slowStartMs: TimeMs };
   sloMs: number;
   metrics: FluidMetrics;

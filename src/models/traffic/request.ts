@@ -2,13 +2,12 @@ import type { Continuous } from "../../engine/sim.js";
 import { requestCountPerTarget } from "../alb/target-group.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import { Router, type RoutingAlgorithm } from "../alb/router.js";
-import type { ServiceObserver } from "../ecs/service.js";
-import type { Task } from "../ecs/task.js";
+import type { ServingTarget, ServingUnit } from "../serving-unit.js";
 import type { RandomSource, ServiceTimeDistribution } from "../latency/distributions.js";
 import type { LatencyStats } from "../latency/recorder.js";
 import type { RequestLatencyRecorder } from "../latency/request-recorder.js";
 import { EventHeap } from "../../engine/event-heap.js";
-import type { FluidMetrics, FluidTask, FluidWorkload, ServingCapacity } from "./fluid.js";
+import type { FluidMetrics, FluidTask, FluidWorkload } from "./fluid.js";
 import type { MinuteSeries } from "./minute-series.js";
 
 /** Per-task server models (docs/latency.md). */
@@ -20,10 +19,8 @@ export interface RequestWorkload extends FluidWorkload {
   queueLimit: number;
 }
 
-/** The service as request mode sees it: counters plus task transitions, for per-target routing. */
-export interface TargetService extends ServingCapacity {
-  readonly observers: ServiceObserver[];
-}
+/** The service as request mode sees it: counters plus unit transitions, for per-target routing (src/models/serving-unit.ts). */
+export type TargetService = ServingTarget;
 
 export interface RequestTrafficOptions {
   /** Requests per second for each trace interval (arrivals: Poisson inside each interval). */
@@ -42,7 +39,7 @@ export interface RequestTrafficOptions {
   /** A per-request trace: arrival times (ms from the start, sorted) and optionally each one's service time. */
   trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
   /** A deregistering target's last in-flight request finished at `atMs` (whole ms): ELB completes deregistration. */
-  onDrained?: (task: Task, atMs: TimeMs) => void;
+  onDrained?: (task: ServingUnit, atMs: TimeMs) => void;
 }
 
 const HIGH_RES = 20_000;
@@ -122,7 +119,7 @@ export class RequestTraffic implements Continuous {
   private cpuAt = new Float64Array(8);
   private psHeapF: Float64Array[] = [];
   private psHeapR: Int32Array[] = [];
-  private slotTask: (Task | undefined)[] = [];
+  private slotTask: (ServingUnit | undefined)[] = [];
   private slots = 0;
   private freeSlots: number[] = [];
   private readonly slotOf = new Map<number, number>();
@@ -166,7 +163,7 @@ export class RequestTraffic implements Continuous {
     this.cpuPerReq = w.cpuPerRequestMs;
     this.cpuBuckets = new Float64Array(Math.ceil(o.durationMs / HIGH_RES) + 2);
     this.router = new Router(o.routing.algorithm, o.routing.slowStartMs, this.outstanding);
-    o.service.observers.push({ taskChanged: (task, now) => this.taskChanged(task, now) });
+    o.service.servingObservers.push({ unitChanged: (task, now) => this.taskChanged(task, now) });
     this.scheduleArrival();
   }
 
@@ -180,7 +177,7 @@ export class RequestTraffic implements Continuous {
   }
 
   /** 0 when the task has nothing in flight; otherwise unknown now: drainage is signalled by `onDrained`. */
-  inFlightDrainMs(task: Task): TimeMs {
+  inFlightDrainMs(task: ServingUnit): TimeMs {
     const s = this.slotOf.get(task.id);
     return s === undefined || this.outstanding[s] === 0 ? 0 : Number.POSITIVE_INFINITY;
   }
@@ -605,7 +602,7 @@ export class RequestTraffic implements Continuous {
   // ------------------------------------------------------------------------------------------------
   // Task lifecycle (called at engine events, after the model has been advanced to `now`)
 
-  private taskChanged(task: Task, now: TimeMs): void {
+  private taskChanged(task: ServingUnit, now: TimeMs): void {
     this.integrateLife(now);
     this.running = this.o.service.runningCount;
     this.inService = this.o.service.inServiceCount;
@@ -627,7 +624,7 @@ export class RequestTraffic implements Continuous {
     if (task.status === "STOPPING" || task.status === "STOPPED") this.killSlot(s, now);
   }
 
-  private allocSlot(task: Task): number {
+  private allocSlot(task: ServingUnit): number {
     let s: number;
     if (this.freeSlots.length > 0) s = this.freeSlots.pop() as number;
     else {

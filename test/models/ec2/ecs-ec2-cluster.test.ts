@@ -5,7 +5,7 @@ import { Simulation } from "../../../src/engine/sim.js";
 import { CostLedger } from "../../../src/models/billing/ledger.js";
 import { EcsService } from "../../../src/models/ecs/service.js";
 import type { Task } from "../../../src/models/ecs/task.js";
-import { buildEcsEc2Capacity } from "../../../src/models/platform/ecs-ec2.js";
+import { buildEcsEc2Capacity } from "../../../src/wiring/platforms/ecs-ec2.js";
 import { Ec2Platform } from "../../../src/scenario/platforms/ecs-ec2.js";
 import { cluster, fixedLaunch, MIN } from "../../helpers/ecs-ec2-cluster.js";
 
@@ -50,7 +50,7 @@ describe("scale-out from zero instances (end to end)", () => {
     expect(cap.cas.metric(0).datapoints[5]).toBe(150);
     // The fifth task starts when the third instance registers: 360 + 80 s.
     expect(Math.max(...service.tasks.map((x) => x.startedAt ?? Number.NaN))).toBe(440_000);
-    expect(cap.launcher.report().checks?.every((c) => c.ok)).toBe(true);
+    expect(cap.report().checks?.every((c) => c.ok)).toBe(true);
   });
 
   it("scales back in after 15 datapoints below target, terminating only empty instances", () => {
@@ -162,7 +162,7 @@ describe("property: no task ever runs on an instance without the CPU, memory and
             sim.at((i + 1) * 20 * MIN, () => service.setDesiredCount(n));
           });
           sim.run(180 * MIN);
-          for (const check of cap.launcher.report().checks ?? [])
+          for (const check of cap.report().checks ?? [])
             expect(check, check.detail).toMatchObject({ ok: true });
           expect(checked).toBeGreaterThan(0);
         },

@@ -369,3 +369,52 @@ platforms:
     ).rejects.toThrow(/platforms\.workers\.compute\.scalingPolicies\[0\].*Nope is not produced/);
   });
 });
+
+/**
+ * The worker service is an ECS service registered with Application Auto Scaling like any other: the compute
+ * block's `service` fields reach RegisterScalableTarget, and its bounds are those in force at each decision.
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html
+ */
+describe("sqs-worker platform: the scalable target", () => {
+  const withService = (service: string, more = "") =>
+    scenario("", "30m").replace(
+      "service: { desiredCount: 1, minCapacity: 1, maxCapacity: 40 }",
+      `service: ${service}${more}`,
+    );
+
+  it("suspendedStateChanges: scale-out suspended at the start, resumed at 10:00 by a later RegisterScalableTarget call", async () => {
+    // 100 msg/s against one worker: the backlog-per-task alarm is in breach from 3:00 on (the scale-out at
+    // 180 s in the test above). Suspended, nothing scales out until the resume; resuming with the alarm in
+    // ALARM scales out at the resume itself ("scaling policies ... are triggered" by the alarm in breach).
+    const text = withService(
+      "{ desiredCount: 1, minCapacity: 1, maxCapacity: 40, SuspendedState: { DynamicScalingOutSuspended: true }, suspendedStateChanges: [{ at: 10m, SuspendedState: { DynamicScalingOutSuspended: false } }] }",
+    );
+    const out = await run(parseScenario(text));
+    const d = out.result.platforms[0].decisions.filter((x) => x.controller === "applicationAutoScaling");
+    expect(d.find((x) => x.action === "resume")).toMatchObject({
+      t: 600,
+      suspendedState: { DynamicScalingOutSuspended: false },
+    });
+    const outs = d.filter((x) => x.action === "scale-out");
+    expect(outs.length).toBeGreaterThan(0);
+    expect(outs[0].t).toBe(600);
+  });
+
+  it("a scheduled action that raises the maximum above the service's maxCapacity is within bounds (no false invariant failure)", async () => {
+    // Static bounds [1, 2]; at 10:00 a scheduled action sets [4, 8]: desired is raised to the new minimum, 4,
+    // which is inside the bounds in force then, though above the registered maxCapacity 2.
+    const text = withService(
+      "{ desiredCount: 1, minCapacity: 1, maxCapacity: 2 }",
+      `
+      scheduledActions:
+        - ScheduledActionName: raise
+          Schedule: at(1970-01-01T00:10:00)
+          ScalableTargetAction: { MinCapacity: 4, MaxCapacity: 8 }`,
+    );
+    const out = await run(parseScenario(text));
+    const p = out.result.platforms[0];
+    expect(p.decisions.find((x) => x.t === 600 && x.to === 4)).toBeDefined();
+    expect(p.checks.find((c) => c.name === "desired count within min/max")).toMatchObject({ ok: true });
+  });
+});

@@ -1,32 +1,21 @@
-import { Simulation } from "../../engine/sim.js";
 import { MINUTE } from "../../engine/time.js";
-import type { TargetGroupConfig } from "../alb/target-group.js";
+import type { TargetGroupConfig } from "../../models/alb/target-group.js";
 import { num } from "../../assumptions.js";
-import { chargeAlb } from "../billing/alb.js";
-import { CostLedger } from "../billing/ledger.js";
-import { MetricSeries } from "../cloudwatch/metric.js";
-import type { Decision } from "../decisions.js";
-import type { FluidTask } from "../traffic/fluid.js";
-import { createTraffic, type TrafficInputs, type TrafficModel } from "../traffic/index.js";
-import { MinuteSeries } from "../traffic/minute-series.js";
-import type { RequestWorkload } from "../traffic/request.js";
-import { type CapacitySteps, type ElasticityInputs, platformSloDemand } from "./capacity-steps.js";
-import type { PlatformRunInput } from "./ecs-service.js";
-import type { PlatformResult } from "./result.js";
-
-/**
- * The bookkeeping every platform runner starts with (one place, so that all kinds bill, record and log
- * alike): the simulation, a cost ledger and minute series over the run, and the decision log.
- */
-export function startPlatformRun(input: PlatformRunInput<unknown>) {
-  const sim = new Simulation(input.seed);
-  const minutes = Math.ceil(input.durationMs / MINUTE);
-  const ledger = new CostLedger(minutes);
-  const series = new MinuteSeries(minutes);
-  const decisions: Decision[] = [];
-  const log = (d: Omit<Decision, "platform">) => decisions.push({ ...d, platform: input.name } as Decision);
-  return { sim, minutes, ledger, series, decisions, log };
-}
+import { chargeAlb } from "../../models/billing/alb.js";
+import type { CostLedger } from "../../models/billing/ledger.js";
+import { MetricSeries } from "../../models/cloudwatch/metric.js";
+import { type Decision, isApplicationAutoScaling } from "../../models/decisions.js";
+import type { FluidTask } from "../../models/traffic/fluid.js";
+import { createTraffic, type TrafficInputs, type TrafficModel } from "../../models/traffic/index.js";
+import type { MinuteSeries } from "../../models/traffic/minute-series.js";
+import type { RequestWorkload } from "../../models/traffic/request.js";
+import {
+  type CapacitySteps,
+  type ElasticityInputs,
+  platformSloDemand,
+} from "../../models/platform/capacity-steps.js";
+import type { PlatformRunInput } from "./skeleton.js";
+import type { PlatformResult } from "../../models/platform/result.js";
 
 /** The three per-minute metrics a load-balanced service publishes (ECS, EKS, App Runner). */
 export function serviceMetrics(requestsMetricName = "RequestCountPerTarget") {
@@ -67,13 +56,6 @@ export function albTraffic(
     minutes: o.minutes,
     trace: input.requestTrace,
   });
-}
-
-/** Close the books: the ledger's per-minute cost into the minute series, and the run's total. */
-export function closeCost(ledger: CostLedger, series: MinuteSeries) {
-  const perMinuteCost = ledger.perMinute();
-  series.columns.costUsd.set(perMinuteCost);
-  return { perMinuteCost, totalUsd: ledger.totalUsd() };
 }
 
 /** A platform result's cost: total, meters and the commitment-eligible usage per hour. */
@@ -122,6 +104,16 @@ export function trafficRequests(traffic: TrafficModel): PlatformResult["requests
 
 type Check = PlatformResult["checks"][number];
 
+/**
+ * What a platform behind a traffic model reports of its requests: the counts, their latency, the model's
+ * caveats, and the conservation check over the counts.
+ */
+export function servedRequests(traffic: TrafficModel) {
+  const latency = traffic.latencyTotal();
+  const requests = trafficRequests(traffic);
+  return { requests, latency, ...trafficWarnings(traffic), conservation: requestsConservedCheck(requests) };
+}
+
 /** Every request that arrived is served, dropped, timed out or still in flight (web-serving platforms). */
 export function requestsConservedCheck(r: PlatformResult["requests"]): Check {
   const accounted = r.served + r.dropped + r.timedOut + r.inFlightAtEnd;
@@ -156,6 +148,26 @@ export function withinBoundsCheck(
     ok: outside === undefined,
     detail: outside ? `decision at t=${outside.t}s set ${outside.to}` : `${every} within [${lo}, ${hi}]`,
   };
+}
+
+/**
+ * Application Auto Scaling kept the service's desired count within its bounds. Other controllers (cluster auto
+ * scaling) log instance counts. Scheduled actions and predictive scaling move the bounds: a change must land
+ * within those in force when it was made (the decision's `bounds`), else within the registered ones.
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html
+ */
+export function desiredCountWithinBoundsCheck(
+  decisions: readonly Decision[],
+  svc: { minCapacity: number; maxCapacity: number; desiredCount: number },
+): Check {
+  const lo = Math.min(svc.minCapacity, svc.desiredCount);
+  const hi = Math.max(svc.maxCapacity, svc.desiredCount);
+  const outside = decisions.find((d) => {
+    if (!isApplicationAutoScaling(d) || d.to === d.from) return false;
+    const b = d.bounds;
+    return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
+  });
+  return withinBoundsCheck("desired count within min/max", outside, lo, hi);
 }
 
 /** Supply and SLO demand of a web-serving platform, in its scaling unit, for the elasticity metrics. */

@@ -4,12 +4,12 @@ import type { Simulation } from "../../engine/sim.js";
 import { InputError } from "../../errors.js";
 import type { ContainerImageSpec } from "../../scenario/image.js";
 import type { FargatePlatform } from "../../scenario/schema.js";
-import { constantFactor, type PriceFactorSeries } from "../billing/ec2.js";
-import type { CostLedger } from "../billing/ledger.js";
-import { fargateSpotDiscountFor } from "../billing/spot.js";
-import { FargateCapacityLauncher } from "../fargate/capacity-provider-launcher.js";
-import { FargateLauncher, FargateStartup } from "../fargate/launcher.js";
-import { fargateImagePull } from "../image/pull.js";
+import { constantFactor, type PriceFactorSeries } from "../../models/billing/ec2.js";
+import type { CostLedger } from "../../models/billing/ledger.js";
+import { fargateSpotDiscountFor } from "../../models/billing/spot.js";
+import { FargateCapacityLauncher } from "../../models/fargate/capacity-provider-launcher.js";
+import { FargateLauncher, FargateStartup } from "../../models/fargate/launcher.js";
+import { fargateImagePull } from "../../models/image/pull.js";
 
 /** The Fargate fields a platform or a compute block gives (an `ecs-fargate` platform's). */
 type FargateFields = Pick<FargatePlatform, "task" | "pricing" | "capacityProviderStrategy" | "fargateSpot">;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import {
+  APPLICATION_AUTO_SCALING,
+  type Decision,
+  isApplicationAutoScaling,
+  platformDecision,
+} from "../../src/models/decisions.js";
+
+describe("the decision log", () => {
+  const record = { t: 60, controller: "hpa", action: "scale-up", from: 2, to: 4, reason: "cpu 90 % → 4" };
+
+  it("adds the platform's name after what the controller wrote (decisions.jsonl keeps the controller's field order)", () => {
+    const d = platformDecision({ ...record, readyPods: 2, metrics: [] }, "web");
+    expect(JSON.stringify(d)).toBe(
+      '{"t":60,"controller":"hpa","action":"scale-up","from":2,"to":4,"reason":"cpu 90 % → 4","readyPods":2,"metrics":[],"platform":"web"}',
+    );
+  });
+
+  it("rejects a controller the Decision union does not name", () => {
+    expect(() => platformDecision({ ...record, controller: "hpa2" }, "web")).toThrow(
+      /unknown controller hpa2/,
+    );
+  });
+
+  it("Application Auto Scaling's decisions are its three controllers' and no other's", () => {
+    const of = (controller: string) => platformDecision({ ...record, controller }, "svc");
+    for (const c of APPLICATION_AUTO_SCALING) expect(isApplicationAutoScaling(of(c))).toBe(true);
+    const others = [
+      "clusterAutoScaling",
+      "cluster-autoscaler",
+      "karpenter",
+      "hpa",
+      "appRunner",
+      "eventBridgeScheduler",
+    ];
+    for (const c of others) expect(isApplicationAutoScaling(of(c))).toBe(false);
+  });
+
+  it("narrows on the controller: an Application Auto Scaling decision's bounds are typed", () => {
+    const d: Decision = platformDecision(
+      { ...record, controller: "applicationAutoScaling.scheduled", bounds: { min: 4, max: 8, hit: "min" } },
+      "svc",
+    );
+    if (!isApplicationAutoScaling(d)) throw new Error("expected an Application Auto Scaling decision");
+    expect(d.bounds?.max).toBe(8);
+  });
+});
