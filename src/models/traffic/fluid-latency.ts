@@ -257,15 +257,72 @@ export function erlangArrivalsSigma(n: number, lambda: number, mu: number): numb
   if (rho >= 1) return 1;
   if (n <= 1 + 1e-9) return rho;
   const nl = n * lambda;
+  const sure = sigmaBracket(n, nl, mu, rho);
   let lo = 0;
   let hi = rho;
   for (let i = 0; i < 60 && hi - lo > 1e-12; i++) {
     const s = 0.5 * (lo + hi);
-    const transform = Math.exp(-n * Math.log1p((mu * (1 - s)) / nl));
-    if (transform > s) lo = s;
+    // Outside the certified bracket the comparison's outcome is known; inside it, evaluated.
+    const above =
+      s <= sure.left ? true : s >= sure.right ? false : Math.exp(-n * Math.log1p((mu * (1 - s)) / nl)) > s;
+    if (above) lo = s;
     else hi = s;
   }
   return 0.5 * (lo + hi);
+}
+
+/**
+ * Margin by which the GI/M/1 σ equation must hold at the ends of a certified bracket: 100× the error of
+ * its floating-point evaluation (below 1e-15 in absolute terms: A* and s are at most 1).
+ */
+const SIGMA_MARGIN = 1e-13;
+/** h(s) = A*(μ(1 − s)) − s, evaluated as the bisection evaluates A*. */
+function sigmaExcess(s: number, n: number, nl: number, mu: number): number {
+  return Math.exp(-n * Math.log1p((mu * (1 - s)) / nl)) - s;
+}
+
+/** Scratch result of `sigmaBracket` (single-threaded; no allocation per call). */
+const sure = { left: -1, right: 2 };
+
+/**
+ * A bracket (left, right) around the root σ of h(s) = A*(μ(1 − s)) − s, certified so that the bisection
+ * in `erlangArrivalsSigma` would find `A*(μ(1 − s)) > s` true for every s ≤ left and false for every
+ * s ≥ right (s ≤ ρ): its outcome there is known without evaluating, and the bisection takes the same
+ * steps to the same result, bit for bit, in about a quarter of the evaluations. h is convex (A* is
+ * convex and decreasing, μ(1 − s) affine and decreasing), positive at 0, zero at σ and at 1, so
+ * h(s) ≥ h(left) for s ≤ left < σ, and h(s) ≤ max(h(right), h(ρ)) on [right, ρ]. Both are checked to
+ * exceed SIGMA_MARGIN in size, far beyond the evaluation's rounding, so the rounded comparison cannot
+ * flip. The root comes from Newton's method from 0 (monotone on a convex decreasing function); when
+ * anything fails the bracket is empty (left −1, right 2) and every step is evaluated as before.
+ */
+function sigmaBracket(n: number, nl: number, mu: number, rho: number): { left: number; right: number } {
+  sure.left = -1;
+  sure.right = 2;
+  let s = 0;
+  let slope = Number.NaN;
+  for (let i = 0; i < 40; i++) {
+    const y = (mu * (1 - s)) / nl;
+    const a = Math.exp(-n * Math.log1p(y));
+    slope = (n * (mu / nl) * a) / (1 + y) - 1;
+    if (!(slope < 0)) return sure;
+    const step = (a - s) / slope;
+    s -= step;
+    if (!(s >= 0 && s < rho)) return sure;
+    if (Math.abs(step) <= 1e-15) break;
+  }
+  const eps = (8 * SIGMA_MARGIN) / -slope;
+  const left = s - eps;
+  const right = s + eps;
+  if (!(left > 0 && right < rho)) return sure;
+  if (
+    sigmaExcess(left, n, nl, mu) > SIGMA_MARGIN &&
+    sigmaExcess(right, n, nl, mu) < -SIGMA_MARGIN &&
+    sigmaExcess(rho, n, nl, mu) < -SIGMA_MARGIN
+  ) {
+    sure.left = left;
+    sure.right = right;
+  }
+  return sure;
 }
 
 /** Scratch: each service stratum's mean shared slowdown (one task model at a time; single-threaded). */
