@@ -188,7 +188,8 @@ export function taskLatency(
     let weighted = 0;
     for (let j = 0; j < SERVICE_STRATA; j++) {
       const xj = m.stratumWorkMs[j + 1];
-      weighted += stratumWidth(j) * xj * shortShare(decay * xj);
+      stratumShort[j] = shortShare(decay * xj);
+      weighted += stratumWidth(j) * xj * stratumShort[j];
     }
     const dLong = Math.max(0, gLong - g);
     const dMean = weighted > 0 ? (dLong * m.workMs) / weighted : 0;
@@ -196,8 +197,8 @@ export function taskLatency(
     const d = dMean + (dLong - dMean) * psi;
     let sizeWeighted = 0;
     for (let j = 0; j < SERVICE_STRATA; j++) {
-      const aj = decay * m.stratumWorkMs[j + 1];
-      const sharedJ = Math.max(0, gLong - d * shortShare(aj) - alone);
+      // shortShare(decay · E[W | stratum j]), computed in the loop above.
+      const sharedJ = Math.max(0, gLong - d * stratumShort[j] - alone);
       stratumShared[j] = sharedJ;
       sizeWeighted += stratumWidth(j) * m.stratumWorkMs[j + 1] * sharedJ;
     }
@@ -325,6 +326,9 @@ function sigmaBracket(n: number, nl: number, mu: number, rho: number): { left: n
   return sure;
 }
 
+/** Scratch: each service stratum's φ(a_j) (`shortShare`), for the two loops of `taskLatency`. */
+const stratumShort = new Float64Array(SERVICE_STRATA);
+
 /** Scratch: each service stratum's mean shared slowdown (one task model at a time; single-threaded). */
 const stratumShared = new Float64Array(SERVICE_STRATA);
 
@@ -342,6 +346,12 @@ export function conditionalShape(a: number): number {
   if (a < 1e-4) return 1 - a / 3;
   return (2 * (a - 1 + Math.exp(-a))) / (a * a);
 }
+
+/** Mean of Exp(1) over each stretch stratum's probabilities (constants of `spreadStratum`). */
+const EXP_STRATUM_MEAN = Float64Array.from(
+  { length: STRETCH_STRATA },
+  (_, m) => (expPartial(STRETCH_EDGES[m + 1]) - expPartial(STRETCH_EDGES[m])) / STRETCH_WEIGHTS[m],
+);
 
 /** ∫₀^u −ln(1 − t) dt = (1 − u)·ln(1 − u) + u: partial mean of Exp(1) over probabilities [0, u]. */
 function expPartial(u: number): number {
@@ -372,18 +382,20 @@ function spreadStratum(
     const pi = (1 + y) / (1 + cv2);
     const atom = 1 - pi;
     const c = Math.sqrt(y);
+    // Probabilities of each stratum within the shifted exponential part, as fractions of π; a stratum's
+    // upper end is the next one's lower end, so each end's partial mean is computed once.
+    let u1 = Math.max(0, (STRETCH_EDGES[0] - atom) / pi);
+    let e1 = expPartial(u1);
     for (let m = 0; m < STRETCH_STRATA; m++) {
-      // Probabilities of this stratum within the shifted exponential part, as fractions of π.
-      const u1 = Math.max(0, (STRETCH_EDGES[m] - atom) / pi);
       const u2 = Math.max(0, (STRETCH_EDGES[m + 1] - atom) / pi);
-      const z = ((1 - c) * (u2 - u1) + c * (expPartial(u2) - expPartial(u1))) / STRETCH_WEIGHTS[m];
+      const e2 = expPartial(u2);
+      const z = ((1 - c) * (u2 - u1) + c * (e2 - e1)) / STRETCH_WEIGHTS[m];
       out[o + m] = base + excess * z;
+      u1 = u2;
+      e1 = e2;
     }
   } else {
     const c = Math.sqrt(cv2);
-    for (let m = 0; m < STRETCH_STRATA; m++) {
-      const e = (expPartial(STRETCH_EDGES[m + 1]) - expPartial(STRETCH_EDGES[m])) / STRETCH_WEIGHTS[m];
-      out[o + m] = base + excess * (1 - c + c * e);
-    }
+    for (let m = 0; m < STRETCH_STRATA; m++) out[o + m] = base + excess * (1 - c + c * EXP_STRATUM_MEAN[m]);
   }
 }
