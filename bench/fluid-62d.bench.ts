@@ -3,7 +3,11 @@
  * example's Fargate platform. Prints simulated seconds per wall second (median of several runs) of the
  * simulation itself (trace already loaded), and of a whole `run` including reading the trace.
  *
- *   npx tsx bench/fluid-62d.bench.ts [runs]
+ *   npx tsx bench/fluid-62d.bench.ts [runs] [other checkout]
+ *
+ * With the path of another checkout of the project (e.g. a `git worktree` of an older commit), its
+ * `simulateSeries` runs on the same loaded trace, interleaved run by run with this one, and the ratio of
+ * the medians is printed: a before/after that holds on a loaded machine.
  */
 import { performance } from "node:perf_hooks";
 import { loadScenario, simulate, simulateSeries } from "../src/index.js";
@@ -43,6 +47,11 @@ function bareLoop(): number {
   return acc;
 }
 
+const other = process.argv[3];
+const otherSim: typeof simulateSeries | undefined = other
+  ? (await import(new URL(`file://${other.replace(/\/$/, "")}/src/index.ts`).href)).simulateSeries
+  : undefined;
+const otherRuns: number[] = [];
 const baseline: number[] = [];
 const simOnly: number[] = [];
 const whole: number[] = [];
@@ -52,6 +61,11 @@ for (let i = 0; i < runs; i++) {
   const res = simulateSeries(scenario, series);
   simOnly.push(performance.now() - t0);
   simulatedSeconds = res.durationMs / 1000;
+  if (otherSim) {
+    const t3 = performance.now();
+    otherSim(scenario, series);
+    otherRuns.push(performance.now() - t3);
+  }
   const t2 = performance.now();
   bareLoop();
   baseline.push(performance.now() - t2);
@@ -78,3 +92,9 @@ console.log(
 console.log(
   `runs (ms): sim ${simOnly.map((x) => x.toFixed(0)).join(", ")}; whole ${whole.map((x) => x.toFixed(0)).join(", ")}`,
 );
+if (otherSim) {
+  const o = median(otherRuns);
+  console.log(
+    `other checkout ${other}: simulation only median ${o.toFixed(0)} ms → ${(((simulatedSeconds / o) * 1000) / 1e6).toFixed(2)} M simulated s per wall s; this one is ${(o / m).toFixed(2)}× faster (runs: ${otherRuns.map((x) => x.toFixed(0)).join(", ")})`,
+  );
+}

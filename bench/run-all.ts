@@ -19,9 +19,11 @@ const QUICK_ARGS: Record<string, string[]> = {
   "fluid-62d": ["2"],
   karpenter: ["2"],
   "report-62d": ["1"],
-  "request-mmc": ["200000", "2"],
+  "request-mmc": ["1", "1"],
+  "run-62d": ["2"],
   startup: ["3"],
   sweep: ["1"],
+  "sweep-1000": ["10"],
 };
 
 const dir = fileURLToPath(new URL(".", import.meta.url));

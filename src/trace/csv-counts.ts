@@ -7,7 +7,7 @@
  * time with csv-parse's `info` and `raw` options (twice as slow, so only on that error path) to report
  * the exact line and column even with blank lines or quoted multi-line fields.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { parse } from "csv-parse";
 import { InputError } from "../errors.js";
@@ -98,6 +98,27 @@ export async function forEachCsvRow(
   onHeader: (header: string[]) => void,
   onRow: (cells: string[], recordIndex: number) => void,
 ): Promise<number> {
+  const plain = plainCsvRecords(src.file);
+  if (plain !== null) {
+    let index = 0;
+    try {
+      for (; index < plain.length; index++) {
+        const cells = plain[index].split(",");
+        if (index === 0) onHeader(cells);
+        else onRow(cells, index);
+      }
+    } catch (e) {
+      if (!(e instanceof RowProblem)) throw e;
+      const where = await locateRecord(src.file, e.recordIndex, e.field);
+      throw new InputError(e.detail, {
+        file: src.displayName,
+        line: where.line,
+        col: where.col,
+        path: src.path,
+      });
+    }
+    return index;
+  }
   const input = createReadStream(src.file);
   const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: false }));
   let index = 0;
@@ -131,6 +152,42 @@ export async function forEachCsvRow(
     throw e;
   }
   return index;
+}
+
+/** Files read whole by `plainCsvRecords` at most; larger ones stream through csv-parse. */
+const PLAIN_CSV_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The records of a CSV file that needs none of csv-parse's machinery, or null: a file of at most
+ * PLAIN_CSV_MAX_BYTES without quotes or carriage returns, every non-empty line with as many commas as the
+ * first. There csv-parse (with the options `forEachCsvRow` gives it: `bom`, `skip_empty_lines`, records
+ * of equal length) returns exactly each non-empty line split at its commas, which this does without
+ * streams (the 62-day WorldCup98 minute trace reads about 10× faster). Anything else (and any read
+ * error) returns null, and the file goes through csv-parse, errors included. Nothing is handed to a
+ * caller before the whole file has been checked.
+ */
+function plainCsvRecords(file: string): string[] | null {
+  let text: string;
+  try {
+    if (statSync(file).size > PLAIN_CSV_MAX_BYTES) return null;
+    text = readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  if (text.includes('"') || text.includes("\r")) return null;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split("\n");
+  const records: string[] = [];
+  let commas = -1;
+  for (const line of lines) {
+    if (line.length === 0) continue;
+    let n = 0;
+    for (let i = line.indexOf(","); i >= 0; i = line.indexOf(",", i + 1)) n++;
+    if (commas < 0) commas = n;
+    else if (n !== commas) return null;
+    records.push(line);
+  }
+  return records;
 }
 
 /** Line and character column of field `field` (0-based) of record `recordIndex` (0 = header). */

@@ -193,13 +193,16 @@ export interface TargetTrackingDecisionInput {
  */
 export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDecision {
   const scaleInEnabled = !d.disableScaleIn;
-  const none = (reason: string): PolicyDecision => ({
+  // The reason text is built only when read (a decision to do nothing is rarely logged).
+  const none = (reason: string | (() => string)): PolicyDecision => ({
     policy: d.policy,
     kind: "targetTracking",
     direction: "none",
     capacity: d.desired,
     scaleInEnabled,
-    reason,
+    get reason() {
+      return typeof reason === "string" ? reason : reason();
+    },
   });
   if (d.running === 0 && d.desired === 0) {
     // Scale from zero [ECS]: "waits for one data point" showing demand, then scales out by the minimum
@@ -219,7 +222,8 @@ export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDe
   if (d.highAlarm === "ALARM") {
     if (d.metric === null) return none("AlarmHigh in ALARM but the latest datapoint is missing");
     const capacity = targetTrackingCapacity({ running: d.running, metric: d.metric, target: d.target });
-    const why = `AlarmHigh: ceil(${d.running} running × ${fmt(d.metric)} / ${fmt(d.target)}) = ${capacity}`;
+    const { running, metric, target, desired } = d;
+    const why = () => `AlarmHigh: ceil(${running} running × ${fmt(metric)} / ${fmt(target)}) = ${capacity}`;
     if (capacity > d.desired) {
       return {
         policy: d.policy,
@@ -227,16 +231,17 @@ export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDe
         direction: "out",
         capacity,
         scaleInEnabled,
-        reason: why,
+        reason: why(),
       };
     }
-    return none(`${why}; not above desired ${d.desired}`);
+    return none(() => `${why()}; not above desired ${desired}`);
   }
   if (d.lowAlarm === "ALARM") {
     if (!scaleInEnabled) return none("AlarmLow in ALARM but DisableScaleIn is set");
     if (d.metric === null) return none("AlarmLow in ALARM but the latest datapoint is missing");
     const capacity = targetTrackingCapacity({ running: d.running, metric: d.metric, target: d.target });
-    const why = `AlarmLow: ceil(${d.running} running × ${fmt(d.metric)} / ${fmt(d.target)}) = ${capacity}`;
+    const { running, metric, target, desired } = d;
+    const why = () => `AlarmLow: ceil(${running} running × ${fmt(metric)} / ${fmt(target)}) = ${capacity}`;
     if (capacity < d.desired) {
       return {
         policy: d.policy,
@@ -244,10 +249,10 @@ export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDe
         direction: "in",
         capacity,
         scaleInEnabled,
-        reason: why,
+        reason: why(),
       };
     }
-    return none(`${why}; not below desired ${d.desired}`);
+    return none(() => `${why()}; not below desired ${desired}`);
   }
   if (d.highAlarm === "INSUFFICIENT_DATA" || d.lowAlarm === "INSUFFICIENT_DATA") {
     return none("alarm in INSUFFICIENT_DATA: no scaling until data returns");

@@ -23,6 +23,18 @@ export class MetricSeries {
     this.weight += weight;
   }
 
+  /** `add(value, weight)` `times` times in a row (the same additions, in the same order). */
+  addRepeated(value: number, weight: number, times: number): void {
+    let sum = this.sum;
+    let total = this.weight;
+    for (let i = 0; i < times; i++) {
+      sum += value * weight;
+      total += weight;
+    }
+    this.sum = sum;
+    this.weight = total;
+  }
+
   /** Close the period: publish the weighted average (or nothing, when nothing was observed). */
   closeAverage(): void {
     this.datapoints.push(this.weight > 0 ? this.sum / this.weight : null);

@@ -255,6 +255,37 @@ export class LatencyRecorder {
     return weight * this.lastServedPer;
   }
 
+  /**
+   * `times` calls of `recordWithWait(weight, baseDelayMs, pWait, waitMeanMs, stretch, …, version)` in a
+   * row when each would repeat the last call's inputs (the same additions as those calls): returns what
+   * each of them returns, or −1 when they would not repeat it (then nothing is recorded).
+   */
+  recordRepeated(
+    times: number,
+    weight: number,
+    baseDelayMs: number,
+    pWait: number,
+    waitMeanMs: number,
+    stretch: Float64Array | null,
+    version: number,
+  ): number {
+    if (weight <= 0) return 0;
+    if (pWait <= 1e-9 || waitMeanMs <= 0) pWait = 0;
+    if (
+      !this.lastValid ||
+      baseDelayMs !== this.lastBase ||
+      pWait !== this.lastP ||
+      waitMeanMs !== this.lastWait ||
+      stretch !== this.lastStretch ||
+      version !== this.lastVersion
+    )
+      return -1;
+    let pending = this.pending;
+    for (let i = 0; i < times; i++) pending += weight;
+    this.pending = pending;
+    return weight * this.lastServedPer;
+  }
+
   /** Spread the pending weight over the last call's entries (before they are read or replaced). */
   private settle(): void {
     const weight = this.pending;
@@ -347,8 +378,20 @@ export class LatencyRecorder {
     const j = this.mJ;
     const w = this.mW;
     let f = this.mZero * F.at(x);
+    const t = F.table;
+    const { x0, x1, l0, inv } = F;
     for (let i = 0, n = this.mN; i < n; i++) {
-      const fy = F.at((x - d[i]) / k[i]);
+      const y = (x - d[i]) / k[i];
+      let fy: number;
+      // ServiceCdf.at, inlined (the same arithmetic): this loop is the hottest of the per-minute work.
+      if (t === null) fy = F.at(y);
+      else if (y <= x0) fy = 0;
+      else if (y >= x1) fy = 1;
+      else {
+        const u = (Math.log(y) - l0) * inv;
+        const c = u | 0;
+        fy = t[c] + (u - c) * (t[c + 1] - t[c]);
+      }
       const ji = j[i];
       // stratumCdf, inlined: this loop is the hottest part of the per-minute percentiles.
       if (ji === 0) f += w[i] * fy;
@@ -684,11 +727,11 @@ export const MINUTE_QUANTILE_TOLERANCE = 5e-3;
  * interpolation error below 1e-6 in probability); otherwise the distribution's own CDF.
  */
 export class ServiceCdf {
-  private readonly x0: number;
-  private readonly x1: number;
-  private readonly l0: number;
-  private readonly inv: number;
-  private readonly table: Float64Array | null;
+  readonly x0: number;
+  readonly x1: number;
+  readonly l0: number;
+  readonly inv: number;
+  readonly table: Float64Array | null;
 
   constructor(private readonly S: ServiceTimeDistribution) {
     if (S.kind !== "lognormal") {

@@ -188,7 +188,8 @@ export function taskLatency(
     let weighted = 0;
     for (let j = 0; j < SERVICE_STRATA; j++) {
       const xj = m.stratumWorkMs[j + 1];
-      weighted += stratumWidth(j) * xj * shortShare(decay * xj);
+      stratumShort[j] = shortShare(decay * xj);
+      weighted += stratumWidth(j) * xj * stratumShort[j];
     }
     const dLong = Math.max(0, gLong - g);
     const dMean = weighted > 0 ? (dLong * m.workMs) / weighted : 0;
@@ -196,8 +197,8 @@ export function taskLatency(
     const d = dMean + (dLong - dMean) * psi;
     let sizeWeighted = 0;
     for (let j = 0; j < SERVICE_STRATA; j++) {
-      const aj = decay * m.stratumWorkMs[j + 1];
-      const sharedJ = Math.max(0, gLong - d * shortShare(aj) - alone);
+      // shortShare(decay · E[W | stratum j]), computed in the loop above.
+      const sharedJ = Math.max(0, gLong - d * stratumShort[j] - alone);
       stratumShared[j] = sharedJ;
       sizeWeighted += stratumWidth(j) * m.stratumWorkMs[j + 1] * sharedJ;
     }
@@ -257,16 +258,76 @@ export function erlangArrivalsSigma(n: number, lambda: number, mu: number): numb
   if (rho >= 1) return 1;
   if (n <= 1 + 1e-9) return rho;
   const nl = n * lambda;
+  const sure = sigmaBracket(n, nl, mu, rho);
   let lo = 0;
   let hi = rho;
   for (let i = 0; i < 60 && hi - lo > 1e-12; i++) {
     const s = 0.5 * (lo + hi);
-    const transform = Math.exp(-n * Math.log1p((mu * (1 - s)) / nl));
-    if (transform > s) lo = s;
+    // Outside the certified bracket the comparison's outcome is known; inside it, evaluated.
+    const above =
+      s <= sure.left ? true : s >= sure.right ? false : Math.exp(-n * Math.log1p((mu * (1 - s)) / nl)) > s;
+    if (above) lo = s;
     else hi = s;
   }
   return 0.5 * (lo + hi);
 }
+
+/**
+ * Margin by which the GI/M/1 σ equation must hold at the ends of a certified bracket: 100× the error of
+ * its floating-point evaluation (below 1e-15 in absolute terms: A* and s are at most 1).
+ */
+const SIGMA_MARGIN = 1e-13;
+/** h(s) = A*(μ(1 − s)) − s, evaluated as the bisection evaluates A*. */
+function sigmaExcess(s: number, n: number, nl: number, mu: number): number {
+  return Math.exp(-n * Math.log1p((mu * (1 - s)) / nl)) - s;
+}
+
+/** Scratch result of `sigmaBracket` (single-threaded; no allocation per call). */
+const sure = { left: -1, right: 2 };
+
+/**
+ * A bracket (left, right) around the root σ of h(s) = A*(μ(1 − s)) − s, certified so that the bisection
+ * in `erlangArrivalsSigma` would find `A*(μ(1 − s)) > s` true for every s ≤ left and false for every
+ * s ≥ right (s ≤ ρ): its outcome there is known without evaluating, and the bisection takes the same
+ * steps to the same result, bit for bit, in about a quarter of the evaluations. h is convex (A* is
+ * convex and decreasing, μ(1 − s) affine and decreasing), positive at 0, zero at σ and at 1, so
+ * h(s) ≥ h(left) for s ≤ left < σ, and h(s) ≤ max(h(right), h(ρ)) on [right, ρ]. Both are checked to
+ * exceed SIGMA_MARGIN in size, far beyond the evaluation's rounding, so the rounded comparison cannot
+ * flip. The root comes from Newton's method from 0 (monotone on a convex decreasing function); when
+ * anything fails the bracket is empty (left −1, right 2) and every step is evaluated as before.
+ */
+function sigmaBracket(n: number, nl: number, mu: number, rho: number): { left: number; right: number } {
+  sure.left = -1;
+  sure.right = 2;
+  let s = 0;
+  let slope = Number.NaN;
+  for (let i = 0; i < 40; i++) {
+    const y = (mu * (1 - s)) / nl;
+    const a = Math.exp(-n * Math.log1p(y));
+    slope = (n * (mu / nl) * a) / (1 + y) - 1;
+    if (!(slope < 0)) return sure;
+    const step = (a - s) / slope;
+    s -= step;
+    if (!(s >= 0 && s < rho)) return sure;
+    if (Math.abs(step) <= 1e-15) break;
+  }
+  const eps = (8 * SIGMA_MARGIN) / -slope;
+  const left = s - eps;
+  const right = s + eps;
+  if (!(left > 0 && right < rho)) return sure;
+  if (
+    sigmaExcess(left, n, nl, mu) > SIGMA_MARGIN &&
+    sigmaExcess(right, n, nl, mu) < -SIGMA_MARGIN &&
+    sigmaExcess(rho, n, nl, mu) < -SIGMA_MARGIN
+  ) {
+    sure.left = left;
+    sure.right = right;
+  }
+  return sure;
+}
+
+/** Scratch: each service stratum's φ(a_j) (`shortShare`), for the two loops of `taskLatency`. */
+const stratumShort = new Float64Array(SERVICE_STRATA);
 
 /** Scratch: each service stratum's mean shared slowdown (one task model at a time; single-threaded). */
 const stratumShared = new Float64Array(SERVICE_STRATA);
@@ -285,6 +346,12 @@ export function conditionalShape(a: number): number {
   if (a < 1e-4) return 1 - a / 3;
   return (2 * (a - 1 + Math.exp(-a))) / (a * a);
 }
+
+/** Mean of Exp(1) over each stretch stratum's probabilities (constants of `spreadStratum`). */
+const EXP_STRATUM_MEAN = Float64Array.from(
+  { length: STRETCH_STRATA },
+  (_, m) => (expPartial(STRETCH_EDGES[m + 1]) - expPartial(STRETCH_EDGES[m])) / STRETCH_WEIGHTS[m],
+);
 
 /** ∫₀^u −ln(1 − t) dt = (1 − u)·ln(1 − u) + u: partial mean of Exp(1) over probabilities [0, u]. */
 function expPartial(u: number): number {
@@ -315,18 +382,20 @@ function spreadStratum(
     const pi = (1 + y) / (1 + cv2);
     const atom = 1 - pi;
     const c = Math.sqrt(y);
+    // Probabilities of each stratum within the shifted exponential part, as fractions of π; a stratum's
+    // upper end is the next one's lower end, so each end's partial mean is computed once.
+    let u1 = Math.max(0, (STRETCH_EDGES[0] - atom) / pi);
+    let e1 = expPartial(u1);
     for (let m = 0; m < STRETCH_STRATA; m++) {
-      // Probabilities of this stratum within the shifted exponential part, as fractions of π.
-      const u1 = Math.max(0, (STRETCH_EDGES[m] - atom) / pi);
       const u2 = Math.max(0, (STRETCH_EDGES[m + 1] - atom) / pi);
-      const z = ((1 - c) * (u2 - u1) + c * (expPartial(u2) - expPartial(u1))) / STRETCH_WEIGHTS[m];
+      const e2 = expPartial(u2);
+      const z = ((1 - c) * (u2 - u1) + c * (e2 - e1)) / STRETCH_WEIGHTS[m];
       out[o + m] = base + excess * z;
+      u1 = u2;
+      e1 = e2;
     }
   } else {
     const c = Math.sqrt(cv2);
-    for (let m = 0; m < STRETCH_STRATA; m++) {
-      const e = (expPartial(STRETCH_EDGES[m + 1]) - expPartial(STRETCH_EDGES[m])) / STRETCH_WEIGHTS[m];
-      out[o + m] = base + excess * (1 - c + c * e);
-    }
+    for (let m = 0; m < STRETCH_STRATA; m++) out[o + m] = base + excess * (1 - c + c * EXP_STRATUM_MEAN[m]);
   }
 }

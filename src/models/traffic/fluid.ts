@@ -8,6 +8,7 @@ import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latenc
 import {
   newTaskLatency,
   fluidLatencyCaveat,
+  type TaskLatency,
   type TaskLatencyModel,
   taskLatency,
   taskThroughput,
@@ -92,6 +93,7 @@ export class FluidTraffic implements Continuous {
   private lastLambdaTask = -1;
   private lastTargets = -1;
   private readonly lat = newTaskLatency();
+  private readonly memo: TaskLatencyMemo;
   /** Index into `caveats` of why the cached per-task state lies outside the validated region (−1: inside). */
   private lastCaveat = -1;
   /** Reasons met (few: recomputed only when the per-task rate changes) and the requests that met each. */
@@ -138,6 +140,7 @@ export class FluidTraffic implements Continuous {
     this.queueLimit = w.queueLimit ?? Number.POSITIVE_INFINITY;
     this.taskModel = fluidTaskModel(w, task);
     this.muTask = taskThroughput(this.taskModel);
+    this.memo = new TaskLatencyMemo(this.taskModel);
   }
 
   latencyTotal(): LatencyStats {
@@ -185,11 +188,121 @@ export class FluidTraffic implements Continuous {
   advanceTo(until: TimeMs): void {
     const tick = this.tickMs;
     while (this.t + tick <= until) {
-      this.step(this.t);
-      this.t += tick;
+      if (!this.steadyTicks(until)) {
+        this.step(this.t);
+        this.t += tick;
+      }
       if (this.t % MINUTE === 0) this.closeMinute();
       else if (this.metrics.cpuHighRes && this.t % 20_000 === 0) this.closeHighRes();
     }
+  }
+
+  /**
+   * The ticks from now to the next boundary (minute, 20-second datapoint, trace interval, `until`) when
+   * nothing waits and nothing changes inside them: the same arrivals each tick, served as they arrive,
+   * at the latency already computed for this rate and these targets. Then each tick is the same
+   * arithmetic as `step` on the same values, run here on locals without the per-tick calls; the sums
+   * take the same additions in the same order, so the results are identical bit for bit. Returns false
+   * (nothing done) when a tick could differ from the one before.
+   */
+  private steadyTicks(until: TimeMs): boolean {
+    const n = this.cap.inServiceCount;
+    if (n === 0 || this.backlog !== 0) return false;
+    const t = this.t;
+    const tick = this.tickMs;
+    const idx = Math.floor(t / this.stepMs);
+    const lambda = idx < this.rates.length ? this.rates[idx] : 0;
+    if (lambda / n !== this.lastLambdaTask || n !== this.lastTargets) return false;
+    const dt = this.tickS;
+    const a = lambda * dt;
+    const mu = n * this.muTask;
+    const served = Math.min(0 + a, mu * dt);
+    if (served !== a) return false;
+    let k = Math.min((MINUTE - (t % MINUTE)) / tick, Math.floor((until - t) / tick));
+    if (idx < this.rates.length) k = Math.min(k, Math.ceil(((idx + 1) * this.stepMs - t) / tick));
+    if (this.metrics.cpuHighRes) k = Math.min(k, Math.ceil((20_000 - (t % 20_000)) / tick));
+    if (k < 1) return false;
+    const lat = this.lat;
+    const recorded = Math.max(a, 0);
+    const servedPer = this.latency.recordRepeated(
+      k,
+      recorded,
+      0,
+      lat.pWait,
+      lat.waitMeanMs,
+      lat.stretched ? lat.stretch : null,
+      lat.version,
+    );
+    if (servedPer < 0) return false;
+    const w = this.w;
+    const nr = this.cap.runningCount;
+    const late = recorded - servedPer;
+    const lost = Math.max(0, 0 + late);
+    const delay = 0 + lat.pWait * lat.waitMeanMs + (lat.scale - 1) * w.service.mean;
+    const busyVcpu = (served / dt) * (this.ps ? this.workS : this.cpuS);
+    const inFlight = (served / dt) * ((w.service.mean + delay) / 1000);
+    const busyDt = busyVcpu * dt;
+    const nrDt = nr * dt;
+    const nDt = n * dt;
+    const caveat = this.lastCaveat;
+    let arrived = this.arrived;
+    let minuteRequests = this.minuteRequests;
+    let minuteRunning = this.minuteRunning;
+    let minuteInService = this.minuteInService;
+    let minuteTargets = this.minuteTargets;
+    let runningTaskSeconds = this.runningTaskSeconds;
+    let recordedRequests = this.recordedRequests;
+    let caveatRequests = caveat >= 0 ? this.caveatRequests[caveat] : 0;
+    let lateInBacklog = this.lateInBacklog;
+    let servedTotal = this.served;
+    let timedOut = this.timedOut;
+    let minuteTimedOut = this.minuteTimedOut;
+    let cpuSecondsUsed = this.cpuSecondsUsed;
+    for (let i = 0; i < k; i++) {
+      arrived += a;
+      minuteRequests += a;
+      minuteRunning += nrDt;
+      minuteInService += nDt;
+      minuteTargets += nDt;
+      runningTaskSeconds += nrDt;
+      recordedRequests += a;
+      caveatRequests += a;
+      const owed = lateInBacklog + late;
+      const worked = Math.min(owed, served);
+      lateInBacklog = owed - worked;
+      servedTotal += served - worked;
+      timedOut += lost;
+      minuteTimedOut += lost;
+      cpuSecondsUsed += busyDt;
+    }
+    this.arrived = arrived;
+    this.minuteRequests = minuteRequests;
+    this.minuteRunning = minuteRunning;
+    this.minuteInService = minuteInService;
+    this.minuteTargets = minuteTargets;
+    this.runningTaskSeconds = runningTaskSeconds;
+    this.recordedRequests = recordedRequests;
+    if (caveat >= 0) this.caveatRequests[caveat] = caveatRequests;
+    this.lateInBacklog = lateInBacklog;
+    this.served = servedTotal;
+    this.timedOut = timedOut;
+    this.minuteTimedOut = minuteTimedOut;
+    this.cpuSecondsUsed = cpuSecondsUsed;
+    this.currentDelayMs = delay;
+    if (nr > 0) {
+      const cpuPct = Math.min(
+        100,
+        (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu),
+      );
+      const memPct =
+        (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
+      this.metrics.cpu.addRepeated(cpuPct, dt, k);
+      this.metrics.memory.addRepeated(memPct, dt, k);
+      this.metrics.cpuHighRes?.addRepeated(cpuPct, dt, k);
+      this.metrics.memoryHighRes?.addRepeated(memPct, dt, k);
+    }
+    this.t = t + k * tick;
+    return true;
   }
 
   private step(t0: TimeMs): void {
@@ -244,8 +357,9 @@ export class FluidTraffic implements Continuous {
       if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
-        taskLatency(this.taskModel, lambdaTask, n, lat);
-        this.lastCaveat = this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask));
+        this.lastCaveat = this.memo.fill(lambdaTask, n, lat, () =>
+          this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask)),
+        );
       }
       this.recordedRequests += a;
       if (this.lastCaveat >= 0) this.caveatRequests[this.lastCaveat] += a;
@@ -342,4 +456,71 @@ export function fluidTaskModel(w: FluidWorkload, task: { vcpu: number }): TaskLa
     vcpu: task.vcpu,
     stratumWorkMs: stratumMeans(w.service).map((x) => x * f),
   };
+}
+
+/** One remembered `taskLatency` result and the index of its caveat. */
+interface RememberedLatency {
+  readonly targets: number;
+  readonly scale: number;
+  readonly stretch: Float64Array | null;
+  readonly pWait: number;
+  readonly waitMeanMs: number;
+  readonly caveat: number;
+}
+
+/** Results remembered at most (then forgotten all at once): about 2 KB of memory per 10 entries. */
+const MEMO_LIMIT = 1 << 16;
+
+/**
+ * `taskLatency` results by (per-task arrival rate, targets). A minute trace repeats its rates (the 62-day
+ * WorldCup98 trace has 27,756 distinct counts in 87,871 minutes) and the result is a pure function of
+ * them, so a repeated rate copies the remembered result instead of solving the queueing model again: the
+ * same numbers, bit for bit, as a fresh `taskLatency` call.
+ */
+export class TaskLatencyMemo {
+  private readonly byRate = new Map<number, RememberedLatency[]>();
+  private size = 0;
+
+  constructor(private readonly model: TaskLatencyModel) {}
+
+  /**
+   * Write into `out` what `taskLatency(model, lambdaTask, targets, out)` writes; returns the caveat index,
+   * computed by `caveat` the first time.
+   */
+  fill(lambdaTask: number, targets: number, out: TaskLatency, caveat: () => number): number {
+    let list = this.byRate.get(lambdaTask);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (r.targets !== targets) continue;
+        out.scale = r.scale;
+        out.pWait = r.pWait;
+        out.waitMeanMs = r.waitMeanMs;
+        out.stretched = r.stretch !== null;
+        if (r.stretch !== null) {
+          out.stretch.set(r.stretch);
+          out.version++;
+        }
+        return r.caveat;
+      }
+    }
+    taskLatency(this.model, lambdaTask, targets, out);
+    const remembered: RememberedLatency = {
+      targets,
+      scale: out.scale,
+      stretch: out.stretched ? out.stretch.slice() : null,
+      pWait: out.pWait,
+      waitMeanMs: out.waitMeanMs,
+      caveat: caveat(),
+    };
+    if (this.size >= MEMO_LIMIT) {
+      this.byRate.clear();
+      this.size = 0;
+      list = undefined;
+    }
+    if (list === undefined) this.byRate.set(lambdaTask, [remembered]);
+    else list.push(remembered);
+    this.size++;
+    return remembered.caveat;
+  }
 }
