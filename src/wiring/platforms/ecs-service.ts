@@ -11,7 +11,6 @@ import { CapacitySteps } from "../../models/platform/capacity-steps.js";
 import type { PlatformResult } from "../../models/platform/result.js";
 import { serviceTimeOf, trafficWorkload } from "../../models/traffic/index.js";
 import type { EcsCompute } from "../../scenario/platforms/ecs-compute.js";
-import type { ScalingPolicy } from "../../scenario/policies.js";
 import {
   assembleResult,
   CountRange,
