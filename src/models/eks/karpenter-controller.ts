@@ -3,6 +3,7 @@ import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { constantFactor, ebsVolumeUsd, instanceCharge } from "../billing/ec2.js";
 import { type CostLedger, ec2Usage } from "../billing/ledger.js";
+import { forInstanceType, type PerInstanceType } from "../billing/spot.js";
 import type { DecisionSink } from "../decisions.js";
 import { drawInterruptionDelayMs, type InstanceLaunchModel, SPOT_NOTICE_MS } from "../ec2/instance-launch.js";
 import type { Cluster, KNode } from "../k8s/cluster.js";
@@ -30,7 +31,8 @@ export interface KarpenterOptions {
   /** NodePool limits (millicores, MiB); Infinity when unset. */
   limitCpuMilli: number;
   limitMemoryMiB: number;
-  spotPriceFactor: number;
+  /** Spot price over On-Demand, per instance type (the dated Spot snapshot) or one figure for every type. */
+  spotPriceFactor: PerInstanceType;
   spotInterruptionFrequency: number;
   rootVolumeGb: number;
   ebsPerGbMonth: number;
@@ -399,7 +401,11 @@ export class KarpenterController {
   // ---- Billing ----
 
   private bill(c: NodeClaim, endMs: TimeMs): void {
-    const factor = constantFactor(c.offering.capacityType === "spot" ? this.opts.spotPriceFactor : 1);
+    const factor = constantFactor(
+      c.offering.capacityType === "spot"
+        ? forInstanceType(this.opts.spotPriceFactor, c.offering.type.name)
+        : 1,
+    );
     if (c.runningAt !== undefined) {
       const ch = instanceCharge(c.offering.type.onDemandPerHour, factor, c.runningAt, endMs);
       const span = Math.max(1, endMs - c.runningAt);

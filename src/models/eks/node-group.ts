@@ -4,6 +4,7 @@ import type { Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
 import { constantFactor } from "../billing/ec2.js";
 import type { CostLedger } from "../billing/ledger.js";
+import { forInstanceType, type PerInstanceType } from "../billing/spot.js";
 import {
   type AsgInstance,
   AutoScalingGroup,
@@ -24,7 +25,8 @@ export interface NodeGroupSpec {
   desiredSize: number;
   diskSizeGb: number;
   onDemandPerHour: Readonly<Record<string, number>>;
-  spotDiscount: number;
+  /** Off On-Demand, per instance type (the dated Spot snapshot) or one figure for every type. */
+  spotDiscount: PerInstanceType;
   spotInterruptionFrequency: number;
   ebsPerGbMonth: number;
   pending: LaunchTimeSpec;
@@ -67,7 +69,7 @@ export class EksNodeGroup implements CaNodeGroup {
     const t0 = spec.instanceTypes[0];
     const a = nodeAllocatable(t0);
     const info = instanceType(t0);
-    const factor = spec.capacityType === "SPOT" ? 1 - spec.spotDiscount : 1;
+    const factor = spec.capacityType === "SPOT" ? 1 - forInstanceType(spec.spotDiscount, t0) : 1;
     this.template = {
       cpuMilli: a.cpuMilli,
       memoryMiB: a.memoryMiB,
@@ -102,7 +104,13 @@ export class EksNodeGroup implements CaNodeGroup {
         launch: new InstanceLaunchModel(spec.pending, spec.join, rng.launch),
         onDemandPerHour: spec.onDemandPerHour,
         onDemandFactor: constantFactor(1),
-        spotFactor: constantFactor(1 - spec.spotDiscount),
+        spotFactor: constantFactor(1 - forInstanceType(spec.spotDiscount, t0)),
+        spotFactorByType:
+          typeof spec.spotDiscount === "number"
+            ? undefined
+            : Object.fromEntries(
+                spec.instanceTypes.map((t) => [t, constantFactor(1 - forInstanceType(spec.spotDiscount, t))]),
+              ),
         spotInterruptionFrequency: spec.spotInterruptionFrequency,
         rootVolumeGb: spec.diskSizeGb,
         ebsPerGbMonth: spec.ebsPerGbMonth,
@@ -131,7 +139,7 @@ export class EksNodeGroup implements CaNodeGroup {
 
   private joined(i: AsgInstance, t: TimeMs): void {
     const a = nodeAllocatable(i.type);
-    const factor = i.market === "spot" ? 1 - this.spec.spotDiscount : 1;
+    const factor = i.market === "spot" ? 1 - forInstanceType(this.spec.spotDiscount, i.type) : 1;
     const node: KNode = {
       id: this.cluster.newNodeId(),
       name: `${this.id}-${i.seq}`,

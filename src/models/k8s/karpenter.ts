@@ -5,6 +5,7 @@
  * https://karpenter.sh/docs/concepts/nodepools/ ; https://karpenter.sh/docs/concepts/scheduling/ ;
  * https://karpenter.sh/docs/concepts/disruption/
  */
+import { forInstanceType, type PerInstanceType } from "../billing/spot.js";
 import { podsPerNode, type PodRequest } from "./scheduler.js";
 
 export type CapacityType = "on-demand" | "spot";
@@ -94,7 +95,7 @@ export function allowedOfferings(
   types: readonly InstanceCandidate[],
   zones: readonly string[],
   reqs: readonly Requirement[],
-  spotPriceFactor: number,
+  spotPriceFactor: PerInstanceType,
 ): Offering[] {
   const all = withDefaults(reqs);
   const out: Offering[] = [];
@@ -105,7 +106,9 @@ export function allowedOfferings(
           type,
           capacityType,
           zone,
-          pricePerHour: type.onDemandPerHour * (capacityType === "spot" ? spotPriceFactor : 1),
+          pricePerHour:
+            type.onDemandPerHour *
+            (capacityType === "spot" ? forInstanceType(spotPriceFactor, type.name) : 1),
         };
         if (all.every((r) => satisfies(o, r))) out.push(o);
       }

@@ -1,3 +1,4 @@
+import { ec2SpotDiscountFor, type PerInstanceType } from "../../models/billing/spot.js";
 import { num } from "../../assumptions.js";
 import { ebsGp3PricePerGbMonth, instancePrice, instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { EKS_CONTROL_PLANE_PER_HOUR, familyAndSize, nodeAllocatable } from "../../data/eks.js";
@@ -66,7 +67,10 @@ function nodeTerms(run: Run) {
       Math.min(run.input.platform.deployment.terminationGracePeriodSeconds * SECOND, 600 * SECOND) + SECOND,
     pendingMean: num(a, "ec2.pendingTime"),
     joinMean: num(a, "eks.nodeJoinTime"),
-    spotDiscount: (s?: { discount?: number }) => s?.discount ?? num(a, "ec2Spot.discount"),
+    // A Spot discount of the scenario's own applies to every type; without one, each type's comes from the
+    // dated per-region snapshot where it has one (data/ec2-prices-skypilot.txt), else ec2Spot.discount.
+    spotDiscount: (s?: { discount?: number }): PerInstanceType =>
+      s?.discount ?? ((type: string) => ec2SpotDiscountFor(type, scenario.region, a)),
     spotFreq: (s?: { interruptionFrequency?: number }) =>
       s?.interruptionFrequency ?? num(a, "ec2Spot.interruptionFrequency"),
     price: (t: string) => {
@@ -236,7 +240,8 @@ function karpenter(
   const { name, platform: p, scenario } = run.input;
   const k = p.nodes.karpenter;
   if (!k) return undefined;
-  const spotFactor = 1 - t.spotDiscount(k.spot);
+  const discount = t.spotDiscount(k.spot);
+  const spotFactor = typeof discount === "number" ? 1 - discount : (type: string) => 1 - discount(type);
   const offerings = allowedOfferings(
     karpenterCandidates(scenario.region),
     t.azs,
