@@ -22,6 +22,12 @@ import { describe, expect, it } from "vitest";
  *   and studies/ (which runs simulations for a study) is above analysis.
  * - sweep writes run outputs through output/ and computes rows with analysis/, never through render/.
  */
+/** What everything from the wiring up may use: the model, its inputs and the rules they share. */
+const BELOW_WIRING = ["base", "rules", "engine", "models", "scenario", "policies", "trace"];
+/** What the studies that run scenarios (sweep, growth, backtest) may use. */
+const BELOW_STUDIES = [...BELOW_WIRING, "wiring", "analysis", "output"];
+const BELOW_API = [...BELOW_STUDIES, "sweep", "studies", "backtest", "calibrate", "render"];
+
 const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
   base: { paths: ["src/errors.ts", "src/input-text.ts", "src/assumptions.ts", "src/data/"], imports: [] },
   rules: { paths: ["src/rules/"], imports: ["base"] },
@@ -33,89 +39,13 @@ const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
   },
   policies: { paths: ["src/policies/"], imports: ["base", "rules", "engine", "models", "scenario"] },
   trace: { paths: ["src/trace/"], imports: ["base", "rules", "engine"] },
-  wiring: {
-    paths: ["src/wiring/", "src/simulate.ts"],
-    imports: ["base", "rules", "engine", "models", "scenario", "policies", "trace"],
-  },
-  analysis: {
-    paths: ["src/analysis/"],
-    imports: ["base", "rules", "engine", "models", "scenario", "policies", "trace", "types:wiring"],
-  },
-  output: {
-    paths: ["src/output/"],
-    imports: [
-      "base",
-      "rules",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "types:wiring",
-      "analysis",
-    ],
-  },
-  sweep: {
-    paths: ["src/sweep/"],
-    imports: [
-      "base",
-      "rules",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "wiring",
-      "analysis",
-      "output",
-    ],
-  },
-  studies: {
-    paths: ["src/studies/"],
-    imports: [
-      "base",
-      "rules",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "wiring",
-      "analysis",
-      "output",
-    ],
-  },
-  backtest: {
-    paths: ["src/backtest/"],
-    imports: [
-      "base",
-      "rules",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "wiring",
-      "analysis",
-      "output",
-    ],
-  },
-  calibrate: {
-    paths: ["src/calibrate/"],
-    imports: [
-      "base",
-      "rules",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "wiring",
-      "analysis",
-      "output",
-      "backtest",
-    ],
-  },
+  wiring: { paths: ["src/wiring/", "src/simulate.ts"], imports: BELOW_WIRING },
+  analysis: { paths: ["src/analysis/"], imports: [...BELOW_WIRING, "types:wiring"] },
+  output: { paths: ["src/output/"], imports: [...BELOW_WIRING, "types:wiring", "analysis"] },
+  sweep: { paths: ["src/sweep/"], imports: BELOW_STUDIES },
+  studies: { paths: ["src/studies/"], imports: BELOW_STUDIES },
+  backtest: { paths: ["src/backtest/"], imports: BELOW_STUDIES },
+  calibrate: { paths: ["src/calibrate/"], imports: [...BELOW_STUDIES, "backtest"] },
   render: {
     paths: ["src/render/"],
     imports: [
@@ -130,45 +60,8 @@ const LAYERS: Record<string, { paths: string[]; imports: string[] }> = {
       "types:sweep",
     ],
   },
-  api: {
-    paths: ["src/api.ts", "src/index.ts"],
-    imports: [
-      "base",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "wiring",
-      "analysis",
-      "output",
-      "sweep",
-      "studies",
-      "backtest",
-      "calibrate",
-      "render",
-    ],
-  },
-  cli: {
-    paths: ["src/cli/"],
-    imports: [
-      "base",
-      "engine",
-      "models",
-      "scenario",
-      "policies",
-      "trace",
-      "wiring",
-      "analysis",
-      "output",
-      "sweep",
-      "studies",
-      "backtest",
-      "calibrate",
-      "render",
-      "api",
-    ],
-  },
+  api: { paths: ["src/api.ts", "src/index.ts"], imports: BELOW_API },
+  cli: { paths: ["src/cli/"], imports: [...BELOW_API, "api"] },
 };
 
 /**
