@@ -12,28 +12,12 @@ import { describe, expect, it } from "vitest";
 import { Phase, Simulation } from "../../../src/engine/sim.js";
 import type { TimeMs } from "../../../src/engine/time.js";
 import type { Decision } from "../../../src/models/decisions.js";
-import { Deployment, type Pod, type PodHost } from "../../../src/models/k8s/deployment.js";
+import { Deployment } from "../../../src/models/k8s/deployment.js";
+import { InstantHost } from "../../helpers/k8s-hosts.js";
 import type { Behavior } from "../../../src/models/k8s/hpa-behavior.js";
 import { HpaController, PodMetricsScraper } from "../../../src/models/k8s/hpa-controller.js";
 
 const SYNC = 15_000;
-
-/** Capacity that takes every pod at once: bound and started in the same instant. */
-class InstantHost implements PodHost {
-  constructor(private readonly sim: Simulation) {}
-  place(pod: Pod, d: Deployment): void {
-    this.sim.after(0, (t) => {
-      if (pod.deletingAt !== undefined) return;
-      d.podBound(pod, t);
-      d.podStarted(pod, t);
-    });
-  }
-  release(): void {}
-  warmPlace(): void {}
-  colocated(): number {
-    return 0;
-  }
-}
 
 interface Setup {
   replicas: number;

@@ -4,25 +4,10 @@
 // so a test gives the controller upstream's reported levels directly, as horizontal_test.go's fake client does.
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../../src/engine/sim.js";
-import { Deployment, type Pod, type PodHost } from "../../../src/models/k8s/deployment.js";
+import { Deployment } from "../../../src/models/k8s/deployment.js";
+import { InstantHost } from "../../helpers/k8s-hosts.js";
 import { HpaController, type HpaMetricSpec } from "../../../src/models/k8s/hpa-controller.js";
 import type { MetricsClient, PodMetricsInfo } from "../../../src/models/k8s/metrics-client.js";
-
-class InstantHost implements PodHost {
-  constructor(private readonly sim: Simulation) {}
-  place(pod: Pod, d: Deployment): void {
-    this.sim.after(0, (t) => {
-      if (pod.deletingAt !== undefined) return;
-      d.podBound(pod, t);
-      d.podStarted(pod, t);
-    });
-  }
-  release(): void {}
-  warmPlace(): void {}
-  colocated(): number {
-    return 0;
-  }
-}
 
 /** horizontal_test.go's fake metrics: one level per pod, in the order of the pods. */
 function fakeClient(d: Deployment, levels: number[], external?: number): MetricsClient {
