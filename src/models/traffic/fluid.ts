@@ -158,14 +158,14 @@ export class FluidTraffic implements Continuous {
   }
 
   /** What the run should warn about its fluid latency (empty when nothing). */
-  warnings(): string[] {
+  warnings(advice = "check with engine.mode: request (docs/latency.md)"): string[] {
     const out: string[] = [];
     for (let i = 0; i < this.caveats.length; i++) {
       const reason = this.caveats[i];
       const share = this.caveatRequests[i] / this.recordedRequests;
       if (share > 0.01)
         out.push(
-          `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while ${reason}; there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): check with engine.mode: request (docs/latency.md)`,
+          `fluid latency: ${(100 * share).toFixed(1)} % of requests arrived while ${reason}; there fluid percentiles can miss request mode's by more than 5/8/10 % (p50/p95/p99): ${advice}`,
         );
     }
     return out;

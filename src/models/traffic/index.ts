@@ -33,7 +33,8 @@ export interface TrafficModel extends Continuous {
   /** Time a deregistering task needs for its in-flight requests (request mode: 0 or unknown, see onDrained). */
   inFlightDrainMs(unit: ServingUnit): TimeMs;
   /** Caveats about this run's figures (fluid mode outside its validated region). */
-  warnings?(): string[];
+  /** Caveats of the run's latency figures; `advice` says what the user can do about them. */
+  warnings?(advice?: string): string[];
 }
 
 export interface TrafficInputs {

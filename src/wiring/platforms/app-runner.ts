@@ -147,6 +147,20 @@ function scaleOnConcurrency(q: Parts, run: Run): void {
   );
 }
 
+const APP_RUNNER_FLUID_ADVICE =
+  "App Runner runs the fluid traffic model in either engine mode (docs/app-runner.md), so compare with an ECS platform run with engine.mode: request";
+
+/**
+ * The requests App Runner served, with its caveats: it always runs the fluid traffic model
+ * (docs/app-runner.md), so engine.mode: request is said not to apply rather than offered as the remedy.
+ */
+function servedAppRunnerRequests(traffic: FluidTraffic, mode: "fluid" | "request") {
+  const served = servedRequests(traffic, APP_RUNNER_FLUID_ADVICE);
+  if (mode !== "request") return served;
+  const modeWarning = "engine.mode: request does not apply to App Runner, which runs the fluid traffic model";
+  return { ...served, warnings: [modeWarning, ...(served.warnings ?? [])] };
+}
+
 function collectAppRunner(q: Parts, run: Run, books: ClosedBooks): PlatformResult {
   const { fleet, traffic } = q;
   const cfg = run.input.platform.AutoScalingConfiguration;
@@ -155,7 +169,7 @@ function collectAppRunner(q: Parts, run: Run, books: ClosedBooks): PlatformResul
   const activeHours = fleet.activeVcpuSeconds / q.vcpu / 3600;
   return assembleResult(run, books, {
     kind: "app-runner",
-    ...servedRequests(traffic),
+    ...servedAppRunnerRequests(traffic, run.input.scenario.engine.mode),
     capacity: servedCapacity(fleet.range, traffic.runningTaskSeconds, run.input.durationMs, provisionedHours),
     scaling: { scaleOutEvents: q.scaling.scaleOut, scaleInEvents: q.scaling.scaleIn },
     utilisation: cpuPercentOfPaid(traffic.cpuSecondsUsed, fleet.activeVcpuSeconds),

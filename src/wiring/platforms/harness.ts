@@ -86,8 +86,8 @@ export function chargeLoadBalancer(
 }
 
 /** The traffic model's caveats as a result field: absent when there are none. */
-export function trafficWarnings(traffic: TrafficModel): { warnings?: string[] } {
-  const w = traffic.warnings?.() ?? [];
+export function trafficWarnings(traffic: TrafficModel, advice?: string): { warnings?: string[] } {
+  const w = traffic.warnings?.(advice) ?? [];
   return w.length > 0 ? { warnings: w } : {};
 }
 
@@ -108,10 +108,15 @@ type Check = PlatformResult["checks"][number];
  * What a platform behind a traffic model reports of its requests: the counts, their latency, the model's
  * caveats, and the conservation check over the counts.
  */
-export function servedRequests(traffic: TrafficModel) {
+export function servedRequests(traffic: TrafficModel, advice?: string) {
   const latency = traffic.latencyTotal();
   const requests = trafficRequests(traffic);
-  return { requests, latency, ...trafficWarnings(traffic), conservation: requestsConservedCheck(requests) };
+  return {
+    requests,
+    latency,
+    ...trafficWarnings(traffic, advice),
+    conservation: requestsConservedCheck(requests),
+  };
 }
 
 /** Every request that arrived is served, dropped, timed out or still in flight (web-serving platforms). */
