@@ -3,9 +3,17 @@ import type { SimulationResult } from "../simulate.js";
 import { type ElasticitySummary, platformElasticity } from "./elasticity-summary.js";
 import { type LaunchTypeComparison, launchTypeComparison } from "./launch-type-comparison.js";
 
-/** The summary of one platform, as written to summary.json under `platforms.<name>`. */
-export interface PlatformSummary {
-  kind: string;
+/** A platform kind and its own figures, as its result types them (the summary rounds their numbers). */
+type KindAndDetails<R> = R extends PlatformResult ? Pick<R, "kind" | "details"> : never;
+
+/**
+ * The summary of one platform, as written to summary.json under `platforms.<name>`: `details` is typed by
+ * `kind` (`queue` for sqs-worker, `jobs` for eventbridge-tasks, `appRunner` for app-runner, nodes for eks).
+ */
+export type PlatformSummary = PlatformSummaryFigures & KindAndDetails<PlatformResult>;
+
+/** What every platform's summary has, whatever its kind. */
+export interface PlatformSummaryFigures {
   cost: {
     totalUsd: number;
     perMillionRequestsUsd: number;
@@ -32,8 +40,6 @@ export interface PlatformSummary {
   capacityCost?: { inUseUsd: number; idleUsd: number };
   /** EC2: container instances. */
   instances?: PlatformResult["instances"];
-  /** Kind-specific figures: `queue` (sqs-worker), `jobs` (eventbridge-tasks), `appRunner` (app-runner). */
-  details?: Record<string, unknown>;
   /** Savings Plans and Reserved Instances applied (scenarios with `billing:` commitments; docs/billing.md). */
   commitments?: PlatformCommitments;
   /** SPEC elasticity metrics (platforms serving web traffic; src/analysis/elasticity-summary.ts). */
@@ -100,7 +106,8 @@ function platformSummary(
     if (m.withinSlo[i] / m.arrived[i] < need - 1e-12) violations++;
   }
   const hours = durationMs / 3_600_000;
-  return {
+  // The kind and its details come from the same result, so they agree as PlatformSummary requires.
+  const summary = {
     kind: p.kind,
     cost: {
       totalUsd: r(p.cost.totalUsd),
@@ -151,10 +158,11 @@ function platformSummary(
       ? { capacityCost: { inUseUsd: r(p.capacityCost.inUseUsd), idleUsd: r(p.capacityCost.idleUsd) } }
       : {}),
     ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
-    ...(p.details ? { details: roundDeep(p.details) as Record<string, unknown> } : {}),
+    ...(p.details ? { details: roundDeep(p.details) } : {}),
     ...(p.commitments ? { commitments: roundDeep(p.commitments) as PlatformCommitments } : {}),
     ...withElasticity(p, durationMs),
   };
+  return summary as PlatformSummary;
 }
 
 /** Numbers anywhere in a details object, rounded like the rest of the summary. */

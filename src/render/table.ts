@@ -6,21 +6,18 @@ import type { Summary } from "../analysis/summary.js";
  * event-driven tasks: jobs and completion time).
  */
 type PlatformSummary = Summary["platforms"][string];
-interface QueueDetails {
-  messagesSent: number;
-  redelivered: number;
-  deadLettered: number;
-  costPerMillionMessagesUsd: number;
+
+/** A queue worker's own figures, for the queue table. */
+function queueOf(p: PlatformSummary) {
+  if (p.kind !== "sqs-worker") throw new Error(`a ${p.kind} platform in the queue table`);
+  return p.details.queue;
 }
-interface JobsDetails {
-  submitted: number;
-  completed: number;
-  lost: number;
-  maxConcurrentTasks: number;
-  completionSeconds: { p50: number; p95: number; max: number };
-  costPerJobUsd: number;
+
+/** Scheduled and event-driven tasks' own figures, for the jobs table. */
+function jobsOf(p: PlatformSummary) {
+  if (p.kind !== "eventbridge-tasks") throw new Error(`a ${p.kind} platform in the jobs table`);
+  return p.details.jobs;
 }
-type Details = { queue?: QueueDetails; jobs?: JobsDetails };
 
 interface TableKind {
   title: string;
@@ -84,7 +81,7 @@ const QUEUE: TableKind = {
     "scale out/in",
   ],
   row: (name, p) => {
-    const q = (p.details as Details).queue as QueueDetails;
+    const q = queueOf(p);
     return [
       name,
       p.cost.totalUsd.toFixed(2),
@@ -121,7 +118,7 @@ const JOBS: TableKind = {
     "max tasks",
   ],
   row: (name, p) => {
-    const j = (p.details as Details).jobs as JobsDetails;
+    const j = jobsOf(p);
     const c = j.completionSeconds;
     return [
       name,
@@ -141,9 +138,8 @@ const JOBS: TableKind = {
 };
 
 function kindOf(p: PlatformSummary): TableKind {
-  const d = (p.details ?? {}) as Details;
-  if (d.queue) return QUEUE;
-  if (d.jobs) return JOBS;
+  if (p.kind === "sqs-worker") return QUEUE;
+  if (p.kind === "eventbridge-tasks") return JOBS;
   return WEB;
 }
 

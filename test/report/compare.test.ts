@@ -8,7 +8,7 @@ const summary = readReportDir(new URL("./fixtures/two-platforms", import.meta.ur
 
 /** A platform summary with the fields the comparison reads, the rest from the fixture. */
 function platform(
-  kind: string,
+  kind: PlatformSummary["kind"],
   totalUsd: number,
   cpuPercentOfPaid: number,
   taskHours: number,
@@ -26,7 +26,7 @@ function platform(
     },
     capacity: { ...base.capacity, taskHours, billedTaskHours },
     utilisation: { cpuPercentOfPaid },
-  };
+  } as PlatformSummary;
 }
 
 describe("costBreakdown", () => {
@@ -117,7 +117,10 @@ describe("choosePair", () => {
   it("puts the non-Fargate platform against the Fargate one by default", () => {
     const s: Summary = {
       ...summary,
-      platforms: { fargate: summary.platforms.x86, ec2: { ...summary.platforms.arm, kind: "ecs-ec2" } },
+      platforms: {
+        fargate: summary.platforms.x86,
+        ec2: { ...summary.platforms.arm, kind: "ecs-ec2" } as PlatformSummary,
+      },
     };
     expect(choosePair(s)).toEqual(["ec2", "fargate"]);
   });

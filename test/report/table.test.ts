@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { summaryTable } from "../../src/render/table.js";
 import type { Summary } from "../../src/analysis/summary.js";
 
-// A summary shaped as summarise() writes it, with hand-set figures so every cell can be checked.
-function platform(details: Record<string, unknown>): Summary["platforms"][string] {
+// A summary shaped as summarise() writes it, with hand-set figures so every cell can be checked; the table
+// for each platform follows its kind.
+function platform(kind: string, details: Record<string, unknown>): Summary["platforms"][string] {
   return {
-    kind: "x",
+    kind,
     cost: { totalUsd: 9.5612, perMillionRequestsUsd: 20256.9, monthlyUsd: 145.2 },
     requests: { dropped: 2, timedOut: 3 },
     latencyMs: { p50: 694118.8, p99: 1673499.8 },
@@ -42,7 +43,7 @@ const QUEUE = {
 
 describe("run's terminal table fits each kind of work", () => {
   it("batch jobs: jobs, completion-time percentiles in seconds, cost per job", () => {
-    const t = summaryTable(summary({ batch: platform(JOBS) }));
+    const t = summaryTable(summary({ batch: platform("eventbridge-tasks", JOBS) }));
     expect(t.split("\n")[0]).toBe("s: 2.0 h from 2026-01-01T00:00:00.000Z, 405 events (peak 0.1/s), seed 1");
     expect(t).toContain("$/job");
     expect(t).not.toContain("$/M req");
@@ -62,7 +63,7 @@ describe("run's terminal table fits each kind of work", () => {
     ]);
   });
   it("queue workers: messages, message age percentiles in seconds, cost per million messages", () => {
-    const t = summaryTable(summary({ workers: platform(QUEUE) }));
+    const t = summaryTable(summary({ workers: platform("sqs-worker", QUEUE) }));
     expect(t.split("\n")[0]).toContain("405 messages");
     expect(t.split("\n")[3].split(/\s+/)).toEqual([
       "workers",
@@ -80,7 +81,9 @@ describe("run's terminal table fits each kind of work", () => {
     ]);
   });
   it("web services keep the request columns; mixed kinds get one titled table each", () => {
-    const t = summaryTable(summary({ web: platform({}), batch: platform(JOBS) }));
+    const t = summaryTable(
+      summary({ web: platform("ecs-fargate", {}), batch: platform("eventbridge-tasks", JOBS) }),
+    );
     expect(t).toMatch(/\nweb services:\nplatform +cost \$ +\$\/M req/);
     expect(t).toContain("\nscheduled and event-driven tasks:\nplatform");
     expect(t).toMatch(/web +9\.56 +20256\.900 +145 +694118\.8 +1673499\.8 +98\.8% +12 +0\/1\.9\/10 +4\/3 +5/);

@@ -134,10 +134,9 @@ describe("scenarios/fargate-spot.yaml", () => {
       "fargateSpot.memory",
       "fargateSpot.vcpu",
     ]);
-    const d = p["fargate-spot"].details?.capacityProviders as Record<
-      string,
-      { billedTaskHours: number; usd: number }
-    >;
+    const spot = p["fargate-spot"];
+    if (spot.kind !== "ecs-fargate") throw new Error(`fargate-spot is ${spot.kind}`);
+    const d = spot.details?.capacityProviders as Record<string, { billedTaskHours: number; usd: number }>;
     // FARGATE at the list rate, FARGATE_SPOT at the pinned us-east-1 Spot rates (0.01264355 per vCPU-hour,
     // 0.00138835 per GB-hour: 68.8 % off; data/fargate-prices.json).
     const perHour = 0.04048 + 2 * 0.004445;
