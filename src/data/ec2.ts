@@ -206,6 +206,7 @@ export function ebsGp3PricePerGbMonth(region: string, override?: number): number
   if (p === undefined) {
     throw new InputError(
       `no pinned EBS gp3 price for ${region} (pinned: ${Object.keys(FILE.ebsGp3PerGbMonth.values).sort().join(", ")}); set billing.ebsGp3PerGbMonth`,
+      { path: "region" },
     );
   }
   return p;

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliInProcess } from "../helpers/cli-inprocess.js";
-import { BASE, BASE_LINES, expectBadInput, snapshot, tempDir } from "./corpus-helpers.js";
+import { BASE, BASE_LINES, expectBadInput, insertAt, snapshot, tempDir } from "./corpus-helpers.js";
 
 const dir = tempDir("hostile-after");
 const previous = join(dir, "previous-run");
@@ -234,6 +234,43 @@ describe.each(["run", "validate"])("%s rejects what cannot be simulated, at its 
 describe("file references inside a scenario", () => {
   const fromAws = (ref: string) =>
     `${BASE_LINES.slice(0, 34).join("\n")}\n    scalingPolicies: { fromAws: ${ref} }\n`;
+
+  it("a region without a pinned ALB price is reported at its region: line, with the fix", async () => {
+    const file = join(dir, "alb-region.yaml");
+    writeFileSync(file, insertAt(2, "region: eu-central-1"));
+    const r = await cliInProcess(["run", file, "--out", join(dir, "alb-region-out"), "--quiet"]);
+    expectBadInput(r, {
+      file,
+      line: 2,
+      col: 9,
+      path: "region",
+      message:
+        /no pinned Application Load Balancer prices for eu-central-1 \(pinned: us-east-1\); set billing\.loadBalancer\.pricing/,
+    });
+  });
+
+  it("a region without a pinned EBS gp3 price is reported at its region: line, with the fix", async () => {
+    const file = join(dir, "ebs-region.yaml");
+    const ec2 = [
+      "  ec2:",
+      "    kind: ecs-ec2",
+      "    task: { cpu: 1024, memory: 2048 }",
+      "    service: { desiredCount: 1, minCapacity: 1, maxCapacity: 2 }",
+      "    capacityProviders:",
+      "      - name: cp",
+      "        autoScalingGroup: { instanceTypes: [m5.large], minSize: 1, maxSize: 2, desiredCapacity: 1 }",
+    ];
+    const lines = [...BASE_LINES.slice(0, 1), "region: me-central-1", ...BASE_LINES.slice(1, 23), ...ec2];
+    writeFileSync(file, `${lines.join("\n")}\nbilling: { loadBalancer: { include: false } }\n`);
+    const r = await cliInProcess(["run", file, "--out", join(dir, "ebs-region-out"), "--quiet"]);
+    expectBadInput(r, {
+      file,
+      line: 2,
+      col: 9,
+      path: "region",
+      message: /no pinned EBS gp3 price for me-central-1/,
+    });
+  });
 
   it("a missing fromAws file is reported at the line naming it", async () => {
     const file = join(dir, "fromaws-missing.yaml");

@@ -66,7 +66,8 @@ export function albPrices(region: string, given?: { hourUsd: number; lcuHourUsd:
   if (!p) {
     throw new InputError(
       `no pinned Application Load Balancer prices for ${region} (pinned: ${Object.keys(ALB_PRICES).sort().join(", ")}); set billing.loadBalancer.pricing: { hourUsd, lcuHourUsd } or billing.loadBalancer.include: false`,
-      { path: "billing.loadBalancer.pricing" },
+      // The scenario's region is what has no price: the error points at it.
+      { path: "region" },
     );
   }
   return p;
