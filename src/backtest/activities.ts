@@ -187,7 +187,9 @@ function simulatedCause(d: ApplicationAutoScalingDecision, resourceId: string, k
   const side = d.action === "scale-out" ? "AlarmHigh" : "AlarmLow";
   // Target tracking names its alarms TargetTracking-<resource>-AlarmHigh-<uuid> (as the console lists them).
   const alarm =
-    inputs !== undefined && "target" in inputs ? `TargetTracking-${resourceId}-${side}-${uuid(key)}` : `${policy}-alarm`;
+    inputs !== undefined && "target" in inputs
+      ? `TargetTracking-${resourceId}-${side}-${uuid(key)}`
+      : `${policy}-alarm`;
   return `monitor alarm ${alarm} in state ALARM triggered policy ${policy}`;
 }
 
