@@ -44,6 +44,14 @@ describe("the decision log", () => {
     for (const c of others) expect(isApplicationAutoScaling(of(c))).toBe(false);
   });
 
+  it("has no open fields: a field its controller does not write is a compile error (tsc checks this file)", () => {
+    const d: Decision = platformDecision({ ...record, readyPods: 2, metrics: [] }, "web");
+    if (d.controller !== "hpa") throw new Error("expected an HPA decision");
+    // @ts-expect-error the HPA writes no `inputs` (its metrics are under `metrics`)
+    expect(d.inputs).toBeUndefined();
+    expect(d.metrics).toEqual([]);
+  });
+
   it("narrows on the controller: a scheduled action's bounds are typed", () => {
     const d: Decision = platformDecision(
       {
