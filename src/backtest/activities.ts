@@ -1,4 +1,8 @@
-import { type Decision, isApplicationAutoScaling } from "../models/decisions.js";
+import {
+  type ApplicationAutoScalingDecision,
+  type Decision,
+  isApplicationAutoScaling,
+} from "../models/decisions.js";
 import { clusterName, uuid } from "../output/task-events.js";
 import type { SimulationResult } from "../simulate.js";
 import { parseIsoMs } from "../trace/series.js";
@@ -165,25 +169,27 @@ export function readActivities(file: string): Activity[] {
 }
 
 /** The scaling actions of Application Auto Scaling in a platform's decision log. */
-export function scalingActions(decisions: readonly Decision[]): Decision[] {
+export function scalingActions(decisions: readonly Decision[]): ApplicationAutoScalingDecision[] {
   return decisions.filter(
-    (d) =>
+    (d): d is ApplicationAutoScalingDecision =>
       isApplicationAutoScaling(d) && (d.action === "scale-out" || d.action === "scale-in") && d.to !== d.from,
   );
 }
 
 /** The Cause AWS would record for a simulated decision. */
-function simulatedCause(d: Decision, resourceId: string, key: string): string {
+function simulatedCause(d: ApplicationAutoScalingDecision, resourceId: string, key: string): string {
   const policy = String(d.policy ?? "policy");
   if (d.controller === "applicationAutoScaling.scheduled")
     return `scheduled action name ${policy} was triggered`;
   if (d.controller === "applicationAutoScaling.predictive")
     return `predictive scaling policy ${policy} forecast`;
-  const inputs = (d.inputs as Record<string, { target?: unknown }> | undefined)?.[policy];
+  const inputs = d.inputs?.[policy];
   const side = d.action === "scale-out" ? "AlarmHigh" : "AlarmLow";
   // Target tracking names its alarms TargetTracking-<resource>-AlarmHigh-<uuid> (as the console lists them).
   const alarm =
-    inputs?.target !== undefined ? `TargetTracking-${resourceId}-${side}-${uuid(key)}` : `${policy}-alarm`;
+    inputs !== undefined && "target" in inputs
+      ? `TargetTracking-${resourceId}-${side}-${uuid(key)}`
+      : `${policy}-alarm`;
   return `monitor alarm ${alarm} in state ALARM triggered policy ${policy}`;
 }
 

@@ -66,7 +66,7 @@ export function simSteps(decisions: readonly Decision[], startMs: number): SimSt
     from: d.from,
     to: d.to,
     controller: d.controller,
-    policy: typeof d.policy === "string" ? d.policy : null,
+    policy: "policy" in d && typeof d.policy === "string" ? d.policy : null,
   }));
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
+import { policyLines } from "../helpers/decisions.js";
 import { decisionsOf, fargateScenario, inputErrorOf, lineOf } from "./aas-helpers.js";
 
 /**
@@ -45,7 +46,7 @@ describe("step scaling on a metric-math alarm", () => {
   it("requests per task (RequestCount / RunningTaskCount) breach from 30:00; the third datapoint at 33:00 takes the +3 step", async () => {
     // Before 30:00: 20 req/s × 60 s / 2 tasks = 600 per task; after: 120 × 60 / 2 = 3600 > 2000.
     const d = await decisionsOf(fargateScenario(MATH_ALARM));
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     expect(out.t).toBe(33 * 60);
     expect(out).toMatchObject({ policy: "per-task", from: 2, to: 5 }); // 3600 − 2000 = 1600 ≥ 1000 → +3
     expect(out.inputs).toMatchObject({
@@ -61,13 +62,13 @@ describe("step scaling on a metric-math alarm", () => {
         .replace("Threshold: 2000", "Threshold: 5000"),
     );
     const d = await decisionsOf(text);
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     // Sum of 5 minutes of requests over the average task count: before 30:00 5 × 1200 / 2 = 3000 < 5000.
     // "For any period of one minute or longer, an alarm is evaluated every minute and the evaluation is based
     // on the window of time defined by the Period and EvaluationPeriods" (AlarmThatSendsEmail.html): at
     // 31:00 the window 26:00–31:00 holds 4 × 1200 + 7200 = 12 000 requests over 2 tasks = 6 000 > 5000.
     expect(out.t).toBe(31 * 60);
-    expect((out.inputs as Record<string, { value: number }>)["per-task"].value).toBe(6_000);
+    expect(out.inputs?.["per-task"].value).toBe(6_000);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
+import { policyLines } from "../helpers/decisions.js";
 import { decisionsOf, fargateScenario, inputErrorOf, lineOf } from "./aas-helpers.js";
 
 /**
@@ -37,7 +38,7 @@ describe("fromAws references", () => {
   it("the documented describe-scaling-policies output with its alarms runs: +200 % of 2 at the third datapoint above 75 % (33:00)", async () => {
     // 24 req/s × 25 ms on 2 tasks = 30 % CPU (neither alarm); from 30:00, 120 req/s = 100 % > 75.
     const d = await decisionsOf(fargateScenario(POLICIES, TRAFFIC), "s.yaml", FIXTURES);
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     expect(out).toMatchObject({ t: 33 * 60, policy: "web-app-cpu-gt-75", from: 2, to: 6 });
     expect(out.inputs).toMatchObject({ "web-app-cpu-gt-75": { alarm: "ALARM", threshold: 75 } });
   });

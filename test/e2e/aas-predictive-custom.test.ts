@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Decision } from "../../src/models/decisions.js";
+import type { PredictiveForecastDecision } from "../../src/models/decisions.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { forecasts } from "../helpers/decisions.js";
 import { decisionsOf, fargateScenario, inputErrorOf } from "./aas-helpers.js";
 
 /**
@@ -49,9 +50,6 @@ const customPolicy = (mode: string, capacity = true) => `
                         : ""
                     }`;
 
-const forecasts = (d: Decision[]) =>
-  d.filter((x) => x.action === "forecast" && (x.inputs as { forecastCapacity?: unknown }).forecastCapacity);
-
 describe("predictive scaling on customized metrics", () => {
   it("requests as load and CPU as scaling metric forecast the same capacities as the ECSServiceCPUUtilization pair", async () => {
     // Up to 60 req/s × 25 ms = 1.5 vCPU on 2 tasks: never saturated, so CPU % × tasks = requests/s × 2.5 and
@@ -63,12 +61,10 @@ describe("predictive scaling on customized metrics", () => {
     );
     expect(custom.length).toBe(pair.length);
     expect(custom[0].t).toBe(86_400);
-    const k = (custom[0].inputs as { scalingPerLoadPerCapacity: number }).scalingPerLoadPerCapacity;
+    const k = custom[0].inputs.scalingPerLoadPerCapacity;
     expect(k).toBeCloseTo(1 / 24, 4);
     custom.forEach((c, i) => {
-      expect((c.inputs as { forecastCapacity: number[] }).forecastCapacity).toEqual(
-        (pair[i].inputs as { forecastCapacity: number[] }).forecastCapacity,
-      );
+      expect(c.inputs.forecastCapacity).toEqual(pair[i].inputs.forecastCapacity);
     });
   });
 
@@ -76,7 +72,9 @@ describe("predictive scaling on customized metrics", () => {
     // 150 req/s × 25 ms = 3.75 vCPU on 2 tasks of 1 vCPU at the peak.
     const pair = forecasts(await decisionsOf(fargateScenario(pairPolicy("ForecastOnly"), DIURNAL, "2d")));
     const custom = forecasts(await decisionsOf(fargateScenario(customPolicy("ForecastOnly"), DIURNAL, "2d")));
-    const peak = (d: Decision) => Math.max(...(d.inputs as { forecastCapacity: number[] }).forecastCapacity);
+    // A forecast hour without load (null) counts as 0, as Math.max reads null.
+    const peak = (d: PredictiveForecastDecision) =>
+      Math.max(...(d.inputs.forecastCapacity ?? []).map((c) => c ?? 0));
     // The pair's load (CPU × tasks) is capped at 200: at most ceil(200 / 50) = 4 tasks.
     expect(peak(pair[0])).toBeLessThanOrEqual(4);
     expect(peak(custom[0])).toBeGreaterThan(peak(pair[0]));

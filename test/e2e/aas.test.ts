@@ -4,6 +4,7 @@ import { run } from "../../src/api.js";
 import { InputError } from "../../src/errors.js";
 import { importAwsScaling } from "../../src/scenario/aws-import.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { forecasts, policyLines } from "../helpers/decisions.js";
 import { decisionsOf, fargateScenario } from "./aas-helpers.js";
 
 /** One Fargate service (2 tasks of 1 vCPU) on synthetic traffic, with the given platform fields. */
@@ -25,7 +26,7 @@ describe("target tracking end to end", () => {
     const d = await decisionsOf(
       scenario(TT("ECSServiceAverageCPUUtilization", 60)).replace("minCapacity: 1", "minCapacity: 2"),
     );
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     expect(out.t).toBe(33 * 60);
     expect(out).toMatchObject({ from: 2, to: 4 }); // ceil(2 × 100 / 60)
   });
@@ -39,9 +40,9 @@ describe("target tracking end to end", () => {
     const d = await decisionsOf(
       scenario(TT("ALBRequestCountPerTarget", 100), "synthetic: { shape: constant, rate: 10 }", "10m"),
     );
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     expect(out.t).toBe(180);
-    expect((out.inputs as Record<string, { value: number }>).tt.value).toBeCloseTo(300, 6);
+    expect(out.inputs?.tt.value).toBeCloseTo(300, 6);
     expect(out.to).toBe(6);
   });
 
@@ -88,9 +89,9 @@ describe("target tracking end to end", () => {
         "10m",
       ),
     );
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     expect(out.t).toBe(180);
-    expect((out.inputs as Record<string, { value: number }>).rate.value).toBeCloseTo(300, 6);
+    expect(out.inputs?.rate.value).toBeCloseTo(300, 6);
     expect(out.to).toBe(6);
   });
 
@@ -131,7 +132,7 @@ describe("step scaling end to end", () => {
 
   it("the first step scale-out comes with the third breaching datapoint (33:00) and takes the +3 step (100 >= 70 + 20)", async () => {
     const d = await decisionsOf(scenario(STEP));
-    const out = d.find((x) => x.action === "scale-out")!;
+    const out = policyLines(d).find((x) => x.action === "scale-out")!;
     expect(out.t).toBe(33 * 60);
     expect(out).toMatchObject({ policy: "cpu-high", from: 2, to: 5 });
     expect(out.inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", value: 100, step: 1 } });
@@ -154,7 +155,7 @@ describe("step scaling end to end", () => {
     const d = await decisionsOf(
       scenario(step300, "synthetic: { shape: step, base: 20, to: 70, at: 20m }", "40m"),
     );
-    const outs = d.filter((x) => x.action === "scale-out");
+    const outs = policyLines(d).filter((x) => x.action === "scale-out");
     expect(outs[0].t).toBe(23 * 60);
     expect(outs[0].inputs).toMatchObject({ "cpu-high": { alarm: "ALARM", value: 62.5 } });
     // The alarm stays in ALARM at 24:00 and invokes the policy again, within its cooldown: the +3 step
@@ -268,10 +269,7 @@ describe("predictive scaling end to end", () => {
 
   it("ForecastAndScale: first forecast at 24:00, scale-outs 300 s before an hour, never a scale-in", async () => {
     const d = await decisionsOf(scenario(PRED("ForecastAndScale"), DIURNAL, "2d"));
-    const forecasts = d.filter(
-      (x) => x.action === "forecast" && (x.inputs as { forecastCapacity?: unknown }).forecastCapacity,
-    );
-    expect(forecasts[0].t).toBe(86_400);
+    expect(forecasts(d)[0].t).toBe(86_400);
     const outs = d.filter((x) => x.action === "scale-out");
     expect(outs.length).toBeGreaterThan(0);
     for (const o of outs) expect((o.t + 300) % 3600).toBe(0);
@@ -392,7 +390,9 @@ describe("scalesim import", () => {
       .join("\n");
     const out = await run(parseScenario(scenario(yaml)));
     expect(
-      out.result.platforms[0].decisions.some((d) => d.policy === "step-out" && d.action === "scale-out"),
+      policyLines(out.result.platforms[0].decisions).some(
+        (d) => d.policy === "step-out" && d.action === "scale-out",
+      ),
     ).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { resolveAssumptions } from "../../src/assumptions.js";
 import { Simulation } from "../../src/engine/sim.js";
 import type { TargetGroupConfig } from "../../src/models/alb/target-group.js";
 import { CostLedger } from "../../src/models/billing/ledger.js";
-import type { Decision } from "../../src/models/decisions.js";
+import type { DecisionRecord } from "../../src/models/decisions.js";
 import { EcsService } from "../../src/models/ecs/service.js";
 import { buildEcsEc2Capacity } from "../../src/wiring/platforms/ecs-ec2.js";
 import { Ec2Platform } from "../../src/scenario/platforms/ecs-ec2.js";
@@ -28,7 +28,7 @@ export function cluster(
   const p = Ec2Platform.parse(platform);
   const sim = new Simulation(opts.seed ?? 1);
   const ledger = new CostLedger(opts.minutes ?? 120);
-  const decisions: Omit<Decision, "platform">[] = [];
+  const decisions: DecisionRecord[] = [];
   const cap = buildEcsEc2Capacity(
     {
       name: "svc",

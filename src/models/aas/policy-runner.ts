@@ -1,4 +1,5 @@
 import type { TimeMs } from "../../engine/time.js";
+import type { PolicyInputs, TargetTrackingInputs } from "../decisions.js";
 import {
   type AlarmConfig,
   type AlarmState,
@@ -42,7 +43,7 @@ export interface PolicyRunner {
   /** Update the alarms from the visible datapoints; null when the policy has nothing to say now. */
   evaluate(ctx: EvaluationContext): PolicyDecision | null;
   /** Metric values and alarm states of the latest evaluation, for the decision log. */
-  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly inputs: PolicyInputs;
   /** A scaling activity completes at `completesAt`; `own` when this policy's proposal was applied. */
   acted(direction: "out" | "in", own: boolean, completesAt: TimeMs): void;
   /** The policy's own cooldown, if it keeps one (step policies), for the decision log. */
@@ -73,7 +74,7 @@ export class TargetTrackingRunner implements PolicyRunner {
   readonly arbitration: PolicyArbitration;
   private highState: AlarmState = INITIAL_ALARM_STATE;
   private lowState: AlarmState = INITIAL_ALARM_STATE;
-  inputs: Record<string, unknown> = {};
+  inputs: TargetTrackingInputs | Readonly<Record<string, never>> = {};
 
   constructor(
     readonly spec: TargetTrackingPolicySpec,

@@ -1,6 +1,13 @@
 import { Phase, type Simulation } from "../../engine/sim.js";
 import type { TimeMs } from "../../engine/time.js";
-import type { DecisionSink } from "../decisions.js";
+import type {
+  CooldownState,
+  DecisionSink,
+  ForecastHourInputs,
+  ForecastInputs,
+  PolicyInputs,
+  PolicyScalingDecision,
+} from "../decisions.js";
 import type { AlarmConfig } from "./alarm.js";
 import {
   type EvaluationContext,
@@ -153,7 +160,7 @@ export class ScalingController {
       publishDelayMs: this.opts.publishDelayMs,
     };
     const decisions: PolicyDecision[] = [];
-    const inputs: Record<string, unknown> = {};
+    const inputs: Record<string, PolicyInputs> = {};
     const suppressed: string[] = [];
     for (const r of this.runners) {
       const d = r.evaluate(ctx);
@@ -170,7 +177,7 @@ export class ScalingController {
       } else decisions.push(d);
     }
     const combined = combinePolicyDecisions(current, decisions, this.joint);
-    const base = {
+    const base: PolicyBase = {
       t: now / 1000,
       controller: "applicationAutoScaling",
       policy: combined.policy,
@@ -304,7 +311,7 @@ export class ScalingController {
   ): void {
     const base = {
       t: now / 1000,
-      controller: "applicationAutoScaling.scheduled",
+      controller: "applicationAutoScaling.scheduled" as const,
       policy: name,
       running: this.target.runningCount,
     };
@@ -361,7 +368,7 @@ export class ScalingController {
     policy: string,
     capacity: number,
     maxCapacity: number,
-    inputs: Record<string, unknown>,
+    inputs: Readonly<Record<string, ForecastHourInputs>>,
   ): void {
     if (maxCapacity > this.maxCapacity) {
       // "The increased maximum capacity then becomes the new normal maximum capacity" (EC2 Auto Scaling
@@ -408,7 +415,7 @@ export class ScalingController {
   }
 
   /** Log a predictive forecast (ForecastOnly and ForecastAndScale). */
-  logForecast(now: TimeMs, policy: string, reason: string, inputs: Record<string, unknown>): void {
+  logForecast(now: TimeMs, policy: string, reason: string, inputs: ForecastInputs): void {
     const d = this.target.desiredCount;
     this.log({
       t: now / 1000,
@@ -429,8 +436,8 @@ export class ScalingController {
   }
 
   /** Cooldowns running at `now` (seconds since the start at which they end). */
-  private cooldownState(now: TimeMs): Record<string, unknown> {
-    const out: Record<string, unknown> = {
+  private cooldownState(now: TimeMs): CooldownState {
+    const out: CooldownState = {
       scaleOutEndsAt:
         this.scaleOutCooldownEndsAt !== null && now < this.scaleOutCooldownEndsAt
           ? this.scaleOutCooldownEndsAt / 1000
@@ -449,7 +456,7 @@ export class ScalingController {
 
   private hold(
     now: TimeMs,
-    base: Record<string, unknown> & { t: number; controller: string },
+    base: PolicyBase,
     current: number,
     reason: string,
     kind: string,
@@ -469,6 +476,9 @@ export class ScalingController {
     });
   }
 }
+
+/** What every line of a policy evaluation carries: the winning policy and every policy's reading. */
+type PolicyBase = Pick<PolicyScalingDecision, "t" | "controller" | "policy" | "running" | "inputs">;
 
 /** Which bound (if any) cut a proposal. */
 function boundHit(proposed: number, min: number, max: number): "min" | "max" | null {

@@ -1,4 +1,5 @@
 import type { TimeMs } from "../../engine/time.js";
+import type { StepScalingInputs } from "../decisions.js";
 import {
   type AlarmConfig,
   type AlarmState,
@@ -68,7 +69,7 @@ export class StepPolicyRunner implements PolicyRunner {
   private seen = 0;
   private cool: StepCooldownState | null = null;
   private last: StepPolicyDecision | null = null;
-  inputs: Record<string, unknown> = {};
+  inputs: StepScalingInputs | Readonly<Record<string, never>> = {};
 
   constructor(readonly spec: StepPolicySpec) {
     this.name = spec.name;
@@ -88,13 +89,14 @@ export class StepPolicyRunner implements PolicyRunner {
     this.state = ev.state;
     const window = recent.slice(Math.max(0, recent.length - s.alarm.evaluationPeriods));
     const value = aggregate(window, s.metricAggregationType);
-    this.inputs = {
+    const inputs: StepScalingInputs = {
       metric: s.metricName,
       value: value === null ? null : round(value),
       threshold: s.alarm.threshold,
       alarm: this.state,
       alarmReason: ev.reason,
     };
+    this.inputs = inputs;
     this.last = null;
     const none = (reason: string): PolicyDecision => ({
       policy: s.name,
@@ -125,7 +127,7 @@ export class StepPolicyRunner implements PolicyRunner {
       now: ctx.now,
       cooldown: this.cool,
     });
-    this.inputs.step = i;
+    inputs.step = i;
     this.last = d;
     return {
       ...d,

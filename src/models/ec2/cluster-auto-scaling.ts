@@ -17,7 +17,7 @@ import { Phase, type Simulation } from "../../engine/sim.js";
 import { MINUTE, type TimeMs } from "../../engine/time.js";
 import { type AlarmConfig, type AlarmState, evaluateAlarm, INITIAL_ALARM_STATE } from "../aas/alarm.js";
 import { MetricSeries } from "../cloudwatch/metric.js";
-import type { DecisionSink } from "../decisions.js";
+import type { ClusterAutoScalingDecision, DecisionSink } from "../decisions.js";
 import type { AutoScalingGroup } from "./auto-scaling-group.js";
 import {
   capacityProviderReservation,
@@ -184,7 +184,7 @@ export class ClusterAutoScaling {
     };
     const base = {
       t: now / 1000,
-      controller: "clusterAutoScaling",
+      controller: "clusterAutoScaling" as const,
       policy: `${p.name}-ManagedScaling`,
       inputs,
     };
@@ -277,7 +277,7 @@ export class ClusterAutoScaling {
 
   private hold(
     s: State,
-    base: Record<string, unknown> & { t: number; controller: string },
+    base: Pick<ClusterAutoScalingDecision, "t" | "controller" | "policy" | "inputs">,
     at: number,
     reason: string,
   ): void {

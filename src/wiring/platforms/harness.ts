@@ -169,7 +169,7 @@ export function desiredCountWithinBoundsCheck(
   const hi = Math.max(svc.maxCapacity, svc.desiredCount);
   const outside = decisions.find((d) => {
     if (!isApplicationAutoScaling(d) || d.to === d.from) return false;
-    const b = d.bounds;
+    const b = "bounds" in d ? d.bounds : undefined;
     return b ? d.to < b.min || d.to > b.max : d.to < lo || d.to > hi;
   });
   return withinBoundsCheck("desired count within min/max", outside, lo, hi);

@@ -3,7 +3,12 @@ import { MINUTE } from "../../../src/engine/time.js";
 import type { MetricSource } from "../../../src/models/aas/metric-registry.js";
 import { latestVisible } from "../../../src/models/cloudwatch/metric.js";
 import type { ScalableTarget } from "../../../src/models/aas/scaling-controller.js";
-import type { Decision } from "../../../src/models/decisions.js";
+import {
+  type ApplicationAutoScalingDecision,
+  type DecisionRecord,
+  isApplicationAutoScaling,
+  platformDecision,
+} from "../../../src/models/decisions.js";
 
 /** A metric whose datapoint k (period [k·p, (k+1)·p)) is `values[k]`, published at the end of its period. */
 export class ScriptedMetric implements MetricSource {
@@ -50,9 +55,15 @@ export const BASE_OPTS = {
   scaleInThresholdFactor: 0.9,
 };
 
-export function logSink(): { decisions: Decision[]; log: (d: Omit<Decision, "platform">) => void } {
-  const decisions: Decision[] = [];
-  return { decisions, log: (d) => decisions.push({ ...d, platform: "p" } as Decision) };
+/** A decision log for an Application Auto Scaling controller: any other controller's line is a bug. */
+export function logSink(): { decisions: ApplicationAutoScalingDecision[]; log: (d: DecisionRecord) => void } {
+  const decisions: ApplicationAutoScalingDecision[] = [];
+  const log = (d: DecisionRecord) => {
+    const line = platformDecision(d, "p");
+    if (!isApplicationAutoScaling(line)) throw new Error(`not Application Auto Scaling: ${line.controller}`);
+    decisions.push(line);
+  };
+  return { decisions, log };
 }
 
 export function newSim(): Simulation {

@@ -7,6 +7,7 @@ import {
   requiredCapacity,
 } from "../../../src/models/aas/predictive.js";
 import { ScalingController } from "../../../src/models/aas/scaling-controller.js";
+import { forecasts } from "../../helpers/decisions.js";
 import { BASE_OPTS, InstantTarget, logSink, newSim } from "./helpers.js";
 
 describe("predictive scaling: documented arithmetic", () => {
@@ -75,7 +76,7 @@ describe("predictive controller", () => {
   it("ForecastOnly logs forecasts (the first after 24 h of history) and never scales", () => {
     const { decisions, target } = run("ForecastOnly", 36);
     expect(decisions.every((d) => d.action === "forecast")).toBe(true);
-    const first = decisions.find((d) => (d.inputs as { forecastCapacity?: unknown }).forecastCapacity)!;
+    const first = forecasts(decisions)[0];
     expect(first.t).toBe(24 * 3600);
     expect(target.desiredCount).toBe(1);
   });

@@ -6,6 +6,7 @@ import { TargetTrackingRunner } from "../../../src/models/aas/policy-runner.js";
 import { ScalingController, targetTrackingAlarmsFor } from "../../../src/models/aas/scaling-controller.js";
 import { StepPolicyRunner } from "../../../src/models/aas/step-controller.js";
 import type { StepAdjustment } from "../../../src/models/aas/step-scaling.js";
+import { policyLines } from "../../helpers/decisions.js";
 import { BASE_OPTS, InstantTarget, logSink, newSim, ScriptedMetric } from "./helpers.js";
 
 const step = (lo: number | null, hi: number | null, adj: number): StepAdjustment => ({
@@ -74,11 +75,11 @@ describe("target tracking in the controller", () => {
     );
     c.start();
     sim.run(20 * MINUTE);
-    const first = decisions.find((d) => d.action === "scale-out")!;
+    const first = policyLines(decisions).find((d) => d.action === "scale-out")!;
     expect(first.t).toBe(13 * 60);
     // ceil(4 running × 90 / 60) = 6 (W15 rounding: never too little).
     expect(first.to).toBe(6);
-    expect((first.inputs as Record<string, { alarmHigh: string }>).cpu60.alarmHigh).toBe("ALARM");
+    expect(first.inputs?.cpu60).toMatchObject({ alarmHigh: "ALARM" });
   });
 
   it("DisableScaleIn: the policy never scales in and does not vote against another policy's scale-in (TT guide)", () => {
@@ -265,7 +266,7 @@ describe("suspend flags and bounds", () => {
     expect(target.desiredCount).toBe(3);
     c.applyScheduled(0, "c", 2, 6, "test");
     expect(target.desiredCount).toBe(3);
-    expect(decisions.map((d) => [d.action, d.to, (d.bounds as { hit: string | null }).hit])).toEqual([
+    expect(decisions.map((d) => [d.action, d.to, "bounds" in d ? d.bounds?.hit : undefined])).toEqual([
       ["scale-out", 8, "min"],
       ["scale-in", 3, "max"],
       ["set-bounds", 3, null],
@@ -332,11 +333,10 @@ describe("properties on random metric sequences", () => {
     fc.assert(
       fc.property(...args, (a, b, min, span, start) => {
         const { decisions } = setup(a, b, min, span, start);
-        for (const d of decisions) {
+        for (const d of policyLines(decisions)) {
           if (d.action !== "scale-in" || !String(d.policy).startsWith("tt")) continue;
-          const inputs = d.inputs as Record<string, { alarmLow?: string }>;
-          expect(inputs.ttA.alarmLow).toBe("ALARM");
-          expect(inputs.ttB.alarmLow).toBe("ALARM");
+          expect(d.inputs?.ttA).toMatchObject({ alarmLow: "ALARM" });
+          expect(d.inputs?.ttB).toMatchObject({ alarmLow: "ALARM" });
         }
       }),
     );

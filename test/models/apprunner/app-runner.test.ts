@@ -120,14 +120,16 @@ describe("App Runner platform", () => {
       ),
     );
     const r = out.result.platforms[0];
-    const outs = r.decisions.filter((d) => d.action === "scale-out");
+    const outs = r.decisions
+      .filter((d) => d.controller === "appRunner")
+      .filter((d) => d.action === "scale-out");
     const ins = r.decisions.filter((d) => d.action === "scale-in");
     expect(outs.length).toBeGreaterThan(0);
     // Each scale-out goes to the need its measured mean concurrency implies, computed by hand from App
     // Runner's rule: instances = ceil(concurrent requests / MaxConcurrency), within [MinSize 2, MaxSize 8]
     // (https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html).
     for (const d of outs) {
-      const c = d.concurrency as number;
+      const c = d.concurrency;
       let byHand = 0;
       while (byHand * 10 < c) byHand++; // the least whole number of 10-request instances holding c
       expect(d.to, `concurrency ${c}`).toBe(Math.min(8, Math.max(2, byHand)));

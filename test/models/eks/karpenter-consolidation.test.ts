@@ -5,13 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../../src/engine/sim.js";
 import { CostLedger } from "../../../src/models/billing/ledger.js";
-import type { Decision } from "../../../src/models/decisions.js";
 import { InstanceLaunchModel } from "../../../src/models/ec2/instance-launch.js";
 import { KarpenterController } from "../../../src/models/eks/karpenter-controller.js";
 import { Cluster } from "../../../src/models/k8s/cluster.js";
 import { Deployment } from "../../../src/models/k8s/deployment.js";
 import { allowedOfferings } from "../../../src/models/k8s/karpenter.js";
 import { TYPES } from "./catalogue-candidates.js";
+import { controllerLog } from "../../helpers/decisions.js";
 
 const POD = { cpuMilli: 500, memoryMiB: 1024 };
 
@@ -31,7 +31,7 @@ describe("Karpenter consolidation: free capacity elsewhere plus one cheaper node
       [{ key: "node.kubernetes.io/instance-type", operator: "In", values: ["c6i.large", "c6i.xlarge"] }],
       0.4,
     );
-    const decisions: Decision[] = [];
+    const { decisions, log } = controllerLog("karpenter");
     const launch = { distribution: "deterministic" as const, mean: 30_000, cv: 0 };
     const k = new KarpenterController(
       sim,
@@ -57,7 +57,7 @@ describe("Karpenter consolidation: free capacity elsewhere plus one cheaper node
       new InstanceLaunchModel(launch, launch, sim.rng("launch")),
       new CostLedger(30),
       { interruptions: sim.rng("spot") },
-      (x) => decisions.push({ ...x, platform: "test" } as Decision),
+      log,
     );
     // 12 pods: two c6i.xlarge, both full; then 3 pods go (ReplicaSet order: the node with more pods first).
     k.warmStart(0, 12);

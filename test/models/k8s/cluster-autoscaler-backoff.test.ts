@@ -8,7 +8,6 @@
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../../src/engine/sim.js";
 import type { TimeMs } from "../../../src/engine/time.js";
-import type { Decision } from "../../../src/models/decisions.js";
 import {
   type BackoffConfig,
   type BackoffInfo,
@@ -20,6 +19,7 @@ import {
 import { Cluster, type KNode } from "../../../src/models/k8s/cluster.js";
 import { type CaNodeGroup, ClusterAutoscaler } from "../../../src/models/k8s/cluster-autoscaler.js";
 import { Deployment } from "../../../src/models/k8s/deployment.js";
+import { controllerLog } from "../../helpers/decisions.js";
 
 const MIN = 60_000;
 
@@ -147,7 +147,7 @@ function setup(groups: { id: string; joins: boolean }[], first: string) {
   });
   cluster.attach(d);
   d.reconcile();
-  const decisions: Decision[] = [];
+  const { decisions, log } = controllerLog("cluster-autoscaler");
   const ca = new ClusterAutoscaler(
     sim,
     cluster,
@@ -169,7 +169,7 @@ function setup(groups: { id: string; joins: boolean }[], first: string) {
       maxNodesPerScaleUp: 1000,
     },
     sim.rng("cluster-autoscaler.expander"),
-    (x) => decisions.push({ ...x, platform: "test" } as Decision),
+    log,
   );
   ca.start();
   return { sim, ca, groups: gs, decisions };

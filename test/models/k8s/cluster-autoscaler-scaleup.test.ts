@@ -9,7 +9,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../../src/engine/sim.js";
-import type { Decision } from "../../../src/models/decisions.js";
 import { balanceScaleUp, similarTemplates } from "../../../src/models/k8s/ca-scale-up.js";
 import { Cluster, type KNode } from "../../../src/models/k8s/cluster.js";
 import {
@@ -22,6 +21,7 @@ import { Deployment } from "../../../src/models/k8s/deployment.js";
 import type { Estimator } from "../../../src/models/k8s/estimator.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 import { simulate } from "../../../src/simulate.js";
+import { controllerLog } from "../../helpers/decisions.js";
 
 interface NodeCfg {
   name: string;
@@ -132,7 +132,7 @@ function run(c: Case, seed = 1) {
   cluster.attach(d);
   d.reconcile();
   sim.run(0);
-  const decisions: Decision[] = [];
+  const { decisions, log } = controllerLog("cluster-autoscaler");
   const expanders: ExpanderName[] = c.choose ? ["priority"] : ["random"];
   const ca = new ClusterAutoscaler(
     sim,
@@ -157,7 +157,7 @@ function run(c: Case, seed = 1) {
       ...c.opts,
     },
     sim.rng("cluster-autoscaler.expander"),
-    (x) => decisions.push({ ...x, platform: "test" } as Decision),
+    log,
   );
   expect(cluster.unschedulable()).toHaveLength(c.pending.count);
   ca.runOnce(0);
@@ -245,7 +245,7 @@ describe("scale-up orchestrator cases (orchestrator_test.go) on the stateful Clu
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const r = run(twoGroups, seed);
       expect(Object.values(r.sizes).sort()).toEqual([1, 3]);
-      picks.add(r.decisions[0].group as string);
+      picks.add(r.decisions[0].group ?? "");
     }
     // The random expander is a draw from the named stream: both groups get picked across seeds.
     expect([...picks].sort()).toEqual(["ng1", "ng2"]);
@@ -420,13 +420,15 @@ platforms:
 `;
     const p = (await simulate(parseScenario(text, "ca.yaml"))).platforms[0];
     for (const c of p.checks) expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
-    const ups = p.decisions.filter((x) => x.controller === "cluster-autoscaler" && x.action === "scale-up");
+    const ups = p.decisions
+      .filter((x) => x.controller === "cluster-autoscaler")
+      .filter((x) => x.action === "scale-up");
     expect(ups.length).toBeGreaterThan(2);
     // Every scan's scale-up leaves the two groups' target sizes at most one apart.
     const size: Record<string, number> = { "ng-a": 1, "ng-b": 1 };
     const times = [...new Set(ups.map((u) => u.t))];
     for (const t of times) {
-      for (const u of ups) if (u.t === t) size[u.group as string] = u.to;
+      for (const u of ups) if (u.t === t) size[u.group ?? ""] = u.to;
       expect(Math.abs(size["ng-a"] - size["ng-b"]), `after the scan at ${t} s`).toBeLessThanOrEqual(1);
     }
     expect(ups.some((u) => u.group === "ng-a") && ups.some((u) => u.group === "ng-b")).toBe(true);

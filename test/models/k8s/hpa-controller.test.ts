@@ -11,11 +11,11 @@
 import { describe, expect, it } from "vitest";
 import { Phase, Simulation } from "../../../src/engine/sim.js";
 import type { TimeMs } from "../../../src/engine/time.js";
-import type { Decision } from "../../../src/models/decisions.js";
 import { Deployment } from "../../../src/models/k8s/deployment.js";
 import { InstantHost } from "../../helpers/k8s-hosts.js";
 import type { Behavior } from "../../../src/models/k8s/hpa-behavior.js";
 import { HpaController, PodMetricsScraper } from "../../../src/models/k8s/hpa-controller.js";
+import { controllerLog } from "../../helpers/decisions.js";
 
 const SYNC = 15_000;
 
@@ -36,7 +36,7 @@ interface Setup {
 
 function harness(s: Setup) {
   const sim = new Simulation(1);
-  const decisions: Decision[] = [];
+  const { decisions, log } = controllerLog("hpa");
   const d = new Deployment(sim, new InstantHost(sim), {
     name: "web",
     replicas: s.replicas,
@@ -86,7 +86,7 @@ function harness(s: Setup) {
     },
     scraper,
     { cpuMilli: s.requestMilli, memoryMiB: 256 },
-    (x) => decisions.push({ ...x, platform: "test" } as Decision),
+    log,
   );
   scraper.start();
   hpa.start();

@@ -8,7 +8,6 @@
 import { describe, expect, it } from "vitest";
 import { Phase, Simulation } from "../../../src/engine/sim.js";
 import { inServiceAt } from "../../../src/models/alb/target-group.js";
-import type { Decision } from "../../../src/models/decisions.js";
 import { Deployment, type Pod, type PodHost } from "../../../src/models/k8s/deployment.js";
 import {
   cpuRateOverWindow,
@@ -17,6 +16,7 @@ import {
   PodMetricsScraper,
   previousCpuPoint,
 } from "../../../src/models/k8s/hpa-controller.js";
+import { controllerLog } from "../../helpers/decisions.js";
 
 describe("metrics-server points and rates (pkg/storage)", () => {
   it("freshContainerMinMetricsResolution is 10 s", () => {
@@ -68,7 +68,7 @@ class DelayedHost implements PodHost {
 /** The held-out scenario: 3 pods of 1000m, HPA at 30 % CPU, a constant 1.5-vCPU load spread over pods in service. */
 function steadyLoad(checks: { healthCheckInterval?: number } = {}) {
   const sim = new Simulation(1);
-  const decisions: Decision[] = [];
+  const { decisions, log } = controllerLog("hpa");
   const targetGroup = {
     healthCheckInterval: 15_000,
     healthyThreshold: 2,
@@ -114,7 +114,7 @@ function steadyLoad(checks: { healthCheckInterval?: number } = {}) {
     },
     scraper,
     { cpuMilli: 1000, memoryMiB: 256 },
-    (x) => decisions.push({ ...x, platform: "test" } as Decision),
+    log,
   );
   scraper.start();
   hpa.start();
@@ -171,13 +171,8 @@ describe("HPA on a steady load (issue 12, item 6)", () => {
   it("the decision line carries each pod's sample, timestamp, window and group, and they redo the arithmetic", () => {
     const h = steadyLoad();
     h.sim.run(15_000);
-    const line = h.decisions[0] as Decision & {
-      metrics: {
-        value: number;
-        pods: { value?: number; timestamp?: number; window?: number; status: string }[];
-      }[];
-    };
-    const pods = line.metrics[0].pods;
+    const line = h.decisions[0];
+    const pods = line.metrics[0].pods ?? [];
     expect(pods.map((p) => [p.value, p.timestamp, p.window, p.status])).toEqual([
       [500, 15, 15, "counted"],
       [500, 15, 15, "counted"],
