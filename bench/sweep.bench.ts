@@ -12,7 +12,7 @@
  *
  * Run `npm run build` first: workers load the compiled dist/ when it is not older than src/.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -34,16 +34,40 @@ const limit = Number(process.argv[4] ?? full.runs.length);
 const plan = { ...full, runs: full.runs.slice(0, limit) };
 
 /**
- * CPU seconds of the main thread (Linux: /proc/self/task/<pid>/stat, utime + stime), or NaN elsewhere.
- * Beside the process's CPU time it shows how much of a sweep's work the main thread does, a figure that,
- * unlike wall time, holds on a machine busy with other work.
+ * CPU seconds of each thread of this process by thread id (Linux: /proc/self/task/<tid>/stat, utime +
+ * stime); empty elsewhere. The threads that exist before a sweep are the main thread and V8's and libuv's
+ * helpers (V8's run JIT compilation and garbage collection); the threads started during it are the
+ * workers. Unlike wall time, the split holds on a machine busy with other work: it shows how much of a
+ * sweep's CPU is neither the main thread nor the simulations.
  */
-function mainThreadCpuS(): number {
-  const file = `/proc/self/task/${process.pid}/stat`;
-  if (!existsSync(file)) return Number.NaN;
-  const fields = readFileSync(file, "utf8").split(") ")[1].split(" ");
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+function threadCpuS(): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!existsSync("/proc/self/task")) return out;
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ");
+      // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU seconds since `before` of the main thread, of the threads that existed before, and of new ones. */
+function threadSplit(before: Map<string, number>, after: Map<string, number>) {
+  let helpers = 0;
+  let workers = 0;
+  const main = (after.get(String(process.pid)) ?? Number.NaN) - (before.get(String(process.pid)) ?? 0);
+  for (const [tid, cpu] of after) {
+    if (tid === String(process.pid)) continue;
+    if (before.has(tid)) helpers += cpu - before.get(tid)!;
+    else workers += cpu;
+  }
+  return after.size === 0
+    ? { main: Number.NaN, helpers: Number.NaN, workers: Number.NaN }
+    : { main, helpers, workers };
 }
 
 interface Case {
@@ -60,20 +84,34 @@ const wall = new Map<string, number[]>(cases.map((c) => [c.name, []]));
 const cores = new Map<string, number[]>(cases.map((c) => [c.name, []]));
 const cpuS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
 const mainS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const helperS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const workerS = new Map<string, number[]>(cases.map((c) => [c.name, []]));
 const tables = new Map<string, string>();
 for (let i = 0; i < repeats; i++) {
   for (const c of cases) {
     const dir = mkdtempSync(join(tmpdir(), "scalesim-bench-"));
     const cpu0 = process.cpuUsage();
-    const main0 = mainThreadCpuS();
+    const threads0 = threadCpuS();
+    // Worker threads end when the pool closes: read every thread's CPU as each run finishes.
+    let threads = threads0;
     const w0 = performance.now();
-    const r = await runSweep(plan, { out: dir, workers: c.workers, shareTraffic: c.shareTraffic });
+    const r = await runSweep(plan, {
+      out: dir,
+      workers: c.workers,
+      shareTraffic: c.shareTraffic,
+      onProgress: () => {
+        threads = new Map([...threads, ...threadCpuS()]);
+      },
+    });
     const ms = performance.now() - w0;
     const cpu = process.cpuUsage(cpu0);
     wall.get(c.name)!.push(ms);
     cores.get(c.name)!.push((cpu.user + cpu.system) / 1000 / ms);
     cpuS.get(c.name)!.push((cpu.user + cpu.system) / 1e6);
-    mainS.get(c.name)!.push(mainThreadCpuS() - main0);
+    const split = threadSplit(threads0, new Map([...threads, ...threadCpuS()]));
+    mainS.get(c.name)!.push(split.main);
+    helperS.get(c.name)!.push(split.helpers);
+    workerS.get(c.name)!.push(split.workers);
     if (r.ran !== plan.runs.length || r.failed)
       throw new Error(`expected ${plan.runs.length} ok runs, got ${r.ran} (${r.failed} failed)`);
     tables.set(c.name, readFileSync(join(dir, "sweep.csv"), "utf8"));
@@ -87,7 +125,7 @@ console.log(
 for (const c of cases) {
   const m = median(wall.get(c.name)!);
   console.log(
-    `${c.name.padEnd(44)} median ${(m / 1000).toFixed(2)} s → ${((n / m) * 60_000).toFixed(1)} variants/min, ${median(cores.get(c.name)!).toFixed(2)} cores, CPU ${median(cpuS.get(c.name)!).toFixed(1)} s of which main thread ${median(mainS.get(c.name)!).toFixed(1)} s  (runs: ${wall
+    `${c.name.padEnd(44)} median ${(m / 1000).toFixed(2)} s → ${((n / m) * 60_000).toFixed(1)} variants/min, ${median(cores.get(c.name)!).toFixed(2)} cores, CPU ${median(cpuS.get(c.name)!).toFixed(1)} s: workers ${median(workerS.get(c.name)!).toFixed(1)}, V8 helpers (JIT, GC) ${median(helperS.get(c.name)!).toFixed(1)}, main thread ${median(mainS.get(c.name)!).toFixed(1)} s  (runs: ${wall
       .get(c.name)!
       .map((t) => (t / 1000).toFixed(2))
       .join(", ")})`,

@@ -68,9 +68,19 @@ export function r(x: number, digits = 6): number {
   return Math.round(x * f) / f;
 }
 
-export function summarise(res: SimulationResult, slo: { latency: number; percentile: number }): Summary {
+export interface SummariseOptions {
+  /** Compute the SPEC elasticity block (default); a sweep's rows do not use it and skip its SLO demand. */
+  elasticity?: boolean;
+}
+
+export function summarise(
+  res: SimulationResult,
+  slo: { latency: number; percentile: number },
+  options: SummariseOptions = {},
+): Summary {
+  const elasticity = options.elasticity ?? true;
   const platforms: Record<string, PlatformSummary> = {};
-  for (const p of res.platforms) platforms[p.name] = platformSummary(p, res.durationMs, slo);
+  for (const p of res.platforms) platforms[p.name] = platformSummary(p, res.durationMs, slo, elasticity);
   return {
     scenario: res.scenario,
     seed: res.seed,
@@ -93,6 +103,7 @@ function platformSummary(
   p: PlatformResult,
   durationMs: number,
   slo: { latency: number; percentile: number },
+  elasticity: boolean,
 ): PlatformSummary {
   const m = p.minutes.columns;
   let minutesWithTraffic = 0;
@@ -160,7 +171,7 @@ function platformSummary(
     ...(p.instances ? { instances: roundInstances(p.instances) } : {}),
     ...(p.details ? { details: roundDeep(p.details) } : {}),
     ...(p.commitments ? { commitments: roundDeep(p.commitments) as PlatformCommitments } : {}),
-    ...withElasticity(p, durationMs),
+    ...(elasticity ? withElasticity(p, durationMs) : {}),
   };
   return summary as PlatformSummary;
 }

@@ -58,9 +58,21 @@ export function albTraffic(
   });
 }
 
-/** A platform result's cost: total, meters and the commitment-eligible usage per hour. */
+/**
+ * A platform result's cost: total, meters and the commitment-eligible usage per hour. The ledger is closed
+ * (nothing is charged after the result is collected), so the hourly usage is summed when first read: only
+ * scenarios with commitments read it.
+ */
 export function costOf(ledger: CostLedger, totalUsd: number): PlatformResult["cost"] {
-  return { totalUsd, meters: ledger.meterList(), usagePerHour: ledger.usagePerHour() };
+  let usage: Record<string, number[]> | undefined;
+  return {
+    totalUsd,
+    meters: ledger.meterList(),
+    get usagePerHour() {
+      usage ??= ledger.usagePerHour();
+      return usage;
+    },
+  };
 }
 
 /**
@@ -175,7 +187,11 @@ export function desiredCountWithinBoundsCheck(
   return withinBoundsCheck("desired count within min/max", outside, lo, hi);
 }
 
-/** Supply and SLO demand of a web-serving platform, in its scaling unit, for the elasticity metrics. */
+/**
+ * Supply and SLO demand of a web-serving platform, in its scaling unit, for the elasticity metrics. The
+ * demand depends only on the trace and the workload, not on the run, and is solved minute by minute: it
+ * is computed when first read (summaries read it; a sweep's rows do not).
+ */
 export function webElasticity(
   input: PlatformRunInput<unknown>,
   unit: string,
@@ -183,9 +199,13 @@ export function webElasticity(
   workload: RequestWorkload,
   vcpu: number,
 ): ElasticityInputs {
+  let demand: ElasticityInputs["demand"] | undefined;
   return {
     unit,
     supply: supply.series(),
-    demand: platformSloDemand({ ...input, workload, vcpu, slo: input.scenario.slo }),
+    get demand() {
+      demand ??= platformSloDemand({ ...input, workload, vcpu, slo: input.scenario.slo });
+      return demand;
+    },
   };
 }
