@@ -231,4 +231,15 @@ describe("demand when the idle task itself misses the SLO", () => {
     expect(p.elasticity?.sloUnattainableMinutes).toBe(30);
     expect(p.elasticity?.meanDemand).toBeGreaterThan(0);
   });
+
+  it("a summary without the block (sweep rows) is the full summary less elasticity", async () => {
+    const s = scenario({ shape: "constant", rate: 1000 }, fixed3);
+    const res = await simulate(s);
+    const full = summarise(res, s.slo);
+    const lean = summarise(await simulate(s), s.slo, { elasticity: false });
+    const { elasticity, ...rest } = full.platforms.api;
+    expect(elasticity).toBeDefined();
+    expect(lean.platforms.api).toEqual(rest);
+    expect(JSON.stringify({ ...full, platforms: { api: rest } })).toBe(JSON.stringify(lean));
+  });
 });
