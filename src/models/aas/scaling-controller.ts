@@ -170,10 +170,10 @@ export class ScalingController {
       // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
       if (d.direction === "out" && this.suspended.DynamicScalingOutSuspended) {
         suppressed.push(`${d.policy} asks to scale out to ${d.capacity} but DynamicScalingOutSuspended`);
-        decisions.push({ ...d, direction: "none", capacity: current });
+        decisions.push(overruled(d, current));
       } else if (d.direction === "in" && this.suspended.DynamicScalingInSuspended) {
         suppressed.push(`${d.policy} asks to scale in to ${d.capacity} but DynamicScalingInSuspended`);
-        decisions.push({ ...d, direction: "none", capacity: current });
+        decisions.push(overruled(d, current));
       } else decisions.push(d);
     }
     const combined = combinePolicyDecisions(current, decisions, this.joint);
@@ -187,18 +187,19 @@ export class ScalingController {
     if (combined.direction === "none") {
       if (suppressed.length > 0) this.hold(now, base, current, suppressed.join("; "), "suspended");
       // Some target-tracking policies are ready to scale in, another is not: say which.
-      else if (combined.reason.startsWith("scale-in held"))
-        this.hold(now, base, current, combined.reason, "not-ready");
+      else if (combined.held) this.hold(now, base, current, () => combined.reason, "not-ready");
       return;
     }
     let proposed = combined.capacity;
-    let why = combined.reason;
+    let floorNote = "";
     if (combined.direction === "in" && this.floor > proposed) {
       // The largest capacity any policy asks for wins: predictive scaling's forecast holds scale-in.
       // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html
       proposed = this.floor;
-      why += `; predictive policy ${this.floorPolicy} asks for ${this.floor} this hour`;
+      floorNote = `; predictive policy ${this.floorPolicy} asks for ${this.floor} this hour`;
     }
+    // Built when read: a hold repeated every period is logged once.
+    const why = () => combined.reason + floorNote;
     const limited = applyCapacityLimits({
       current,
       proposed,
@@ -208,7 +209,7 @@ export class ScalingController {
     });
     const hit = boundHit(proposed, this.minCapacity, this.maxCapacity);
     if (limited.capacity === null) {
-      this.hold(now, base, current, `${why}; ${limited.reason}`, limited.reason, hit);
+      this.hold(now, base, current, () => `${why()}; ${limited.reason}`, limited.reason, hit);
       return;
     }
     const winner = this.runners.find((r) => r.name === combined.policy);
@@ -234,7 +235,7 @@ export class ScalingController {
           scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
         });
     if (cd.capacity === null || cd.capacity === current) {
-      this.hold(now, base, current, `${why}; ${cd.reason}`, cd.direction, hit);
+      this.hold(now, base, current, () => `${why()}; ${cd.reason}`, cd.direction, hit);
       return;
     }
     this.lastHold = "";
@@ -258,7 +259,7 @@ export class ScalingController {
       action: direction === "out" ? "scale-out" : "scale-in",
       from: current,
       to: cd.capacity,
-      reason: `${why}; ${limited.reason}; ${cd.reason}`,
+      reason: `${why()}; ${limited.reason}; ${cd.reason}`,
       bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
       cooldown,
     });
@@ -458,7 +459,7 @@ export class ScalingController {
     now: TimeMs,
     base: PolicyBase,
     current: number,
-    reason: string,
+    reason: string | (() => string),
     kind: string,
     hit: "min" | "max" | null = null,
   ): void {
@@ -470,7 +471,7 @@ export class ScalingController {
       action: "hold",
       from: current,
       to: current,
-      reason,
+      reason: typeof reason === "string" ? reason : reason(),
       bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
       cooldown: this.cooldownState(now),
     });
@@ -479,6 +480,18 @@ export class ScalingController {
 
 /** What every line of a policy evaluation carries: the winning policy and every policy's reading. */
 type PolicyBase = Pick<PolicyScalingDecision, "t" | "controller" | "policy" | "running" | "inputs">;
+
+/** A decision turned into "none" at the current capacity (a suspended direction). */
+function overruled(d: PolicyDecision, current: number): PolicyDecision {
+  return {
+    policy: d.policy,
+    kind: d.kind,
+    direction: "none",
+    capacity: current,
+    scaleInEnabled: d.scaleInEnabled,
+    reason: d.reason,
+  };
+}
 
 /** Which bound (if any) cut a proposal. */
 function boundHit(proposed: number, min: number, max: number): "min" | "max" | null {

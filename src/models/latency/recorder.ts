@@ -56,6 +56,47 @@ export interface LatencyStats {
 }
 
 /**
+ * The inputs of a `recordWithWait` call other than the weight and the base delay, as a lasting value:
+ * the caller promises that the same key always carries the same inputs (`stretch` is never rewritten).
+ * The recorder keeps on the key what those inputs add per unit of weight, and the statistics of a minute
+ * made of them alone.
+ */
+export interface EntryKey {
+  readonly pWait: number;
+  readonly waitMeanMs: number;
+  readonly stretch: Float64Array | null;
+  /** Mean stretch (the slot waiters' stretch). */
+  readonly scale: number;
+  entries: UnitEntries | null;
+}
+
+/**
+ * What one `recordWithWait` call with no base delay adds per unit of weight, and (once solved) the
+ * statistics of a minute recorded from its inputs alone: a minute's percentiles do not depend on its
+ * weight, so a minute that repeats earlier inputs reuses them. The entries themselves are generated
+ * again from the key when they are needed (a minute mixing inputs, the run's histogram).
+ */
+export class UnitEntries {
+  zeroFrac = 0;
+  delayPer = 0;
+  servicePer = 0;
+  servedPer = 0;
+  /** Whether the timeout cuts any entry. */
+  cuts = false;
+  /** Minute statistics per unit of weight: mean, p50, p95, p99, within-SLO share, count share (null: not yet solved). */
+  stats: Float64Array | null = null;
+  /** Weight of the minutes made of these inputs alone, not yet moved into the run's histogram. */
+  runWeight = 0;
+  constructor(
+    readonly owner: LatencyRecorder,
+    readonly key: EntryKey,
+  ) {}
+}
+
+/** Entry sets whose run weight is held back at most before they are moved into the run's histogram. */
+const HELD_SETS = 1 << 12;
+
+/**
  * Latency of requests in the fluid model: latency = D + K·S, where S is the service time (a known
  * distribution), K ≥ 1 a stretch of the service time (processor sharing: a request's CPU part slows
  * down with its own length, and the slowdown's spread depends on that length, so K may differ by service
@@ -84,6 +125,8 @@ export class LatencyRecorder {
   private mZero = 0;
   private mD = new Float64Array(256);
   private mK = new Float64Array(256);
+  /** ln of each entry's scale (the tabulated CDF is read in ln x: one log per delayed entry only). */
+  private mLK = new Float64Array(256);
   private mJ = new Uint8Array(256);
   private mW = new Float64Array(256);
   private mN = 0;
@@ -118,6 +161,11 @@ export class LatencyRecorder {
   /** Whether any entry of the run / of the current minute lost requests to the timeout. */
   private truncated = false;
   private mTruncated = false;
+  /** The entry set the current minute was recorded from alone, its entries not written out (null: none). */
+  private pure: UnitEntries | null = null;
+  private pureWeight = 0;
+  /** Entry sets holding run weight not yet in the run's histogram. */
+  private readonly held: UnitEntries[] = [];
 
   constructor(
     readonly service: ServiceTimeDistribution,
@@ -145,8 +193,14 @@ export class LatencyRecorder {
    */
   record(weight: number, delayMs: number, scale = 1, stratum = 0): number {
     if (weight <= 0) return -1;
+    if (this.pure !== null) this.writeOutPure();
     this.weightTotal += weight;
     this.accountServed(weight, delayMs, scale, stratum);
+    return this.addEntry(weight, delayMs, scale, stratum);
+  }
+
+  /** Add weight to the minute's entry (delay, scale, stratum), merging with a recent equal one. */
+  private addEntry(weight: number, delayMs: number, scale: number, stratum: number): number {
     if (delayMs <= 0 && scale === 1 && stratum === 0) {
       this.mZero += weight;
       return -1;
@@ -161,6 +215,7 @@ export class LatencyRecorder {
     if (this.mN === this.mD.length) this.growMinute();
     this.mD[this.mN] = delayMs;
     this.mK[this.mN] = scale;
+    this.mLK[this.mN] = Math.log(scale);
     this.mJ[this.mN] = stratum;
     this.mW[this.mN] = weight;
     return this.mN++;
@@ -204,6 +259,7 @@ export class LatencyRecorder {
     stretch: Float64Array | null = null,
     meanScale = 1,
     version = 0,
+    key: EntryKey | null = null,
   ): number {
     if (weight <= 0) return 0;
     if (pWait <= 1e-9 || waitMeanMs <= 0) pWait = 0;
@@ -220,6 +276,27 @@ export class LatencyRecorder {
       return weight * this.lastServedPer;
     }
     this.settle();
+    if (key !== null && baseDelayMs === 0 && this.pure === null && this.mN === 0 && this.mZero === 0) {
+      // A minute made of one set of inputs so far: count its weight, write no entries.
+      let e = key.entries;
+      if (e === null || e.owner !== this) e = key.entries = this.unitEntries(key);
+      this.pure = e;
+      if (e.cuts) this.truncated = this.mTruncated = true;
+      this.lastN = 0;
+      this.lastZeroFrac = e.zeroFrac;
+      this.lastDelayPer = e.delayPer;
+      this.lastServicePer = e.servicePer;
+      this.lastServedPer = e.servedPer;
+      this.lastValid = true;
+      this.lastBase = baseDelayMs;
+      this.lastP = pWait;
+      this.lastWait = waitMeanMs;
+      this.lastStretch = stretch;
+      this.lastVersion = version;
+      this.pending = weight;
+      return weight * e.servedPer;
+    }
+    if (this.pure !== null) this.writeOutPure();
     const zero0 = this.mZero;
     const delay0 = this.delaySum;
     const service0 = this.serviceSum;
@@ -295,6 +372,10 @@ export class LatencyRecorder {
     this.delaySum += weight * this.lastDelayPer;
     this.serviceSum += weight * this.lastServicePer;
     this.servedTotal += weight * this.lastServedPer;
+    if (this.pure !== null) {
+      this.pureWeight += weight;
+      return;
+    }
     this.mZero += weight * this.lastZeroFrac;
     for (let i = 0; i < this.lastN; i++) this.mW[this.lastIdx[i]] += weight * this.lastFrac[i];
   }
@@ -305,27 +386,171 @@ export class LatencyRecorder {
     this.lastFrac[this.lastN++] = frac;
   }
 
+  /** Write the pure minute's weight into its entries (other inputs follow in the same minute). */
+  private writeOutPure(): void {
+    this.settle();
+    const e = this.pure as UnitEntries;
+    const w = this.pureWeight;
+    this.pure = null;
+    this.pureWeight = 0;
+    this.lastValid = false;
+    this.emit(e.key, w, false);
+  }
+
+  /**
+   * The entries `recordWithWait(weight, 0, …the key's inputs)` makes, in the same order with the same
+   * weights: into the minute's entries, or into the run's histogram (`toRun`).
+   */
+  private emit(key: EntryKey, weight: number, toRun: boolean): void {
+    const { pWait, waitMeanMs, stretch, scale } = key;
+    const pw = pWait <= 1e-9 || waitMeanMs <= 0 ? 0 : pWait;
+    const p0 = 1 - pw;
+    const put = (w: number, d: number, k: number, j: number): void => {
+      if (!(w > 0)) return;
+      if (toRun) this.run.record(d, k, j, w);
+      else this.addEntry(w, d, k, j);
+    };
+    if (stretch === null) put(weight * p0, 0, 1, 0);
+    else
+      for (let j = 0; j < SERVICE_STRATA; j++) {
+        const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
+        for (let m = 0; m < STRETCH_STRATA; m++)
+          put(weight * (fj * STRETCH_WEIGHTS[m]), 0, stretch[j * STRETCH_STRATA + m], j + 1);
+      }
+    if (pw > 0) {
+      const fw = pw / WAIT_STRATA;
+      for (let k = 0; k < WAIT_STRATA; k++) put(weight * fw, waitMeanMs * STRATA_OFFSETS[k], scale, 0);
+    }
+  }
+
+  /** What the key's entries add to the run's sums per unit of weight (`accountServed` on each). */
+  private unitEntries(key: EntryKey): UnitEntries {
+    const e = new UnitEntries(this, key);
+    const { pWait, waitMeanMs, stretch, scale } = key;
+    const pw = pWait <= 1e-9 || waitMeanMs <= 0 ? 0 : pWait;
+    const p0 = 1 - pw;
+    const T = this.timeoutMs;
+    const add = (frac: number, d: number, k: number, j: number): void => {
+      if (frac <= 0) return;
+      const y = (T - d) / k;
+      const within = T === Number.POSITIVE_INFINITY ? 1 : y <= 0 ? 0 : stratumCdf(this.F.at(y), j);
+      if (within >= 1 - 1e-12) {
+        e.servedPer += frac;
+        e.servicePer += frac * k * this.stratumMean[j];
+        e.delayPer += frac * d;
+      } else {
+        e.cuts = true;
+        if (within > 0) {
+          e.servedPer += frac * within;
+          e.servicePer += frac * k * this.partial.stratum(this.F.at(y), j);
+          e.delayPer += frac * d * within;
+        }
+      }
+      if (d <= 0 && k === 1 && j === 0) e.zeroFrac += frac;
+    };
+    if (stretch === null) add(p0, 0, 1, 0);
+    else
+      for (let j = 0; j < SERVICE_STRATA; j++) {
+        const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
+        for (let m = 0; m < STRETCH_STRATA; m++)
+          add(fj * STRETCH_WEIGHTS[m], 0, stretch[j * STRETCH_STRATA + m], j + 1);
+      }
+    if (pw > 0) {
+      const fw = pw / WAIT_STRATA;
+      for (let k = 0; k < WAIT_STRATA; k++) add(fw, waitMeanMs * STRATA_OFFSETS[k], scale, 0);
+    }
+    return e;
+  }
+
   /**
    * Statistics of the minute just ended (p90 and max are not computed per minute: NaN); resets the
    * minute.
    */
   endMinute(): LatencyStats {
     this.settle();
-    const count = this.mZero + sum(this.mW, this.mN);
-    let stats: LatencyStats;
-    if (this.mN === 0 && !this.mTruncated) {
-      const S = this.service;
-      stats = { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
-    } else {
-      stats = this.minuteStats(count);
-    }
+    if (this.pure !== null) return this.endPureMinute();
+    const stats = this.entriesStats();
     this.flushMinute();
     return stats;
+  }
+
+  /** The statistics of the minute's written-out entries. */
+  private entriesStats(): LatencyStats {
+    const count = this.mZero + sum(this.mW, this.mN);
+    if (this.mN === 0 && !this.mTruncated) {
+      const S = this.service;
+      return { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
+    }
+    return this.minuteStats(count);
+  }
+
+  /**
+   * End a minute recorded from one entry set alone: its statistics per unit of weight are solved the
+   * first time the set ends a minute and scaled by the minute's weight after; its weight joins the set's
+   * run weight instead of writing the entries into the run's histogram each minute.
+   */
+  private endPureMinute(): LatencyStats {
+    const e = this.pure as UnitEntries;
+    const w = this.pureWeight;
+    let u = e.stats;
+    let stats: LatencyStats;
+    if (u === null) {
+      this.writeOutPure();
+      stats = this.entriesStats();
+      u = e.stats = Float64Array.of(
+        stats.mean,
+        stats.p50,
+        stats.p95,
+        stats.p99,
+        stats.withinSlo / w,
+        stats.count / w,
+      );
+      this.mN = 0;
+      this.mZero = 0;
+    } else {
+      const count = u[5] * w;
+      stats =
+        count > 0
+          ? {
+              mean: u[0],
+              p50: u[1],
+              p90: Number.NaN,
+              p95: u[2],
+              p99: u[3],
+              max: Number.NaN,
+              withinSlo: u[4] * w,
+              count,
+            }
+          : { ...EMPTY_STATS };
+      if (count > 0) {
+        this.lastMinuteQ[0] = u[1];
+        this.lastMinuteQ[1] = u[2];
+        this.lastMinuteQ[2] = u[3];
+      }
+    }
+    if (e.runWeight === 0) this.held.push(e);
+    e.runWeight += w;
+    if (this.held.length >= HELD_SETS) this.releaseHeld();
+    this.pure = null;
+    this.pureWeight = 0;
+    this.mTruncated = false;
+    this.lastValid = false;
+    return stats;
+  }
+
+  /** Move the held entry sets' run weight into the run's histogram. */
+  private releaseHeld(): void {
+    for (const e of this.held) {
+      this.emit(e.key, e.runWeight, true);
+      e.runWeight = 0;
+    }
+    this.held.length = 0;
   }
 
   /** Statistics of everything recorded. */
   total(): LatencyStats {
     this.flushMinute();
+    this.releaseHeld();
     const e = this.run.entries();
     const cap = this.truncated ? this.timeoutMs : Number.POSITIVE_INFINITY;
     const s = this.stats({ zero: 0, ...e }, this.run.total, 1e-7, cap);
@@ -340,6 +565,7 @@ export class LatencyRecorder {
   /** Move the minute's merged entries into the run's histogram: a few records per minute, not per tick. */
   private flushMinute(): void {
     this.settle();
+    if (this.pure !== null) this.writeOutPure();
     this.run.record(0, 1, 0, this.mZero);
     for (let i = 0; i < this.mN; i++) this.run.record(this.mD[i], this.mK[i], this.mJ[i], this.mW[i]);
     this.mN = 0;
@@ -377,27 +603,34 @@ export class LatencyRecorder {
     const k = this.mK;
     const j = this.mJ;
     const w = this.mW;
-    let f = this.mZero * F.at(x);
+    let f = this.mZero > 0 ? this.mZero * F.at(x) : 0;
     const t = F.table;
-    const { x0, x1, l0, inv } = F;
+    if (t === null) {
+      for (let i = 0, n = this.mN; i < n; i++) f += w[i] * stratumCdf(F.at((x - d[i]) / k[i]), j[i]);
+      return f / this.minuteCount;
+    }
+    // ServiceCdf.at in ln y = ln(x − d) − ln k, inlined: this loop is the hottest of the per-minute work.
+    const lk = this.mLK;
+    const { l0, inv } = F;
+    const top = t.length - 1;
+    const lx = x > 0 ? Math.log(x) : Number.NEGATIVE_INFINITY;
     for (let i = 0, n = this.mN; i < n; i++) {
-      const y = (x - d[i]) / k[i];
+      const di = d[i];
+      const ly = di === 0 ? lx : x > di ? Math.log(x - di) : Number.NEGATIVE_INFINITY;
+      const u = (ly - lk[i] - l0) * inv;
       let fy: number;
-      // ServiceCdf.at, inlined (the same arithmetic): this loop is the hottest of the per-minute work.
-      if (t === null) fy = F.at(y);
-      else if (y <= x0) fy = 0;
-      else if (y >= x1) fy = 1;
+      if (!(u > 0)) fy = 0;
+      else if (u >= top) fy = 1;
       else {
-        const u = (Math.log(y) - l0) * inv;
         const c = u | 0;
         fy = t[c] + (u - c) * (t[c + 1] - t[c]);
       }
       const ji = j[i];
-      // stratumCdf, inlined: this loop is the hottest part of the per-minute percentiles.
+      // stratumCdf, inlined.
       if (ji === 0) f += w[i] * fy;
       else {
-        const u = (fy - STRATUM_LO[ji]) * STRATUM_INV_WIDTH[ji];
-        f += w[i] * (u <= 0 ? 0 : Math.min(u, 1));
+        const v = (fy - STRATUM_LO[ji]) * STRATUM_INV_WIDTH[ji];
+        f += w[i] * (v <= 0 ? 0 : Math.min(v, 1));
       }
     }
     return f / this.minuteCount;
@@ -521,6 +754,7 @@ export class LatencyRecorder {
     };
     this.mD = grow(this.mD);
     this.mK = grow(this.mK);
+    this.mLK = grow(this.mLK);
     this.mJ = grow(this.mJ);
     this.mW = grow(this.mW);
   }

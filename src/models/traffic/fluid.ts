@@ -4,7 +4,13 @@ import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
 import type { ServingUnit } from "../serving-unit.js";
-import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
+import {
+  type EntryKey,
+  type LatencyRecorder,
+  type LatencyStats,
+  stratumMeans,
+  type UnitEntries,
+} from "../latency/recorder.js";
 import {
   newTaskLatency,
   fluidLatencyCaveat,
@@ -376,6 +382,7 @@ export class FluidTraffic implements Continuous {
           lat.stretched ? lat.stretch : null,
           lat.scale,
           lat.version,
+          this.memo.current,
         );
       const owed = this.lateInBacklog + late;
       const worked = Math.min(owed, served);
@@ -458,8 +465,8 @@ export function fluidTaskModel(w: FluidWorkload, task: { vcpu: number }): TaskLa
   };
 }
 
-/** One remembered `taskLatency` result and the index of its caveat. */
-interface RememberedLatency {
+/** One remembered `taskLatency` result, the index of its caveat, and the recorder's entries for it. */
+interface RememberedLatency extends EntryKey {
   readonly targets: number;
   readonly scale: number;
   readonly stretch: Float64Array | null;
@@ -480,6 +487,8 @@ const MEMO_LIMIT = 1 << 16;
 export class TaskLatencyMemo {
   private readonly byRate = new Map<number, RememberedLatency[]>();
   private size = 0;
+  /** The result the last `fill` wrote: the recorder's key for its inputs. */
+  current: RememberedLatency | null = null;
 
   constructor(private readonly model: TaskLatencyModel) {}
 
@@ -501,6 +510,7 @@ export class TaskLatencyMemo {
           out.stretch.set(r.stretch);
           out.version++;
         }
+        this.current = r;
         return r.caveat;
       }
     }
@@ -512,7 +522,9 @@ export class TaskLatencyMemo {
       pWait: out.pWait,
       waitMeanMs: out.waitMeanMs,
       caveat: caveat(),
+      entries: null as UnitEntries | null,
     };
+    this.current = remembered;
     if (this.size >= MEMO_LIMIT) {
       this.byRate.clear();
       this.size = 0;
