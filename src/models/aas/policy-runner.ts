@@ -74,7 +74,8 @@ export class TargetTrackingRunner implements PolicyRunner {
   readonly arbitration: PolicyArbitration;
   private highState: AlarmState = INITIAL_ALARM_STATE;
   private lowState: AlarmState = INITIAL_ALARM_STATE;
-  inputs: TargetTrackingInputs | Readonly<Record<string, never>> = {};
+  /** The latest datapoint read (undefined: not evaluated yet). */
+  private lastMetric: number | null | undefined = undefined;
 
   constructor(
     readonly spec: TargetTrackingPolicySpec,
@@ -98,13 +99,7 @@ export class TargetTrackingRunner implements PolicyRunner {
     this.highState = evaluateAlarm(this.high, recent, this.highState);
     this.lowState = evaluateAlarm(this.low, recent, this.lowState);
     const metric = recent.length > 0 ? recent[recent.length - 1] : null;
-    this.inputs = {
-      metric: this.spec.metricName,
-      value: metric === null ? null : round(metric),
-      target: this.spec.targetValue,
-      alarmHigh: this.highState,
-      alarmLow: this.lowState,
-    };
+    this.lastMetric = metric;
     return targetTrackingDecision({
       policy: this.spec.name,
       desired: ctx.desired,
@@ -115,6 +110,19 @@ export class TargetTrackingRunner implements PolicyRunner {
       lowAlarm: this.lowState,
       disableScaleIn: this.spec.disableScaleIn,
     });
+  }
+
+  /** What the last evaluation read (built when a decision is logged, not at every evaluation). */
+  get inputs(): TargetTrackingInputs | Readonly<Record<string, never>> {
+    const metric = this.lastMetric;
+    if (metric === undefined) return {};
+    return {
+      metric: this.spec.metricName,
+      value: metric === null ? null : round(metric),
+      target: this.spec.targetValue,
+      alarmHigh: this.highState,
+      alarmLow: this.lowState,
+    };
   }
 
   acted(): void {}

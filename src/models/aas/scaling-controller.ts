@@ -106,6 +106,8 @@ export class ScalingController {
   scaleInEvents = 0;
   /** Key of the last logged refusal: a refusal repeated every period is logged once until something changes. */
   private lastHold = "";
+  /** The evaluation's decisions (reused: one evaluation at a time). */
+  private readonly decisions: PolicyDecision[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -159,33 +161,28 @@ export class ScalingController {
       maxCapacity: this.maxCapacity,
       publishDelayMs: this.opts.publishDelayMs,
     };
-    const decisions: PolicyDecision[] = [];
-    const inputs: Record<string, PolicyInputs> = {};
-    const suppressed: string[] = [];
+    const decisions = this.decisions;
+    decisions.length = 0;
+    let suppressed: string[] | null = null;
     for (const r of this.runners) {
       const d = r.evaluate(ctx);
-      inputs[r.name] = r.inputs;
       if (d === null) continue;
       // SuspendedState: policy-driven scale-out / scale-in is ignored while suspended.
       // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
       if (d.direction === "out" && this.suspended.DynamicScalingOutSuspended) {
+        suppressed ??= [];
         suppressed.push(`${d.policy} asks to scale out to ${d.capacity} but DynamicScalingOutSuspended`);
         decisions.push(overruled(d, current));
       } else if (d.direction === "in" && this.suspended.DynamicScalingInSuspended) {
+        suppressed ??= [];
         suppressed.push(`${d.policy} asks to scale in to ${d.capacity} but DynamicScalingInSuspended`);
         decisions.push(overruled(d, current));
       } else decisions.push(d);
     }
     const combined = combinePolicyDecisions(current, decisions, this.joint);
-    const base: PolicyBase = {
-      t: now / 1000,
-      controller: "applicationAutoScaling",
-      policy: combined.policy,
-      running: this.target.runningCount,
-      inputs,
-    };
+    const base = new PolicyBaseOf(this.runners, now, combined.policy, this.target.runningCount);
     if (combined.direction === "none") {
-      if (suppressed.length > 0) this.hold(now, base, current, suppressed.join("; "), "suspended");
+      if (suppressed !== null) this.hold(now, base, current, suppressed.join("; "), "suspended");
       // Some target-tracking policies are ready to scale in, another is not: say which.
       else if (combined.held) this.hold(now, base, current, () => combined.reason, "not-ready");
       return;
@@ -255,7 +252,7 @@ export class ScalingController {
     }
     for (const r of this.runners) r.acted(direction, r === winner, completes);
     this.log({
-      ...base,
+      ...base.fields(),
       action: direction === "out" ? "scale-out" : "scale-in",
       from: current,
       to: cd.capacity,
@@ -457,7 +454,7 @@ export class ScalingController {
 
   private hold(
     now: TimeMs,
-    base: PolicyBase,
+    base: PolicyBaseOf,
     current: number,
     reason: string | (() => string),
     kind: string,
@@ -467,7 +464,7 @@ export class ScalingController {
     if (key === this.lastHold) return;
     this.lastHold = key;
     this.log({
-      ...base,
+      ...base.fields(),
       action: "hold",
       from: current,
       to: current,
@@ -480,6 +477,30 @@ export class ScalingController {
 
 /** What every line of a policy evaluation carries: the winning policy and every policy's reading. */
 type PolicyBase = Pick<PolicyScalingDecision, "t" | "controller" | "policy" | "running" | "inputs">;
+
+/**
+ * The common part of an evaluation's log line, its fields built when a line is written (most evaluations
+ * write none): the runners' inputs are those of this evaluation until the next one.
+ */
+class PolicyBaseOf {
+  constructor(
+    private readonly runners: ReadonlyArray<PolicyRunner>,
+    private readonly now: TimeMs,
+    private readonly policy: string | null,
+    private readonly running: number,
+  ) {}
+  fields(): PolicyBase {
+    const inputs: Record<string, PolicyInputs> = {};
+    for (const r of this.runners) inputs[r.name] = r.inputs;
+    return {
+      t: this.now / 1000,
+      controller: "applicationAutoScaling",
+      policy: this.policy,
+      running: this.running,
+      inputs,
+    };
+  }
+}
 
 /** A decision turned into "none" at the current capacity (a suspended direction). */
 function overruled(d: PolicyDecision, current: number): PolicyDecision {

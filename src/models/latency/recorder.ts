@@ -397,41 +397,73 @@ export class LatencyRecorder {
     this.emit(e.key, w, false);
   }
 
+  // The entries a key makes per unit of weight, written by `unitEntriesOf` (reused: no allocation).
+  private readonly uD = new Float64Array(MAX_ENTRIES_PER_CALL);
+  private readonly uK = new Float64Array(MAX_ENTRIES_PER_CALL);
+  private readonly uJ = new Uint8Array(MAX_ENTRIES_PER_CALL);
+  private readonly uF = new Float64Array(MAX_ENTRIES_PER_CALL);
+
   /**
-   * The entries `recordWithWait(weight, 0, …the key's inputs)` makes, in the same order with the same
-   * weights: into the minute's entries, or into the run's histogram (`toRun`).
+   * Write into uD, uK, uJ, uF the entries `recordWithWait(1, 0, …the key's inputs)` makes, in its order
+   * and with its fractions; returns how many.
    */
-  private emit(key: EntryKey, weight: number, toRun: boolean): void {
+  private unitEntriesOf(key: EntryKey): number {
     const { pWait, waitMeanMs, stretch, scale } = key;
     const pw = pWait <= 1e-9 || waitMeanMs <= 0 ? 0 : pWait;
     const p0 = 1 - pw;
-    const put = (w: number, d: number, k: number, j: number): void => {
-      if (!(w > 0)) return;
-      if (toRun) this.run.record(d, k, j, w);
-      else this.addEntry(w, d, k, j);
-    };
-    if (stretch === null) put(weight * p0, 0, 1, 0);
-    else
+    const { uD, uK, uJ, uF } = this;
+    let n = 0;
+    if (stretch === null) {
+      uD[n] = 0;
+      uK[n] = 1;
+      uJ[n] = 0;
+      uF[n++] = p0;
+    } else
       for (let j = 0; j < SERVICE_STRATA; j++) {
         const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
-        for (let m = 0; m < STRETCH_STRATA; m++)
-          put(weight * (fj * STRETCH_WEIGHTS[m]), 0, stretch[j * STRETCH_STRATA + m], j + 1);
+        for (let m = 0; m < STRETCH_STRATA; m++) {
+          uD[n] = 0;
+          uK[n] = stretch[j * STRETCH_STRATA + m];
+          uJ[n] = j + 1;
+          uF[n++] = fj * STRETCH_WEIGHTS[m];
+        }
       }
     if (pw > 0) {
       const fw = pw / WAIT_STRATA;
-      for (let k = 0; k < WAIT_STRATA; k++) put(weight * fw, waitMeanMs * STRATA_OFFSETS[k], scale, 0);
+      for (let k = 0; k < WAIT_STRATA; k++) {
+        uD[n] = waitMeanMs * STRATA_OFFSETS[k];
+        uK[n] = scale;
+        uJ[n] = 0;
+        uF[n++] = fw;
+      }
+    }
+    return n;
+  }
+
+  /** `weight` of the key's entries: into the minute's entries, or into the run's histogram (`toRun`). */
+  private emit(key: EntryKey, weight: number, toRun: boolean): void {
+    const n = this.unitEntriesOf(key);
+    const { uD, uK, uJ, uF } = this;
+    for (let i = 0; i < n; i++) {
+      const w = weight * uF[i];
+      if (!(w > 0)) continue;
+      if (toRun) this.run.record(uD[i], uK[i], uJ[i], w);
+      else this.addEntry(w, uD[i], uK[i], uJ[i]);
     }
   }
 
   /** What the key's entries add to the run's sums per unit of weight (`accountServed` on each). */
   private unitEntries(key: EntryKey): UnitEntries {
     const e = new UnitEntries(this, key);
-    const { pWait, waitMeanMs, stretch, scale } = key;
-    const pw = pWait <= 1e-9 || waitMeanMs <= 0 ? 0 : pWait;
-    const p0 = 1 - pw;
+    const n = this.unitEntriesOf(key);
+    const { uD, uK, uJ, uF } = this;
     const T = this.timeoutMs;
-    const add = (frac: number, d: number, k: number, j: number): void => {
-      if (frac <= 0) return;
+    for (let i = 0; i < n; i++) {
+      const frac = uF[i];
+      if (!(frac > 0)) continue;
+      const d = uD[i];
+      const k = uK[i];
+      const j = uJ[i];
       const y = (T - d) / k;
       const within = T === Number.POSITIVE_INFINITY ? 1 : y <= 0 ? 0 : stratumCdf(this.F.at(y), j);
       if (within >= 1 - 1e-12) {
@@ -447,17 +479,6 @@ export class LatencyRecorder {
         }
       }
       if (d <= 0 && k === 1 && j === 0) e.zeroFrac += frac;
-    };
-    if (stretch === null) add(p0, 0, 1, 0);
-    else
-      for (let j = 0; j < SERVICE_STRATA; j++) {
-        const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
-        for (let m = 0; m < STRETCH_STRATA; m++)
-          add(fj * STRETCH_WEIGHTS[m], 0, stretch[j * STRETCH_STRATA + m], j + 1);
-      }
-    if (pw > 0) {
-      const fw = pw / WAIT_STRATA;
-      for (let k = 0; k < WAIT_STRATA; k++) add(fw, waitMeanMs * STRATA_OFFSETS[k], scale, 0);
     }
     return e;
   }

@@ -146,7 +146,9 @@ export class FluidTraffic implements Continuous {
     this.queueLimit = w.queueLimit ?? Number.POSITIVE_INFINITY;
     this.taskModel = fluidTaskModel(w, task);
     this.muTask = taskThroughput(this.taskModel);
-    this.memo = new TaskLatencyMemo(this.taskModel);
+    this.memo = new TaskLatencyMemo(this.taskModel, (lambdaTask) =>
+      this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask)),
+    );
   }
 
   latencyTotal(): LatencyStats {
@@ -363,9 +365,7 @@ export class FluidTraffic implements Continuous {
       if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
-        this.lastCaveat = this.memo.fill(lambdaTask, n, lat, () =>
-          this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask)),
-        );
+        this.lastCaveat = this.memo.fill(lambdaTask, n, lat);
       }
       this.recordedRequests += a;
       if (this.lastCaveat >= 0) this.caveatRequests[this.lastCaveat] += a;
@@ -490,13 +490,17 @@ export class TaskLatencyMemo {
   /** The result the last `fill` wrote: the recorder's key for its inputs. */
   current: RememberedLatency | null = null;
 
-  constructor(private readonly model: TaskLatencyModel) {}
+  constructor(
+    private readonly model: TaskLatencyModel,
+    /** The caveat index of a per-task rate, asked once per remembered result. */
+    private readonly caveatOf: (lambdaTask: number) => number,
+  ) {}
 
   /**
    * Write into `out` what `taskLatency(model, lambdaTask, targets, out)` writes; returns the caveat index,
-   * computed by `caveat` the first time.
+   * computed by `caveatOf` the first time.
    */
-  fill(lambdaTask: number, targets: number, out: TaskLatency, caveat: () => number): number {
+  fill(lambdaTask: number, targets: number, out: TaskLatency): number {
     let list = this.byRate.get(lambdaTask);
     if (list !== undefined) {
       for (let i = 0; i < list.length; i++) {
@@ -521,7 +525,7 @@ export class TaskLatencyMemo {
       stretch: out.stretched ? out.stretch.slice() : null,
       pWait: out.pWait,
       waitMeanMs: out.waitMeanMs,
-      caveat: caveat(),
+      caveat: this.caveatOf(lambdaTask),
       entries: null as UnitEntries | null,
     };
     this.current = remembered;
