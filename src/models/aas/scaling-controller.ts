@@ -105,7 +105,8 @@ export class ScalingController {
   scaleOutEvents = 0;
   scaleInEvents = 0;
   /** Key of the last logged refusal: a refusal repeated every period is logged once until something changes. */
-  private lastHold = "";
+  private lastHoldCurrent = Number.NaN;
+  private lastHoldKind: string | null = null;
   /** The evaluation's decisions (reused: one evaluation at a time). */
   private readonly decisions: PolicyDecision[] = [];
 
@@ -184,7 +185,8 @@ export class ScalingController {
     if (combined.direction === "none") {
       if (suppressed !== null) this.hold(now, base, current, suppressed.join("; "), "suspended");
       // Some target-tracking policies are ready to scale in, another is not: say which.
-      else if (combined.held) this.hold(now, base, current, () => combined.reason, "not-ready");
+      else if (combined.held && !this.repeatsHold(current, "not-ready"))
+        this.hold(now, base, current, combined.reason, "not-ready");
       return;
     }
     let proposed = combined.capacity;
@@ -195,8 +197,6 @@ export class ScalingController {
       proposed = this.floor;
       floorNote = `; predictive policy ${this.floorPolicy} asks for ${this.floor} this hour`;
     }
-    // Built when read: a hold repeated every period is logged once.
-    const why = () => combined.reason + floorNote;
     const limited = applyCapacityLimits({
       current,
       proposed,
@@ -206,7 +206,15 @@ export class ScalingController {
     });
     const hit = boundHit(proposed, this.minCapacity, this.maxCapacity);
     if (limited.capacity === null) {
-      this.hold(now, base, current, () => `${why()}; ${limited.reason}`, limited.reason, hit);
+      if (!this.repeatsHold(current, limited.reason))
+        this.hold(
+          now,
+          base,
+          current,
+          `${combined.reason}${floorNote}; ${limited.reason}`,
+          limited.reason,
+          hit,
+        );
       return;
     }
     const winner = this.runners.find((r) => r.name === combined.policy);
@@ -232,10 +240,11 @@ export class ScalingController {
           scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
         });
     if (cd.capacity === null || cd.capacity === current) {
-      this.hold(now, base, current, () => `${why()}; ${cd.reason}`, cd.direction, hit);
+      if (!this.repeatsHold(current, cd.direction))
+        this.hold(now, base, current, `${combined.reason}${floorNote}; ${cd.reason}`, cd.direction, hit);
       return;
     }
-    this.lastHold = "";
+    this.lastHoldKind = null;
     const cooldown = this.cooldownState(now);
     const acted =
       winner !== undefined && winner.arbitration.cooldown !== "own" ? winner.arbitration.cooldown : undefined;
@@ -256,7 +265,7 @@ export class ScalingController {
       action: direction === "out" ? "scale-out" : "scale-in",
       from: current,
       to: cd.capacity,
-      reason: `${why()}; ${limited.reason}; ${cd.reason}`,
+      reason: `${combined.reason}${floorNote}; ${limited.reason}; ${cd.reason}`,
       bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
       cooldown,
     });
@@ -290,7 +299,7 @@ export class ScalingController {
       reason: `RegisterScalableTarget SuspendedState: ${what.join("; ") || "no change"}${dynamic ? "; policies whose alarms are in breach are evaluated now" : ""}${resumed.includes("ScheduledScalingSuspended") ? "; only scheduled actions whose time has not yet passed will run" : ""}`,
       suspendedState: { ...this.suspended },
     });
-    this.lastHold = "";
+    this.lastHoldKind = null;
     if (dynamic && this.runners.length > 0) this.evaluate(now, true);
   }
 
@@ -390,7 +399,7 @@ export class ScalingController {
     const current = this.target.desiredCount;
     if (wanted <= current) return;
     this.scaleOutEvents++;
-    this.lastHold = "";
+    this.lastHoldKind = null;
     this.log({
       t: now / 1000,
       controller: "applicationAutoScaling.predictive",
@@ -452,23 +461,28 @@ export class ScalingController {
     return out;
   }
 
+  /** Whether a hold at this capacity for this kind of reason was the last line logged. */
+  private repeatsHold(current: number, kind: string): boolean {
+    return kind === this.lastHoldKind && current === this.lastHoldCurrent;
+  }
+
   private hold(
     now: TimeMs,
     base: PolicyBaseOf,
     current: number,
-    reason: string | (() => string),
+    reason: string,
     kind: string,
     hit: "min" | "max" | null = null,
   ): void {
-    const key = `${current}|${kind}`;
-    if (key === this.lastHold) return;
-    this.lastHold = key;
+    if (this.repeatsHold(current, kind)) return;
+    this.lastHoldCurrent = current;
+    this.lastHoldKind = kind;
     this.log({
       ...base.fields(),
       action: "hold",
       from: current,
       to: current,
-      reason: typeof reason === "string" ? reason : reason(),
+      reason,
       bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
       cooldown: this.cooldownState(now),
     });

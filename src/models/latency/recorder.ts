@@ -83,8 +83,14 @@ export class UnitEntries {
   servedPer = 0;
   /** Whether the timeout cuts any entry. */
   cuts = false;
-  /** Minute statistics per unit of weight: mean, p50, p95, p99, within-SLO share, count share (null: not yet solved). */
-  stats: Float64Array | null = null;
+  /** Whether the statistics below (of a minute of unit weight) are solved. */
+  solved = false;
+  mean = 0;
+  p50 = 0;
+  p95 = 0;
+  p99 = 0;
+  withinPer = 0;
+  countPer = 0;
   /** Weight of the minutes made of these inputs alone, not yet moved into the run's histogram. */
   runWeight = 0;
   constructor(
@@ -513,50 +519,65 @@ export class LatencyRecorder {
   private endPureMinute(): LatencyStats {
     const e = this.pure as UnitEntries;
     const w = this.pureWeight;
-    let u = e.stats;
-    let stats: LatencyStats;
-    if (u === null) {
-      this.writeOutPure();
-      stats = this.entriesStats();
-      u = e.stats = Float64Array.of(
-        stats.mean,
-        stats.p50,
-        stats.p95,
-        stats.p99,
-        stats.withinSlo / w,
-        stats.count / w,
-      );
+    this.pure = null;
+    this.pureWeight = 0;
+    this.lastValid = false;
+    if (!e.solved) {
+      // Solved once on the entries at unit weight: a minute's statistics scale with its weight.
+      this.loadUnit(e.key);
+      const u = this.entriesStats();
+      e.mean = u.mean;
+      e.p50 = u.p50;
+      e.p95 = u.p95;
+      e.p99 = u.p99;
+      e.withinPer = u.withinSlo;
+      e.countPer = u.count;
+      e.solved = true;
       this.mN = 0;
       this.mZero = 0;
-    } else {
-      const count = u[5] * w;
-      stats =
-        count > 0
-          ? {
-              mean: u[0],
-              p50: u[1],
-              p90: Number.NaN,
-              p95: u[2],
-              p99: u[3],
-              max: Number.NaN,
-              withinSlo: u[4] * w,
-              count,
-            }
-          : { ...EMPTY_STATS };
-      if (count > 0) {
-        this.lastMinuteQ[0] = u[1];
-        this.lastMinuteQ[1] = u[2];
-        this.lastMinuteQ[2] = u[3];
-      }
     }
+    this.mTruncated = false;
     if (e.runWeight === 0) this.held.push(e);
     e.runWeight += w;
     if (this.held.length >= HELD_SETS) this.releaseHeld();
-    this.pure = null;
-    this.pureWeight = 0;
-    this.mTruncated = false;
-    this.lastValid = false;
-    return stats;
+    const count = e.countPer * w;
+    if (!(count > 0)) return { ...EMPTY_STATS };
+    this.lastMinuteQ[0] = e.p50;
+    this.lastMinuteQ[1] = e.p95;
+    this.lastMinuteQ[2] = e.p99;
+    return {
+      mean: e.mean,
+      p50: e.p50,
+      p90: Number.NaN,
+      p95: e.p95,
+      p99: e.p99,
+      max: Number.NaN,
+      withinSlo: e.withinPer * w,
+      count,
+    };
+  }
+
+  /** The key's entries at unit weight as the minute's entries (the minute is empty). */
+  private loadUnit(key: EntryKey): void {
+    const n = this.unitEntriesOf(key);
+    const { uD, uK, uJ, uF } = this;
+    let m = 0;
+    let zero = 0;
+    for (let i = 0; i < n; i++) {
+      const f = uF[i];
+      if (!(f > 0)) continue;
+      if (uD[i] <= 0 && uK[i] === 1 && uJ[i] === 0) {
+        zero += f;
+        continue;
+      }
+      this.mD[m] = uD[i];
+      this.mK[m] = uK[i];
+      this.mLK[m] = Math.log(uK[i]);
+      this.mJ[m] = uJ[i];
+      this.mW[m++] = f;
+    }
+    this.mN = m;
+    this.mZero = zero;
   }
 
   /** Move the held entry sets' run weight into the run's histogram. */
@@ -693,10 +714,30 @@ export class LatencyRecorder {
     const cdf = this.minuteCdf;
     const tol = MINUTE_QUANTILE_TOLERANCE;
     // See `stats` for the brackets; the previous minute's answers are the starting guesses.
-    const hi = (sp: number) => Math.min(maxK * sp + maxD, cap);
-    g[0] = solveQuantile(cdf, 0.5, Math.min(minK * sq.p50, cap), hi(sq.p50), tol, g[0]);
-    g[1] = solveQuantile(cdf, 0.95, Math.min(minK * sq.p95, cap), hi(sq.p95), tol, g[1]);
-    g[2] = solveQuantile(cdf, 0.99, Math.min(minK * sq.p99, cap), hi(sq.p99), tol, g[2]);
+    g[0] = solveQuantile(
+      cdf,
+      0.5,
+      Math.min(minK * sq.p50, cap),
+      Math.min(maxK * sq.p50 + maxD, cap),
+      tol,
+      g[0],
+    );
+    g[1] = solveQuantile(
+      cdf,
+      0.95,
+      Math.min(minK * sq.p95, cap),
+      Math.min(maxK * sq.p95 + maxD, cap),
+      tol,
+      g[1],
+    );
+    g[2] = solveQuantile(
+      cdf,
+      0.99,
+      Math.min(minK * sq.p99, cap),
+      Math.min(maxK * sq.p99 + maxD, cap),
+      tol,
+      g[2],
+    );
     return {
       mean: meanL / count,
       p50: g[0],

@@ -4,17 +4,10 @@ import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
 import type { ServingUnit } from "../serving-unit.js";
-import {
-  type EntryKey,
-  type LatencyRecorder,
-  type LatencyStats,
-  stratumMeans,
-  type UnitEntries,
-} from "../latency/recorder.js";
+import { type EntryKey, type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
 import {
   newTaskLatency,
   fluidLatencyCaveat,
-  type TaskLatency,
   type TaskLatencyModel,
   taskLatency,
   taskThroughput,
@@ -98,7 +91,8 @@ export class FluidTraffic implements Continuous {
   // Per-task latency cache: recomputed only when the per-task arrival rate or the targets change.
   private lastLambdaTask = -1;
   private lastTargets = -1;
-  private readonly lat = newTaskLatency();
+  /** The latency parameters in force (a remembered `taskLatency` result, never rewritten). */
+  private lat: RememberedLatency = noLatency();
   private readonly memo: TaskLatencyMemo;
   /** Index into `caveats` of why the cached per-task state lies outside the validated region (−1: inside). */
   private lastCaveat = -1;
@@ -232,15 +226,7 @@ export class FluidTraffic implements Continuous {
     if (k < 1) return false;
     const lat = this.lat;
     const recorded = Math.max(a, 0);
-    const servedPer = this.latency.recordRepeated(
-      k,
-      recorded,
-      0,
-      lat.pWait,
-      lat.waitMeanMs,
-      lat.stretched ? lat.stretch : null,
-      lat.version,
-    );
+    const servedPer = this.latency.recordRepeated(k, recorded, 0, lat.pWait, lat.waitMeanMs, lat.stretch, 0);
     if (servedPer < 0) return false;
     const w = this.w;
     const nr = this.cap.runningCount;
@@ -361,12 +347,13 @@ export class FluidTraffic implements Continuous {
       this.backlog = backlog;
 
       const lambdaTask = lambda / n;
-      const lat = this.lat;
       if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
-        this.lastCaveat = this.memo.fill(lambdaTask, n, lat);
+        this.lat = this.memo.get(lambdaTask, n);
+        this.lastCaveat = this.lat.caveat;
       }
+      const lat = this.lat;
       this.recordedRequests += a;
       if (this.lastCaveat >= 0) this.caveatRequests[this.lastCaveat] += a;
       const base = (backlog / mu) * 1000;
@@ -379,10 +366,10 @@ export class FluidTraffic implements Continuous {
           base,
           lat.pWait,
           lat.waitMeanMs,
-          lat.stretched ? lat.stretch : null,
+          lat.stretch,
           lat.scale,
-          lat.version,
-          this.memo.current,
+          0,
+          lat,
         );
       const owed = this.lateInBacklog + late;
       const worked = Math.min(owed, served);
@@ -487,8 +474,7 @@ const MEMO_LIMIT = 1 << 16;
 export class TaskLatencyMemo {
   private readonly byRate = new Map<number, RememberedLatency[]>();
   private size = 0;
-  /** The result the last `fill` wrote: the recorder's key for its inputs. */
-  current: RememberedLatency | null = null;
+  private readonly scratch = newTaskLatency();
 
   constructor(
     private readonly model: TaskLatencyModel,
@@ -497,28 +483,16 @@ export class TaskLatencyMemo {
   ) {}
 
   /**
-   * Write into `out` what `taskLatency(model, lambdaTask, targets, out)` writes; returns the caveat index,
-   * computed by `caveatOf` the first time.
+   * What `taskLatency(model, lambdaTask, targets, …)` gives, remembered (its stretch values are a copy
+   * no one rewrites, so the same object always carries the same inputs: the recorder's `EntryKey`), with
+   * the caveat index computed by `caveatOf` the first time.
    */
-  fill(lambdaTask: number, targets: number, out: TaskLatency): number {
+  get(lambdaTask: number, targets: number): RememberedLatency {
     let list = this.byRate.get(lambdaTask);
     if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (r.targets !== targets) continue;
-        out.scale = r.scale;
-        out.pWait = r.pWait;
-        out.waitMeanMs = r.waitMeanMs;
-        out.stretched = r.stretch !== null;
-        if (r.stretch !== null) {
-          out.stretch.set(r.stretch);
-          out.version++;
-        }
-        this.current = r;
-        return r.caveat;
-      }
+      for (let i = 0; i < list.length; i++) if (list[i].targets === targets) return list[i];
     }
-    taskLatency(this.model, lambdaTask, targets, out);
+    const out = taskLatency(this.model, lambdaTask, targets, this.scratch);
     const remembered: RememberedLatency = {
       targets,
       scale: out.scale,
@@ -526,9 +500,8 @@ export class TaskLatencyMemo {
       pWait: out.pWait,
       waitMeanMs: out.waitMeanMs,
       caveat: this.caveatOf(lambdaTask),
-      entries: null as UnitEntries | null,
+      entries: null,
     };
-    this.current = remembered;
     if (this.size >= MEMO_LIMIT) {
       this.byRate.clear();
       this.size = 0;
@@ -537,6 +510,11 @@ export class TaskLatencyMemo {
     if (list === undefined) this.byRate.set(lambdaTask, [remembered]);
     else list.push(remembered);
     this.size++;
-    return remembered.caveat;
+    return remembered;
   }
+}
+
+/** Before the first tick with traffic: no stretch, no wait. */
+function noLatency(): RememberedLatency {
+  return { targets: -1, scale: 1, stretch: null, pWait: 0, waitMeanMs: 0, caveat: -1, entries: null };
 }
