@@ -472,7 +472,11 @@ const MEMO_LIMIT = 1 << 16;
  * same numbers, bit for bit, as a fresh `taskLatency` call.
  */
 export class TaskLatencyMemo {
-  private readonly byRate = new Map<number, RememberedLatency[]>();
+  // An open-addressing table keyed by (rate, targets): a Map keyed by a fractional number boxes and
+  // hashes it on every lookup, and the lookup runs at every rate change (once a minute on a minute trace).
+  private rates = new Float64Array(1 << 12);
+  private targets = new Int32Array(1 << 12).fill(-1);
+  private results: (RememberedLatency | undefined)[] = new Array(1 << 12);
   private size = 0;
   private readonly scratch = newTaskLatency();
 
@@ -488,9 +492,13 @@ export class TaskLatencyMemo {
    * the caveat index computed by `caveatOf` the first time.
    */
   get(lambdaTask: number, targets: number): RememberedLatency {
-    let list = this.byRate.get(lambdaTask);
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) if (list[i].targets === targets) return list[i];
+    const mask = this.rates.length - 1;
+    let i = slotOf(lambdaTask, targets, mask);
+    for (;;) {
+      const t = this.targets[i];
+      if (t === -1) break;
+      if (t === targets && this.rates[i] === lambdaTask) return this.results[i] as RememberedLatency;
+      i = (i + 1) & mask;
     }
     const out = taskLatency(this.model, lambdaTask, targets, this.scratch);
     const remembered: RememberedLatency = {
@@ -502,16 +510,45 @@ export class TaskLatencyMemo {
       caveat: this.caveatOf(lambdaTask),
       entries: null,
     };
-    if (this.size >= MEMO_LIMIT) {
-      this.byRate.clear();
-      this.size = 0;
-      list = undefined;
-    }
-    if (list === undefined) this.byRate.set(lambdaTask, [remembered]);
-    else list.push(remembered);
-    this.size++;
+    if (this.size >= MEMO_LIMIT) this.clear(this.rates.length);
+    else if ((this.size + 1) * 2 > this.rates.length) this.grow();
+    this.insert(lambdaTask, targets, remembered);
     return remembered;
   }
+
+  private insert(lambdaTask: number, targets: number, r: RememberedLatency): void {
+    const mask = this.rates.length - 1;
+    let i = slotOf(lambdaTask, targets, mask);
+    while (this.targets[i] !== -1) i = (i + 1) & mask;
+    this.rates[i] = lambdaTask;
+    this.targets[i] = targets;
+    this.results[i] = r;
+    this.size++;
+  }
+
+  private clear(slots: number): void {
+    this.rates = new Float64Array(slots);
+    this.targets = new Int32Array(slots).fill(-1);
+    this.results = new Array(slots);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { rates, targets, results } = this;
+    this.clear(rates.length * 2);
+    for (let i = 0; i < rates.length; i++)
+      if (targets[i] !== -1) this.insert(rates[i], targets[i], results[i] as RememberedLatency);
+  }
+}
+
+// The bits of a rate, for hashing.
+const hashView = new Float64Array(1);
+const hashBits = new Uint32Array(hashView.buffer);
+
+function slotOf(rate: number, targets: number, mask: number): number {
+  hashView[0] = rate;
+  const h = Math.imul(hashBits[0] ^ Math.imul(hashBits[1], 0x85ebca6b) ^ targets, 0x9e3779b1);
+  return (h ^ (h >>> 15)) & mask;
 }
 
 /** Before the first tick with traffic: no stretch, no wait. */
