@@ -8,7 +8,14 @@ import {
   INITIAL_ALARM_STATE,
 } from "./alarm.js";
 import type { MetricSource } from "./metric-registry.js";
-import { type PolicyArbitration, type PolicyDecision, targetTrackingDecision } from "./target-tracking.js";
+import {
+  type PolicyArbitration,
+  type PolicyDecision,
+  type TargetTrackingDecisionInput,
+  targetTrackingDecision,
+} from "./target-tracking.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What the controller tells a policy at one evaluation. */
 export interface EvaluationContext {
@@ -74,6 +81,8 @@ export class TargetTrackingRunner implements PolicyRunner {
   readonly arbitration: PolicyArbitration;
   private highState: AlarmState = INITIAL_ALARM_STATE;
   private lowState: AlarmState = INITIAL_ALARM_STATE;
+  /** The decision's input, rewritten at each evaluation (targetTrackingDecision keeps no reference to it). */
+  private readonly decisionInput: Mutable<TargetTrackingDecisionInput>;
   /** The latest datapoint read (undefined: not evaluated yet). */
   private lastMetric: number | null | undefined = undefined;
 
@@ -83,6 +92,16 @@ export class TargetTrackingRunner implements PolicyRunner {
     private readonly low: AlarmConfig,
   ) {
     this.name = spec.name;
+    this.decisionInput = {
+      policy: spec.name,
+      desired: 0,
+      running: 0,
+      metric: null,
+      target: spec.targetValue,
+      highAlarm: INITIAL_ALARM_STATE,
+      lowAlarm: INITIAL_ALARM_STATE,
+      disableScaleIn: spec.disableScaleIn,
+    };
     this.periodMs = spec.metric.evaluationMs;
     this.arbitration = {
       scaleIn: "joint",
@@ -100,16 +119,13 @@ export class TargetTrackingRunner implements PolicyRunner {
     this.lowState = evaluateAlarm(this.low, recent, this.lowState);
     const metric = recent.length > 0 ? recent[recent.length - 1] : null;
     this.lastMetric = metric;
-    return targetTrackingDecision({
-      policy: this.spec.name,
-      desired: ctx.desired,
-      running: ctx.running,
-      metric,
-      target: this.spec.targetValue,
-      highAlarm: this.highState,
-      lowAlarm: this.lowState,
-      disableScaleIn: this.spec.disableScaleIn,
-    });
+    const d = this.decisionInput;
+    d.desired = ctx.desired;
+    d.running = ctx.running;
+    d.metric = metric;
+    d.highAlarm = this.highState;
+    d.lowAlarm = this.lowState;
+    return targetTrackingDecision(d);
   }
 
   /** What the last evaluation read (built when a decision is logged, not at every evaluation). */

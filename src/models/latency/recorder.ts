@@ -491,7 +491,7 @@ export class LatencyRecorder {
 
   /**
    * Statistics of the minute just ended (p90 and max are not computed per minute: NaN); resets the
-   * minute.
+   * minute. The object may be rewritten by the next call: read it before then.
    */
   endMinute(): LatencyStats {
     this.settle();
@@ -545,17 +545,18 @@ export class LatencyRecorder {
     this.lastMinuteQ[0] = e.p50;
     this.lastMinuteQ[1] = e.p95;
     this.lastMinuteQ[2] = e.p99;
-    return {
-      mean: e.mean,
-      p50: e.p50,
-      p90: Number.NaN,
-      p95: e.p95,
-      p99: e.p99,
-      max: Number.NaN,
-      withinSlo: e.withinPer * w,
-      count,
-    };
+    const out = this.minuteOut;
+    out.mean = e.mean;
+    out.p50 = e.p50;
+    out.p95 = e.p95;
+    out.p99 = e.p99;
+    out.withinSlo = e.withinPer * w;
+    out.count = count;
+    return out;
   }
+
+  /** What `endMinute` returns for a keyed minute (rewritten by the next call: read it at once). */
+  private readonly minuteOut: LatencyStats = { ...EMPTY_STATS, p90: Number.NaN, max: Number.NaN };
 
   /** The key's entries at unit weight as the minute's entries (the minute is empty). */
   private loadUnit(key: EntryKey): void {
