@@ -317,12 +317,7 @@ export function combinePolicyDecisions(
     if (best === null || d.capacity > best.capacity) best = d;
   }
   if (best !== null) {
-    const b = best;
-    return new Combined("out", b.capacity, b.policy, () =>
-      outs > 1
-        ? `scale out: ${b.policy} gives the largest capacity (${b.capacity}) of ${outs} scale-out proposals`
-        : `scale out: ${b.policy} (${b.reason})`,
-    );
+    return new Combined("out", best.capacity, best.policy, best, outs);
   }
 
   // Scale-in: target-tracking policies vote together; step policies act alone.
@@ -344,37 +339,37 @@ export function combinePolicyDecisions(
     if (best === null || d.capacity > best.capacity) best = d;
   }
   if (best !== null) {
-    const b = best;
-    return new Combined("in", b.capacity, b.policy, () =>
-      ins > 1
-        ? `scale in: ${b.policy} gives the largest capacity (${b.capacity}) of ${ins} scale-in proposals`
-        : `scale in: ${b.policy} (${b.reason})`,
-    );
+    return new Combined("in", best.capacity, best.policy, best, ins);
   }
   if (ttReady > 0 && blocker !== null) {
-    const b = blocker;
-    return new Combined(
-      "none",
-      current,
-      null,
-      () => `scale-in held: ${b.policy} is not ready to scale in (${b.reason})`,
-      true,
-    );
+    return new Combined("none", current, null, blocker, 0);
   }
-  return new Combined("none", current, null, "no policy asks to scale");
+  return new Combined("none", current, null, null, 0);
 }
 
-/** A combined decision; its reason text is built when read. */
+/**
+ * A combined decision; its reason text is built when read. `from` is the winning proposal (scale out or
+ * in, one of `proposals`), or the policy that holds a joint scale-in ("none"), or null.
+ */
 class Combined implements CombinedDecision {
   constructor(
     readonly direction: ScaleDirection,
     readonly capacity: number,
     readonly policy: string | null,
-    private readonly why: string | (() => string),
-    readonly held = false,
+    private readonly from: PolicyDecision | null,
+    private readonly proposals: number,
   ) {}
+  get held(): boolean {
+    return this.direction === "none" && this.from !== null;
+  }
   get reason(): string {
-    return typeof this.why === "string" ? this.why : this.why();
+    const b = this.from;
+    if (b === null) return "no policy asks to scale";
+    if (this.direction === "none") return `scale-in held: ${b.policy} is not ready to scale in (${b.reason})`;
+    const verb = this.direction === "out" ? "scale out" : "scale in";
+    return this.proposals > 1
+      ? `${verb}: ${b.policy} gives the largest capacity (${b.capacity}) of ${this.proposals} ${verb.replace(" ", "-")} proposals`
+      : `${verb}: ${b.policy} (${b.reason})`;
   }
 }
 
