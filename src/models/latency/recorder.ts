@@ -289,16 +289,17 @@ export class LatencyRecorder {
       this.pure = e;
       if (e.cuts) this.truncated = this.mTruncated = true;
       this.lastN = 0;
-      this.lastZeroFrac = e.zeroFrac;
-      this.lastDelayPer = e.delayPer;
-      this.lastServicePer = e.servicePer;
-      this.lastServedPer = e.servedPer;
-      this.lastValid = true;
-      this.lastBase = baseDelayMs;
-      this.lastP = pWait;
-      this.lastWait = waitMeanMs;
-      this.lastStretch = stretch;
-      this.lastVersion = version;
+      this.rememberCall(
+        baseDelayMs,
+        pWait,
+        waitMeanMs,
+        stretch,
+        version,
+        e.zeroFrac,
+        e.delayPer,
+        e.servicePer,
+        e.servedPer,
+      );
       this.pending = weight;
       return weight * e.servedPer;
     }
@@ -325,16 +326,17 @@ export class LatencyRecorder {
       for (let k = 0; k < WAIT_STRATA; k++)
         this.note(this.record(weight * fw, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale), fw);
     }
-    this.lastValid = true;
-    this.lastZeroFrac = (this.mZero - zero0) / weight;
-    this.lastDelayPer = (this.delaySum - delay0) / weight;
-    this.lastServicePer = (this.serviceSum - service0) / weight;
-    this.lastServedPer = (this.servedTotal - served0) / weight;
-    this.lastBase = baseDelayMs;
-    this.lastP = pWait;
-    this.lastWait = waitMeanMs;
-    this.lastStretch = stretch;
-    this.lastVersion = version;
+    this.rememberCall(
+      baseDelayMs,
+      pWait,
+      waitMeanMs,
+      stretch,
+      version,
+      (this.mZero - zero0) / weight,
+      (this.delaySum - delay0) / weight,
+      (this.serviceSum - service0) / weight,
+      (this.servedTotal - served0) / weight,
+    );
     return weight * this.lastServedPer;
   }
 
@@ -367,6 +369,30 @@ export class LatencyRecorder {
     for (let i = 0; i < times; i++) pending += weight;
     this.pending = pending;
     return weight * this.lastServedPer;
+  }
+
+  /** The inputs of the call the next ones may repeat, and what it added per unit of weight. */
+  private rememberCall(
+    baseDelayMs: number,
+    pWait: number,
+    waitMeanMs: number,
+    stretch: Float64Array | null,
+    version: number,
+    zeroPer: number,
+    delayPer: number,
+    servicePer: number,
+    servedPer: number,
+  ): void {
+    this.lastValid = true;
+    this.lastBase = baseDelayMs;
+    this.lastP = pWait;
+    this.lastWait = waitMeanMs;
+    this.lastStretch = stretch;
+    this.lastVersion = version;
+    this.lastZeroFrac = zeroPer;
+    this.lastDelayPer = delayPer;
+    this.lastServicePer = servicePer;
+    this.lastServedPer = servedPer;
   }
 
   /** Spread the pending weight over the last call's entries (before they are read or replaced). */
@@ -715,30 +741,9 @@ export class LatencyRecorder {
     const cdf = this.minuteCdf;
     const tol = MINUTE_QUANTILE_TOLERANCE;
     // See `stats` for the brackets; the previous minute's answers are the starting guesses.
-    g[0] = solveQuantile(
-      cdf,
-      0.5,
-      Math.min(minK * sq.p50, cap),
-      Math.min(maxK * sq.p50 + maxD, cap),
-      tol,
-      g[0],
-    );
-    g[1] = solveQuantile(
-      cdf,
-      0.95,
-      Math.min(minK * sq.p95, cap),
-      Math.min(maxK * sq.p95 + maxD, cap),
-      tol,
-      g[1],
-    );
-    g[2] = solveQuantile(
-      cdf,
-      0.99,
-      Math.min(minK * sq.p99, cap),
-      Math.min(maxK * sq.p99 + maxD, cap),
-      tol,
-      g[2],
-    );
+    g[0] = solveQuantile(cdf, 0.5, Math.min(minK * sq.p50, cap), bound(maxK, sq.p50, maxD, cap), tol, g[0]);
+    g[1] = solveQuantile(cdf, 0.95, Math.min(minK * sq.p95, cap), bound(maxK, sq.p95, maxD, cap), tol, g[1]);
+    g[2] = solveQuantile(cdf, 0.99, Math.min(minK * sq.p99, cap), bound(maxK, sq.p99, maxD, cap), tol, g[2]);
     return {
       mean: meanL / count,
       p50: g[0],
@@ -877,6 +882,11 @@ export function stratumMeans(S: ServiceTimeDistribution): Float64Array {
     rest -= partial;
   }
   return out;
+}
+
+/** Upper bracket of a mixture quantile whose service quantile is `sp` (see `stats`). */
+function bound(maxK: number, sp: number, maxD: number, cap: number): number {
+  return Math.min(maxK * sp + maxD, cap);
 }
 
 const EMPTY_STATS: LatencyStats = {
