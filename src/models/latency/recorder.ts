@@ -178,9 +178,15 @@ export class LatencyRecorder {
     readonly sloMs: number,
     /** Client timeout T, ms: latencies beyond it are timeouts. */
     readonly timeoutMs = Number.POSITIVE_INFINITY,
+    /**
+     * Whether each minute's p50/p95/p99 are solved (false: NaN; a sweep row reads only the run's
+     * percentiles and each minute's count and requests within the SLO).
+     */
+    readonly minuteQuantiles = true,
   ) {
-    this.F = new ServiceCdf(service);
-    this.partial = new ServicePartialMean(service);
+    const tables = serviceTables(service);
+    this.F = tables.F;
+    this.partial = tables.partial;
     this.cdfS = (x: number) => this.F.at(x);
     this.minuteCdf = (x: number) => this.minuteMixtureCdf(x);
     this.sQ = {
@@ -189,7 +195,7 @@ export class LatencyRecorder {
       p95: service.quantile(0.95),
       p99: service.quantile(0.99),
     };
-    this.stratumMean = stratumMeans(service);
+    this.stratumMean = tables.stratumMean;
   }
 
   /**
@@ -532,7 +538,8 @@ export class LatencyRecorder {
     const count = this.mZero + sum(this.mW, this.mN);
     if (this.mN === 0 && !this.mTruncated) {
       const S = this.service;
-      return { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
+      const q = this.minuteQuantiles ? this.sQ : NO_QUANTILES;
+      return { mean: S.mean, ...q, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
     }
     return this.minuteStats(count);
   }
@@ -735,6 +742,8 @@ export class LatencyRecorder {
     // Untruncated, the served weight is the recorded one (`count`, summed as before).
     if (cap !== Number.POSITIVE_INFINITY) count = served;
     if (count <= 0) return { ...EMPTY_STATS };
+    if (!this.minuteQuantiles)
+      return { mean: meanL / count, ...NO_QUANTILES, max: Number.NaN, withinSlo: within, count };
     this.minuteCount = count;
     const g = this.lastMinuteQ;
     const sq = this.sQ;
@@ -888,6 +897,39 @@ export function stratumMeans(S: ServiceTimeDistribution): Float64Array {
 function bound(maxK: number, sp: number, maxD: number, cap: number): number {
   return Math.min(maxK * sp + maxD, cap);
 }
+
+/** A service-time distribution's tables (read-only, shared by every recorder of that distribution). */
+interface ServiceTables {
+  readonly F: ServiceCdf;
+  readonly partial: ServicePartialMean;
+  readonly stratumMean: Float64Array;
+}
+
+/**
+ * Tables of lognormal service times by (mean, cv): a sweep builds a recorder per variant, mostly of one
+ * distribution, and the tables cost a few ms each (thousands of CDF and quantile evaluations).
+ */
+const lognormalTables = new Map<string, ServiceTables>();
+
+function serviceTables(S: ServiceTimeDistribution): ServiceTables {
+  const build = (): ServiceTables => ({
+    F: new ServiceCdf(S),
+    partial: new ServicePartialMean(S),
+    stratumMean: stratumMeans(S),
+  });
+  if (S.kind !== "lognormal") return build();
+  const key = `${S.mean}|${S.cv}`;
+  let t = lognormalTables.get(key);
+  if (t === undefined) {
+    if (lognormalTables.size >= 64) lognormalTables.clear();
+    t = build();
+    lognormalTables.set(key, t);
+  }
+  return t;
+}
+
+/** The minute percentiles when they are not solved. */
+const NO_QUANTILES = { p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, p99: Number.NaN } as const;
 
 const EMPTY_STATS: LatencyStats = {
   mean: 0,
