@@ -47,6 +47,12 @@ function bareLoop(): number {
   return acc;
 }
 
+// The same length at one constant count (the trace's mean): every minute repeats the first, so this is
+// the per-minute machinery alone, without the work each new (rate, tasks) pair costs.
+const mean = series.counts.reduce((a, c) => a + c, 0) / series.counts.length;
+const flat = { ...series, counts: new Float64Array(series.counts.length).fill(Math.round(mean)) };
+const flatRuns: number[] = [];
+
 const other = process.argv[3];
 const otherSim: typeof simulateSeries | undefined = other
   ? (await import(new URL(`file://${other.replace(/\/$/, "")}/src/index.ts`).href)).simulateSeries
@@ -66,6 +72,9 @@ for (let i = 0; i < runs; i++) {
     otherSim(scenario, series);
     otherRuns.push(performance.now() - t3);
   }
+  const t4 = performance.now();
+  simulateSeries(scenario, flat);
+  flatRuns.push(performance.now() - t4);
   const t2 = performance.now();
   bareLoop();
   baseline.push(performance.now() - t2);
@@ -84,6 +93,10 @@ console.log(
 );
 console.log(
   `with trace loading: median ${w.toFixed(0)} ms → ${(((simulatedSeconds / w) * 1000) / 1e6).toFixed(2)} M simulated s per wall s`,
+);
+const f = median(flatRuns);
+console.log(
+  `constant rate (${Math.round(mean)} per minute, same length): median ${f.toFixed(0)} ms → ${(((simulatedSeconds / f) * 1000) / 1e6).toFixed(2)} M simulated s per wall s: the per-minute floor; the trace's changing rates cost the other ${(m - f).toFixed(0)} ms`,
 );
 const b = median(baseline);
 console.log(

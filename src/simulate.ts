@@ -78,6 +78,8 @@ export function simulateSeries(
   series: RateSeries,
   seed = scenario.seed,
   onPlatform?: SimulateOptions["onPlatform"],
+  /** minuteQuantiles false: the minute series carry no p50/p95/p99 (a sweep row does not read them). */
+  options: { minuteQuantiles?: boolean } = {},
 ): SimulationResult {
   // Whole minutes (CloudWatch's and the report's resolution), rounded up so that a trace ending inside a
   // minute (a per-request trace's last request at 58:22) keeps its end: the rest of that minute has no traffic.
@@ -116,6 +118,7 @@ export function simulateSeries(
         series.requestTimesMs || series.requestServiceMs
           ? { timesMs: series.requestTimesMs ?? NO_REQUESTS, serviceMs: series.requestServiceMs }
           : undefined,
+      minuteQuantiles: options.minuteQuantiles,
     });
     if (commitments)
       result.commitments = platformCommitments(commitments, result.cost, scenario.region, durationMs);

@@ -50,7 +50,8 @@ export function growthProbe(multiplier: number, p: PlatformSummary): GrowthProbe
     p99Ms: p.latencyMs.p99,
     requestsWithinSlo: p.slo.requestsWithinLatency,
     maxTasks: p.capacity.max,
-    failedRequests: p.requests.dropped + p.requests.timedOut,
+    // Both parts are rounded to 3 decimals; so is their sum (no 28804.438000000002 in growth.json).
+    failedRequests: Math.round((p.requests.dropped + p.requests.timedOut) * 1000) / 1000,
   };
 }
 

@@ -110,10 +110,12 @@ export async function runTask(task: RunTask): Promise<RunOutcome> {
     const { spec, options } = scenarioTraffic(scenario, task.seed);
     const unscaled = task.traffic ?? (await cachedTraffic(unscaledSpec(spec), options));
     const series = scaleShared(unscaled, spec, options.path);
-    // The rows read no elasticity figures: skip them (and the SLO demand they are computed from).
-    const summary = summarise(simulateSeries(scenario, series, task.seed), scenario.slo, {
-      elasticity: false,
-    });
+    // A row reads no elasticity figures and no minute's percentiles (only the run's): neither is computed.
+    const summary = summarise(
+      simulateSeries(scenario, series, task.seed, undefined, { minuteQuantiles: false }),
+      scenario.slo,
+      { elasticity: false },
+    );
     const platforms: Record<string, RunMetrics> = {};
     const thresholds = evaluateThresholds(scenario.thresholds, summary);
     for (const [name, p] of Object.entries(summary.platforms)) {

@@ -8,7 +8,14 @@ import {
   INITIAL_ALARM_STATE,
 } from "./alarm.js";
 import type { MetricSource } from "./metric-registry.js";
-import { type PolicyArbitration, type PolicyDecision, targetTrackingDecision } from "./target-tracking.js";
+import {
+  type PolicyArbitration,
+  type PolicyDecision,
+  type TargetTrackingDecisionInput,
+  targetTrackingDecision,
+} from "./target-tracking.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What the controller tells a policy at one evaluation. */
 export interface EvaluationContext {
@@ -74,7 +81,10 @@ export class TargetTrackingRunner implements PolicyRunner {
   readonly arbitration: PolicyArbitration;
   private highState: AlarmState = INITIAL_ALARM_STATE;
   private lowState: AlarmState = INITIAL_ALARM_STATE;
-  inputs: TargetTrackingInputs | Readonly<Record<string, never>> = {};
+  /** The decision's input, rewritten at each evaluation (targetTrackingDecision keeps no reference to it). */
+  private readonly decisionInput: Mutable<TargetTrackingDecisionInput>;
+  /** The latest datapoint read (undefined: not evaluated yet). */
+  private lastMetric: number | null | undefined = undefined;
 
   constructor(
     readonly spec: TargetTrackingPolicySpec,
@@ -82,6 +92,16 @@ export class TargetTrackingRunner implements PolicyRunner {
     private readonly low: AlarmConfig,
   ) {
     this.name = spec.name;
+    this.decisionInput = {
+      policy: spec.name,
+      desired: 0,
+      running: 0,
+      metric: null,
+      target: spec.targetValue,
+      highAlarm: INITIAL_ALARM_STATE,
+      lowAlarm: INITIAL_ALARM_STATE,
+      disableScaleIn: spec.disableScaleIn,
+    };
     this.periodMs = spec.metric.evaluationMs;
     this.arbitration = {
       scaleIn: "joint",
@@ -98,23 +118,27 @@ export class TargetTrackingRunner implements PolicyRunner {
     this.highState = evaluateAlarm(this.high, recent, this.highState);
     this.lowState = evaluateAlarm(this.low, recent, this.lowState);
     const metric = recent.length > 0 ? recent[recent.length - 1] : null;
-    this.inputs = {
+    this.lastMetric = metric;
+    const d = this.decisionInput;
+    d.desired = ctx.desired;
+    d.running = ctx.running;
+    d.metric = metric;
+    d.highAlarm = this.highState;
+    d.lowAlarm = this.lowState;
+    return targetTrackingDecision(d);
+  }
+
+  /** What the last evaluation read (built when a decision is logged, not at every evaluation). */
+  get inputs(): TargetTrackingInputs | Readonly<Record<string, never>> {
+    const metric = this.lastMetric;
+    if (metric === undefined) return {};
+    return {
       metric: this.spec.metricName,
       value: metric === null ? null : round(metric),
       target: this.spec.targetValue,
       alarmHigh: this.highState,
       alarmLow: this.lowState,
     };
-    return targetTrackingDecision({
-      policy: this.spec.name,
-      desired: ctx.desired,
-      running: ctx.running,
-      metric,
-      target: this.spec.targetValue,
-      highAlarm: this.highState,
-      lowAlarm: this.lowState,
-      disableScaleIn: this.spec.disableScaleIn,
-    });
   }
 
   acted(): void {}

@@ -105,7 +105,10 @@ export class ScalingController {
   scaleOutEvents = 0;
   scaleInEvents = 0;
   /** Key of the last logged refusal: a refusal repeated every period is logged once until something changes. */
-  private lastHold = "";
+  private lastHoldCurrent = Number.NaN;
+  private lastHoldKind: string | null = null;
+  /** The evaluation's decisions (reused: one evaluation at a time). */
+  private readonly decisions: PolicyDecision[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -159,45 +162,40 @@ export class ScalingController {
       maxCapacity: this.maxCapacity,
       publishDelayMs: this.opts.publishDelayMs,
     };
-    const decisions: PolicyDecision[] = [];
-    const inputs: Record<string, PolicyInputs> = {};
-    const suppressed: string[] = [];
+    const decisions = this.decisions;
+    decisions.length = 0;
+    let suppressed: string[] | null = null;
     for (const r of this.runners) {
       const d = r.evaluate(ctx);
-      inputs[r.name] = r.inputs;
       if (d === null) continue;
       // SuspendedState: policy-driven scale-out / scale-in is ignored while suspended.
       // https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html
       if (d.direction === "out" && this.suspended.DynamicScalingOutSuspended) {
+        suppressed ??= [];
         suppressed.push(`${d.policy} asks to scale out to ${d.capacity} but DynamicScalingOutSuspended`);
-        decisions.push({ ...d, direction: "none", capacity: current });
+        decisions.push(overruled(d, current));
       } else if (d.direction === "in" && this.suspended.DynamicScalingInSuspended) {
+        suppressed ??= [];
         suppressed.push(`${d.policy} asks to scale in to ${d.capacity} but DynamicScalingInSuspended`);
-        decisions.push({ ...d, direction: "none", capacity: current });
+        decisions.push(overruled(d, current));
       } else decisions.push(d);
     }
     const combined = combinePolicyDecisions(current, decisions, this.joint);
-    const base: PolicyBase = {
-      t: now / 1000,
-      controller: "applicationAutoScaling",
-      policy: combined.policy,
-      running: this.target.runningCount,
-      inputs,
-    };
+    const base = new PolicyBaseOf(this.runners, now, combined.policy, this.target.runningCount);
     if (combined.direction === "none") {
-      if (suppressed.length > 0) this.hold(now, base, current, suppressed.join("; "), "suspended");
+      if (suppressed !== null) this.hold(now, base, current, suppressed.join("; "), "suspended");
       // Some target-tracking policies are ready to scale in, another is not: say which.
-      else if (combined.reason.startsWith("scale-in held"))
+      else if (combined.held && !this.repeatsHold(current, "not-ready"))
         this.hold(now, base, current, combined.reason, "not-ready");
       return;
     }
     let proposed = combined.capacity;
-    let why = combined.reason;
+    let floorNote = "";
     if (combined.direction === "in" && this.floor > proposed) {
       // The largest capacity any policy asks for wins: predictive scaling's forecast holds scale-in.
       // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html
       proposed = this.floor;
-      why += `; predictive policy ${this.floorPolicy} asks for ${this.floor} this hour`;
+      floorNote = `; predictive policy ${this.floorPolicy} asks for ${this.floor} this hour`;
     }
     const limited = applyCapacityLimits({
       current,
@@ -208,7 +206,15 @@ export class ScalingController {
     });
     const hit = boundHit(proposed, this.minCapacity, this.maxCapacity);
     if (limited.capacity === null) {
-      this.hold(now, base, current, `${why}; ${limited.reason}`, limited.reason, hit);
+      if (!this.repeatsHold(current, limited.reason))
+        this.hold(
+          now,
+          base,
+          current,
+          `${combined.reason}${floorNote}; ${limited.reason}`,
+          limited.reason,
+          hit,
+        );
       return;
     }
     const winner = this.runners.find((r) => r.name === combined.policy);
@@ -234,10 +240,11 @@ export class ScalingController {
           scaleInCooldownEndsAt: this.scaleInCooldownEndsAt,
         });
     if (cd.capacity === null || cd.capacity === current) {
-      this.hold(now, base, current, `${why}; ${cd.reason}`, cd.direction, hit);
+      if (!this.repeatsHold(current, cd.direction))
+        this.hold(now, base, current, `${combined.reason}${floorNote}; ${cd.reason}`, cd.direction, hit);
       return;
     }
-    this.lastHold = "";
+    this.lastHoldKind = null;
     const cooldown = this.cooldownState(now);
     const acted =
       winner !== undefined && winner.arbitration.cooldown !== "own" ? winner.arbitration.cooldown : undefined;
@@ -254,11 +261,11 @@ export class ScalingController {
     }
     for (const r of this.runners) r.acted(direction, r === winner, completes);
     this.log({
-      ...base,
+      ...base.fields(),
       action: direction === "out" ? "scale-out" : "scale-in",
       from: current,
       to: cd.capacity,
-      reason: `${why}; ${limited.reason}; ${cd.reason}`,
+      reason: `${combined.reason}${floorNote}; ${limited.reason}; ${cd.reason}`,
       bounds: { min: this.minCapacity, max: this.maxCapacity, hit },
       cooldown,
     });
@@ -292,7 +299,7 @@ export class ScalingController {
       reason: `RegisterScalableTarget SuspendedState: ${what.join("; ") || "no change"}${dynamic ? "; policies whose alarms are in breach are evaluated now" : ""}${resumed.includes("ScheduledScalingSuspended") ? "; only scheduled actions whose time has not yet passed will run" : ""}`,
       suspendedState: { ...this.suspended },
     });
-    this.lastHold = "";
+    this.lastHoldKind = null;
     if (dynamic && this.runners.length > 0) this.evaluate(now, true);
   }
 
@@ -392,7 +399,7 @@ export class ScalingController {
     const current = this.target.desiredCount;
     if (wanted <= current) return;
     this.scaleOutEvents++;
-    this.lastHold = "";
+    this.lastHoldKind = null;
     this.log({
       t: now / 1000,
       controller: "applicationAutoScaling.predictive",
@@ -454,19 +461,24 @@ export class ScalingController {
     return out;
   }
 
+  /** Whether a hold at this capacity for this kind of reason was the last line logged. */
+  private repeatsHold(current: number, kind: string): boolean {
+    return kind === this.lastHoldKind && current === this.lastHoldCurrent;
+  }
+
   private hold(
     now: TimeMs,
-    base: PolicyBase,
+    base: PolicyBaseOf,
     current: number,
     reason: string,
     kind: string,
     hit: "min" | "max" | null = null,
   ): void {
-    const key = `${current}|${kind}`;
-    if (key === this.lastHold) return;
-    this.lastHold = key;
+    if (this.repeatsHold(current, kind)) return;
+    this.lastHoldCurrent = current;
+    this.lastHoldKind = kind;
     this.log({
-      ...base,
+      ...base.fields(),
       action: "hold",
       from: current,
       to: current,
@@ -479,6 +491,42 @@ export class ScalingController {
 
 /** What every line of a policy evaluation carries: the winning policy and every policy's reading. */
 type PolicyBase = Pick<PolicyScalingDecision, "t" | "controller" | "policy" | "running" | "inputs">;
+
+/**
+ * The common part of an evaluation's log line, its fields built when a line is written (most evaluations
+ * write none): the runners' inputs are those of this evaluation until the next one.
+ */
+class PolicyBaseOf {
+  constructor(
+    private readonly runners: ReadonlyArray<PolicyRunner>,
+    private readonly now: TimeMs,
+    private readonly policy: string | null,
+    private readonly running: number,
+  ) {}
+  fields(): PolicyBase {
+    const inputs: Record<string, PolicyInputs> = {};
+    for (const r of this.runners) inputs[r.name] = r.inputs;
+    return {
+      t: this.now / 1000,
+      controller: "applicationAutoScaling",
+      policy: this.policy,
+      running: this.running,
+      inputs,
+    };
+  }
+}
+
+/** A decision turned into "none" at the current capacity (a suspended direction). */
+function overruled(d: PolicyDecision, current: number): PolicyDecision {
+  return {
+    policy: d.policy,
+    kind: d.kind,
+    direction: "none",
+    capacity: current,
+    scaleInEnabled: d.scaleInEnabled,
+    reason: d.reason,
+  };
+}
 
 /** Which bound (if any) cut a proposal. */
 function boundHit(proposed: number, min: number, max: number): "min" | "max" | null {

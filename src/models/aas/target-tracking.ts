@@ -194,16 +194,8 @@ export interface TargetTrackingDecisionInput {
 export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDecision {
   const scaleInEnabled = !d.disableScaleIn;
   // The reason text is built only when read (a decision to do nothing is rarely logged).
-  const none = (reason: string | (() => string)): PolicyDecision => ({
-    policy: d.policy,
-    kind: "targetTracking",
-    direction: "none",
-    capacity: d.desired,
-    scaleInEnabled,
-    get reason() {
-      return typeof reason === "string" ? reason : reason();
-    },
-  });
+  const none = (reason: string | (() => string)): PolicyDecision =>
+    new TargetTrackingDecision(d.policy, "none", d.desired, scaleInEnabled, reason);
   if (d.running === 0 && d.desired === 0) {
     // Scale from zero [ECS]: "waits for one data point" showing demand, then scales out by the minimum
     // possible amount; later evaluations follow the running count.
@@ -224,16 +216,8 @@ export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDe
     const capacity = targetTrackingCapacity({ running: d.running, metric: d.metric, target: d.target });
     const { running, metric, target, desired } = d;
     const why = () => `AlarmHigh: ceil(${running} running × ${fmt(metric)} / ${fmt(target)}) = ${capacity}`;
-    if (capacity > d.desired) {
-      return {
-        policy: d.policy,
-        kind: "targetTracking",
-        direction: "out",
-        capacity,
-        scaleInEnabled,
-        reason: why(),
-      };
-    }
+    if (capacity > d.desired)
+      return new TargetTrackingDecision(d.policy, "out", capacity, scaleInEnabled, why);
     return none(() => `${why()}; not above desired ${desired}`);
   }
   if (d.lowAlarm === "ALARM") {
@@ -242,22 +226,30 @@ export function targetTrackingDecision(d: TargetTrackingDecisionInput): PolicyDe
     const capacity = targetTrackingCapacity({ running: d.running, metric: d.metric, target: d.target });
     const { running, metric, target, desired } = d;
     const why = () => `AlarmLow: ceil(${running} running × ${fmt(metric)} / ${fmt(target)}) = ${capacity}`;
-    if (capacity < d.desired) {
-      return {
-        policy: d.policy,
-        kind: "targetTracking",
-        direction: "in",
-        capacity,
-        scaleInEnabled,
-        reason: why(),
-      };
-    }
+    // Built when read: at the minimum capacity this scale-in is refused every period and logged once.
+    if (capacity < d.desired)
+      return new TargetTrackingDecision(d.policy, "in", capacity, scaleInEnabled, why);
     return none(() => `${why()}; not below desired ${desired}`);
   }
   if (d.highAlarm === "INSUFFICIENT_DATA" || d.lowAlarm === "INSUFFICIENT_DATA") {
     return none("alarm in INSUFFICIENT_DATA: no scaling until data returns");
   }
   return none("metric within the alarm thresholds");
+}
+
+/** A target-tracking policy's decision; its reason text is built when read. */
+class TargetTrackingDecision implements PolicyDecision {
+  readonly kind = "targetTracking";
+  constructor(
+    readonly policy: string,
+    readonly direction: ScaleDirection,
+    readonly capacity: number,
+    readonly scaleInEnabled: boolean,
+    private readonly why: string | (() => string),
+  ) {}
+  get reason(): string {
+    return typeof this.why === "string" ? this.why : this.why();
+  }
 }
 
 function fmt(x: number): string {
@@ -297,7 +289,10 @@ export interface CombinedDecision {
   readonly capacity: number;
   /** Policy whose proposal won, if any. */
   readonly policy: string | null;
+  /** Built when read: most evaluations that do not scale are never logged. */
   readonly reason: string;
+  /** Some joint policies are ready to scale in and another is not (the reason says which). */
+  readonly held?: boolean;
 }
 
 /**
@@ -322,15 +317,7 @@ export function combinePolicyDecisions(
     if (best === null || d.capacity > best.capacity) best = d;
   }
   if (best !== null) {
-    return {
-      direction: "out",
-      capacity: best.capacity,
-      policy: best.policy,
-      reason:
-        outs > 1
-          ? `scale out: ${best.policy} gives the largest capacity (${best.capacity}) of ${outs} scale-out proposals`
-          : `scale out: ${best.policy} (${best.reason})`,
-    };
+    return new Combined("out", best.capacity, best.policy, best, outs);
   }
 
   // Scale-in: target-tracking policies vote together; step policies act alone.
@@ -352,25 +339,38 @@ export function combinePolicyDecisions(
     if (best === null || d.capacity > best.capacity) best = d;
   }
   if (best !== null) {
-    return {
-      direction: "in",
-      capacity: best.capacity,
-      policy: best.policy,
-      reason:
-        ins > 1
-          ? `scale in: ${best.policy} gives the largest capacity (${best.capacity}) of ${ins} scale-in proposals`
-          : `scale in: ${best.policy} (${best.reason})`,
-    };
+    return new Combined("in", best.capacity, best.policy, best, ins);
   }
   if (ttReady > 0 && blocker !== null) {
-    return {
-      direction: "none",
-      capacity: current,
-      policy: null,
-      reason: `scale-in held: ${blocker.policy} is not ready to scale in (${blocker.reason})`,
-    };
+    return new Combined("none", current, null, blocker, 0);
   }
-  return { direction: "none", capacity: current, policy: null, reason: "no policy asks to scale" };
+  return new Combined("none", current, null, null, 0);
+}
+
+/**
+ * A combined decision; its reason text is built when read. `from` is the winning proposal (scale out or
+ * in, one of `proposals`), or the policy that holds a joint scale-in ("none"), or null.
+ */
+class Combined implements CombinedDecision {
+  constructor(
+    readonly direction: ScaleDirection,
+    readonly capacity: number,
+    readonly policy: string | null,
+    private readonly from: PolicyDecision | null,
+    private readonly proposals: number,
+  ) {}
+  get held(): boolean {
+    return this.direction === "none" && this.from !== null;
+  }
+  get reason(): string {
+    const b = this.from;
+    if (b === null) return "no policy asks to scale";
+    if (this.direction === "none") return `scale-in held: ${b.policy} is not ready to scale in (${b.reason})`;
+    const verb = this.direction === "out" ? "scale out" : "scale in";
+    return this.proposals > 1
+      ? `${verb}: ${b.policy} gives the largest capacity (${b.capacity}) of ${this.proposals} ${verb.replace(" ", "-")} proposals`
+      : `${verb}: ${b.policy} (${b.reason})`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -16,9 +16,23 @@ const D_OFFSET = 1 << 12;
 const K_SPAN = 1 << 12;
 const J_SPAN = 16;
 const D_ZERO = -D_OFFSET;
+/** A free slot of the table (keys are ≥ 0). */
+const EMPTY = -1;
+
+/** Slot of a key in a table of 2^(32 − shift) slots: a multiplicative hash of its two 32-bit halves. */
+function slotOf(key: number, shift: number): number {
+  const lo = key >>> 0;
+  const hi = (key / 4294967296) >>> 0;
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+}
 
 export class DelayScaleHistogram {
-  private readonly weights = new Map<number, number>();
+  // Weight by key in an open-addressing table (keys are integers below 2^53; EMPTY marks a free slot):
+  // a Map keyed by such numbers boxes and hashes each one, and this is recorded ~30 times per new minute.
+  private keys = new Float64Array(1 << 10).fill(EMPTY);
+  private weights = new Float64Array(1 << 10);
+  private used = 0;
+  private shift = 32 - 10;
   total = 0;
 
   record(delayMs: number, scale: number, stratum: number, weight: number): void {
@@ -26,8 +40,41 @@ export class DelayScaleHistogram {
     const di = delayMs < MIN_DELAY_MS ? D_ZERO : Math.round(Math.log(delayMs) * INV_LN_GAMMA);
     const ki = scale <= 1 ? 0 : Math.round(Math.log(scale) * INV_LN_GAMMA);
     const key = ((di + D_OFFSET) * K_SPAN + ki) * J_SPAN + stratum;
-    this.weights.set(key, (this.weights.get(key) ?? 0) + weight);
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let i = slotOf(key, this.shift);
+    for (;;) {
+      const k = keys[i];
+      if (k === key) {
+        this.weights[i] += weight;
+        break;
+      }
+      if (k === EMPTY) {
+        keys[i] = key;
+        this.weights[i] = weight;
+        if (++this.used * 2 > keys.length) this.grow();
+        break;
+      }
+      i = (i + 1) & mask;
+    }
     this.total += weight;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldWeights = this.weights;
+    this.keys = new Float64Array(oldKeys.length * 2).fill(EMPTY);
+    this.weights = new Float64Array(oldKeys.length * 2);
+    this.shift--;
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < oldKeys.length; j++) {
+      const key = oldKeys[j];
+      if (key === EMPTY) continue;
+      let i = slotOf(key, this.shift);
+      while (this.keys[i] !== EMPTY) i = (i + 1) & mask;
+      this.keys[i] = key;
+      this.weights[i] = oldWeights[j];
+    }
   }
 
   /**
@@ -35,7 +82,10 @@ export class DelayScaleHistogram {
    * which bins were first met).
    */
   entries(): { d: Float64Array; k: Float64Array; j: Uint8Array; w: Float64Array; n: number } {
-    const keys = Float64Array.from(this.weights.keys()).sort();
+    const keys = this.keys.filter((k) => k !== EMPTY).sort();
+    const byKey = new Map<number, number>();
+    for (let i = 0; i < this.keys.length; i++)
+      if (this.keys[i] !== EMPTY) byKey.set(this.keys[i], this.weights[i]);
     const n = keys.length;
     const d = new Float64Array(n);
     const k = new Float64Array(n);
@@ -49,7 +99,7 @@ export class DelayScaleHistogram {
       const di = (dk - ki) / K_SPAN - D_OFFSET;
       d[i] = di === D_ZERO ? 0 : GAMMA ** di;
       k[i] = GAMMA ** ki;
-      w[i] = this.weights.get(key) as number;
+      w[i] = byKey.get(key) as number;
     }
     return { d, k, j, w, n };
   }

@@ -56,6 +56,53 @@ export interface LatencyStats {
 }
 
 /**
+ * The inputs of a `recordWithWait` call other than the weight and the base delay, as a lasting value:
+ * the caller promises that the same key always carries the same inputs (`stretch` is never rewritten).
+ * The recorder keeps on the key what those inputs add per unit of weight, and the statistics of a minute
+ * made of them alone.
+ */
+export interface EntryKey {
+  readonly pWait: number;
+  readonly waitMeanMs: number;
+  readonly stretch: Float64Array | null;
+  /** Mean stretch (the slot waiters' stretch). */
+  readonly scale: number;
+  entries: UnitEntries | null;
+}
+
+/**
+ * What one `recordWithWait` call with no base delay adds per unit of weight, and (once solved) the
+ * statistics of a minute recorded from its inputs alone: a minute's percentiles do not depend on its
+ * weight, so a minute that repeats earlier inputs reuses them. The entries themselves are generated
+ * again from the key when they are needed (a minute mixing inputs, the run's histogram).
+ */
+export class UnitEntries {
+  zeroFrac = 0;
+  delayPer = 0;
+  servicePer = 0;
+  servedPer = 0;
+  /** Whether the timeout cuts any entry. */
+  cuts = false;
+  /** Whether the statistics below (of a minute of unit weight) are solved. */
+  solved = false;
+  mean = 0;
+  p50 = 0;
+  p95 = 0;
+  p99 = 0;
+  withinPer = 0;
+  countPer = 0;
+  /** Weight of the minutes made of these inputs alone, not yet moved into the run's histogram. */
+  runWeight = 0;
+  constructor(
+    readonly owner: LatencyRecorder,
+    readonly key: EntryKey,
+  ) {}
+}
+
+/** Entry sets whose run weight is held back at most before they are moved into the run's histogram. */
+const HELD_SETS = 1 << 12;
+
+/**
  * Latency of requests in the fluid model: latency = D + K·S, where S is the service time (a known
  * distribution), K ≥ 1 a stretch of the service time (processor sharing: a request's CPU part slows
  * down with its own length, and the slowdown's spread depends on that length, so K may differ by service
@@ -84,6 +131,8 @@ export class LatencyRecorder {
   private mZero = 0;
   private mD = new Float64Array(256);
   private mK = new Float64Array(256);
+  /** ln of each entry's scale (the tabulated CDF is read in ln x: one log per delayed entry only). */
+  private mLK = new Float64Array(256);
   private mJ = new Uint8Array(256);
   private mW = new Float64Array(256);
   private mN = 0;
@@ -118,15 +167,26 @@ export class LatencyRecorder {
   /** Whether any entry of the run / of the current minute lost requests to the timeout. */
   private truncated = false;
   private mTruncated = false;
+  /** The entry set the current minute was recorded from alone, its entries not written out (null: none). */
+  private pure: UnitEntries | null = null;
+  private pureWeight = 0;
+  /** Entry sets holding run weight not yet in the run's histogram. */
+  private readonly held: UnitEntries[] = [];
 
   constructor(
     readonly service: ServiceTimeDistribution,
     readonly sloMs: number,
     /** Client timeout T, ms: latencies beyond it are timeouts. */
     readonly timeoutMs = Number.POSITIVE_INFINITY,
+    /**
+     * Whether each minute's p50/p95/p99 are solved (false: NaN; a sweep row reads only the run's
+     * percentiles and each minute's count and requests within the SLO).
+     */
+    readonly minuteQuantiles = true,
   ) {
-    this.F = new ServiceCdf(service);
-    this.partial = new ServicePartialMean(service);
+    const tables = serviceTables(service);
+    this.F = tables.F;
+    this.partial = tables.partial;
     this.cdfS = (x: number) => this.F.at(x);
     this.minuteCdf = (x: number) => this.minuteMixtureCdf(x);
     this.sQ = {
@@ -135,7 +195,7 @@ export class LatencyRecorder {
       p95: service.quantile(0.95),
       p99: service.quantile(0.99),
     };
-    this.stratumMean = stratumMeans(service);
+    this.stratumMean = tables.stratumMean;
   }
 
   /**
@@ -145,8 +205,14 @@ export class LatencyRecorder {
    */
   record(weight: number, delayMs: number, scale = 1, stratum = 0): number {
     if (weight <= 0) return -1;
+    if (this.pure !== null) this.writeOutPure();
     this.weightTotal += weight;
     this.accountServed(weight, delayMs, scale, stratum);
+    return this.addEntry(weight, delayMs, scale, stratum);
+  }
+
+  /** Add weight to the minute's entry (delay, scale, stratum), merging with a recent equal one. */
+  private addEntry(weight: number, delayMs: number, scale: number, stratum: number): number {
     if (delayMs <= 0 && scale === 1 && stratum === 0) {
       this.mZero += weight;
       return -1;
@@ -161,6 +227,7 @@ export class LatencyRecorder {
     if (this.mN === this.mD.length) this.growMinute();
     this.mD[this.mN] = delayMs;
     this.mK[this.mN] = scale;
+    this.mLK[this.mN] = Math.log(scale);
     this.mJ[this.mN] = stratum;
     this.mW[this.mN] = weight;
     return this.mN++;
@@ -204,6 +271,7 @@ export class LatencyRecorder {
     stretch: Float64Array | null = null,
     meanScale = 1,
     version = 0,
+    key: EntryKey | null = null,
   ): number {
     if (weight <= 0) return 0;
     if (pWait <= 1e-9 || waitMeanMs <= 0) pWait = 0;
@@ -220,6 +288,28 @@ export class LatencyRecorder {
       return weight * this.lastServedPer;
     }
     this.settle();
+    if (key !== null && baseDelayMs === 0 && this.pure === null && this.mN === 0 && this.mZero === 0) {
+      // A minute made of one set of inputs so far: count its weight, write no entries.
+      let e = key.entries;
+      if (e === null || e.owner !== this) e = key.entries = this.unitEntries(key);
+      this.pure = e;
+      if (e.cuts) this.truncated = this.mTruncated = true;
+      this.lastN = 0;
+      this.rememberCall(
+        baseDelayMs,
+        pWait,
+        waitMeanMs,
+        stretch,
+        version,
+        e.zeroFrac,
+        e.delayPer,
+        e.servicePer,
+        e.servedPer,
+      );
+      this.pending = weight;
+      return weight * e.servedPer;
+    }
+    if (this.pure !== null) this.writeOutPure();
     const zero0 = this.mZero;
     const delay0 = this.delaySum;
     const service0 = this.serviceSum;
@@ -242,16 +332,17 @@ export class LatencyRecorder {
       for (let k = 0; k < WAIT_STRATA; k++)
         this.note(this.record(weight * fw, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale), fw);
     }
-    this.lastValid = true;
-    this.lastZeroFrac = (this.mZero - zero0) / weight;
-    this.lastDelayPer = (this.delaySum - delay0) / weight;
-    this.lastServicePer = (this.serviceSum - service0) / weight;
-    this.lastServedPer = (this.servedTotal - served0) / weight;
-    this.lastBase = baseDelayMs;
-    this.lastP = pWait;
-    this.lastWait = waitMeanMs;
-    this.lastStretch = stretch;
-    this.lastVersion = version;
+    this.rememberCall(
+      baseDelayMs,
+      pWait,
+      waitMeanMs,
+      stretch,
+      version,
+      (this.mZero - zero0) / weight,
+      (this.delaySum - delay0) / weight,
+      (this.serviceSum - service0) / weight,
+      (this.servedTotal - served0) / weight,
+    );
     return weight * this.lastServedPer;
   }
 
@@ -286,6 +377,30 @@ export class LatencyRecorder {
     return weight * this.lastServedPer;
   }
 
+  /** The inputs of the call the next ones may repeat, and what it added per unit of weight. */
+  private rememberCall(
+    baseDelayMs: number,
+    pWait: number,
+    waitMeanMs: number,
+    stretch: Float64Array | null,
+    version: number,
+    zeroPer: number,
+    delayPer: number,
+    servicePer: number,
+    servedPer: number,
+  ): void {
+    this.lastValid = true;
+    this.lastBase = baseDelayMs;
+    this.lastP = pWait;
+    this.lastWait = waitMeanMs;
+    this.lastStretch = stretch;
+    this.lastVersion = version;
+    this.lastZeroFrac = zeroPer;
+    this.lastDelayPer = delayPer;
+    this.lastServicePer = servicePer;
+    this.lastServedPer = servedPer;
+  }
+
   /** Spread the pending weight over the last call's entries (before they are read or replaced). */
   private settle(): void {
     const weight = this.pending;
@@ -295,6 +410,10 @@ export class LatencyRecorder {
     this.delaySum += weight * this.lastDelayPer;
     this.serviceSum += weight * this.lastServicePer;
     this.servedTotal += weight * this.lastServedPer;
+    if (this.pure !== null) {
+      this.pureWeight += weight;
+      return;
+    }
     this.mZero += weight * this.lastZeroFrac;
     for (let i = 0; i < this.lastN; i++) this.mW[this.lastIdx[i]] += weight * this.lastFrac[i];
   }
@@ -305,27 +424,209 @@ export class LatencyRecorder {
     this.lastFrac[this.lastN++] = frac;
   }
 
+  /** Write the pure minute's weight into its entries (other inputs follow in the same minute). */
+  private writeOutPure(): void {
+    this.settle();
+    const e = this.pure as UnitEntries;
+    const w = this.pureWeight;
+    this.pure = null;
+    this.pureWeight = 0;
+    this.lastValid = false;
+    this.emit(e.key, w, false);
+  }
+
+  // The entries a key makes per unit of weight, written by `unitEntriesOf` (reused: no allocation).
+  private readonly uD = new Float64Array(MAX_ENTRIES_PER_CALL);
+  private readonly uK = new Float64Array(MAX_ENTRIES_PER_CALL);
+  private readonly uJ = new Uint8Array(MAX_ENTRIES_PER_CALL);
+  private readonly uF = new Float64Array(MAX_ENTRIES_PER_CALL);
+
+  /**
+   * Write into uD, uK, uJ, uF the entries `recordWithWait(1, 0, …the key's inputs)` makes, in its order
+   * and with its fractions; returns how many.
+   */
+  private unitEntriesOf(key: EntryKey): number {
+    const { pWait, waitMeanMs, stretch, scale } = key;
+    const pw = pWait <= 1e-9 || waitMeanMs <= 0 ? 0 : pWait;
+    const p0 = 1 - pw;
+    const { uD, uK, uJ, uF } = this;
+    let n = 0;
+    if (stretch === null) {
+      uD[n] = 0;
+      uK[n] = 1;
+      uJ[n] = 0;
+      uF[n++] = p0;
+    } else
+      for (let j = 0; j < SERVICE_STRATA; j++) {
+        const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
+        for (let m = 0; m < STRETCH_STRATA; m++) {
+          uD[n] = 0;
+          uK[n] = stretch[j * STRETCH_STRATA + m];
+          uJ[n] = j + 1;
+          uF[n++] = fj * STRETCH_WEIGHTS[m];
+        }
+      }
+    if (pw > 0) {
+      const fw = pw / WAIT_STRATA;
+      for (let k = 0; k < WAIT_STRATA; k++) {
+        uD[n] = waitMeanMs * STRATA_OFFSETS[k];
+        uK[n] = scale;
+        uJ[n] = 0;
+        uF[n++] = fw;
+      }
+    }
+    return n;
+  }
+
+  /** `weight` of the key's entries: into the minute's entries, or into the run's histogram (`toRun`). */
+  private emit(key: EntryKey, weight: number, toRun: boolean): void {
+    const n = this.unitEntriesOf(key);
+    const { uD, uK, uJ, uF } = this;
+    for (let i = 0; i < n; i++) {
+      const w = weight * uF[i];
+      if (!(w > 0)) continue;
+      if (toRun) this.run.record(uD[i], uK[i], uJ[i], w);
+      else this.addEntry(w, uD[i], uK[i], uJ[i]);
+    }
+  }
+
+  /** What the key's entries add to the run's sums per unit of weight (`accountServed` on each). */
+  private unitEntries(key: EntryKey): UnitEntries {
+    const e = new UnitEntries(this, key);
+    const n = this.unitEntriesOf(key);
+    const { uD, uK, uJ, uF } = this;
+    const T = this.timeoutMs;
+    for (let i = 0; i < n; i++) {
+      const frac = uF[i];
+      if (!(frac > 0)) continue;
+      const d = uD[i];
+      const k = uK[i];
+      const j = uJ[i];
+      const y = (T - d) / k;
+      const within = T === Number.POSITIVE_INFINITY ? 1 : y <= 0 ? 0 : stratumCdf(this.F.at(y), j);
+      if (within >= 1 - 1e-12) {
+        e.servedPer += frac;
+        e.servicePer += frac * k * this.stratumMean[j];
+        e.delayPer += frac * d;
+      } else {
+        e.cuts = true;
+        if (within > 0) {
+          e.servedPer += frac * within;
+          e.servicePer += frac * k * this.partial.stratum(this.F.at(y), j);
+          e.delayPer += frac * d * within;
+        }
+      }
+      if (d <= 0 && k === 1 && j === 0) e.zeroFrac += frac;
+    }
+    return e;
+  }
+
   /**
    * Statistics of the minute just ended (p90 and max are not computed per minute: NaN); resets the
-   * minute.
+   * minute. The object may be rewritten by the next call: read it before then.
    */
   endMinute(): LatencyStats {
     this.settle();
-    const count = this.mZero + sum(this.mW, this.mN);
-    let stats: LatencyStats;
-    if (this.mN === 0 && !this.mTruncated) {
-      const S = this.service;
-      stats = { mean: S.mean, ...this.sQ, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
-    } else {
-      stats = this.minuteStats(count);
-    }
+    if (this.pure !== null) return this.endPureMinute();
+    const stats = this.entriesStats();
     this.flushMinute();
     return stats;
+  }
+
+  /** The statistics of the minute's written-out entries. */
+  private entriesStats(): LatencyStats {
+    const count = this.mZero + sum(this.mW, this.mN);
+    if (this.mN === 0 && !this.mTruncated) {
+      const S = this.service;
+      const q = this.minuteQuantiles ? this.sQ : NO_QUANTILES;
+      return { mean: S.mean, ...q, max: 0, withinSlo: this.mZero * this.cdfS(this.sloMs), count };
+    }
+    return this.minuteStats(count);
+  }
+
+  /**
+   * End a minute recorded from one entry set alone: its statistics per unit of weight are solved the
+   * first time the set ends a minute and scaled by the minute's weight after; its weight joins the set's
+   * run weight instead of writing the entries into the run's histogram each minute.
+   */
+  private endPureMinute(): LatencyStats {
+    const e = this.pure as UnitEntries;
+    const w = this.pureWeight;
+    this.pure = null;
+    this.pureWeight = 0;
+    this.lastValid = false;
+    if (!e.solved) {
+      // Solved once on the entries at unit weight: a minute's statistics scale with its weight.
+      this.loadUnit(e.key);
+      const u = this.entriesStats();
+      e.mean = u.mean;
+      e.p50 = u.p50;
+      e.p95 = u.p95;
+      e.p99 = u.p99;
+      e.withinPer = u.withinSlo;
+      e.countPer = u.count;
+      e.solved = true;
+      this.mN = 0;
+      this.mZero = 0;
+    }
+    this.mTruncated = false;
+    if (e.runWeight === 0) this.held.push(e);
+    e.runWeight += w;
+    if (this.held.length >= HELD_SETS) this.releaseHeld();
+    const count = e.countPer * w;
+    if (!(count > 0)) return { ...EMPTY_STATS };
+    this.lastMinuteQ[0] = e.p50;
+    this.lastMinuteQ[1] = e.p95;
+    this.lastMinuteQ[2] = e.p99;
+    const out = this.minuteOut;
+    out.mean = e.mean;
+    out.p50 = e.p50;
+    out.p95 = e.p95;
+    out.p99 = e.p99;
+    out.withinSlo = e.withinPer * w;
+    out.count = count;
+    return out;
+  }
+
+  /** What `endMinute` returns for a keyed minute (rewritten by the next call: read it at once). */
+  private readonly minuteOut: LatencyStats = { ...EMPTY_STATS, p90: Number.NaN, max: Number.NaN };
+
+  /** The key's entries at unit weight as the minute's entries (the minute is empty). */
+  private loadUnit(key: EntryKey): void {
+    const n = this.unitEntriesOf(key);
+    const { uD, uK, uJ, uF } = this;
+    let m = 0;
+    let zero = 0;
+    for (let i = 0; i < n; i++) {
+      const f = uF[i];
+      if (!(f > 0)) continue;
+      if (uD[i] <= 0 && uK[i] === 1 && uJ[i] === 0) {
+        zero += f;
+        continue;
+      }
+      this.mD[m] = uD[i];
+      this.mK[m] = uK[i];
+      this.mLK[m] = Math.log(uK[i]);
+      this.mJ[m] = uJ[i];
+      this.mW[m++] = f;
+    }
+    this.mN = m;
+    this.mZero = zero;
+  }
+
+  /** Move the held entry sets' run weight into the run's histogram. */
+  private releaseHeld(): void {
+    for (const e of this.held) {
+      this.emit(e.key, e.runWeight, true);
+      e.runWeight = 0;
+    }
+    this.held.length = 0;
   }
 
   /** Statistics of everything recorded. */
   total(): LatencyStats {
     this.flushMinute();
+    this.releaseHeld();
     const e = this.run.entries();
     const cap = this.truncated ? this.timeoutMs : Number.POSITIVE_INFINITY;
     const s = this.stats({ zero: 0, ...e }, this.run.total, 1e-7, cap);
@@ -340,6 +641,7 @@ export class LatencyRecorder {
   /** Move the minute's merged entries into the run's histogram: a few records per minute, not per tick. */
   private flushMinute(): void {
     this.settle();
+    if (this.pure !== null) this.writeOutPure();
     this.run.record(0, 1, 0, this.mZero);
     for (let i = 0; i < this.mN; i++) this.run.record(this.mD[i], this.mK[i], this.mJ[i], this.mW[i]);
     this.mN = 0;
@@ -377,27 +679,34 @@ export class LatencyRecorder {
     const k = this.mK;
     const j = this.mJ;
     const w = this.mW;
-    let f = this.mZero * F.at(x);
+    let f = this.mZero > 0 ? this.mZero * F.at(x) : 0;
     const t = F.table;
-    const { x0, x1, l0, inv } = F;
+    if (t === null) {
+      for (let i = 0, n = this.mN; i < n; i++) f += w[i] * stratumCdf(F.at((x - d[i]) / k[i]), j[i]);
+      return f / this.minuteCount;
+    }
+    // ServiceCdf.at in ln y = ln(x − d) − ln k, inlined: this loop is the hottest of the per-minute work.
+    const lk = this.mLK;
+    const { l0, inv } = F;
+    const top = t.length - 1;
+    const lx = x > 0 ? Math.log(x) : Number.NEGATIVE_INFINITY;
     for (let i = 0, n = this.mN; i < n; i++) {
-      const y = (x - d[i]) / k[i];
+      const di = d[i];
+      const ly = di === 0 ? lx : x > di ? Math.log(x - di) : Number.NEGATIVE_INFINITY;
+      const u = (ly - lk[i] - l0) * inv;
       let fy: number;
-      // ServiceCdf.at, inlined (the same arithmetic): this loop is the hottest of the per-minute work.
-      if (t === null) fy = F.at(y);
-      else if (y <= x0) fy = 0;
-      else if (y >= x1) fy = 1;
+      if (!(u > 0)) fy = 0;
+      else if (u >= top) fy = 1;
       else {
-        const u = (Math.log(y) - l0) * inv;
         const c = u | 0;
         fy = t[c] + (u - c) * (t[c + 1] - t[c]);
       }
       const ji = j[i];
-      // stratumCdf, inlined: this loop is the hottest part of the per-minute percentiles.
+      // stratumCdf, inlined.
       if (ji === 0) f += w[i] * fy;
       else {
-        const u = (fy - STRATUM_LO[ji]) * STRATUM_INV_WIDTH[ji];
-        f += w[i] * (u <= 0 ? 0 : Math.min(u, 1));
+        const v = (fy - STRATUM_LO[ji]) * STRATUM_INV_WIDTH[ji];
+        f += w[i] * (v <= 0 ? 0 : Math.min(v, 1));
       }
     }
     return f / this.minuteCount;
@@ -433,16 +742,17 @@ export class LatencyRecorder {
     // Untruncated, the served weight is the recorded one (`count`, summed as before).
     if (cap !== Number.POSITIVE_INFINITY) count = served;
     if (count <= 0) return { ...EMPTY_STATS };
+    if (!this.minuteQuantiles)
+      return { mean: meanL / count, ...NO_QUANTILES, max: Number.NaN, withinSlo: within, count };
     this.minuteCount = count;
     const g = this.lastMinuteQ;
     const sq = this.sQ;
     const cdf = this.minuteCdf;
     const tol = MINUTE_QUANTILE_TOLERANCE;
     // See `stats` for the brackets; the previous minute's answers are the starting guesses.
-    const hi = (sp: number) => Math.min(maxK * sp + maxD, cap);
-    g[0] = solveQuantile(cdf, 0.5, Math.min(minK * sq.p50, cap), hi(sq.p50), tol, g[0]);
-    g[1] = solveQuantile(cdf, 0.95, Math.min(minK * sq.p95, cap), hi(sq.p95), tol, g[1]);
-    g[2] = solveQuantile(cdf, 0.99, Math.min(minK * sq.p99, cap), hi(sq.p99), tol, g[2]);
+    g[0] = solveQuantile(cdf, 0.5, Math.min(minK * sq.p50, cap), bound(maxK, sq.p50, maxD, cap), tol, g[0]);
+    g[1] = solveQuantile(cdf, 0.95, Math.min(minK * sq.p95, cap), bound(maxK, sq.p95, maxD, cap), tol, g[1]);
+    g[2] = solveQuantile(cdf, 0.99, Math.min(minK * sq.p99, cap), bound(maxK, sq.p99, maxD, cap), tol, g[2]);
     return {
       mean: meanL / count,
       p50: g[0],
@@ -521,6 +831,7 @@ export class LatencyRecorder {
     };
     this.mD = grow(this.mD);
     this.mK = grow(this.mK);
+    this.mLK = grow(this.mLK);
     this.mJ = grow(this.mJ);
     this.mW = grow(this.mW);
   }
@@ -581,6 +892,44 @@ export function stratumMeans(S: ServiceTimeDistribution): Float64Array {
   }
   return out;
 }
+
+/** Upper bracket of a mixture quantile whose service quantile is `sp` (see `stats`). */
+function bound(maxK: number, sp: number, maxD: number, cap: number): number {
+  return Math.min(maxK * sp + maxD, cap);
+}
+
+/** A service-time distribution's tables (read-only, shared by every recorder of that distribution). */
+interface ServiceTables {
+  readonly F: ServiceCdf;
+  readonly partial: ServicePartialMean;
+  readonly stratumMean: Float64Array;
+}
+
+/**
+ * Tables of lognormal service times by (mean, cv): a sweep builds a recorder per variant, mostly of one
+ * distribution, and the tables cost a few ms each (thousands of CDF and quantile evaluations).
+ */
+const lognormalTables = new Map<string, ServiceTables>();
+
+function serviceTables(S: ServiceTimeDistribution): ServiceTables {
+  const build = (): ServiceTables => ({
+    F: new ServiceCdf(S),
+    partial: new ServicePartialMean(S),
+    stratumMean: stratumMeans(S),
+  });
+  if (S.kind !== "lognormal") return build();
+  const key = `${S.mean}|${S.cv}`;
+  let t = lognormalTables.get(key);
+  if (t === undefined) {
+    if (lognormalTables.size >= 64) lognormalTables.clear();
+    t = build();
+    lognormalTables.set(key, t);
+  }
+  return t;
+}
+
+/** The minute percentiles when they are not solved. */
+const NO_QUANTILES = { p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, p99: Number.NaN } as const;
 
 const EMPTY_STATS: LatencyStats = {
   mean: 0,

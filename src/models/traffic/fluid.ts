@@ -4,11 +4,10 @@ import { MINUTE, type TimeMs } from "../../engine/time.js";
 import type { MetricSeries } from "../cloudwatch/metric.js";
 import type { ServiceTimeDistribution } from "../latency/distributions.js";
 import type { ServingUnit } from "../serving-unit.js";
-import { type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
+import { type EntryKey, type LatencyRecorder, type LatencyStats, stratumMeans } from "../latency/recorder.js";
 import {
   newTaskLatency,
   fluidLatencyCaveat,
-  type TaskLatency,
   type TaskLatencyModel,
   taskLatency,
   taskThroughput,
@@ -92,7 +91,8 @@ export class FluidTraffic implements Continuous {
   // Per-task latency cache: recomputed only when the per-task arrival rate or the targets change.
   private lastLambdaTask = -1;
   private lastTargets = -1;
-  private readonly lat = newTaskLatency();
+  /** The latency parameters in force (a remembered `taskLatency` result, never rewritten). */
+  private lat: RememberedLatency = noLatency();
   private readonly memo: TaskLatencyMemo;
   /** Index into `caveats` of why the cached per-task state lies outside the validated region (−1: inside). */
   private lastCaveat = -1;
@@ -140,7 +140,9 @@ export class FluidTraffic implements Continuous {
     this.queueLimit = w.queueLimit ?? Number.POSITIVE_INFINITY;
     this.taskModel = fluidTaskModel(w, task);
     this.muTask = taskThroughput(this.taskModel);
-    this.memo = new TaskLatencyMemo(this.taskModel);
+    this.memo = new TaskLatencyMemo(this.taskModel, (lambdaTask) =>
+      this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask)),
+    );
   }
 
   latencyTotal(): LatencyStats {
@@ -224,15 +226,7 @@ export class FluidTraffic implements Continuous {
     if (k < 1) return false;
     const lat = this.lat;
     const recorded = Math.max(a, 0);
-    const servedPer = this.latency.recordRepeated(
-      k,
-      recorded,
-      0,
-      lat.pWait,
-      lat.waitMeanMs,
-      lat.stretched ? lat.stretch : null,
-      lat.version,
-    );
+    const servedPer = this.latency.recordRepeated(k, recorded, 0, lat.pWait, lat.waitMeanMs, lat.stretch, 0);
     if (servedPer < 0) return false;
     const w = this.w;
     const nr = this.cap.runningCount;
@@ -353,14 +347,13 @@ export class FluidTraffic implements Continuous {
       this.backlog = backlog;
 
       const lambdaTask = lambda / n;
-      const lat = this.lat;
       if (lambdaTask !== this.lastLambdaTask || n !== this.lastTargets) {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
-        this.lastCaveat = this.memo.fill(lambdaTask, n, lat, () =>
-          this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask)),
-        );
+        this.lat = this.memo.get(lambdaTask, n);
+        this.lastCaveat = this.lat.caveat;
       }
+      const lat = this.lat;
       this.recordedRequests += a;
       if (this.lastCaveat >= 0) this.caveatRequests[this.lastCaveat] += a;
       const base = (backlog / mu) * 1000;
@@ -373,9 +366,10 @@ export class FluidTraffic implements Continuous {
           base,
           lat.pWait,
           lat.waitMeanMs,
-          lat.stretched ? lat.stretch : null,
+          lat.stretch,
           lat.scale,
-          lat.version,
+          0,
+          lat,
         );
       const owed = this.lateInBacklog + late;
       const worked = Math.min(owed, served);
@@ -458,8 +452,8 @@ export function fluidTaskModel(w: FluidWorkload, task: { vcpu: number }): TaskLa
   };
 }
 
-/** One remembered `taskLatency` result and the index of its caveat. */
-interface RememberedLatency {
+/** One remembered `taskLatency` result, the index of its caveat, and the recorder's entries for it. */
+interface RememberedLatency extends EntryKey {
   readonly targets: number;
   readonly scale: number;
   readonly stretch: Float64Array | null;
@@ -478,49 +472,86 @@ const MEMO_LIMIT = 1 << 16;
  * same numbers, bit for bit, as a fresh `taskLatency` call.
  */
 export class TaskLatencyMemo {
-  private readonly byRate = new Map<number, RememberedLatency[]>();
+  // An open-addressing table keyed by (rate, targets): a Map keyed by a fractional number boxes and
+  // hashes it on every lookup, and the lookup runs at every rate change (once a minute on a minute trace).
+  private rates = new Float64Array(1 << 12);
+  private targets = new Int32Array(1 << 12).fill(-1);
+  private results: (RememberedLatency | undefined)[] = new Array(1 << 12);
   private size = 0;
+  private readonly scratch = newTaskLatency();
 
-  constructor(private readonly model: TaskLatencyModel) {}
+  constructor(
+    private readonly model: TaskLatencyModel,
+    /** The caveat index of a per-task rate, asked once per remembered result. */
+    private readonly caveatOf: (lambdaTask: number) => number,
+  ) {}
 
   /**
-   * Write into `out` what `taskLatency(model, lambdaTask, targets, out)` writes; returns the caveat index,
-   * computed by `caveat` the first time.
+   * What `taskLatency(model, lambdaTask, targets, …)` gives, remembered (its stretch values are a copy
+   * no one rewrites, so the same object always carries the same inputs: the recorder's `EntryKey`), with
+   * the caveat index computed by `caveatOf` the first time.
    */
-  fill(lambdaTask: number, targets: number, out: TaskLatency, caveat: () => number): number {
-    let list = this.byRate.get(lambdaTask);
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i];
-        if (r.targets !== targets) continue;
-        out.scale = r.scale;
-        out.pWait = r.pWait;
-        out.waitMeanMs = r.waitMeanMs;
-        out.stretched = r.stretch !== null;
-        if (r.stretch !== null) {
-          out.stretch.set(r.stretch);
-          out.version++;
-        }
-        return r.caveat;
-      }
+  get(lambdaTask: number, targets: number): RememberedLatency {
+    const mask = this.rates.length - 1;
+    let i = slotOf(lambdaTask, targets, mask);
+    for (;;) {
+      const t = this.targets[i];
+      if (t === -1) break;
+      if (t === targets && this.rates[i] === lambdaTask) return this.results[i] as RememberedLatency;
+      i = (i + 1) & mask;
     }
-    taskLatency(this.model, lambdaTask, targets, out);
+    const out = taskLatency(this.model, lambdaTask, targets, this.scratch);
     const remembered: RememberedLatency = {
       targets,
       scale: out.scale,
       stretch: out.stretched ? out.stretch.slice() : null,
       pWait: out.pWait,
       waitMeanMs: out.waitMeanMs,
-      caveat: caveat(),
+      caveat: this.caveatOf(lambdaTask),
+      entries: null,
     };
-    if (this.size >= MEMO_LIMIT) {
-      this.byRate.clear();
-      this.size = 0;
-      list = undefined;
-    }
-    if (list === undefined) this.byRate.set(lambdaTask, [remembered]);
-    else list.push(remembered);
-    this.size++;
-    return remembered.caveat;
+    if (this.size >= MEMO_LIMIT) this.clear(this.rates.length);
+    else if ((this.size + 1) * 2 > this.rates.length) this.grow();
+    this.insert(lambdaTask, targets, remembered);
+    return remembered;
   }
+
+  private insert(lambdaTask: number, targets: number, r: RememberedLatency): void {
+    const mask = this.rates.length - 1;
+    let i = slotOf(lambdaTask, targets, mask);
+    while (this.targets[i] !== -1) i = (i + 1) & mask;
+    this.rates[i] = lambdaTask;
+    this.targets[i] = targets;
+    this.results[i] = r;
+    this.size++;
+  }
+
+  private clear(slots: number): void {
+    this.rates = new Float64Array(slots);
+    this.targets = new Int32Array(slots).fill(-1);
+    this.results = new Array(slots);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { rates, targets, results } = this;
+    this.clear(rates.length * 2);
+    for (let i = 0; i < rates.length; i++)
+      if (targets[i] !== -1) this.insert(rates[i], targets[i], results[i] as RememberedLatency);
+  }
+}
+
+// The bits of a rate, for hashing.
+const hashView = new Float64Array(1);
+const hashBits = new Uint32Array(hashView.buffer);
+
+function slotOf(rate: number, targets: number, mask: number): number {
+  hashView[0] = rate;
+  const h = Math.imul(hashBits[0] ^ Math.imul(hashBits[1], 0x85ebca6b) ^ targets, 0x9e3779b1);
+  return (h ^ (h >>> 15)) & mask;
+}
+
+/** Before the first tick with traffic: no stretch, no wait. */
+function noLatency(): RememberedLatency {
+  return { targets: -1, scale: 1, stretch: null, pWait: 0, waitMeanMs: 0, caveat: -1, entries: null };
 }

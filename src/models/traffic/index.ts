@@ -57,6 +57,8 @@ export interface TrafficInputs {
   minutes: MinuteSeries;
   /** Per-request trace replayed at its true timestamps (request mode). */
   trace?: { timesMs: Float64Array; serviceMs?: Float64Array };
+  /** False: the fluid model does not solve each minute's percentiles (see LatencyRecorder). */
+  minuteQuantiles?: boolean;
 }
 
 /**
@@ -123,7 +125,12 @@ export function trafficWorkload(
  */
 export function createTraffic(i: TrafficInputs): TrafficModel {
   if (i.mode === "fluid") {
-    const latency = new LatencyRecorder(i.workload.service, i.sloMs, i.workload.timeoutMs);
+    const latency = new LatencyRecorder(
+      i.workload.service,
+      i.sloMs,
+      i.workload.timeoutMs,
+      i.minuteQuantiles ?? true,
+    );
     return new FluidTraffic(
       i.rates,
       i.stepMs,

@@ -26,7 +26,12 @@ function buildAppRunner(run: Run) {
   const vcpu = p.InstanceConfiguration.Cpu / 1024;
   const w = scenario.workload;
   const service = serviceTimeOf(w);
-  const latency = new LatencyRecorder(service, scenario.slo.latency, w.timeout);
+  const latency = new LatencyRecorder(
+    service,
+    scenario.slo.latency,
+    w.timeout,
+    run.input.minuteQuantiles ?? true,
+  );
   const image = w.image;
   const startMs =
     num(a, "appRunner.instanceStartTime") +

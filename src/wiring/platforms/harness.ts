@@ -55,6 +55,7 @@ export function albTraffic(
     metrics: o.metrics,
     minutes: o.minutes,
     trace: input.requestTrace,
+    minuteQuantiles: input.minuteQuantiles,
   });
 }
 

@@ -22,6 +22,8 @@ export interface PlatformRunInput<P = Platform> {
   startMs?: number;
   /** Per-request trace: arrival times (ms from the start) and service times, replayed in request mode. */
   requestTrace?: { timesMs: Float64Array; serviceMs?: Float64Array };
+  /** False: the minute series' p50/p95/p99 are left out (NaN) in fluid mode, for runs that write no series. */
+  minuteQuantiles?: boolean;
 }
 
 /**
