@@ -496,6 +496,7 @@ export class LatencyRecorder {
     const n = this.unitEntriesOf(key);
     const { uD, uK, uJ, uF } = this;
     const T = this.timeoutMs;
+    let total = 0;
     for (let i = 0; i < n; i++) {
       const frac = uF[i];
       if (!(frac > 0)) continue;
@@ -517,7 +518,21 @@ export class LatencyRecorder {
         }
       }
       if (d <= 0 && k === 1 && j === 0) e.zeroFrac += frac;
+      total += frac;
     }
+    // A minute of these entries alone, per unit of weight (as `minuteStats` sums its entries): the
+    // requests within the SLO latency (at most the timeout when the timeout cuts), the served count
+    // (all of them when nothing is cut) and their mean.
+    const slo = e.cuts ? Math.min(this.sloMs, T) : this.sloMs;
+    let within = 0;
+    for (let i = 0; i < n; i++) {
+      const frac = uF[i];
+      if (!(frac > 0)) continue;
+      within += frac * stratumCdf(this.F.at((slo - uD[i]) / uK[i]), uJ[i]);
+    }
+    e.withinPer = within;
+    e.countPer = e.cuts ? e.servedPer : total;
+    e.mean = e.countPer > 0 ? (e.delayPer + e.servicePer) / e.countPer : 0;
     return e;
   }
 
@@ -556,18 +571,38 @@ export class LatencyRecorder {
     this.pureWeight = 0;
     this.lastValid = false;
     if (!e.solved) {
-      // Solved once on the entries at unit weight: a minute's statistics scale with its weight.
-      this.loadUnit(e.key);
-      const u = this.entriesStats();
-      e.mean = u.mean;
-      e.p50 = u.p50;
-      e.p95 = u.p95;
-      e.p99 = u.p99;
-      e.withinPer = u.withinSlo;
-      e.countPer = u.count;
+      // Solved once on the entries at unit weight: a minute's percentiles do not depend on its weight.
+      e.p50 = e.p95 = e.p99 = Number.NaN;
+      if (this.minuteQuantiles && e.countPer > 0) {
+        this.loadUnit(e.key);
+        if (this.mN === 0 && !e.cuts) {
+          e.p50 = this.sQ.p50;
+          e.p95 = this.sQ.p95;
+          e.p99 = this.sQ.p99;
+        } else {
+          let maxD = 0;
+          let minK = this.mZero > 0 ? 1 : Number.POSITIVE_INFINITY;
+          let maxK = 1;
+          for (let i = 0; i < this.mN; i++) {
+            if (this.mD[i] > maxD) maxD = this.mD[i];
+            if (this.mK[i] > maxK) maxK = this.mK[i];
+            if (this.mK[i] < minK) minK = this.mK[i];
+          }
+          this.solveMinuteQuantiles(
+            e.countPer,
+            minK,
+            maxK,
+            maxD,
+            e.cuts ? this.timeoutMs : Number.POSITIVE_INFINITY,
+          );
+          e.p50 = this.lastMinuteQ[0];
+          e.p95 = this.lastMinuteQ[1];
+          e.p99 = this.lastMinuteQ[2];
+        }
+        this.mN = 0;
+        this.mZero = 0;
+      }
       e.solved = true;
-      this.mN = 0;
-      this.mZero = 0;
     }
     this.mTruncated = false;
     if (e.runWeight === 0) this.held.push(e);
@@ -575,9 +610,11 @@ export class LatencyRecorder {
     if (this.held.length >= HELD_SETS) this.releaseHeld();
     const count = e.countPer * w;
     if (!(count > 0)) return { ...EMPTY_STATS };
-    this.lastMinuteQ[0] = e.p50;
-    this.lastMinuteQ[1] = e.p95;
-    this.lastMinuteQ[2] = e.p99;
+    if (this.minuteQuantiles) {
+      this.lastMinuteQ[0] = e.p50;
+      this.lastMinuteQ[1] = e.p95;
+      this.lastMinuteQ[2] = e.p99;
+    }
     const out = this.minuteOut;
     out.mean = e.mean;
     out.p50 = e.p50;
@@ -744,15 +781,8 @@ export class LatencyRecorder {
     if (count <= 0) return { ...EMPTY_STATS };
     if (!this.minuteQuantiles)
       return { mean: meanL / count, ...NO_QUANTILES, max: Number.NaN, withinSlo: within, count };
-    this.minuteCount = count;
+    this.solveMinuteQuantiles(count, minK, maxK, maxD, cap);
     const g = this.lastMinuteQ;
-    const sq = this.sQ;
-    const cdf = this.minuteCdf;
-    const tol = MINUTE_QUANTILE_TOLERANCE;
-    // See `stats` for the brackets; the previous minute's answers are the starting guesses.
-    g[0] = solveQuantile(cdf, 0.5, Math.min(minK * sq.p50, cap), bound(maxK, sq.p50, maxD, cap), tol, g[0]);
-    g[1] = solveQuantile(cdf, 0.95, Math.min(minK * sq.p95, cap), bound(maxK, sq.p95, maxD, cap), tol, g[1]);
-    g[2] = solveQuantile(cdf, 0.99, Math.min(minK * sq.p99, cap), bound(maxK, sq.p99, maxD, cap), tol, g[2]);
     return {
       mean: meanL / count,
       p50: g[0],
@@ -763,6 +793,22 @@ export class LatencyRecorder {
       withinSlo: within,
       count,
     };
+  }
+
+  /**
+   * p50, p95, p99 of the minute's entries (normalised by `count`) into `lastMinuteQ`, to the minute
+   * tolerance. K·S + D lies in [minK·s_p, maxK·s_p + maxD] request by request (see `stats`), at most `cap`;
+   * the previous minute's answers are the starting guesses.
+   */
+  private solveMinuteQuantiles(count: number, minK: number, maxK: number, maxD: number, cap: number): void {
+    this.minuteCount = count;
+    const g = this.lastMinuteQ;
+    const sq = this.sQ;
+    const cdf = this.minuteCdf;
+    const tol = MINUTE_QUANTILE_TOLERANCE;
+    g[0] = solveQuantile(cdf, 0.5, Math.min(minK * sq.p50, cap), bound(maxK, sq.p50, maxD, cap), tol, g[0]);
+    g[1] = solveQuantile(cdf, 0.95, Math.min(minK * sq.p95, cap), bound(maxK, sq.p95, maxD, cap), tol, g[1]);
+    g[2] = solveQuantile(cdf, 0.99, Math.min(minK * sq.p99, cap), bound(maxK, sq.p99, maxD, cap), tol, g[2]);
   }
 
   /** p50, p95, p99 of the last minute with traffic: starting guesses for the next minute's. */

@@ -476,7 +476,8 @@ export class TaskLatencyMemo {
   // hashes it on every lookup, and the lookup runs at every rate change (once a minute on a minute trace).
   private rates = new Float64Array(1 << 12);
   private targets = new Int32Array(1 << 12).fill(-1);
-  private results: (RememberedLatency | undefined)[] = new Array(1 << 12);
+  // Filled, not holey: a large holey array keeps its elements in a dictionary.
+  private results: (RememberedLatency | null)[] = new Array(1 << 12).fill(null);
   private size = 0;
   private readonly scratch = newTaskLatency();
 
@@ -529,7 +530,7 @@ export class TaskLatencyMemo {
   private clear(slots: number): void {
     this.rates = new Float64Array(slots);
     this.targets = new Int32Array(slots).fill(-1);
-    this.results = new Array(slots);
+    this.results = new Array(slots).fill(null);
     this.size = 0;
   }
 
