@@ -91,13 +91,39 @@ export class UnitEntries {
   p99 = 0;
   withinPer = 0;
   countPer = 0;
-  /** Weight of the minutes made of these inputs alone, not yet moved into the run's histogram. */
-  runWeight = 0;
+  /** The recorder holding back run weight for these inputs, and where (see `LatencyRecorder.held`). */
+  heldBy: LatencyRecorder | null = null;
+  heldIdx = -1;
   constructor(
-    readonly owner: LatencyRecorder,
+    /** Recorders with the same configuration (`recorderConfig`) share these values. */
+    readonly owner: object,
     readonly key: EntryKey,
   ) {}
 }
+
+/**
+ * What the values of a `UnitEntries` depend on besides its key. Without minute percentiles (sweep rows)
+ * they are pure functions of the key, the service-time tables, the SLO latency and the timeout, so
+ * recorders agreeing on those share them, whichever run computed them first. The minute percentiles are
+ * solved from the previous minute's answers, so a recorder that solves them keeps its own.
+ */
+function recorderConfig(
+  S: ServiceTimeDistribution,
+  sloMs: number,
+  timeoutMs: number,
+  shared: boolean,
+): object {
+  if (!shared || S.kind !== "lognormal") return {};
+  const key = `${S.mean}|${S.cv}|${sloMs}|${timeoutMs}`;
+  let c = configs.get(key);
+  if (c === undefined) {
+    if (configs.size >= 64) configs.clear();
+    c = {};
+    configs.set(key, c);
+  }
+  return c;
+}
+const configs = new Map<string, object>();
 
 /** Entry sets whose run weight is held back at most before they are moved into the run's histogram. */
 const HELD_SETS = 1 << 12;
@@ -170,8 +196,14 @@ export class LatencyRecorder {
   /** The entry set the current minute was recorded from alone, its entries not written out (null: none). */
   private pure: UnitEntries | null = null;
   private pureWeight = 0;
-  /** Entry sets holding run weight not yet in the run's histogram. */
+  /**
+   * Entry sets holding back run weight not yet in the run's histogram, and that weight (per recorder:
+   * recorders may share a set).
+   */
   private readonly held: UnitEntries[] = [];
+  private readonly heldWeight = new Float64Array(HELD_SETS);
+  /** Shared by recorders whose unit entries agree (`recorderConfig`). */
+  private readonly config: object;
 
   constructor(
     readonly service: ServiceTimeDistribution,
@@ -196,6 +228,7 @@ export class LatencyRecorder {
       p99: service.quantile(0.99),
     };
     this.stratumMean = tables.stratumMean;
+    this.config = recorderConfig(service, sloMs, timeoutMs, !minuteQuantiles);
   }
 
   /**
@@ -291,7 +324,7 @@ export class LatencyRecorder {
     if (key !== null && baseDelayMs === 0 && this.pure === null && this.mN === 0 && this.mZero === 0) {
       // A minute made of one set of inputs so far: count its weight, write no entries.
       let e = key.entries;
-      if (e === null || e.owner !== this) e = key.entries = this.unitEntries(key);
+      if (e === null || e.owner !== this.config) e = key.entries = this.unitEntries(key);
       this.pure = e;
       if (e.cuts) this.truncated = this.mTruncated = true;
       this.lastN = 0;
@@ -492,7 +525,7 @@ export class LatencyRecorder {
 
   /** What the key's entries add to the run's sums per unit of weight (`accountServed` on each). */
   private unitEntries(key: EntryKey): UnitEntries {
-    const e = new UnitEntries(this, key);
+    const e = new UnitEntries(this.config, key);
     const n = this.unitEntriesOf(key);
     const { uD, uK, uJ, uF } = this;
     const T = this.timeoutMs;
@@ -605,8 +638,14 @@ export class LatencyRecorder {
       e.solved = true;
     }
     this.mTruncated = false;
-    if (e.runWeight === 0) this.held.push(e);
-    e.runWeight += w;
+    let idx = e.heldBy === this ? e.heldIdx : -1;
+    if (idx < 0) {
+      idx = this.held.push(e) - 1;
+      this.heldWeight[idx] = 0;
+      e.heldBy = this;
+      e.heldIdx = idx;
+    }
+    this.heldWeight[idx] += w;
     if (this.held.length >= HELD_SETS) this.releaseHeld();
     const count = e.countPer * w;
     if (!(count > 0)) return { ...EMPTY_STATS };
@@ -653,9 +692,10 @@ export class LatencyRecorder {
 
   /** Move the held entry sets' run weight into the run's histogram. */
   private releaseHeld(): void {
-    for (const e of this.held) {
-      this.emit(e.key, e.runWeight, true);
-      e.runWeight = 0;
+    for (let i = 0; i < this.held.length; i++) {
+      const e = this.held[i];
+      this.emit(e.key, this.heldWeight[i], true);
+      if (e.heldBy === this) e.heldBy = null;
     }
     this.held.length = 0;
   }

@@ -140,9 +140,7 @@ export class FluidTraffic implements Continuous {
     this.queueLimit = w.queueLimit ?? Number.POSITIVE_INFINITY;
     this.taskModel = fluidTaskModel(w, task);
     this.muTask = taskThroughput(this.taskModel);
-    this.memo = new TaskLatencyMemo(this.taskModel, (lambdaTask) =>
-      this.caveatIndex(fluidLatencyCaveat(this.taskModel, lambdaTask)),
-    );
+    this.memo = TaskLatencyMemo.for(this.taskModel);
   }
 
   latencyTotal(): LatencyStats {
@@ -351,7 +349,7 @@ export class FluidTraffic implements Continuous {
         this.lastLambdaTask = lambdaTask;
         this.lastTargets = n;
         this.lat = this.memo.get(lambdaTask, n);
-        this.lastCaveat = this.lat.caveat;
+        this.lastCaveat = this.caveatIndex(this.lat.caveat);
       }
       const lat = this.lat;
       this.recordedRequests += a;
@@ -452,26 +450,52 @@ export function fluidTaskModel(w: FluidWorkload, task: { vcpu: number }): TaskLa
   };
 }
 
-/** One remembered `taskLatency` result, the index of its caveat, and the recorder's entries for it. */
+/** One remembered `taskLatency` result, its caveat, and a recorder's entries for it. */
 interface RememberedLatency extends EntryKey {
   readonly targets: number;
   readonly scale: number;
   readonly stretch: Float64Array | null;
   readonly pWait: number;
   readonly waitMeanMs: number;
-  readonly caveat: number;
+  /** Why the rate lies outside the validated region (`fluidLatencyCaveat`), or null. */
+  readonly caveat: string | null;
 }
 
-/** Results remembered at most (then forgotten all at once): about 2 KB of memory per 10 entries. */
-const MEMO_LIMIT = 1 << 16;
+/** Results remembered at most (then forgotten all at once): about 40 MB at the limit. */
+const MEMO_LIMIT = 1 << 17;
+/** Task models whose memos are kept for the process (then forgotten all at once). */
+const MODELS_KEPT = 16;
 
 /**
- * `taskLatency` results by (per-task arrival rate, targets). A minute trace repeats its rates (the 62-day
- * WorldCup98 trace has 27,756 distinct counts in 87,871 minutes) and the result is a pure function of
- * them, so a repeated rate copies the remembered result instead of solving the queueing model again: the
- * same numbers, bit for bit, as a fresh `taskLatency` call.
+ * `taskLatency` results by (per-task arrival rate, targets), for one task model. A minute trace repeats
+ * its rates (the 62-day WorldCup98 trace has 27,756 distinct counts in 87,871 minutes), and the variants
+ * of a sweep that differ only in their scaling see the same rates and task counts; the result is a pure
+ * function of them, so a repeated pair reuses the remembered result instead of solving the queueing model
+ * again: the same numbers, bit for bit, as a fresh `taskLatency` call, whichever run first asked. One memo
+ * per task model is kept for the process (`TaskLatencyMemo.for`): a sweep worker's variants share it.
  */
 export class TaskLatencyMemo {
+  private static readonly byModel = new Map<string, TaskLatencyMemo>();
+
+  /** The process's memo for this task model (equal models by value share one). */
+  static for(model: TaskLatencyModel): TaskLatencyMemo {
+    const key = JSON.stringify([
+      model.serviceMeanMs,
+      model.serviceCv2,
+      model.workMs,
+      model.concurrency,
+      model.vcpu,
+      Array.from(model.stratumWorkMs),
+    ]);
+    let memo = TaskLatencyMemo.byModel.get(key);
+    if (memo === undefined) {
+      if (TaskLatencyMemo.byModel.size >= MODELS_KEPT) TaskLatencyMemo.byModel.clear();
+      memo = new TaskLatencyMemo(model);
+      TaskLatencyMemo.byModel.set(key, memo);
+    }
+    return memo;
+  }
+
   // An open-addressing table keyed by (rate, targets): a Map keyed by a fractional number boxes and
   // hashes it on every lookup, and the lookup runs at every rate change (once a minute on a minute trace).
   private rates = new Float64Array(1 << 12);
@@ -481,16 +505,12 @@ export class TaskLatencyMemo {
   private size = 0;
   private readonly scratch = newTaskLatency();
 
-  constructor(
-    private readonly model: TaskLatencyModel,
-    /** The caveat index of a per-task rate, asked once per remembered result. */
-    private readonly caveatOf: (lambdaTask: number) => number,
-  ) {}
+  constructor(private readonly model: TaskLatencyModel) {}
 
   /**
    * What `taskLatency(model, lambdaTask, targets, …)` gives, remembered (its stretch values are a copy
    * no one rewrites, so the same object always carries the same inputs: the recorder's `EntryKey`), with
-   * the caveat index computed by `caveatOf` the first time.
+   * its caveat (`fluidLatencyCaveat`).
    */
   get(lambdaTask: number, targets: number): RememberedLatency {
     const mask = this.rates.length - 1;
@@ -508,7 +528,7 @@ export class TaskLatencyMemo {
       stretch: out.stretched ? out.stretch.slice() : null,
       pWait: out.pWait,
       waitMeanMs: out.waitMeanMs,
-      caveat: this.caveatOf(lambdaTask),
+      caveat: fluidLatencyCaveat(this.model, lambdaTask),
       entries: null,
     };
     if (this.size >= MEMO_LIMIT) this.clear(this.rates.length);
@@ -554,5 +574,5 @@ function slotOf(rate: number, targets: number, mask: number): number {
 
 /** Before the first tick with traffic: no stretch, no wait. */
 function noLatency(): RememberedLatency {
-  return { targets: -1, scale: 1, stretch: null, pWait: 0, waitMeanMs: 0, caveat: -1, entries: null };
+  return { targets: -1, scale: 1, stretch: null, pWait: 0, waitMeanMs: 0, caveat: null, entries: null };
 }

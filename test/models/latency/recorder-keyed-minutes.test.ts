@@ -132,4 +132,35 @@ describe("LatencyRecorder: minutes recorded from one key", () => {
     // Mean: E[S] + 0.2 × 50 = 110 ms.
     expect(s.mean).toBeCloseTo(110, 9);
   });
+
+  it("without minute percentiles, recorders share a key's values: a run gives the same bits whatever ran before", () => {
+    const S = new Lognormal(80, 1.5);
+    const keys = [
+      key(0.1, 30, stretchOf(1.5, 1), 1.5),
+      key(0, 0, null, 1),
+      key(0.4, 120, stretchOf(2.5, 0.5), 2.5),
+    ];
+    const order = [0, 1, 2, 0, 0, 2, 1, 2, 0];
+    const runOnce = (rec: LatencyRecorder, withTotal = true) => {
+      const out: number[] = [];
+      order.forEach((idx, m) => {
+        out.push(minute(rec, keys[idx], 3 + m, 60, true));
+        const st = rec.endMinute();
+        out.push(st.mean, st.withinSlo, st.count);
+      });
+      if (withTotal) {
+        const t = rec.total();
+        out.push(t.mean, t.p50, t.p95, t.p99, t.max, t.withinSlo, t.count);
+      }
+      return out;
+    };
+    const first = runOnce(new LatencyRecorder(S, 300, 5000, false));
+    // Another recorder uses the keys and is abandoned mid-run (no total): it still holds run weight.
+    runOnce(new LatencyRecorder(S, 300, 5000, false), false);
+    const again = runOnce(new LatencyRecorder(S, 300, 5000, false));
+    expect(again).toEqual(first);
+    // A recorder that solves minute percentiles keeps its own values, and agrees with the shared ones.
+    const own = runOnce(new LatencyRecorder(S, 300, 5000, true));
+    for (let i = 0; i < own.length; i++) expect(close(own[i], first[i], 1e-9)).toBe(true);
+  });
 });

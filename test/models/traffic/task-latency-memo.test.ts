@@ -7,7 +7,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Lognormal } from "../../../src/models/latency/distributions.js";
 import { fluidTaskModel, TaskLatencyMemo } from "../../../src/models/traffic/fluid.js";
-import { newTaskLatency, taskLatency } from "../../../src/models/traffic/fluid-latency.js";
+import {
+  fluidLatencyCaveat,
+  newTaskLatency,
+  taskLatency,
+} from "../../../src/models/traffic/fluid-latency.js";
 
 const model = fluidTaskModel(
   {
@@ -39,8 +43,7 @@ describe("TaskLatencyMemo", () => {
           { minLength: 2500, maxLength: 5000 },
         ),
         (calls) => {
-          let caveats = 0;
-          const memo = new TaskLatencyMemo(model, () => caveats++);
+          const memo = new TaskLatencyMemo(model);
           const ref = new Map<string, object>();
           const seen = new Set<object>();
           const fresh = newTaskLatency();
@@ -62,11 +65,10 @@ describe("TaskLatencyMemo", () => {
               expect(got.stretch === null ? null : [...got.stretch]).toEqual(
                 fresh.stretched ? [...fresh.stretch] : null,
               );
+              expect(got.caveat).toBe(fluidLatencyCaveat(model, rate));
             }
             lookups++;
           }
-          // The caveat is asked once per remembered pair.
-          expect(caveats).toBe(ref.size);
           cases++;
         },
       ),
@@ -74,5 +76,37 @@ describe("TaskLatencyMemo", () => {
     );
     expect(cases).toBe(8);
     expect(lookups).toBeGreaterThan(20_000);
+  });
+
+  it("is one per task model for the process: equal models by value share it", () => {
+    const again = fluidTaskModel(
+      {
+        cpuPerRequestMs: 25,
+        service: new Lognormal(60, 1),
+        concurrency: 64,
+        memoryBaselineMiB: 256,
+        memoryPerInFlightMiB: 2,
+        timeoutMs: 5_000,
+        cpuIdle: 0.1,
+      },
+      { vcpu: 1 },
+    );
+    const other = fluidTaskModel(
+      {
+        cpuPerRequestMs: 25,
+        service: new Lognormal(60, 1),
+        concurrency: 32,
+        memoryBaselineMiB: 512,
+        memoryPerInFlightMiB: 1,
+        timeoutMs: 10_000,
+        cpuIdle: 0,
+      },
+      { vcpu: 1 },
+    );
+    // Memory, timeout and idle CPU are not inputs of the task latency; the concurrency is.
+    expect(TaskLatencyMemo.for(again)).toBe(TaskLatencyMemo.for(model));
+    expect(TaskLatencyMemo.for(other)).not.toBe(TaskLatencyMemo.for(model));
+    const r = TaskLatencyMemo.for(model).get(12.5, 3);
+    expect(TaskLatencyMemo.for(again).get(12.5, 3)).toBe(r);
   });
 });
