@@ -19,6 +19,13 @@ const D_ZERO = -D_OFFSET;
 /** A free slot of the table (keys are ≥ 0). */
 const EMPTY = -1;
 
+/** The bin of (delay, scale, stratum): an integer below 2^53. */
+export function binOf(delayMs: number, scale: number, stratum: number): number {
+  const di = delayMs < MIN_DELAY_MS ? D_ZERO : Math.round(Math.log(delayMs) * INV_LN_GAMMA);
+  const ki = scale <= 1 ? 0 : Math.round(Math.log(scale) * INV_LN_GAMMA);
+  return ((di + D_OFFSET) * K_SPAN + ki) * J_SPAN + stratum;
+}
+
 /** Slot of a key in a table of 2^(32 − shift) slots: a multiplicative hash of its two 32-bit halves. */
 function slotOf(key: number, shift: number): number {
   const lo = key >>> 0;
@@ -37,9 +44,12 @@ export class DelayScaleHistogram {
 
   record(delayMs: number, scale: number, stratum: number, weight: number): void {
     if (!(weight > 0)) return;
-    const di = delayMs < MIN_DELAY_MS ? D_ZERO : Math.round(Math.log(delayMs) * INV_LN_GAMMA);
-    const ki = scale <= 1 ? 0 : Math.round(Math.log(scale) * INV_LN_GAMMA);
-    const key = ((di + D_OFFSET) * K_SPAN + ki) * J_SPAN + stratum;
+    this.add(binOf(delayMs, scale, stratum), weight);
+  }
+
+  /** Add weight to a bin (`binOf`): what `record` does once the bin is known. */
+  add(key: number, weight: number): void {
+    if (!(weight > 0)) return;
     const keys = this.keys;
     const mask = keys.length - 1;
     let i = slotOf(key, this.shift);

@@ -1,5 +1,5 @@
 import type { ServiceTimeDistribution } from "./distributions.js";
-import { DelayScaleHistogram } from "./delay-scale-histogram.js";
+import { binOf, DelayScaleHistogram } from "./delay-scale-histogram.js";
 
 /** Equal-probability strata used to represent an exponential queue wait in the fluid model. */
 export const WAIT_STRATA = 4;
@@ -91,6 +91,12 @@ export class UnitEntries {
   p99 = 0;
   withinPer = 0;
   countPer = 0;
+  /**
+   * The entries' bins in the run's histogram and their fractions (null until first moved there): the bins
+   * take a log or two each, and a sweep's variants move the same sets.
+   */
+  bins: Float64Array | null = null;
+  binFrac: Float64Array | null = null;
   /** The recorder holding back run weight for these inputs, and where (see `LatencyRecorder.held`). */
   heldBy: LatencyRecorder | null = null;
   heldIdx = -1;
@@ -465,7 +471,7 @@ export class LatencyRecorder {
     this.pure = null;
     this.pureWeight = 0;
     this.lastValid = false;
-    this.emit(e.key, w, false);
+    this.emit(e.key, w);
   }
 
   // The entries a key makes per unit of weight, written by `unitEntriesOf` (reused: no allocation).
@@ -511,15 +517,13 @@ export class LatencyRecorder {
     return n;
   }
 
-  /** `weight` of the key's entries: into the minute's entries, or into the run's histogram (`toRun`). */
-  private emit(key: EntryKey, weight: number, toRun: boolean): void {
+  /** `weight` of the key's entries into the minute's entries. */
+  private emit(key: EntryKey, weight: number): void {
     const n = this.unitEntriesOf(key);
     const { uD, uK, uJ, uF } = this;
     for (let i = 0; i < n; i++) {
       const w = weight * uF[i];
-      if (!(w > 0)) continue;
-      if (toRun) this.run.record(uD[i], uK[i], uJ[i], w);
-      else this.addEntry(w, uD[i], uK[i], uJ[i]);
+      if (w > 0) this.addEntry(w, uD[i], uK[i], uJ[i]);
     }
   }
 
@@ -690,11 +694,34 @@ export class LatencyRecorder {
     this.mZero = zero;
   }
 
+  /** The run-histogram bins of a set's entries with a positive fraction, in generation order. */
+  private binEntries(e: UnitEntries): void {
+    const n = this.unitEntriesOf(e.key);
+    const { uD, uK, uJ, uF } = this;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (uF[i] > 0) m++;
+    const bins = new Float64Array(m);
+    const frac = new Float64Array(m);
+    m = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(uF[i] > 0)) continue;
+      bins[m] = binOf(uD[i], uK[i], uJ[i]);
+      frac[m++] = uF[i];
+    }
+    e.bins = bins;
+    e.binFrac = frac;
+  }
+
   /** Move the held entry sets' run weight into the run's histogram. */
   private releaseHeld(): void {
     for (let i = 0; i < this.held.length; i++) {
       const e = this.held[i];
-      this.emit(e.key, this.heldWeight[i], true);
+      if (e.bins === null) this.binEntries(e);
+      const bins = e.bins as Float64Array;
+      const frac = e.binFrac as Float64Array;
+      const w = this.heldWeight[i];
+      // Each entry's weight into its bin, the bins computed once per set.
+      for (let b = 0; b < bins.length; b++) this.run.add(bins[b], w * frac[b]);
       if (e.heldBy === this) e.heldBy = null;
     }
     this.held.length = 0;
