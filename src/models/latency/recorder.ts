@@ -210,6 +210,8 @@ export class LatencyRecorder {
   private readonly heldWeight = new Float64Array(HELD_SETS);
   /** Shared by recorders whose unit entries agree (`recorderConfig`). */
   private readonly config: object;
+  /** Whether other recorders may use this one's unit entries (no minute percentiles). */
+  private readonly sharesEntries: boolean;
 
   constructor(
     readonly service: ServiceTimeDistribution,
@@ -235,6 +237,7 @@ export class LatencyRecorder {
     };
     this.stratumMean = tables.stratumMean;
     this.config = recorderConfig(service, sloMs, timeoutMs, !minuteQuantiles);
+    this.sharesEntries = !minuteQuantiles;
   }
 
   /**
@@ -716,13 +719,20 @@ export class LatencyRecorder {
   private releaseHeld(): void {
     for (let i = 0; i < this.held.length; i++) {
       const e = this.held[i];
+      const w = this.heldWeight[i];
+      if (e.heldBy === this) e.heldBy = null;
+      if (e.bins === null && !this.sharesEntries) {
+        // A set of this recorder's own is moved once or twice: its bins are not worth keeping.
+        const n = this.unitEntriesOf(e.key);
+        for (let j = 0; j < n; j++)
+          if (this.uF[j] > 0) this.run.record(this.uD[j], this.uK[j], this.uJ[j], w * this.uF[j]);
+        continue;
+      }
       if (e.bins === null) this.binEntries(e);
       const bins = e.bins as Float64Array;
       const frac = e.binFrac as Float64Array;
-      const w = this.heldWeight[i];
-      // Each entry's weight into its bin, the bins computed once per set.
+      // Each entry's weight into its bin, the bins computed once per set (sets shared by a sweep's variants).
       for (let b = 0; b < bins.length; b++) this.run.add(bins[b], w * frac[b]);
-      if (e.heldBy === this) e.heldBy = null;
     }
     this.held.length = 0;
   }
