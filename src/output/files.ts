@@ -4,10 +4,40 @@ import { fileSystemError } from "../errors.js";
 import type { SimulationResult } from "../simulate.js";
 import { MINUTE_COLUMNS } from "../models/traffic/minute-series.js";
 import { r, type Summary } from "../analysis/summary.js";
+import { AsciiText, isAscii, minuteTimes } from "./csv-text.js";
 
 /** `series.csv`: one row per simulated minute and platform. */
 export function seriesCsv(res: SimulationResult): string {
-  const lines = [["time", "minute", "platform", ...MINUTE_COLUMNS].join(",")];
+  const header = ["time", "minute", "platform", ...MINUTE_COLUMNS].join(",");
+  // Platform names are ASCII by the scenario schema; any other falls back to the plain rows.
+  if (!res.platforms.every((p) => isAscii(p.name))) return plainSeriesCsv(res, header);
+  // A row is about 32 bytes of time, minute and platform and 8 a cell: allocated once, not doubled.
+  let rows = 0;
+  for (const p of res.platforms) rows += p.minutes.minutes;
+  const out = new AsciiText(header.length + 1 + rows * (32 + 8 * MINUTE_COLUMNS.length));
+  out.str(header);
+  out.char(10);
+  for (const p of res.platforms) {
+    const cols = MINUTE_COLUMNS.map((c) => p.minutes.columns[c]);
+    const time = minuteTimes(res.startMs, p.minutes.minutes);
+    const platform = `,${p.name}`;
+    for (let m = 0; m < p.minutes.minutes; m++) {
+      out.str(time(m));
+      out.char(44);
+      out.smallUint(m);
+      out.str(platform);
+      for (let c = 0; c < cols.length; c++) {
+        out.char(44);
+        out.round6(cols[c][m]);
+      }
+      out.char(10);
+    }
+  }
+  return out.text();
+}
+
+function plainSeriesCsv(res: SimulationResult, header: string): string {
+  const lines = [header];
   for (const p of res.platforms) {
     const cols = MINUTE_COLUMNS.map((c) => p.minutes.columns[c]);
     for (let m = 0; m < p.minutes.minutes; m++) {
