@@ -9,7 +9,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("writeText", () => {
   it("writes the UTF-8 bytes of the whole string, in pieces or not", () => {
-    const piece = 1 << 20;
+    const piece = 1 << 18;
     const texts = [
       "",
       "a,b\n1,2\n",
