@@ -29,6 +29,8 @@ const scenario = "bench/fargate-62d.yaml";
 const cases: [string, string[]][] = [
   ['baseline: node -e ""', ["-e", ""]],
   [`scalesim run ${scenario} --out DIR`, [cli, "run", scenario, "--out", join(tmp, "out"), "--quiet"]],
+  // Everything a run does before it simulates (start-up, the scenario, the trace), as bin/ loads it.
+  [`scalesim validate ${scenario}`, [cli, "validate", scenario]],
 ];
 const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
 for (let r = 0; r < runs; r++) {
@@ -53,7 +55,11 @@ for (const [name] of cases) {
   );
 }
 
-/** The phases of `run --out`, timed inside a fresh process on dist/ (one process per repetition). */
+/**
+ * The phases of `run --out`, timed inside a fresh process on dist/ (one process per repetition). The
+ * modules are imported one by one from dist/, not from the bundle bin/ runs: `import` here is the
+ * unbundled cost; the `validate` line above shows start-up, scenario and trace as bin/ runs them.
+ */
 const dist = (p: string) => JSON.stringify(new URL(`../dist/${p}`, import.meta.url).href);
 const probe = `
 const ms = {}; let t = performance.now();

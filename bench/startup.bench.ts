@@ -39,9 +39,14 @@ for (let r = 0; r < runs; r++) {
     times.get(name)!.push(ms);
   }
 }
-/** In-process: the time to import the CLI and build its commands, measured inside a fresh process. */
+/**
+ * In-process: the time to import the CLI and build its commands, measured inside a fresh process, on
+ * what bin/scalesim.js runs (dist/bundle/main.js when `npm run build` made it, else dist/cli/main.js).
+ */
 const inProcess: number[] = [];
-const mainUrl = new URL("../dist/cli/main.js", import.meta.url).href;
+const bundled = existsSync(fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url)));
+const entry = bundled ? "bundle/main.js" : "cli/main.js";
+const mainUrl = new URL(`../dist/${entry}`, import.meta.url).href;
 const probe = `const t0 = performance.now(); const m = await import(${JSON.stringify(mainUrl)}); m.buildCli(); console.log(performance.now() - t0);`;
 for (let r = 0; r < runs; r++) {
   const p = spawnSync(process.execPath, ["--input-type=module", "-e", probe], {
@@ -61,5 +66,5 @@ for (const [name] of cases) {
   console.log(`${name.padEnd(50)} ${(m / 1000).toFixed(3)} s${over}`);
 }
 console.log(
-  `in-process: import dist/cli/main.js + buildCli(), median ${median(inProcess).toFixed(0)} ms of ${runs} fresh processes`,
+  `in-process: import dist/${entry} + buildCli(), median ${median(inProcess).toFixed(0)} ms of ${runs} fresh processes`,
 );

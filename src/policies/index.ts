@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { PolicyPlugin } from "./plugin.js";
 import { predictiveScaling } from "./predictive.js";
 import { stepScaling } from "./step-scaling.js";

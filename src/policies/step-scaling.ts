@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { num } from "../assumptions.js";
 import { SECOND } from "../engine/time.js";
 import { StepPolicyRunner } from "../models/aas/step-controller.js";

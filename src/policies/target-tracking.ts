@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SECOND } from "../engine/time.js";
 import { InputError } from "../errors.js";
 import { TargetTrackingRunner } from "../models/aas/policy-runner.js";

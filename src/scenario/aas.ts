@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { expressionOrMetricStatIssue, queryListIssues } from "../rules/metric-queries.js";
 import { parseSchedule, ScheduleExpressionError } from "../rules/schedule.js";
 import { Duration, Instant } from "./fields.js";

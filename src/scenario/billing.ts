@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listInstanceTypes } from "../data/ec2.js";
 
 import { NORMALIZATION_FACTOR } from "../data/ec2.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseCpuUnits, parseDuration, parseSize, type Parsed } from "./units.js";
 
 /** A zod field that accepts a unit-bearing value and outputs the parsed base-unit number. */

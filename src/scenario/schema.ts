@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ASSUMPTIONS, assumptionDef } from "../assumptions.js";
 import { parseDuration } from "./units.js";
 import { Duration, Instant, Size } from "./fields.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The `sweep:` block of a scenario (or of a sweep file naming its base scenario). Matrix keys are field

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * `thresholds:` — pass/fail criteria checked at the end of a run, in the spirit of k6's thresholds

@@ -6,7 +6,6 @@ import type { GrowthResult } from "../../analysis/growth.js";
 import { findBreakingMultiplier } from "../../studies/growth.js";
 import { parseReportFiles, type ReportInput } from "../../analysis/input.js";
 import { plan } from "../../analysis/planning.js";
-import { evaluateThresholds, formatThresholdResults, thresholdsJson } from "../../analysis/thresholds.js";
 import type { Scenario } from "../../scenario/load.js";
 
 export interface ReportCliOptions {
@@ -53,17 +52,6 @@ export async function writeReport(
   writeReportFiles(dir, report.files);
   const charts = report.charts.map((c) => c.name).join(", ");
   process.stdout.write(`wrote report.html, report.md${charts ? ` and charts (${charts})` : ""} to ${dir}\n`);
-}
-
-/**
- * After `run`: check the scenario's thresholds, adding thresholds.json to the outputs. Returns whether
- * all passed and the lines to print (empty when the scenario has none).
- */
-export function checkRunThresholds(scenario: Scenario, out: RunOutput): { passed: boolean; text: string } {
-  if (!scenario.thresholds) return { passed: true, text: "" };
-  const results = evaluateThresholds(scenario.thresholds, out.summary);
-  out.files["thresholds.json"] = thresholdsJson(results);
-  return { passed: results.every((r) => r.ok), text: formatThresholdResults(results) };
 }
 
 /** `run --report`: the report of the outputs just written, from memory. */

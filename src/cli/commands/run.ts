@@ -52,10 +52,8 @@ export function registerRun(program: Command): void {
       ) => {
         const { run, writeOutputs } = await import("../../api.js");
         const { summaryTable } = await import("../../render/table.js");
-        const { taskEventsJsonl } = await import("../../output/task-events.js");
         const { loadScenario } = await import("../../scenario/load.js");
-        const { historyFiles } = await import("../../backtest/history.js");
-        const { checkRunThresholds, reportAfterRun } = await import("./report-actions.js");
+        const { checkRunThresholds } = await import("./run-thresholds.js");
         const scenario = loadScenario(file);
         if (opts.report && !opts.out)
           throw new InputError("--report needs --out DIR to write the report into", { path: "--report" });
@@ -73,9 +71,16 @@ export function registerRun(program: Command): void {
         }
         const thresholds = checkRunThresholds(scenario, out);
         // Every extra file is staged first, so a failure leaves them and --out as they were.
-        const history = opts.activities || opts.taskCounts ? historyFiles(scenario, out.result) : undefined;
+        // The modules of the optional files load only when those files are asked for.
+        const history =
+          opts.activities || opts.taskCounts
+            ? (await import("../../backtest/history.js")).historyFiles(scenario, out.result)
+            : undefined;
+        const events = opts.events
+          ? (await import("../../output/task-events.js")).taskEventsJsonl(out.result)
+          : undefined;
         const staged = [
-          opts.events ? stageFile(opts.events, taskEventsJsonl(out.result), "--events") : undefined,
+          opts.events && events !== undefined ? stageFile(opts.events, events, "--events") : undefined,
           opts.activities && history
             ? stageFile(opts.activities, history.activities, "--activities")
             : undefined,
@@ -99,8 +104,11 @@ export function registerRun(program: Command): void {
         if (thresholds.text) (opts.json ? process.stderr : process.stdout).write(`${thresholds.text}\n`);
         for (const [name, p] of Object.entries(out.summary.platforms))
           for (const w of p.warnings ?? []) process.stderr.write(`warning: ${name}: ${w}\n`);
-        if (opts.report && opts.out)
+        if (opts.report && opts.out) {
+          // The report and chart code loads only when a report is written.
+          const { reportAfterRun } = await import("./report-actions.js");
           await reportAfterRun(opts.out, scenario, out, { growth: opts.growth, growthMax: opts.growthMax });
+        }
         // A failed threshold is the gate a CI job waits for: exit code 1.
         if (!thresholds.passed) process.exitCode = 1;
         // A failed invariant is a simulator bug, not a user error: say so through the exit code.

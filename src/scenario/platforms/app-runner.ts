@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { appRunnerSizeProblem } from "../../data/app-runner.js";
 
 /** "1 vCPU", "0.25 vCPU", 1024 or "1024" → CPU units (InstanceConfiguration.Cpu). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { checkSuspendedStateChanges, SuspendedState, SuspendedStateChange } from "../aas.js";
 import { Duration } from "../fields.js";
 

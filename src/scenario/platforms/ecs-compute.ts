@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Ec2Platform } from "./ecs-ec2.js";
 import { FargatePlatform } from "./ecs-fargate.js";
 

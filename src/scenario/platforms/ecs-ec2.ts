@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { CpuUnits, Duration, Probability, TaskMemory } from "../fields.js";
 import { ScheduledAction } from "../aas.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { fargateSizeProblem } from "../../data/fargate.js";
 import { CpuUnits, TaskMemory } from "../fields.js";
 import { ScheduledAction } from "../aas.js";

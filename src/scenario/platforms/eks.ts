@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EKS_MAX_PODS, familyAndSize, nodeAllocatable } from "../../data/eks.js";
 import { instanceType, listInstanceTypes } from "../../data/ec2.js";
 import { smallestFargateSizeCovering } from "../../data/fargate.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseSchedule, ScheduleExpressionError } from "../../rules/schedule.js";
 import { DistributionSpec, Instant } from "../fields.js";
 import { TaskCompute } from "./ecs-compute.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Duration } from "../fields.js";
 import { EcsCompute } from "./ecs-compute.js";
 
