@@ -1,6 +1,7 @@
 /**
  * Where runs execute: inline (one thread, for debugging and tiny sweeps) or on a piscina pool of worker
- * threads. The worker is the compiled dist/sweep/worker.js when it is present and not older than the
+ * threads. The worker is the compiled worker.js beside this module (dist/bundle/worker.js under the
+ * `scalesim` command, dist/sweep/worker.js through the library) when it is present and not older than the
  * sources; otherwise src/sweep/worker.ts through tsx (source runs and tests on a tree without a build).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
