@@ -281,18 +281,7 @@ export class FluidTraffic implements Continuous {
     this.minuteTimedOut = minuteTimedOut;
     this.cpuSecondsUsed = cpuSecondsUsed;
     this.currentDelayMs = delay;
-    if (nr > 0) {
-      const cpuPct = Math.min(
-        100,
-        (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu),
-      );
-      const memPct =
-        (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
-      this.metrics.cpu.addRepeated(cpuPct, dt, k);
-      this.metrics.memory.addRepeated(memPct, dt, k);
-      this.metrics.cpuHighRes?.addRepeated(cpuPct, dt, k);
-      this.metrics.memoryHighRes?.addRepeated(memPct, dt, k);
-    }
+    if (nr > 0) this.observe(busyVcpu, inFlight, nr, dt, k);
     this.t = t + k * tick;
     return true;
   }
@@ -383,18 +372,25 @@ export class FluidTraffic implements Continuous {
     }
     this.cpuSecondsUsed += busyVcpu * dt;
 
-    if (nr > 0) {
-      const cpuPct = Math.min(
-        100,
-        (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu),
-      );
-      const memPct =
-        (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
-      this.metrics.cpu.add(cpuPct, dt);
-      this.metrics.memory.add(memPct, dt);
-      this.metrics.cpuHighRes?.add(cpuPct, dt);
-      this.metrics.memoryHighRes?.add(memPct, dt);
-    }
+    if (nr > 0) this.observe(busyVcpu, inFlight, nr, dt, 1);
+  }
+
+  /**
+   * `times` ticks of `dt` s with `nr` tasks RUNNING, `busyVcpu` vCPUs busy and `inFlight` requests held:
+   * the tasks' average CPU and memory utilisation into the ECS metrics (ECS averages the agent's samples).
+   */
+  private observe(busyVcpu: number, inFlight: number, nr: number, dt: number, times: number): void {
+    const w = this.w;
+    const cpuPct = Math.min(
+      100,
+      (100 * (busyVcpu + w.cpuIdle * this.task.vcpu * nr)) / (nr * this.task.vcpu),
+    );
+    const memPct =
+      (100 * (w.memoryBaselineMiB * nr + w.memoryPerInFlightMiB * inFlight)) / (nr * this.task.memoryMiB);
+    this.metrics.cpu.addRepeated(cpuPct, dt, times);
+    this.metrics.memory.addRepeated(memPct, dt, times);
+    this.metrics.cpuHighRes?.addRepeated(cpuPct, dt, times);
+    this.metrics.memoryHighRes?.addRepeated(memPct, dt, times);
   }
 
   private closeHighRes(): void {
