@@ -88,6 +88,17 @@ export function lookupColumns(header: string[], wanted: string[], src: CsvRowSou
   });
 }
 
+/** A row's problem as the one-line input error, at the row's line and column in the file. */
+async function rowError(src: CsvRowSource, e: RowProblem): Promise<InputError> {
+  const where = await locateRecord(src.file, e.recordIndex, e.field);
+  return new InputError(e.detail, {
+    file: src.displayName,
+    line: where.line,
+    col: where.col,
+    path: src.path,
+  });
+}
+
 /**
  * Stream a CSV file: `onHeader` gets the first row, `onRow(cells, recordIndex)` every data row
  * (recordIndex 1 = first data row). A RowProblem thrown by a callback becomes an InputError with the
@@ -112,13 +123,7 @@ export async function forEachCsvRow(
       }
     } catch (e) {
       if (!(e instanceof RowProblem)) throw e;
-      const where = await locateRecord(src.file, e.recordIndex, e.field);
-      throw new InputError(e.detail, {
-        file: src.displayName,
-        line: where.line,
-        col: where.col,
-        path: src.path,
-      });
+      throw await rowError(src, e);
     }
     return index;
   }
@@ -134,15 +139,7 @@ export async function forEachCsvRow(
   } catch (e) {
     parser.destroy();
     input.destroy();
-    if (e instanceof RowProblem) {
-      const where = await locateRecord(src.file, e.recordIndex, e.field);
-      throw new InputError(e.detail, {
-        file: src.displayName,
-        line: where.line,
-        col: where.col,
-        path: src.path,
-      });
-    }
+    if (e instanceof RowProblem) throw await rowError(src, e);
     if (e instanceof InputError) throw e;
     const err = e as { code?: string; lines?: number; message?: string };
     if (typeof err.code === "string" && err.code.startsWith("CSV_")) {
