@@ -9,21 +9,15 @@
  *   npx tsx bench/run-62d.bench.ts [runs]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { median, printBenchHeader } from "./env.js";
+import { compiledCli, median, printBenchHeader, timeProcesses } from "./env.js";
 
 printBenchHeader("run-62d");
 
 const runs = Number(process.argv[2] ?? 5);
-const root = fileURLToPath(new URL("..", import.meta.url));
-const cli = fileURLToPath(new URL("../bin/scalesim.js", import.meta.url));
-if (!existsSync(fileURLToPath(new URL("../dist/cli/main.js", import.meta.url)))) {
-  console.log("dist/ is missing: run `npm run build` first");
-  process.exit(1);
-}
+const { root, cli } = compiledCli();
 const tmp = mkdtempSync(join(tmpdir(), "scalesim-run-62d-"));
 const scenario = "bench/fargate-62d.yaml";
 const cases: [string, string[]][] = [
@@ -32,16 +26,7 @@ const cases: [string, string[]][] = [
   // Everything a run does before it simulates (start-up, the scenario, the trace), as bin/ loads it.
   [`scalesim validate ${scenario}`, [cli, "validate", scenario]],
 ];
-const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
-for (let r = 0; r < runs; r++) {
-  for (const [name, args] of cases) {
-    const t0 = process.hrtime.bigint();
-    const p = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (p.status !== 0) throw new Error(`${name} exited ${p.status}: ${p.stderr}`);
-    times.get(name)!.push(ms);
-  }
-}
+const times = timeProcesses(cases, runs, root);
 const base = median(times.get(cases[0][0])!);
 console.log(`whole processes, median of ${runs} runs each (interleaved)`);
 for (const [name] of cases) {

@@ -9,17 +9,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { median, printBenchHeader } from "./env.js";
+import { compiledCli, median, printBenchHeader, timeProcesses } from "./env.js";
 
 printBenchHeader("startup");
 
 const runs = Number(process.argv[2] ?? 9);
-const root = fileURLToPath(new URL("..", import.meta.url));
-const cli = fileURLToPath(new URL("../bin/scalesim.js", import.meta.url));
-if (!existsSync(fileURLToPath(new URL("../dist/cli/main.js", import.meta.url)))) {
-  console.log("dist/ is missing: run `npm run build` first");
-  process.exit(1);
-}
+const { root, cli } = compiledCli();
 
 /** Median wall time in ms of `node args...` as a whole process, alternating with the other cases. */
 const cases: [string, string[]][] = [
@@ -28,17 +23,7 @@ const cases: [string, string[]][] = [
   ["scalesim --help", [cli, "--help"]],
   ["scalesim validate scenarios/checkout-api.yaml", [cli, "validate", "scenarios/checkout-api.yaml"]],
 ];
-const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
-for (let r = 0; r < runs; r++) {
-  // Interleaved, so a change in the machine's load falls on every case alike.
-  for (const [name, args] of cases) {
-    const t0 = process.hrtime.bigint();
-    const p = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (p.status !== 0) throw new Error(`${name} exited ${p.status}: ${p.stderr}`);
-    times.get(name)!.push(ms);
-  }
-}
+const times = timeProcesses(cases, runs, root);
 /**
  * In-process: the time to import the CLI and build its commands, measured inside a fresh process, on
  * what bin/scalesim.js runs (dist/bundle/main.js when `npm run build` made it, else dist/cli/main.js).

@@ -13,19 +13,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { printBenchHeader } from "./env.js";
+import { compiledCli, printBenchHeader } from "./env.js";
 
 printBenchHeader("sweep-1000");
 
 const shards = Number(process.argv[2] ?? 1);
 const workers = Number(process.argv[3] ?? 2);
-const root = fileURLToPath(new URL("..", import.meta.url));
-const cli = fileURLToPath(new URL("../bin/scalesim.js", import.meta.url));
-if (!existsSync(fileURLToPath(new URL("../dist/cli/main.js", import.meta.url)))) {
-  console.log("dist/ is missing: run `npm run build` first");
-  process.exit(1);
-}
+const { root, cli } = compiledCli();
 const out = mkdtempSync(join(tmpdir(), "scalesim-sweep-1000-"));
 const args = [
   cli,
