@@ -358,22 +358,9 @@ export class LatencyRecorder {
     const served0 = this.servedTotal;
     // Remember which entries took which share of the weight, for the next ticks with the same inputs.
     this.lastN = 0;
-    const p0 = 1 - pWait;
-    if (stretch === null) this.note(this.record(weight * p0, baseDelayMs), p0);
-    else {
-      for (let j = 0; j < SERVICE_STRATA; j++) {
-        const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
-        for (let m = 0; m < STRETCH_STRATA; m++) {
-          const fm = fj * STRETCH_WEIGHTS[m];
-          this.note(this.record(weight * fm, baseDelayMs, stretch[j * STRETCH_STRATA + m], j + 1), fm);
-        }
-      }
-    }
-    if (pWait > 0) {
-      const fw = pWait / WAIT_STRATA;
-      for (let k = 0; k < WAIT_STRATA; k++)
-        this.note(this.record(weight * fw, baseDelayMs + waitMeanMs * STRATA_OFFSETS[k], meanScale), fw);
-    }
+    const n = this.entriesOf(baseDelayMs, pWait, waitMeanMs, stretch, meanScale);
+    const { uD, uK, uJ, uF } = this;
+    for (let i = 0; i < n; i++) this.note(this.record(weight * uF[i], uD[i], uK[i], uJ[i]), uF[i]);
     this.rememberCall(
       baseDelayMs,
       pWait,
@@ -477,24 +464,31 @@ export class LatencyRecorder {
     this.emit(e.key, w);
   }
 
-  // The entries a key makes per unit of weight, written by `unitEntriesOf` (reused: no allocation).
+  // The entries one call makes per unit of weight, written by `entriesOf` (reused: no allocation; read
+  // before the next `entriesOf`, which `record` does not call once the pure minute is written out).
   private readonly uD = new Float64Array(MAX_ENTRIES_PER_CALL);
   private readonly uK = new Float64Array(MAX_ENTRIES_PER_CALL);
   private readonly uJ = new Uint8Array(MAX_ENTRIES_PER_CALL);
   private readonly uF = new Float64Array(MAX_ENTRIES_PER_CALL);
 
   /**
-   * Write into uD, uK, uJ, uF the entries `recordWithWait(1, 0, …the key's inputs)` makes, in its order
-   * and with its fractions; returns how many.
+   * Write into uD, uK, uJ, uF the entries `recordWithWait` makes of these inputs, per unit of weight, in
+   * its order: the stretch strata (or S alone) delayed by the base delay, then the slot-wait strata.
+   * Returns how many.
    */
-  private unitEntriesOf(key: EntryKey): number {
-    const { pWait, waitMeanMs, stretch, scale } = key;
+  private entriesOf(
+    baseDelayMs: number,
+    pWait: number,
+    waitMeanMs: number,
+    stretch: Float64Array | null,
+    meanScale: number,
+  ): number {
     const pw = pWait <= 1e-9 || waitMeanMs <= 0 ? 0 : pWait;
     const p0 = 1 - pw;
     const { uD, uK, uJ, uF } = this;
     let n = 0;
     if (stretch === null) {
-      uD[n] = 0;
+      uD[n] = baseDelayMs;
       uK[n] = 1;
       uJ[n] = 0;
       uF[n++] = p0;
@@ -502,7 +496,7 @@ export class LatencyRecorder {
       for (let j = 0; j < SERVICE_STRATA; j++) {
         const fj = p0 * (SERVICE_STRATA_EDGES[j + 1] - SERVICE_STRATA_EDGES[j]);
         for (let m = 0; m < STRETCH_STRATA; m++) {
-          uD[n] = 0;
+          uD[n] = baseDelayMs;
           uK[n] = stretch[j * STRETCH_STRATA + m];
           uJ[n] = j + 1;
           uF[n++] = fj * STRETCH_WEIGHTS[m];
@@ -511,13 +505,18 @@ export class LatencyRecorder {
     if (pw > 0) {
       const fw = pw / WAIT_STRATA;
       for (let k = 0; k < WAIT_STRATA; k++) {
-        uD[n] = waitMeanMs * STRATA_OFFSETS[k];
-        uK[n] = scale;
+        uD[n] = baseDelayMs + waitMeanMs * STRATA_OFFSETS[k];
+        uK[n] = meanScale;
         uJ[n] = 0;
         uF[n++] = fw;
       }
     }
     return n;
+  }
+
+  /** The entries of a key (no base delay): see `entriesOf`. */
+  private unitEntriesOf(key: EntryKey): number {
+    return this.entriesOf(0, key.pWait, key.waitMeanMs, key.stretch, key.scale);
   }
 
   /** `weight` of the key's entries into the minute's entries. */
