@@ -1,18 +1,12 @@
 import type { PlatformResult } from "../models/platform/result.js";
-import { elasticityMetrics } from "./elasticity.js";
+import { type ElasticityMetrics, elasticityMetrics } from "./elasticity.js";
 
 /** summary.json `platforms.<name>.elasticity`: the SPEC metrics and what they were computed from. */
-export interface ElasticitySummary {
-  /** θ_U, θ_O: time-averaged (d − s)⁺/d and (s − d)⁺/d, percent (d floored at 1 unit). */
-  accuracyUnder: number;
-  accuracyOver: number;
-  /** τ_U, τ_O: percent of the run with s < d, s > d. */
-  timeshareUnder: number;
-  timeshareOver: number;
-  /** υ: percent of time supply and demand did not move in the same direction. */
-  instability: number;
-  /** j: supply adaptations minus demand changes, per minute. */
-  jitter: number;
+export interface ElasticitySummary
+  extends Pick<
+    ElasticityMetrics,
+    "accuracyUnder" | "accuracyOver" | "timeshareUnder" | "timeshareOver" | "instability" | "jitter"
+  > {
   /** Scaling unit of d and s: tasks, pods or instances. */
   unit: string;
   /** Supply s(t): units in service (receiving requests), exact step function. */
